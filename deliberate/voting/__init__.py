@@ -1,0 +1,1 @@
+"""Votes on common texts and elections: ballots, counting and results."""

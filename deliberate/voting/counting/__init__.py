@@ -1,0 +1,84 @@
+"""Counting ranked ballots: instant-runoff voting and the single transferable vote.
+
+Pure Python, exact and deterministic. The one entry point is :func:`count`::
+
+    from deliberate.voting.counting import Rules, count
+
+    report = count(
+        ["Ana", "Ben", "Chloé"],
+        [(["Ana", "Ben"], 40), (["Ben"], 35), ([["Chloé"], [], ["Ana"]], 25)],
+        Rules(method="irv"),
+    )
+    report.winners        # ['Ana']
+    report.to_json()      # the full round-by-round record
+
+Each ballot is a sequence of rank positions with a count. A position is a candidate name, or
+a sequence of names: none (a skipped rank), one, or several (an overvote). The ballot rules in
+:class:`Rules` say what overvotes, skipped ranks and repeated names do (see
+:mod:`deliberate.voting.counting.ballots`). The same ballots and rules always give the same
+report: arithmetic is exact (or truncated exactly as the rules say) and every tie is broken by
+earlier rounds, then by the lot in ``Rules.tie_order``, and recorded in ``Report.ties``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .ballots import RawBallot, group_ballots
+from .meek import MeekCount
+from .model import BallotError, Report, Round, Rules, RulesError, Tie, Transfer
+from .stv import WigmCount
+from .ties import TieBreaker
+
+__all__ = [
+    "BallotError",
+    "Report",
+    "Round",
+    "Rules",
+    "RulesError",
+    "Tie",
+    "Transfer",
+    "count",
+    "count_grouped",
+]
+
+
+def check_candidates(candidates: Sequence[str]) -> list[str]:
+    """The candidate list, checked: non-empty distinct names."""
+    names = list(candidates)
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise RulesError(f"candidate name {name!r} is empty or not text")
+    if len(set(names)) != len(names):
+        raise RulesError("a candidate is declared twice")
+    return names
+
+
+def count(
+    candidates: Sequence[str],
+    ballots: Iterable[tuple[RawBallot, int]],
+    rules: Rules | None = None,
+) -> Report:
+    """Count ``ballots`` for ``candidates`` (in their declared order) under ``rules``.
+
+    ``ballots`` yields ``(ballot, count)`` pairs. Raises :class:`RulesError` for unusable
+    rules (for example a tie order naming an unknown candidate) and :class:`BallotError` for a
+    ballot naming someone who is not a candidate or with a negative count.
+    """
+    rules = rules or Rules()
+    names = check_candidates(candidates)
+    rules.lot(names)
+    groups = group_ballots(ballots, names, rules)
+    return count_grouped(names, groups, rules)
+
+
+def count_grouped(
+    candidates: Sequence[str], groups: dict[tuple[int, ...], int], rules: Rules
+) -> Report:
+    """Count ballots already normalised and grouped: clean preference tuples of candidate
+    indices (into ``candidates``) mapped to their counts."""
+    names = check_candidates(candidates)
+    tiebreaker = TieBreaker(names, rules.lot(names))
+    if rules.method == "meek":
+        return MeekCount(names, groups, rules, tiebreaker).run()
+    return WigmCount(names, groups, rules, tiebreaker).run()

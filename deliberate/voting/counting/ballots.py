@@ -1,0 +1,118 @@
+"""Ballot normalisation and grouping.
+
+A raw ballot is a sequence of rank positions. Each position holds no name (a skipped rank),
+one name, or several names (an overvote). A position may be given as a plain string (one
+name; the empty string is a skipped rank) or as a sequence of names.
+
+The ballot rules are applied once, before counting, and turn each raw ballot into a clean
+preference tuple of candidate indices (the ballot exhausts after its last entry):
+
+1. A position naming two or more different candidates is an overvote. ``overvote="exhaust"``
+   ends the ballot there; ``overvote="skip"`` passes over the position, whichever of its
+   candidates are still in the count. A skipped overvote is not an empty rank.
+2. A position naming a candidate already ranked earlier on the ballot is a repeat.
+   ``duplicates="skip"`` passes over it (it is not an empty rank either);
+   ``duplicates="exhaust"`` ends the ballot there.
+3. An empty position is a skipped rank. When more than ``max_skipped`` consecutive ranks
+   are empty and a later position names a candidate, the ballot ends at the empty run.
+
+Identical clean ballots are then grouped with their total count, in order of first
+appearance, so that counting work depends on the number of distinct ballots only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from .model import BallotError, Rules
+
+Position = str | Sequence[str]
+RawBallot = Sequence[Position]
+
+
+def _position_names(position: Position) -> tuple[str, ...]:
+    if isinstance(position, str):
+        return (position,) if position else ()
+    names: list[str] = []
+    for name in position:
+        if not isinstance(name, str):
+            raise BallotError(f"a rank position holds {name!r}, not a candidate name")
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def normalise(ballot: RawBallot, index: Mapping[str, int], rules: Rules) -> tuple[int, ...]:
+    """Apply the ballot rules to one raw ballot; return its clean preferences.
+
+    ``index`` maps each candidate name to its position in the declared order. A name that is
+    not a candidate raises :class:`BallotError`.
+    """
+    if isinstance(ballot, str):
+        raise BallotError("a ballot must be a sequence of rank positions, not a string")
+    prefs: list[int] = []
+    seen: set[int] = set()
+    empty_run = 0
+    max_skipped = rules.max_skipped
+    for position in ballot:
+        names = _position_names(position)
+        for name in names:
+            if name not in index:
+                raise BallotError(f"{name!r} is not a candidate")
+        if not names:
+            empty_run += 1
+            continue
+        if max_skipped is not None and empty_run > max_skipped:
+            break
+        empty_run = 0
+        if len(names) > 1:
+            if rules.overvote == "exhaust":
+                break
+            continue
+        choice = index[names[0]]
+        if choice in seen:
+            if rules.duplicates == "exhaust":
+                break
+            continue
+        seen.add(choice)
+        prefs.append(choice)
+    return tuple(prefs)
+
+
+def _freeze(ballot: RawBallot) -> tuple:
+    if isinstance(ballot, str):
+        raise BallotError("a ballot must be a sequence of rank positions, not a string")
+    return tuple(p if isinstance(p, str) else tuple(p) for p in ballot)
+
+
+def group_ballots(
+    ballots: Iterable[tuple[RawBallot, int]],
+    candidates: Sequence[str],
+    rules: Rules,
+) -> dict[tuple[int, ...], int]:
+    """Normalise and group ballots given as ``(ballot, count)`` pairs.
+
+    Identical raw ballots are grouped first (cheap), then each distinct one is normalised and
+    the results are grouped again. Counts must be whole numbers, at least 0.
+    """
+    raw: dict[tuple, int] = {}
+    get = raw.get
+    for ballot, count in ballots:
+        if type(count) is not int:
+            if isinstance(count, bool) or not isinstance(count, int):
+                raise BallotError(f"ballot count {count!r} is not a whole number")
+        if count < 0:
+            raise BallotError(f"ballot count {count} is negative")
+        try:
+            raw[ballot] = get(ballot, 0) + count  # type: ignore[index]
+        except TypeError:
+            key = _freeze(ballot)
+            raw[key] = get(key, 0) + count
+    index = {name: i for i, name in enumerate(candidates)}
+    grouped: dict[tuple[int, ...], int] = {}
+    for ballot, count in raw.items():
+        if count == 0:
+            continue
+        prefs = normalise(ballot, index, rules)
+        grouped[prefs] = grouped.get(prefs, 0) + count
+    return grouped

@@ -1,0 +1,205 @@
+"""STV by Meek's method.
+
+Each candidate has a keep value: 1 while continuing, 0 once eliminated, and for an elected
+candidate the share of each vote reaching them that they keep. A ballot of value 1 passes
+down its preferences; each candidate keeps value × keep (rounded up to the decimal places in
+use) and passes the rest on; what is left after the last preference is excess. The quota is
+(votes − excess)/(seats+1), truncated, plus one unit in the last place. Keep values of the
+elected are lowered to keep × quota / votes (rounded up) and the distribution repeated until
+the total surplus is below 0.00001 (or nothing changes), or a continuing candidate reaches the
+quota. Values use 9 decimal places unless the rules say otherwise, as in the New Zealand rules
+for Meek's method (Local Electoral Regulations 2001, Schedule 1A).
+
+A round is one converged count followed by the election of those who reached the quota, or
+one elimination (or a batch). Every candidate keeps part of the votes passing through them,
+so the tally shows the elected candidates too; the transfers recorded for an elimination are
+the net changes between this round's tally and the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from .model import Report, Round, Rules, Transfer
+from .stv import ELECTED, ELIMINATED, HOPEFUL, ZERO, batch_size
+from .ties import TieBreaker
+
+ONE = Fraction(1)
+TOLERANCE = Fraction(1, 100_000)
+MAX_ITERATIONS = 1000
+
+
+class MeekCount:
+    """One count by Meek's method."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        groups: dict[tuple[int, ...], int],
+        rules: Rules,
+        tiebreaker: TieBreaker,
+    ) -> None:
+        self.names = list(names)
+        self.rules = rules
+        self.tb = tiebreaker
+        decimals = rules.effective_decimals
+        assert decimals is not None
+        self.scale = 10**decimals
+        self.unit = Fraction(1, self.scale)
+        self.items = [(p, c) for p, c in groups.items() if p]
+        self.blank = sum(c for p, c in groups.items() if not p)
+        self.valid = sum(c for _, c in self.items)
+        n = len(self.names)
+        self.status = [HOPEFUL] * n
+        self.keep = [ONE] * n
+
+    def _up(self, x: Fraction) -> Fraction:
+        return Fraction(-(-x.numerator * self.scale // x.denominator), self.scale)
+
+    def _down(self, x: Fraction) -> Fraction:
+        return Fraction(x.numerator * self.scale // x.denominator, self.scale)
+
+    def _distribute(self) -> tuple[list[Fraction], Fraction]:
+        keep, up = self.keep, self._up
+        votes = [ZERO] * len(self.names)
+        excess = ZERO
+        for prefs, cnt in self.items:
+            weight = ONE
+            for c in prefs:
+                k = keep[c]
+                if not k:
+                    continue
+                if k == ONE:
+                    votes[c] += weight * cnt
+                    weight = ZERO
+                    break
+                kept = up(weight * k)
+                votes[c] += kept * cnt
+                weight -= kept
+                if not weight:
+                    break
+            if weight:
+                excess += weight * cnt
+        return votes, excess
+
+    def _converge(self) -> tuple[list[Fraction], Fraction, Fraction]:
+        """Iterate the keep values; return votes, excess and quota."""
+        seats = self.rules.seats
+        status, keep = self.status, self.keep
+        for _ in range(MAX_ITERATIONS):
+            votes, excess = self._distribute()
+            total = sum(votes, ZERO)
+            quota = self._down(total / (seats + 1)) + self.unit
+            elected = [c for c in range(len(status)) if status[c] == ELECTED]
+            if any(status[c] == HOPEFUL and votes[c] >= quota and votes[c] > 0
+                   for c in range(len(status))):
+                break
+            if not elected:
+                break
+            surplus = sum((votes[c] - quota for c in elected if votes[c] > quota), ZERO)
+            if surplus < TOLERANCE:
+                break
+            changed = False
+            for c in elected:
+                if votes[c] > 0:
+                    new = min(ONE, self._up(keep[c] * quota / votes[c]))
+                    if new != keep[c]:
+                        keep[c] = new
+                        changed = True
+            if not changed:
+                break
+        return votes, excess, quota
+
+    def run(self) -> Report:
+        names, status, tb = self.names, self.status, self.tb
+        seats = self.rules.seats
+        n = len(names)
+        rounds: list[Round] = []
+        winners: list[int] = []
+        last_quota: Fraction | None = None
+        previous: tuple[list[Fraction], Fraction, list[Transfer]] | None = None
+        number = 0
+        while True:
+            seats_left = seats - len(winners)
+            hopeful = [c for c in range(n) if status[c] == HOPEFUL]
+            if seats_left <= 0 or not hopeful:
+                break
+            votes, excess, quota = self._converge()
+            last_quota = quota
+            if previous is not None:
+                old_votes, old_excess, transfers = previous
+                for t in transfers:
+                    t.to = {
+                        names[c]: votes[c] - old_votes[c]
+                        for c in range(n)
+                        if status[c] != ELIMINATED and votes[c] != old_votes[c]
+                    }
+                    t.exhausted = excess - old_excess
+                previous = None
+            number += 1
+            live = [c for c in range(n) if status[c] != ELIMINATED]
+            tb.history.append({c: votes[c] for c in live})
+            rnd = Round(
+                number=number,
+                tally={names[c]: votes[c] for c in live},
+                threshold=quota,
+                exhausted=excess,
+            )
+            rounds.append(rnd)
+
+            if len(hopeful) <= seats_left:
+                for c in tb.order(hopeful, votes, round_no=number, purpose="election"):
+                    status[c] = ELECTED
+                    winners.append(c)
+                    rnd.elected.append(names[c])
+                rnd.notes.append("continuing candidates no more than the seats left: all elected")
+                break
+
+            reached = [c for c in hopeful if votes[c] > 0 and votes[c] >= quota]
+            if reached:
+                ordered = tb.order(reached, votes, round_no=number, purpose="election")
+                for c in ordered[:seats_left]:
+                    status[c] = ELECTED
+                    winners.append(c)
+                    rnd.elected.append(names[c])
+                    rnd.notes.append(f"{names[c]} reached the quota")
+                continue
+
+            k = batch_size(hopeful, votes, seats_left) if self.rules.batch_elimination else 0
+            if k >= 2:
+                batch = sorted(sorted(hopeful, key=lambda c: (votes[c], c))[:k])
+                rnd.notes.append("batch elimination: combined votes below the next candidate's")
+            else:
+                batch = [tb.lowest(hopeful, votes, round_no=number)]
+                rnd.notes.append(f"{names[batch[0]]} has the fewest votes")
+            for c in batch:
+                status[c] = ELIMINATED
+                self.keep[c] = ZERO
+                rnd.eliminated.append(names[c])
+            # One net transfer for the whole batch: Meek's method moves them together.
+            transfer = Transfer(
+                source=" + ".join(names[c] for c in batch),
+                kind="elimination",
+                amount=sum((votes[c] for c in batch), ZERO),
+                value=None,
+            )
+            rnd.transfers.append(transfer)
+            previous = (votes, excess, [transfer])
+
+        if len(winners) < seats and rounds:
+            rounds[-1].notes.append(
+                f"{seats - len(winners)} seat(s) left unfilled: no continuing candidates"
+            )
+        return Report(
+            method="meek",
+            seats=seats,
+            candidates=list(names),
+            rules=self.rules,
+            valid_votes=self.valid,
+            blank_ballots=self.blank,
+            quota=last_quota,
+            rounds=rounds,
+            winners=[names[c] for c in winners],
+            ties=list(tb.ties),
+        )

@@ -1,0 +1,293 @@
+"""Instant-runoff voting and STV by the weighted inclusive Gregory method (WIGM).
+
+Both share one round loop. Ballots are grouped (identical clean ballots with a count); a
+candidate's pile is a list of parcels, each a set of ballot groups that share one vote value.
+Moving a pile touches every group in it once and does exact arithmetic once per parcel and
+destination, so a round costs time proportional to the distinct ballots it moves.
+
+A round is one count (the tally at its start) followed by one action:
+
+* all continuing candidates are elected when they are no more than the seats left;
+* otherwise every candidate who reaches the threshold (IRV: a majority of the continuing
+  votes, floor(V/2)+1; STV: the quota) is elected, and the largest surplus still to be
+  transferred, if any, is transferred (every ballot of that candidate goes on at
+  value × surplus / votes);
+* a round with neither an election nor a surplus eliminates the last candidate (or, with
+  batch elimination, the largest set of lowest candidates whose combined votes are strictly
+  below the next candidate's), whose ballots go on at their current value.
+
+With ``decimals`` set (always 5 for Scottish STV) each new vote value is truncated to that
+many decimal places; what truncation drops is reported as lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from .model import Report, Round, Rules, Transfer
+from .ties import TieBreaker
+
+HOPEFUL, ELECTED, ELIMINATED = 0, 1, 2
+ZERO = Fraction(0)
+
+Parcel = tuple[Fraction, list[int], int]  # value, ballot groups, number of ballots
+
+
+def make_quota(rule: str, valid: int, seats: int) -> Fraction:
+    """The quota for ``valid`` first-round votes and ``seats`` seats."""
+    if rule == "droop":
+        return Fraction(valid // (seats + 1) + 1)
+    if rule == "droop_exact":
+        return Fraction(valid, seats + 1)
+    return Fraction(valid, seats)
+
+
+def truncator(decimals: int | None):
+    """A function truncating a non-negative Fraction to ``decimals`` places (or not at all)."""
+    if decimals is None:
+        return lambda x: x
+    scale = 10**decimals
+
+    def truncate(x: Fraction) -> Fraction:
+        return Fraction(x.numerator * scale // x.denominator, scale)
+
+    return truncate
+
+
+def batch_size(hopeful: Sequence[int], votes: Sequence[Fraction], seats_left: int) -> int:
+    """How many of the lowest candidates batch elimination removes (0: none qualifies).
+
+    The largest k such that the k lowest candidates' combined votes are strictly below the
+    votes of the next one, leaving at least ``seats_left`` continuing candidates.
+    """
+    ranked = sorted(votes[c] for c in hopeful)
+    best = 0
+    running = ZERO
+    for k in range(1, len(ranked) - seats_left + 1):
+        running += ranked[k - 1]
+        if running < ranked[k]:
+            best = k
+    return best
+
+
+class WigmCount:
+    """One count by IRV or WIGM STV (``rules.method`` in irv, stv, scottish)."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        groups: dict[tuple[int, ...], int],
+        rules: Rules,
+        tiebreaker: TieBreaker,
+    ) -> None:
+        self.names = list(names)
+        self.rules = rules
+        self.irv = rules.method == "irv"
+        self.truncate = truncator(rules.effective_decimals)
+        self.exact = rules.effective_decimals is None
+        self.tb = tiebreaker
+        n = len(self.names)
+        self.prefs: list[tuple[int, ...]] = []
+        self.counts: list[int] = []
+        self.blank = 0
+        for prefs, cnt in groups.items():
+            if prefs:
+                self.prefs.append(prefs)
+                self.counts.append(cnt)
+            else:
+                self.blank += cnt
+        self.valid = sum(self.counts)
+        self.status = [HOPEFUL] * n
+        self.votes = [ZERO] * n
+        self.piles: list[list[Parcel]] = [[] for _ in range(n)]
+        self.exhausted = ZERO
+        self.lost = ZERO
+        self.quota: Fraction | None = None
+        if not self.irv:
+            self.quota = make_quota(rules.quota, self.valid, rules.seats)
+
+    # -- moving ballots -------------------------------------------------------------------
+
+    def _deal(self, parcels: list[tuple[Fraction, list[int]]]) -> tuple[dict[int, Fraction], Fraction]:
+        """Give each group in ``parcels`` (value, groups) to its first continuing candidate.
+
+        Returns the votes received by each candidate and the votes exhausted.
+        """
+        status, prefs, counts = self.status, self.prefs, self.counts
+        merged: dict[tuple[int, Fraction], tuple[list[int], list[int]]] = {}
+        for value, gids in parcels:
+            for gid in gids:
+                dest = -1
+                for c in prefs[gid]:
+                    if status[c] == HOPEFUL:
+                        dest = c
+                        break
+                key = (dest, value)
+                slot = merged.get(key)
+                if slot is None:
+                    merged[key] = ([gid], [counts[gid]])
+                else:
+                    slot[0].append(gid)
+                    slot[1][0] += counts[gid]
+        received: dict[int, Fraction] = {}
+        exhausted = ZERO
+        for (dest, value), (gids, total) in merged.items():
+            amount = value * total[0]
+            if dest < 0:
+                exhausted += amount
+                continue
+            self.piles[dest].append((value, gids, total[0]))
+            self.votes[dest] += amount
+            received[dest] = received.get(dest, ZERO) + amount
+        self.exhausted += exhausted
+        return received, exhausted
+
+    def _transfer(self, c: int, kind: str) -> Transfer:
+        pile = self.piles[c]
+        self.piles[c] = []
+        total = self.votes[c]
+        if kind == "surplus":
+            assert self.quota is not None
+            amount = total - self.quota
+            ratio = amount / total
+            truncate = self.truncate
+            parcels = [(truncate(value * ratio), gids) for value, gids, _ in pile]
+            self.votes[c] = self.quota
+            value: Fraction | None = ratio
+        else:
+            amount = total
+            parcels = [(value, gids) for value, gids, _ in pile]
+            self.votes[c] = ZERO
+            value = None
+        received, exhausted = self._deal(parcels)
+        lost = amount - exhausted - sum(received.values(), ZERO)
+        self.lost += lost
+        return Transfer(
+            source=self.names[c],
+            kind=kind,
+            amount=amount,
+            value=value,
+            to={self.names[d]: received[d] for d in sorted(received)},
+            exhausted=exhausted,
+            lost=lost,
+        )
+
+    # -- the count ------------------------------------------------------------------------
+
+    def _reaches(self, v: Fraction, threshold: Fraction) -> bool:
+        if v <= 0:
+            return False
+        if not self.irv and self.rules.quota == "droop_exact":
+            return v > threshold
+        return v >= threshold
+
+    def run(self) -> Report:
+        names, status, votes, tb = self.names, self.status, self.votes, self.tb
+        seats = self.rules.seats
+        n = len(names)
+        self._deal([(Fraction(1), list(range(len(self.prefs))))])
+        rounds: list[Round] = []
+        winners: list[int] = []
+        pending: list[int] = []  # elected, surplus not yet transferred
+        number = 0
+        while True:
+            seats_left = seats - len(winners)
+            hopeful = [c for c in range(n) if status[c] == HOPEFUL]
+            if seats_left <= 0 or not hopeful:
+                break
+            number += 1
+            live = [c for c in range(n) if status[c] == HOPEFUL or c in pending]
+            tb.history.append({c: votes[c] for c in range(n) if status[c] != ELIMINATED})
+            if self.irv:
+                continuing = sum((votes[c] for c in hopeful), ZERO)
+                threshold = Fraction(continuing.numerator // continuing.denominator // 2 + 1)
+            else:
+                assert self.quota is not None
+                threshold = self.quota
+            rnd = Round(
+                number=number,
+                tally={names[c]: votes[c] for c in live},
+                threshold=threshold,
+                exhausted=self.exhausted,
+                lost=self.lost,
+            )
+            rounds.append(rnd)
+
+            if len(hopeful) <= seats_left:
+                for c in tb.order(hopeful, votes, round_no=number, purpose="election"):
+                    status[c] = ELECTED
+                    winners.append(c)
+                    rnd.elected.append(names[c])
+                rnd.notes.append("continuing candidates no more than the seats left: all elected")
+                break
+
+            reached = [c for c in hopeful if self._reaches(votes[c], threshold)]
+            if reached:
+                ordered = tb.order(reached, votes, round_no=number, purpose="election")
+                for c in ordered[:seats_left]:
+                    status[c] = ELECTED
+                    winners.append(c)
+                    pending.append(c)
+                    rnd.elected.append(names[c])
+                    word = "a majority" if self.irv else "the quota"
+                    rnd.notes.append(f"{names[c]} reached {word}")
+                if len(winners) >= seats:
+                    break
+
+            quota = self.quota
+            with_surplus = [] if quota is None else [c for c in pending if votes[c] > quota]
+            pending = [c for c in pending if c in with_surplus]
+            if with_surplus:
+                largest = max(votes[c] for c in with_surplus)
+                tied = [c for c in with_surplus if votes[c] == largest]
+                c = tb.pick(tied, lowest=False, round_no=number, purpose="surplus")
+                pending.remove(c)
+                rnd.transfers.append(self._transfer(c, "surplus"))
+                continue
+            if rnd.elected:
+                continue
+
+            if self.rules.batch_elimination:
+                k = batch_size(hopeful, votes, seats_left)
+            else:
+                k = 0
+            if k >= 2:
+                batch = sorted(hopeful, key=lambda c: (votes[c], c))[:k]
+                batch.sort()
+                combined = sum((votes[c] for c in batch), ZERO)
+                rnd.notes.append(
+                    f"batch elimination: combined votes {_show(combined)} below the next "
+                    "candidate's"
+                )
+            else:
+                batch = [tb.lowest(hopeful, votes, round_no=number)]
+                rnd.notes.append(f"{names[batch[0]]} has the fewest votes")
+            for c in batch:
+                status[c] = ELIMINATED
+                rnd.eliminated.append(names[c])
+            for c in batch:
+                rnd.transfers.append(self._transfer(c, "elimination"))
+
+        if len(winners) < seats and rounds:
+            rounds[-1].notes.append(
+                f"{seats - len(winners)} seat(s) left unfilled: no continuing candidates"
+            )
+        return Report(
+            method=self.rules.method,
+            seats=seats,
+            candidates=list(names),
+            rules=self.rules,
+            valid_votes=self.valid,
+            blank_ballots=self.blank,
+            quota=self.quota,
+            rounds=rounds,
+            winners=[names[c] for c in winners],
+            ties=list(tb.ties),
+        )
+
+
+def _show(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.4f}"
