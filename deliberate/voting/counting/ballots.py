@@ -98,9 +98,8 @@ def group_ballots(
     raw: dict[tuple, int] = {}
     get = raw.get
     for ballot, count in ballots:
-        if type(count) is not int:
-            if isinstance(count, bool) or not isinstance(count, int):
-                raise BallotError(f"ballot count {count!r} is not a whole number")
+        if type(count) is not int and (isinstance(count, bool) or not isinstance(count, int)):
+            raise BallotError(f"ballot count {count!r} is not a whole number")
         if count < 0:
             raise BallotError(f"ballot count {count} is negative")
         try:

@@ -44,7 +44,8 @@ class MeekCount:
         self.rules = rules
         self.tb = tiebreaker
         decimals = rules.effective_decimals
-        assert decimals is not None
+        if decimals is None:  # pragma: no cover - Rules always gives Meek a precision
+            raise ValueError("Meek's method needs a fixed number of decimal places")
         self.scale = 10**decimals
         self.unit = Fraction(1, self.scale)
         self.items = [(p, c) for p, c in groups.items() if p]
@@ -92,8 +93,10 @@ class MeekCount:
             total = sum(votes, ZERO)
             quota = self._down(total / (seats + 1)) + self.unit
             elected = [c for c in range(len(status)) if status[c] == ELECTED]
-            if any(status[c] == HOPEFUL and votes[c] >= quota and votes[c] > 0
-                   for c in range(len(status))):
+            if any(
+                status[c] == HOPEFUL and votes[c] >= quota and votes[c] > 0
+                for c in range(len(status))
+            ):
                 break
             if not elected:
                 break

@@ -178,8 +178,11 @@ class Tie:
             how = "by lot (tie order)"
         else:
             how = f"by the votes in round {self.decided_by_round}"
-        verb = {"elimination": "eliminated", "election": "elected first",
-                "surplus": "transferred first"}[self.purpose]
+        verb = {
+            "elimination": "eliminated",
+            "election": "elected first",
+            "surplus": "transferred first",
+        }[self.purpose]
         return f"round {self.round}: tie between {names}; {self.chosen} {verb}, {how}"
 
 

@@ -109,7 +109,9 @@ class WigmCount:
 
     # -- moving ballots -------------------------------------------------------------------
 
-    def _deal(self, parcels: list[tuple[Fraction, list[int]]]) -> tuple[dict[int, Fraction], Fraction]:
+    def _deal(
+        self, parcels: list[tuple[Fraction, list[int]]]
+    ) -> tuple[dict[int, Fraction], Fraction]:
         """Give each group in ``parcels`` (value, groups) to its first continuing candidate.
 
         Returns the votes received by each candidate and the votes exhausted.
@@ -147,8 +149,7 @@ class WigmCount:
         pile = self.piles[c]
         self.piles[c] = []
         total = self.votes[c]
-        if kind == "surplus":
-            assert self.quota is not None
+        if kind == "surplus" and self.quota is not None:
             amount = total - self.quota
             ratio = amount / total
             truncate = self.truncate
@@ -203,8 +204,7 @@ class WigmCount:
                 continuing = sum((votes[c] for c in hopeful), ZERO)
                 threshold = Fraction(continuing.numerator // continuing.denominator // 2 + 1)
             else:
-                assert self.quota is not None
-                threshold = self.quota
+                threshold = self.quota or ZERO
             rnd = Round(
                 number=number,
                 tally={names[c]: votes[c] for c in live},
@@ -248,10 +248,7 @@ class WigmCount:
             if rnd.elected:
                 continue
 
-            if self.rules.batch_elimination:
-                k = batch_size(hopeful, votes, seats_left)
-            else:
-                k = 0
+            k = batch_size(hopeful, votes, seats_left) if self.rules.batch_elimination else 0
             if k >= 2:
                 batch = sorted(hopeful, key=lambda c: (votes[c], c))[:k]
                 batch.sort()

@@ -1,0 +1,124 @@
+"""Human-readable text for a count's report (JSON is :meth:`Report.to_json`)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .model import Report, Transfer
+
+METHOD_NAMES = {
+    "irv": "instant-runoff voting",
+    "stv": "STV, weighted inclusive Gregory",
+    "scottish": "Scottish STV (5 decimal places, largest surplus first)",
+    "meek": "STV, Meek's method",
+}
+QUOTA_NAMES = {"droop": "Droop", "droop_exact": "exact Droop", "hare": "Hare"}
+
+
+def fmt(value: Fraction | None, places: int = 5) -> str:
+    """A vote value for people: whole numbers as such, others to ``places`` decimals."""
+    if value is None:
+        return "-"
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
+    return text
+
+
+def _describe_transfer(t: Transfer) -> str:
+    gains = ", ".join(f"{name} +{fmt(v)}" for name, v in t.to.items() if v)
+    parts = [gains] if gains else []
+    if t.exhausted:
+        parts.append(f"exhausted {fmt(t.exhausted)}")
+    if t.lost:
+        parts.append(f"lost to rounding {fmt(t.lost)}")
+    moved = "; ".join(parts) if parts else "nothing moved"
+    if t.kind == "surplus":
+        ratio = f" at {t.value} of each vote" if t.value is not None else ""
+        return f"surplus {fmt(t.amount)} of {t.source}{ratio}: {moved}"
+    return f"votes of {t.source} ({fmt(t.amount)}): {moved}"
+
+
+def render_text(report: Report) -> str:
+    """A round-by-round table followed by each round's actions, the ties and the winners."""
+    rules = report.rules
+    lines: list[str] = []
+    head = f"Method: {METHOD_NAMES[report.method]}"
+    decimals = rules.effective_decimals
+    if report.method in ("stv", "meek") and decimals is not None:
+        head += f", values truncated to {decimals} decimal places"
+    elif report.method == "stv":
+        head += ", exact fractions"
+    lines.append(head)
+    facts = [f"Seats: {report.seats}", f"Valid votes: {report.valid_votes}"]
+    if report.blank_ballots:
+        facts.append(f"Ballots with no valid preference: {report.blank_ballots}")
+    if report.method in ("stv", "scottish"):
+        facts.append(f"Quota: {fmt(report.quota)} ({QUOTA_NAMES[rules.quota]})")
+    if rules.batch_elimination:
+        facts.append("Batch elimination")
+    lines.append("   ".join(facts))
+    lines.append("")
+
+    rounds = report.rounds
+    if not rounds:
+        lines.append("No candidates: nothing to count.")
+        return "\n".join(line.rstrip() for line in lines) + "\n"
+    label_width = max(len(n) for n in [*report.candidates, "Threshold", "Exhausted"])
+    cells: list[list[str]] = []
+    for name in report.candidates:
+        row = []
+        for r in rounds:
+            value = r.tally.get(name)
+            cell = "" if value is None else fmt(value, 4)
+            if name in r.elected:
+                cell += " E"
+            elif name in r.eliminated:
+                cell += " X"
+            row.append(cell)
+        cells.append(row)
+    threshold_label = "Quota" if report.method != "irv" else "Threshold"
+    cells.append([fmt(r.threshold, 4) for r in rounds])
+    cells.append([fmt(r.exhausted, 4) for r in rounds])
+    labels = [*report.candidates, threshold_label, "Exhausted"]
+    if any(r.lost for r in rounds):
+        cells.append([fmt(r.lost, 4) for r in rounds])
+        labels.append("Lost")
+    label_width = max(label_width, *(len(x) for x in labels))
+    headers = [f"Round {r.number}" for r in rounds]
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
+    lines.append(
+        " " * label_width
+        + "  "
+        + "  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))
+    )
+    for label, row in zip(labels, cells, strict=True):
+        if label == threshold_label:
+            lines.append("-" * (label_width + 2 + sum(widths) + 2 * (len(widths) - 1)))
+        lines.append(
+            label.ljust(label_width)
+            + "  "
+            + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+        )
+    lines.append("E: elected in that round; X: eliminated in that round.")
+    lines.append("")
+
+    for r in rounds:
+        actions = []
+        if r.elected:
+            actions.append("elected " + ", ".join(r.elected))
+        if r.eliminated:
+            actions.append("eliminated " + ", ".join(r.eliminated))
+        text = f"Round {r.number}: " + ("; ".join(actions) if actions else "no change")
+        if r.notes:
+            text += " (" + "; ".join(r.notes) + ")"
+        lines.append(text)
+        lines.extend(f"    {_describe_transfer(t)}" for t in r.transfers)
+    lines.append("")
+    if report.ties:
+        lines.append("Ties:")
+        lines.extend(f"  {t.describe()}" for t in report.ties)
+    else:
+        lines.append("Ties: none")
+    lines.append("Winners, in order of election: " + (", ".join(report.winners) or "none"))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
