@@ -1,0 +1,1 @@
+"""Members, login, invitations, password resets and roles."""

@@ -1,0 +1,56 @@
+"""Read-side selects for members and invitations."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from deliberate.accounts.models import Invitation, Member
+from deliberate.database import utcnow
+from deliberate.extensions import db
+from deliberate.tendencies.models import Tendency, TendencyMembership
+
+PAGE_SIZE = 100
+
+
+def member_directory(
+    search: str = "", *, page: int = 1, include_suspended: bool = False
+) -> tuple[list[tuple[Member, Tendency | None]], bool]:
+    """One page of members with their current tendency; second item: whether more follow."""
+    query = (
+        select(Member, Tendency)
+        .outerjoin(
+            TendencyMembership,
+            (TendencyMembership.member_id == Member.id) & TendencyMembership.left_at.is_(None),
+        )
+        .outerjoin(Tendency, Tendency.id == TendencyMembership.tendency_id)
+        .order_by(Member.display_name, Member.id)
+    )
+    if not include_suspended:
+        query = query.where(Member.status == "active")
+    search = search.strip()[:100]
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Member.display_name.ilike(pattern, escape="\\"),
+                Member.email.ilike(pattern, escape="\\"),
+            )
+        )
+    rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    return [(m, t) for m, t in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
+
+
+def open_invitations() -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .options(joinedload(Invitation.tendency), joinedload(Invitation.invited_by))
+            .where(
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+    )

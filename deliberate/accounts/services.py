@@ -1,0 +1,413 @@
+"""State changes for members: invitations, import, login checks, roles, suspension, passwords."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from deliberate.accounts.models import (
+    Invitation,
+    Member,
+    MemberRole,
+    MemberStatus,
+    PasswordReset,
+    new_session_token,
+)
+from deliberate.accounts.passwords import hash_password, verify_password
+from deliberate.audit.services import record_action
+from deliberate.database import utcnow
+from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
+from deliberate.extensions import db
+from deliberate.tendencies.models import Tendency
+from deliberate.tokens import new_token, token_hash
+
+MAX_NAME_LENGTH = 80
+
+
+def normalize_email(raw: str) -> str:
+    """Validate an email address and return its stored (lower-case) form."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise ValidationError("An email address is required.")
+    try:
+        info = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValidationError(f"“{raw[:80]}” is not a valid email address: {error}") from None
+    return info.normalized.lower()
+
+
+def clean_display_name(raw: str) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise ValidationError("A display name is required.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(f"A display name has at most {MAX_NAME_LENGTH} characters.")
+    if any(ord(ch) < 32 for ch in name):
+        raise ValidationError("A display name cannot contain control characters.")
+    return name
+
+
+def check_password_strength(password: str, min_length: int) -> None:
+    if len(password) < min_length:
+        raise ValidationError(f"A password needs at least {min_length} characters.")
+    if len(password) > 1024:
+        raise ValidationError("A password has at most 1024 characters.")
+    if "\x00" in password:
+        raise ValidationError("A password cannot contain a NUL character.")
+
+
+def _require_admin(actor: Member) -> None:
+    if not (actor.is_active and actor.is_admin):
+        raise PermissionDenied("Only an admin can manage members.")
+
+
+def email_in_use(email: str) -> bool:
+    return db.session.scalar(select(Member.id).where(Member.email == email)) is not None
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+def create_member(
+    email: str,
+    display_name: str,
+    password: str,
+    *,
+    role: MemberRole = MemberRole.MEMBER,
+    min_password_length: int = 10,
+) -> Member:
+    """Create an active member directly (first admin, demo data). Raises ValidationError."""
+    email = normalize_email(email)
+    display_name = clean_display_name(display_name)
+    check_password_strength(password, min_password_length)
+    if email_in_use(email):
+        raise ValidationError(f"A member with the email {email} already exists.")
+    member = Member(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        status=MemberStatus.ACTIVE,
+    )
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def authenticate(email: str, password: str) -> Member | None:
+    """Return the member whose email and password match, else None.
+
+    The password hash is verified even when no account has this email, so that the time taken
+    does not reveal whether an account exists. Suspended members are refused by the caller
+    (Member.is_active) after the same work.
+    """
+    try:
+        email = normalize_email(email)
+    except ValidationError:
+        email = ""
+    member = db.session.scalar(select(Member).where(Member.email == email)) if email else None
+    ok = verify_password(member.password_hash if member else None, password)
+    return member if ok and member is not None else None
+
+
+def change_role(actor: Member, member: Member, role: str) -> None:
+    """Give `member` the role `role`. Admin only; an admin cannot demote themself."""
+    _require_admin(actor)
+    if role not in {r.value for r in MemberRole}:
+        raise ValidationError(f"Unknown role “{role[:40]}”.")
+    if member.id == actor.id and role != MemberRole.ADMIN:
+        raise InvalidTransition("You cannot remove your own admin role; ask another admin.")
+    if member.role == role:
+        raise InvalidTransition(f"{member.display_name} already has the role {role}.")
+    old = member.role
+    member.role = role
+    db.session.flush()
+    record_action(
+        actor, "member.role", member, f"{member.display_name}: {old} → {role}", old=old, new=role
+    )
+
+
+def suspend_member(actor: Member, member: Member, reason: str) -> None:
+    """Suspend `member`: their sessions end at once and they can no longer act."""
+    _require_admin(actor)
+    reason = " ".join((reason or "").split())[:300]
+    if not reason:
+        raise ValidationError("Give a reason for the suspension; it is kept in the audit log.")
+    if member.id == actor.id:
+        raise InvalidTransition("You cannot suspend yourself.")
+    if member.status == MemberStatus.SUSPENDED:
+        raise InvalidTransition(f"{member.display_name} is already suspended.")
+    member.status = MemberStatus.SUSPENDED
+    member.session_token = new_session_token()
+    db.session.flush()
+    record_action(actor, "member.suspend", member, f"Suspended {member.display_name}: {reason}")
+
+
+def reactivate_member(actor: Member, member: Member) -> None:
+    _require_admin(actor)
+    if member.status == MemberStatus.ACTIVE:
+        raise InvalidTransition(f"{member.display_name} is already active.")
+    member.status = MemberStatus.ACTIVE
+    db.session.flush()
+    record_action(actor, "member.reactivate", member, f"Reactivated {member.display_name}")
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+def invite_member(
+    actor: Member,
+    email: str,
+    display_name: str = "",
+    tendency: Tendency | None = None,
+    *,
+    valid_for: timedelta,
+    audit: bool = True,
+) -> tuple[Invitation, str]:
+    """Create an invitation; return it with the token for its link (shown once)."""
+    _require_admin(actor)
+    email = normalize_email(email)
+    display_name = clean_display_name(display_name) if display_name.strip() else ""
+    if email_in_use(email):
+        raise ValidationError(f"{email} is already a member.")
+    now = utcnow()
+    open_invitation = db.session.scalar(
+        select(Invitation.id).where(
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+    )
+    if open_invitation is not None:
+        raise ValidationError(f"{email} already has an open invitation.")
+    token, digest = new_token()
+    invitation = Invitation(
+        email=email,
+        display_name=display_name,
+        token_hash=digest,
+        tendency_id=tendency.id if tendency else None,
+        invited_by_id=actor.id,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    if audit:
+        record_action(actor, "invitation.create", invitation, f"Invited {email}")
+    return invitation, token
+
+
+@dataclass
+class ImportRow:
+    line: int
+    email: str
+    name: str
+    created: bool
+    reason: str = ""
+    token: str = ""
+
+
+def import_invitations(
+    actor: Member, data: bytes, *, valid_for: timedelta, max_rows: int
+) -> list[ImportRow]:
+    """Invite everyone in a CSV of name,email[,tendency]; report each row's fate.
+
+    A header row is recognised when its second cell is "email". Rows that are refused create
+    nothing; the others are invited. Raises ValidationError when the file is unreadable.
+    """
+    _require_admin(actor)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"The file is not UTF-8 text (byte {error.start} cannot be read)."
+        ) from None
+    if "\x00" in text:
+        raise ValidationError("The file contains NUL bytes; it is not a CSV text file.")
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise ValidationError(f"The file is not valid CSV: {error}.") from None
+    if rows and len(rows[0]) >= 2 and rows[0][1].strip().lower() == "email":
+        rows = [[], *rows[1:]]  # keep line numbers aligned with the file
+    if sum(1 for row in rows if any(cell.strip() for cell in row)) > max_rows:
+        raise ValidationError(f"A file may hold at most {max_rows} rows.")
+    tendencies = {t.name.lower(): t for t in db.session.scalars(select(Tendency))}
+    results: list[ImportRow] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        name = row[0].strip() if row else ""
+        email = row[1].strip() if len(row) > 1 else ""
+        tendency_name = row[2].strip() if len(row) > 2 else ""
+        result = ImportRow(line=number, email=email[:320], name=name[:80], created=False)
+        results.append(result)
+        if len(row) > 3:
+            result.reason = f"expected at most 3 columns, found {len(row)}"
+            continue
+        tendency = None
+        if tendency_name:
+            tendency = tendencies.get(tendency_name.lower())
+            if tendency is None:
+                result.reason = f"unknown tendency “{tendency_name[:80]}”"
+                continue
+        try:
+            normalized = normalize_email(email)
+            if normalized in seen:
+                raise ValidationError(f"{normalized} appears earlier in this file")
+            seen.add(normalized)
+            with db.session.begin_nested():
+                _, token = invite_member(
+                    actor, normalized, name, tendency, valid_for=valid_for, audit=False
+                )
+        except ValidationError as error:
+            result.reason = error.message.rstrip(".")
+            continue
+        result.created, result.token, result.email = True, token, normalized
+    created = sum(r.created for r in results)
+    record_action(
+        actor,
+        "member.import",
+        actor,
+        f"Imported invitations: {created} created, {len(results) - created} refused",
+        created=created,
+        refused=len(results) - created,
+    )
+    return results
+
+
+def get_invitation_by_token(token: str) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+
+
+def accept_invitation(
+    token: str, display_name: str, password: str, *, min_password_length: int
+) -> Member:
+    """Turn an open invitation into an active member. Single use, enforced by the database."""
+    from deliberate.tendencies.services import add_membership
+
+    invitation = get_invitation_by_token(token)
+    now = utcnow()
+    if invitation is None:
+        raise ValidationError("This invitation link is not valid.")
+    if invitation.accepted_at is not None:
+        raise InvalidTransition("This invitation has already been used. Log in instead.")
+    if invitation.revoked_at is not None or now >= invitation.expires_at:
+        raise InvalidTransition("This invitation has expired. Ask an admin for a new one.")
+    display_name = clean_display_name(display_name)
+    check_password_strength(password, min_password_length)
+    # Claim the invitation first: a concurrent second use updates no row and stops here.
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise InvalidTransition("This invitation has already been used. Log in instead.")
+    if email_in_use(invitation.email):
+        raise ValidationError(f"{invitation.email} is already a member. Log in instead.")
+    member = Member(
+        email=invitation.email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=MemberRole.MEMBER,
+        status=MemberStatus.ACTIVE,
+        joined_at=now,
+    )
+    db.session.add(member)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise ValidationError(f"{invitation.email} is already a member.") from None
+    db.session.refresh(invitation)
+    invitation.member_id = member.id
+    if invitation.tendency_id is not None:
+        tendency = db.session.get(Tendency, invitation.tendency_id)
+        if tendency is not None:
+            add_membership(tendency, member, joined_at=now)
+    db.session.flush()
+    return member
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+
+def issue_password_reset(
+    actor: Member, member: Member, *, valid_for: timedelta
+) -> tuple[PasswordReset, str]:
+    """Create a single-use reset link for `member`; earlier unused links stop working."""
+    _require_admin(actor)
+    now = utcnow()
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.member_id == member.id, PasswordReset.used_at.is_(None))
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    token, digest = new_token()
+    reset = PasswordReset(
+        member_id=member.id,
+        token_hash=digest,
+        issued_by_id=actor.id,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    db.session.add(reset)
+    db.session.flush()
+    record_action(actor, "member.password_reset", member, f"Reset link for {member.display_name}")
+    return reset, token
+
+
+def get_password_reset_by_token(token: str) -> PasswordReset | None:
+    return db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))
+    )
+
+
+def reset_password(token: str, password: str, *, min_password_length: int) -> Member:
+    """Set a new password through a reset link; the link works once."""
+    reset = get_password_reset_by_token(token)
+    now = utcnow()
+    if reset is None:
+        raise ValidationError("This password reset link is not valid.")
+    if not reset.is_usable(now):
+        raise InvalidTransition("This password reset link has expired or was already used.")
+    check_password_strength(password, min_password_length)
+    claimed = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise InvalidTransition("This password reset link was already used.")
+    member = db.session.get_one(Member, reset.member_id)
+    member.password_hash = hash_password(password)
+    member.session_token = new_session_token()
+    db.session.flush()
+    return member
+
+
+def change_password(member: Member, current: str, new: str, *, min_password_length: int) -> None:
+    """Change one's own password; other sessions of the member end."""
+    if not verify_password(member.password_hash, current):
+        raise ValidationError("The current password is not correct.")
+    check_password_strength(new, min_password_length)
+    if current == new:
+        raise ValidationError("The new password must differ from the current one.")
+    member.password_hash = hash_password(new)
+    member.session_token = new_session_token()
+    db.session.flush()
+
+
+def count_members() -> int:
+    return db.session.scalar(select(func.count(Member.id))) or 0

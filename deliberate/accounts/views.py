@@ -1,0 +1,311 @@
+"""Login, invitations, passwords, the member directory and member administration."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from deliberate.accounts import queries, services
+from deliberate.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ImportForm,
+    InviteForm,
+    LoginForm,
+    RoleForm,
+    SetPasswordForm,
+    SuspendForm,
+)
+from deliberate.accounts.models import Member
+from deliberate.accounts.permissions import can_manage_members
+from deliberate.auth import actor, get_or_404, require
+from deliberate.errors import DomainError
+from deliberate.extensions import db, limiter, login_account_key
+from deliberate.forms import ActionForm
+from deliberate.tendencies.models import Tendency
+from deliberate.tendencies.queries import membership_history
+
+bp = Blueprint("accounts", __name__)
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    error_message="Too many login attempts from your address. Wait a minute and try again.",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=login_account_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 303,
+    error_message="Too many failed logins for this account. Wait a minute and try again.",
+)
+def login() -> Response | str | tuple[str, int]:
+    form = LoginForm()
+    if form.validate_on_submit():
+        member = services.authenticate(form.email.data, form.password.data)
+        if member is not None and member.is_active:
+            login_user(member, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")), 303)
+        message = (
+            "This account is suspended. Contact an admin."
+            if member is not None
+            else "The email or password is not correct."
+        )
+        form.password.errors = [message]
+        return render_template("accounts/login.html", form=form), 401
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash("You are logged out.")
+    return redirect(url_for("accounts.login"), 303)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_ADDRESS"], methods=["POST"])
+def accept_invitation(token: str) -> Response | str | tuple[str, int]:
+    invitation = services.get_invitation_by_token(token)
+    form = AcceptInvitationForm()
+    if invitation is not None and not form.is_submitted():
+        form.display_name.data = invitation.display_name
+    if form.validate_on_submit():
+        try:
+            member = services.accept_invitation(
+                token,
+                form.display_name.data,
+                form.password.data,
+                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.password.errors = [error.message]
+        else:
+            db.session.commit()
+            login_user(member)
+            flash(f"Welcome, {member.display_name}.")
+            return redirect(url_for("main.index"), 303)
+    status = 200 if not form.errors else 400
+    return render_template("accounts/accept.html", form=form, invitation=invitation), status
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_ADDRESS"], methods=["POST"])
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    form = SetPasswordForm()
+    reset = services.get_password_reset_by_token(token)
+    if form.validate_on_submit():
+        try:
+            services.reset_password(
+                token,
+                form.password.data,
+                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.password.errors = [error.message]
+        else:
+            db.session.commit()
+            flash("Your password is set. Log in with it.")
+            return redirect(url_for("accounts.login"), 303)
+    status = 200 if not form.errors else 400
+    return render_template("accounts/reset.html", form=form, reset=reset), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | str | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                actor(),
+                form.current.data,
+                form.password.data,
+                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.password.errors = [error.message]
+        else:
+            db.session.commit()
+            login_user(actor())  # the session token rotated; keep this session
+            flash("Your password is changed; your other sessions are logged out.")
+            return redirect(url_for("accounts.profile", member_id=actor().id), 303)
+    return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/members/")
+@login_required
+def directory() -> str:
+    page = request.args.get("page", 1, type=int) or 1
+    search = request.args.get("q", "")
+    rows, has_more = queries.member_directory(search, page=max(page, 1))
+    return render_template(
+        "accounts/directory.html", rows=rows, has_more=has_more, page=page, q=search
+    )
+
+
+@bp.get("/members/<int:member_id>")
+@login_required
+def profile(member_id: int) -> str:
+    member = get_or_404(Member, member_id, "That member")
+    history = membership_history(member)
+    current = next((m for m in history if m.left_at is None), None)
+    return render_template(
+        "accounts/profile.html",
+        member=member,
+        history=history,
+        current=current,
+        role_form=RoleForm(role=member.role),
+        suspend_form=SuspendForm(),
+        action_form=ActionForm(),
+        can_manage=can_manage_members(actor()),
+    )
+
+
+# --- administration ------------------------------------------------------------------------
+
+
+@admin_bp.get("/members")
+@login_required
+def members() -> str:
+    require(can_manage_members(actor()), "Only admins manage members.")
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    search = request.args.get("q", "")
+    rows, has_more = queries.member_directory(search, page=page, include_suspended=True)
+    return render_template(
+        "accounts/admin_members.html",
+        rows=rows,
+        has_more=has_more,
+        page=page,
+        q=search,
+        invitations=queries.open_invitations(),
+    )
+
+
+def _tendency_choices() -> list[tuple[int, str]]:
+    from sqlalchemy import select
+
+    names = db.session.execute(select(Tendency.id, Tendency.name).order_by(Tendency.name)).all()
+    return [(0, "— none —"), *((t_id, name) for t_id, name in names)]
+
+
+@admin_bp.route("/invitations/new", methods=["GET", "POST"])
+@login_required
+def invite() -> str | tuple[str, int]:
+    require(can_manage_members(actor()), "Only admins invite members.")
+    form = InviteForm()
+    form.tendency_id.choices = _tendency_choices()
+    link = None
+    if form.validate_on_submit():
+        tendency = (
+            db.session.get(Tendency, form.tendency_id.data) if form.tendency_id.data else None
+        )
+        try:
+            invitation, token = services.invite_member(
+                actor(),
+                form.email.data,
+                form.display_name.data or "",
+                tendency,
+                valid_for=current_app.config["INVITATION_VALID_FOR"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.email.errors = [error.message]
+        else:
+            db.session.commit()
+            link = url_for("accounts.accept_invitation", token=token, _external=True)
+            flash(f"Invitation created for {invitation.email}. Send them the link below.")
+            form = InviteForm(formdata=None)
+            form.tendency_id.choices = _tendency_choices()
+    status = 400 if form.errors else 200
+    return render_template("accounts/invite.html", form=form, link=link), status
+
+
+@admin_bp.route("/invitations/import", methods=["GET", "POST"])
+@login_required
+def import_members() -> str | tuple[str, int]:
+    require(can_manage_members(actor()), "Only admins import members.")
+    form = ImportForm()
+    results = None
+    if form.validate_on_submit():
+        try:
+            results = services.import_invitations(
+                actor(),
+                form.file.data.read(),
+                valid_for=current_app.config["INVITATION_VALID_FOR"],
+                max_rows=current_app.config["MAX_IMPORT_ROWS"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+    status = 400 if form.errors else 200
+    return render_template("accounts/import.html", form=form, results=results), status
+
+
+@admin_bp.post("/members/<int:member_id>/role")
+@login_required
+def change_role(member_id: int) -> Response:
+    require(can_manage_members(actor()), "Only admins change roles.")
+    member = get_or_404(Member, member_id, "That member")
+    form = RoleForm()
+    require(form.validate_on_submit(), "The role form was not valid.")
+    services.change_role(actor(), member, form.role.data)
+    db.session.commit()
+    flash(f"{member.display_name} is now {member.role}.")
+    return redirect(url_for("accounts.profile", member_id=member.id), 303)
+
+
+@admin_bp.post("/members/<int:member_id>/suspend")
+@login_required
+def suspend(member_id: int) -> Response:
+    require(can_manage_members(actor()), "Only admins suspend members.")
+    member = get_or_404(Member, member_id, "That member")
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        flash("Give a reason (at most 300 characters) to suspend a member.", "error")
+        return redirect(url_for("accounts.profile", member_id=member.id), 303)
+    services.suspend_member(actor(), member, form.reason.data)
+    db.session.commit()
+    flash(f"{member.display_name} is suspended; their sessions have ended.")
+    return redirect(url_for("accounts.profile", member_id=member.id), 303)
+
+
+@admin_bp.post("/members/<int:member_id>/reactivate")
+@login_required
+def reactivate(member_id: int) -> Response:
+    require(can_manage_members(actor()), "Only admins reactivate members.")
+    member = get_or_404(Member, member_id, "That member")
+    require(ActionForm().validate_on_submit(), "The form was not valid.")
+    services.reactivate_member(actor(), member)
+    db.session.commit()
+    flash(f"{member.display_name} is active again.")
+    return redirect(url_for("accounts.profile", member_id=member.id), 303)
+
+
+@admin_bp.post("/members/<int:member_id>/password-reset")
+@login_required
+def issue_reset(member_id: int) -> str:
+    require(can_manage_members(actor()), "Only admins issue password resets.")
+    member = get_or_404(Member, member_id, "That member")
+    require(ActionForm().validate_on_submit(), "The form was not valid.")
+    reset, token = services.issue_password_reset(
+        actor(), member, valid_for=current_app.config["PASSWORD_RESET_VALID_FOR"]
+    )
+    db.session.commit()
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    return render_template("accounts/reset_issued.html", member=member, link=link, reset=reset)

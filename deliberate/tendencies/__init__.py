@@ -1,0 +1,1 @@
+"""Tendencies: organized currents with their own line, coordinators and members."""

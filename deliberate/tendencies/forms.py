@@ -1,0 +1,35 @@
+"""Forms for tendencies."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from deliberate.forms import no_control_characters
+
+
+class TendencyForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120), no_control_characters])
+    line = TextAreaField(
+        "Political line (Markdown)", validators=[DataRequired(), Length(max=20_000)]
+    )
+    coordinator_ids = SelectMultipleField(
+        "First coordinators", coerce=int, validators=[DataRequired()]
+    )
+
+
+class LineForm(FlaskForm):
+    line = TextAreaField(
+        "Political line (Markdown)", validators=[DataRequired(), Length(max=20_000)]
+    )
+
+
+class JoinForm(FlaskForm):
+    message = TextAreaField(
+        "A word to the coordinators (optional)", validators=[Optional(), Length(max=500)]
+    )
+
+
+class MembershipRoleForm(FlaskForm):
+    role = SelectField("Role", choices=[("member", "member"), ("coordinator", "coordinator")])

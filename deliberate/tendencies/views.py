@@ -1,0 +1,178 @@
+"""Tendency pages: list, register, detail, join requests, membership management."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from deliberate.accounts.models import Member
+from deliberate.auth import actor, get_or_404, require
+from deliberate.errors import DomainError, NotFound
+from deliberate.extensions import db
+from deliberate.forms import ActionForm
+from deliberate.tendencies import queries, services
+from deliberate.tendencies.forms import JoinForm, LineForm, MembershipRoleForm, TendencyForm
+from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
+from deliberate.tendencies.permissions import can_coordinate, can_register_tendency
+
+bp = Blueprint("tendencies", __name__, url_prefix="/tendencies")
+
+
+def _back(tendency_id: int) -> Response:
+    return redirect(url_for("tendencies.detail", tendency_id=tendency_id), 303)
+
+
+def _membership_of(tendency: Tendency, membership_id: int) -> TendencyMembership:
+    membership = get_or_404(TendencyMembership, membership_id, "That membership")
+    if membership.tendency_id != tendency.id:
+        raise NotFound("That membership does not belong to this tendency.")
+    return membership
+
+
+def _request_of(tendency: Tendency, request_id: int) -> JoinRequest:
+    join_request = get_or_404(JoinRequest, request_id, "That request")
+    if join_request.tendency_id != tendency.id:
+        raise NotFound("That request does not belong to this tendency.")
+    return join_request
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    return render_template(
+        "tendencies/index.html",
+        summaries=queries.tendency_summaries(),
+        can_register=can_register_tendency(actor()),
+        mine=queries.current_membership(actor()),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> Response | str | tuple[str, int]:
+    require(can_register_tendency(actor()), "Only conveners and admins register tendencies.")
+    form = TendencyForm()
+    candidates = list(
+        db.session.scalars(
+            select(Member).where(Member.status == "active").order_by(Member.display_name)
+        )
+    )
+    form.coordinator_ids.choices = [(m.id, f"{m.display_name} <{m.email}>") for m in candidates]
+    if form.validate_on_submit():
+        chosen = [m for m in candidates if m.id in set(form.coordinator_ids.data)]
+        try:
+            tendency = services.register_tendency(actor(), form.name.data, form.line.data, chosen)
+        except DomainError as error:
+            db.session.rollback()
+            form.name.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(f"{tendency.name} is registered.")
+            return _back(tendency.id)
+    return render_template("tendencies/create.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/<int:tendency_id>")
+@login_required
+def detail(tendency_id: int) -> str:
+    tendency = get_or_404(Tendency, tendency_id, "That tendency")
+    coordinating = can_coordinate(actor(), tendency)
+    return render_template(
+        "tendencies/detail.html",
+        tendency=tendency,
+        members=queries.current_members(tendency),
+        requests=queries.pending_requests(tendency) if coordinating else [],
+        coordinating=coordinating,
+        mine=queries.current_membership(actor()),
+        my_request=queries.pending_request_of(actor(), tendency),
+        join_form=JoinForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/<int:tendency_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(tendency_id: int) -> Response | str | tuple[str, int]:
+    tendency = get_or_404(Tendency, tendency_id, "That tendency")
+    require(can_coordinate(actor(), tendency), "Only the tendency's coordinators edit its line.")
+    form = LineForm(line=tendency.line_markdown)
+    if form.validate_on_submit():
+        services.edit_line(actor(), tendency, form.line.data)
+        db.session.commit()
+        flash("The line is updated.")
+        return _back(tendency.id)
+    return render_template("tendencies/edit.html", form=form, tendency=tendency), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/<int:tendency_id>/join")
+@login_required
+def join(tendency_id: int) -> Response:
+    tendency = get_or_404(Tendency, tendency_id, "That tendency")
+    form = JoinForm()
+    require(form.validate_on_submit(), "A message to the coordinators has at most 500 characters.")
+    services.request_to_join(actor(), tendency, form.message.data or "")
+    db.session.commit()
+    flash(f"Your request to join {tendency.name} is sent to its coordinators.")
+    return _back(tendency.id)
+
+
+@bp.post("/<int:tendency_id>/requests/<int:request_id>/<any(approve, decline, withdraw):verb>")
+@login_required
+def decide(tendency_id: int, request_id: int, verb: str) -> Response:
+    tendency = get_or_404(Tendency, tendency_id, "That tendency")
+    join_request = _request_of(tendency, request_id)
+    action = {
+        "approve": services.approve_join_request,
+        "decline": services.decline_join_request,
+        "withdraw": services.withdraw_join_request,
+    }[verb]
+    action(actor(), join_request)
+    db.session.commit()
+    flash(
+        {
+            "approve": "Request approved.",
+            "decline": "Request declined.",
+            "withdraw": "Request withdrawn.",
+        }[verb]
+    )
+    return _back(tendency.id)
+
+
+@bp.post("/<int:tendency_id>/leave")
+@login_required
+def leave(tendency_id: int) -> Response:
+    tendency = get_or_404(Tendency, tendency_id, "That tendency")
+    mine = queries.current_membership(actor())
+    require(mine is not None and mine.tendency_id == tendency.id, "You are not in this tendency.")
+    services.leave_tendency(actor())
+    db.session.commit()
+    flash(f"You have left {tendency.name}.")
+    return _back(tendency.id)
+
+
+@bp.post("/<int:tendency_id>/members/<int:membership_id>/remove")
+@login_required
+def remove(tendency_id: int, membership_id: int) -> Response:
+    tendency = get_or_404(Tendency, tendency_id, "That tendency")
+    membership = _membership_of(tendency, membership_id)
+    services.remove_member(actor(), membership)
+    db.session.commit()
+    flash("The member is removed from the tendency.")
+    return _back(tendency.id)
+
+
+@bp.post("/<int:tendency_id>/members/<int:membership_id>/role")
+@login_required
+def set_role(tendency_id: int, membership_id: int) -> Response:
+    tendency = get_or_404(Tendency, tendency_id, "That tendency")
+    membership = _membership_of(tendency, membership_id)
+    form = MembershipRoleForm()
+    require(form.validate_on_submit(), "Choose member or coordinator.")
+    services.set_membership_role(actor(), membership, form.role.data)
+    db.session.commit()
+    flash(f"The member is now a {form.role.data}.")
+    return _back(tendency.id)

@@ -1,0 +1,124 @@
+"""Fixtures: one app per session, one rolled-back transaction per test, an auth helper."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import scoped_session
+
+from config import database_url
+from deliberate import create_app
+from deliberate.accounts.models import Member
+from deliberate.extensions import db, limiter
+
+POSTGRES_URL = os.environ.get("DELIBERATE_TEST_DB")
+
+
+class CommittingClient(FlaskClient):
+    """A test client that commits the test's own writes before each request.
+
+    Requests share the test's app context and so its session; committing first (a SAVEPOINT
+    release inside the test's outer transaction) makes the setup durable for the request as
+    it would be in real use, so a request that rolls back undoes only its own work.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return super().open(*args, **kwargs)
+
+
+def test_database_uri(tmp_dir: Path) -> str:
+    if POSTGRES_URL:
+        return database_url(POSTGRES_URL)
+    return f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp_dir = tmp_path_factory.mktemp("db")
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": test_database_uri(tmp_dir),
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "deliberate.test",
+        }
+    )
+    app.test_client_class = CommittingClient
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def connection(app: Flask) -> Iterator[Connection]:
+    """A connection in an open transaction that every session of this test joins."""
+    with app.app_context():
+        engine = db.engine
+        conn = engine.connect()
+        outer = conn.begin()
+        engines = db._app_engines[app]
+        engines[None] = conn  # type: ignore[assignment]
+        original_session = db.session
+        db.session = db._make_scoped_session(  # type: ignore[method-assign]
+            {"join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield conn
+        finally:
+            db.session.remove()
+            db.session = original_session  # type: ignore[method-assign]
+            engines[None] = engine
+            outer.rollback()
+            conn.close()
+
+
+@pytest.fixture
+def session(app: Flask, connection: Connection) -> Iterator[scoped_session]:
+    """The database session of a test, inside an app context; rolled back afterwards."""
+    limiter.reset()
+    with app.app_context():
+        yield db.session
+
+
+@pytest.fixture
+def client(app: Flask, session: scoped_session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def login(client: FlaskClient, member: Member) -> FlaskClient:
+    """Log `member` in on `client` without going through the password form."""
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = member.get_id()
+        flask_session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def login_as(client: FlaskClient):
+    def _login(member: Member) -> FlaskClient:
+        return login(client, member)
+
+    return _login
