@@ -6,15 +6,12 @@ import click
 from flask import Flask
 
 from deliberate.extensions import db
+from deliberate.voting.tally import tally_command
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
-    try:
-        from deliberate.voting.tally import tally_command
-    except ImportError:  # the counting package is optional until installed
-        return
     app.cli.add_command(tally_command)
 
 

@@ -110,9 +110,12 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         message = None
         if status == 429:
-            message = ERROR_TEXTS[429]
-            if error.description and "per" in str(error.description):
-                message += f" (limit: {error.description})"
+            description = str(error.description or "")
+            # A limit without its own message describes itself as e.g. "5 per 1 minute".
+            if description[:1].isdigit():
+                message = f"{ERROR_TEXTS[429]} (limit: {description})"
+            else:
+                message = description or ERROR_TEXTS[429]
         elif (
             status in (400, 403, 404)
             and error.description

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import scoped_session
@@ -30,10 +30,13 @@ class CommittingClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()
+        # The shared app context also shares `g`; forget the member loaded by the previous
+        # request so each request authenticates afresh, as it would in a real deployment.
+        g.pop("_login_user", None)
         return super().open(*args, **kwargs)
 
 
-def test_database_uri(tmp_dir: Path) -> str:
+def database_uri_for_tests(tmp_dir: Path) -> str:
     if POSTGRES_URL:
         return database_url(POSTGRES_URL)
     return f"sqlite:///{tmp_dir / 'test.db'}"
@@ -45,7 +48,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app(
         {
             "ENV_NAME": "testing",
-            "SQLALCHEMY_DATABASE_URI": test_database_uri(tmp_dir),
+            "SQLALCHEMY_DATABASE_URI": database_uri_for_tests(tmp_dir),
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "deliberate.test",
         }

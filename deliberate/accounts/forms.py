@@ -8,7 +8,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from deliberate.accounts.models import MemberRole
-from deliberate.forms import no_control_characters
+from deliberate.forms import choices, no_control_characters
 
 
 class LoginForm(FlaskForm):
@@ -50,7 +50,7 @@ class ChangePasswordForm(SetPasswordForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r.value, r.value) for r in MemberRole])
+    role = SelectField("Role", choices=choices((r.value, r.value) for r in MemberRole))
 
 
 class SuspendForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from deliberate.accounts import queries, services
 from deliberate.accounts.forms import (
@@ -22,7 +23,7 @@ from deliberate.accounts.permissions import can_manage_members
 from deliberate.auth import actor, get_or_404, require
 from deliberate.errors import DomainError
 from deliberate.extensions import db, limiter, login_account_key
-from deliberate.forms import ActionForm
+from deliberate.forms import ActionForm, choices
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import membership_history
 
@@ -195,11 +196,11 @@ def members() -> str:
     )
 
 
-def _tendency_choices() -> list[tuple[int, str]]:
+def _tendency_choices() -> list[SelectChoice]:
     from sqlalchemy import select
 
     names = db.session.execute(select(Tendency.id, Tendency.name).order_by(Tendency.name)).all()
-    return [(0, "— none —"), *((t_id, name) for t_id, name in names)]
+    return choices([(0, "— none —"), *((t_id, name) for t_id, name in names)])
 
 
 @admin_bp.route("/invitations/new", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from deliberate.forms import no_control_characters
+from deliberate.forms import choices, no_control_characters
 
 
 class TendencyForm(FlaskForm):
@@ -32,4 +32,6 @@ class JoinForm(FlaskForm):
 
 
 class MembershipRoleForm(FlaskForm):
-    role = SelectField("Role", choices=[("member", "member"), ("coordinator", "coordinator")])
+    role = SelectField(
+        "Role", choices=choices([("member", "member"), ("coordinator", "coordinator")])
+    )

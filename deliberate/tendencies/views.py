@@ -11,7 +11,7 @@ from deliberate.accounts.models import Member
 from deliberate.auth import actor, get_or_404, require
 from deliberate.errors import DomainError, NotFound
 from deliberate.extensions import db
-from deliberate.forms import ActionForm
+from deliberate.forms import ActionForm, choices
 from deliberate.tendencies import queries, services
 from deliberate.tendencies.forms import JoinForm, LineForm, MembershipRoleForm, TendencyForm
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
@@ -59,7 +59,9 @@ def create() -> Response | str | tuple[str, int]:
             select(Member).where(Member.status == "active").order_by(Member.display_name)
         )
     )
-    form.coordinator_ids.choices = [(m.id, f"{m.display_name} <{m.email}>") for m in candidates]
+    form.coordinator_ids.choices = choices(
+        (m.id, f"{m.display_name} <{m.email}>") for m in candidates
+    )
     if form.validate_on_submit():
         chosen = [m for m in candidates if m.id in set(form.coordinator_ids.data)]
         try:

@@ -1,0 +1,176 @@
+"""Login, logout, rate limits, suspension and roles."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from deliberate.accounts.models import Member, MemberRole, MemberStatus
+from deliberate.audit.models import AuditEntry
+from tests.factories import PASSWORD, make_member
+
+
+def post_login(client, email, password=PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def test_login_success_and_logout(client, session):
+    member = make_member("Lena Login")
+    response = post_login(client, member.email.upper())
+    assert response.status_code == 303
+    assert "Lena Login" in client.get("/").get_data(as_text=True)
+    assert client.post("/logout").status_code == 303
+    assert b"Log in" in client.get("/").data
+
+
+def test_login_failure_gives_one_message_for_both_cases(client, session):
+    member = make_member()
+    wrong_password = post_login(client, member.email, "not the password")
+    no_account = post_login(client, "nobody@example.org")
+    assert wrong_password.status_code == no_account.status_code == 401
+    assert b"The email or password is not correct." in wrong_password.data
+    assert b"The email or password is not correct." in no_account.data
+
+
+def test_login_is_rate_limited_per_account(client, session):
+    member = make_member()
+    for _ in range(5):
+        assert post_login(client, member.email, "wrong password").status_code == 401
+    response = post_login(client, member.email)
+    assert response.status_code == 429
+    assert b"Too many failed logins for this account" in response.data
+
+
+def test_login_is_rate_limited_per_address(client, session):
+    for n in range(20):
+        post_login(client, f"person{n}@example.org", "wrong")
+    response = post_login(client, "someone@example.org", "wrong")
+    assert response.status_code == 429
+    assert b"from your address" in response.data
+
+
+def test_suspended_member_cannot_log_in(client, session):
+    member = make_member(status=MemberStatus.SUSPENDED)
+    response = post_login(client, member.email)
+    assert response.status_code == 401
+    assert b"suspended" in response.data
+
+
+def test_suspension_ends_an_existing_session_at_once(client, login_as, session):
+    admin = make_member(role=MemberRole.ADMIN)
+    member = make_member()
+    login_as(member)
+    assert client.get("/members/").status_code == 200
+    from deliberate.accounts.services import suspend_member
+
+    suspend_member(admin, member, "Test")
+    response = client.get("/members/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_admin_changes_roles_and_it_is_audited(client, login_as, session):
+    admin = make_member(role=MemberRole.ADMIN)
+    member = make_member()
+    login_as(admin)
+    response = client.post(f"/admin/members/{member.id}/role", data={"role": "convener"})
+    assert response.status_code == 303
+    session.refresh(member)
+    assert member.role == "convener"
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "member.role"))
+    assert entry.actor_id == admin.id
+    assert entry.object_id == member.id
+
+
+def test_non_admins_cannot_change_roles(client, login_as, session):
+    for role in (MemberRole.MEMBER, MemberRole.CONVENER):
+        actor = make_member(role=role)
+        target = make_member()
+        login_as(actor)
+        response = client.post(f"/admin/members/{target.id}/role", data={"role": "admin"})
+        assert response.status_code == 403
+        session.refresh(target)
+        assert target.role == "member"
+        client.post("/logout")
+
+
+def test_unknown_role_is_refused(client, login_as, session):
+    admin = make_member(role=MemberRole.ADMIN)
+    member = make_member()
+    login_as(admin)
+    response = client.post(f"/admin/members/{member.id}/role", data={"role": "emperor"})
+    assert response.status_code == 403
+    session.refresh(member)
+    assert member.role == "member"
+
+
+def test_admin_suspends_and_reactivates(client, login_as, session):
+    admin = make_member(role=MemberRole.ADMIN)
+    member = make_member()
+    login_as(admin)
+    assert (
+        client.post(f"/admin/members/{member.id}/suspend", data={"reason": ""}).status_code == 303
+    )
+    session.refresh(member)
+    assert member.status == "active"  # no reason, no suspension
+    client.post(f"/admin/members/{member.id}/suspend", data={"reason": "Dues"})
+    session.refresh(member)
+    assert member.status == "suspended"
+    client.post(f"/admin/members/{member.id}/reactivate")
+    session.refresh(member)
+    assert member.status == "active"
+    actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions == ["member.suspend", "member.reactivate"]
+
+
+def test_admin_cannot_demote_or_suspend_self(client, login_as, session):
+    admin = make_member(role=MemberRole.ADMIN)
+    login_as(admin)
+    assert (
+        client.post(f"/admin/members/{admin.id}/role", data={"role": "member"}).status_code == 409
+    )
+    assert (
+        client.post(f"/admin/members/{admin.id}/suspend", data={"reason": "x"}).status_code == 409
+    )
+    assert session.get(Member, admin.id).role == "admin"
+
+
+def test_email_is_unique_case_insensitively(session):
+    import pytest
+
+    from deliberate.accounts.services import create_member
+    from deliberate.errors import ValidationError
+
+    create_member("Case@Example.org", "One", "long enough password")
+    with pytest.raises(ValidationError, match="already exists"):
+        create_member("case@example.ORG", "Two", "long enough password")
+
+
+def test_create_admin_command(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "create-admin",
+            "--email",
+            "Root@Example.org",
+            "--name",
+            "Root",
+            "--password",
+            "long enough password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    admin = session.scalar(select(Member).where(Member.email == "root@example.org"))
+    assert admin.role == "admin"
+    again = runner.invoke(
+        args=[
+            "create-admin",
+            "--email",
+            "root@example.org",
+            "--name",
+            "R",
+            "--password",
+            "long enough password",
+        ]
+    )
+    assert again.exit_code != 0
+    assert "already exists" in again.output
