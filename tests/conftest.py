@@ -125,3 +125,15 @@ def login_as(client: FlaskClient):
         return login(client, member)
 
     return _login
+
+
+@pytest.fixture
+def committed(app: Flask) -> Iterator[None]:
+    """For tests of concurrent requests: data is really committed, and wiped afterwards."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.session.remove()
