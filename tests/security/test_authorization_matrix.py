@@ -1,0 +1,84 @@
+"""Every route × role × state answers as the authorization matrix says, and nothing leaks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.security.snapshot import database_snapshot
+from tests.security.world import ROLES, STATES, build_world, placeholder_values
+from tests.test_app import assert_security_headers
+
+MATRIX_FILE = Path(__file__).with_name("authorization_matrix.yaml")
+MATRIX: dict[str, list[dict[str, Any]]] = yaml.safe_load(MATRIX_FILE.read_text())["routes"]
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+# Refusals: a redirect to the login page or a client error. Successful POSTs (200 with a
+# result page, 303) may change data; nothing else may.
+UNCHANGING_STATUSES = {302, 400, 401, 403, 404, 405, 409, 413, 429}
+
+
+def expected_status(row: dict[str, Any], role: str) -> int:
+    expect = row["expect"]
+    return int(expect.get(role, expect.get("default")))
+
+
+CASES = [
+    pytest.param(endpoint, index, role, id=f"{endpoint}[{index}]-{role}")
+    for endpoint, rows in MATRIX.items()
+    for index, _row in enumerate(rows)
+    for role in ROLES
+]
+
+
+def test_every_route_and_method_has_rows(app):
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        covered = {row["method"] for row in MATRIX.get(rule.endpoint, [])}
+        for method in sorted((rule.methods or set()) - IGNORED_METHODS - covered):
+            missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "routes missing from authorization_matrix.yaml:\n" + "\n".join(missing)
+
+
+def test_matrix_rows_are_well_formed(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    for endpoint, rows in MATRIX.items():
+        assert endpoint in endpoints, f"{endpoint} is in the matrix but not in the app"
+        for row in rows:
+            assert row["method"] in {"GET", "POST"}
+            assert row.get("state") is None or row["state"] in STATES
+            for role in ROLES:
+                assert expected_status(row, role), f"{endpoint}: no expectation for {role}"
+
+
+def _fill(value: Any, values: dict[str, str]) -> Any:
+    if isinstance(value, list):
+        return [_fill(item, values) for item in value]
+    return str(value).format(**values)
+
+
+@pytest.mark.parametrize(("endpoint", "index", "role"), CASES)
+def test_route_answers_each_role_as_the_matrix_says(client, login_as, endpoint, index, role):
+    row = MATRIX[endpoint][index]
+    world = build_world(row.get("state"))
+    if role != "anonymous":
+        login_as(world[role])
+    values = placeholder_values(world)
+    data = {name: _fill(value, values) for name, value in (row.get("data") or {}).items()}
+    for name, content in (row.get("files") or {}).items():
+        data[name] = (io.BytesIO(content.encode()), "upload.csv")
+    before = database_snapshot()
+    response = client.open(row["url"].format(**values), method=row["method"], data=data)
+    expected = expected_status(row, role)
+    assert response.status_code == expected, response.get_data(as_text=True)[:2000]
+    assert_security_headers(response)
+    for cookie in response.headers.getlist("Set-Cookie"):
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+    if row["method"] == "GET" or expected in UNCHANGING_STATUSES:
+        assert database_snapshot() == before, "a refused request or a GET changed data"
