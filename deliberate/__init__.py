@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 import config
 from deliberate.database import configure_sqlite, write_intent
@@ -98,6 +98,13 @@ def _register_hooks(app: Flask) -> None:
     @app.before_request
     def _declare_write_intent() -> None:
         write_intent.set(request.method not in READ_ONLY_METHODS)
+
+    @app.before_request
+    def _refuse_oversized_bodies() -> None:
+        # Werkzeug checks the limit only when a view reads the body; refuse every view alike.
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None and request.content_length > limit:
+            abort(413)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -1,0 +1,158 @@
+"""Hostile input to every form and file import: a clear 4xx or a validation error, never a
+500, and nothing stored when refused."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deliberate.markup import render_markdown
+from deliberate.voting.counting.formats import FormatError, parse_blt, parse_csv
+from deliberate.voting.tally import tally_command
+from tests.security.hostile import (
+    hostile_email,
+    hostile_file,
+    hostile_int,
+    hostile_text,
+)
+from tests.security.snapshot import database_snapshot
+from tests.security.world import build_world, placeholder_values
+
+FORMS: dict[str, list[dict[str, Any]]] = yaml.safe_load(
+    Path(__file__).with_name("hostile_forms.yaml").read_text()
+)
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+REFUSALS_WITHOUT_PAGE = {302, 405, 413, 429}
+
+CASES = [
+    pytest.param(endpoint, index, id=f"{endpoint}[{index}]")
+    for endpoint, entries in FORMS.items()
+    for index, _entry in enumerate(entries)
+]
+
+
+def field_strategy(kind: str, entry: dict[str, Any], world_ids: list[str]) -> st.SearchStrategy:
+    return {
+        "text": hostile_text,
+        "line": hostile_text,
+        "password": hostile_text,
+        "email": hostile_email,
+        "int": hostile_int,
+        "choice": st.one_of(st.sampled_from(entry.get("choices") or [""]), hostile_text),
+        "multi": st.lists(st.one_of(st.sampled_from(world_ids), hostile_int), max_size=4),
+        "file": hostile_file.map(lambda content: (io.BytesIO(content), "hostile.csv")),
+    }[kind]
+
+
+def assert_refusal_is_clean(response, before: dict[str, str]) -> None:
+    assert response.status_code < 500, response.get_data(as_text=True)[:1000]
+    if response.status_code >= 400 or response.status_code == 302:
+        assert database_snapshot() == before, "a refused request changed data"
+    if response.status_code >= 400 and response.status_code not in REFUSALS_WITHOUT_PAGE:
+        page = response.get_data(as_text=True)
+        assert 'class="error' in page or "error-message" in page, "no message for the refusal"
+
+
+def test_every_post_route_is_fuzzed(app):
+    missing = sorted(
+        f"POST {rule.rule} ({rule.endpoint})"
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or set()) and rule.endpoint not in FORMS
+    )
+    assert not missing, "POST routes missing from hostile_forms.yaml:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize(("endpoint", "index"), CASES)
+def test_hostile_form_input(client, login_as, endpoint, index):
+    entry = FORMS[endpoint][index]
+    world = build_world(entry.get("state"))
+    if entry["as"] != "anonymous":
+        login_as(world[entry["as"]])
+    values = placeholder_values(world)
+    url = entry["url"].format(**values)
+    world_ids = [v for v in values.values() if v.isdigit()] or ["1"]
+    fields = entry.get("fields") or {}
+    form = st.fixed_dictionaries(
+        {name: field_strategy(kind, entry, world_ids) for name, kind in fields.items()},
+        optional={"unexpected_field": hostile_text},
+    )
+
+    @FUZZ
+    @given(data=form)
+    def fuzz(data: dict[str, Any]) -> None:
+        before = database_snapshot()
+        response = client.post(url, data=data, content_type="multipart/form-data")
+        assert_refusal_is_clean(response, before)
+
+    fuzz()
+
+
+@pytest.mark.parametrize(("endpoint", "index"), CASES)
+def test_invalid_utf8_and_nul_bytes(client, login_as, endpoint, index):
+    entry = FORMS[endpoint][index]
+    world = build_world(entry.get("state"))
+    if entry["as"] != "anonymous":
+        login_as(world[entry["as"]])
+    url = entry["url"].format(**placeholder_values(world))
+    names = list(entry.get("fields") or {"x": "text"})
+    for body in (
+        "&".join(f"{name}=%FF%FE%00%C0%AF" for name in names).encode(),
+        b"&".join(name.encode() + b"=\xff\xfe\x00\xc3" for name in names),
+        b"\x00" * 100,
+    ):
+        before = database_snapshot()
+        response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
+        assert_refusal_is_clean(response, before)
+
+
+def test_oversized_bodies_get_413_everywhere(client, login_as, app):
+    world = build_world()
+    login_as(world["admin"])
+    big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    for endpoint, entries in FORMS.items():
+        url = entries[0]["url"].format(**placeholder_values(world))
+        before = database_snapshot()
+        response = client.post(url, data=big, content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 413, endpoint
+        assert database_snapshot() == before
+
+
+@FUZZ
+@given(text=hostile_text)
+def test_markdown_rendering_survives_anything(text):
+    html = render_markdown(text)
+    assert render_markdown(text) == html
+    assert "<script" not in html.lower()
+
+
+@FUZZ
+@given(text=st.one_of(hostile_text, hostile_file.map(lambda b: b.decode("utf-8", "replace"))))
+def test_ballot_files_parse_or_fail_with_a_line_number(text):
+    for parse in (parse_blt, parse_csv):
+        try:
+            parse(text)
+        except FormatError as error:  # the only exception allowed, and it gives a reason
+            reason = error.reason
+            assert reason
+
+
+@settings(max_examples=15, deadline=None)
+@given(content=hostile_file)
+def test_tally_command_exits_cleanly_on_hostile_files(tmp_path_factory, content):
+    from click.testing import CliRunner
+
+    path = tmp_path_factory.mktemp("tally") / "ballots.blt"
+    path.write_bytes(content)
+    result = CliRunner().invoke(tally_command, [str(path)])
+    assert result.exit_code in (0, 2), result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
