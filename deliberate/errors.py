@@ -7,6 +7,7 @@ import logging
 from flask import Flask, Response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("deliberate.security")
@@ -53,6 +54,7 @@ ERROR_TITLES = {
     413: "Too large",
     429: "Too many requests",
     500: "Something went wrong",
+    503: "Please try again",
 }
 
 ERROR_TEXTS = {
@@ -64,6 +66,8 @@ ERROR_TEXTS = {
     413: "What you sent is larger than this site accepts.",
     429: "Too many attempts. Wait a minute and try again.",
     500: "An unexpected error happened. Nothing was changed; please try again.",
+    503: "The database could not complete your request, so nothing was saved. "
+    "Please send it again.",
 }
 
 
@@ -130,6 +134,18 @@ def register_error_handlers(app: Flask) -> None:
         response.status_code = status
         response.content_type = "text/html; charset=utf-8"
         return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_error(error: DBAPIError) -> tuple[str, int]:
+        log.error("database error on %s %s: %s", request.method, request.path, error.orig)
+        from deliberate.extensions import db
+
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.close()
+        return render_error(503)
 
     @app.errorhandler(500)
     def _server_error(_error: Exception) -> tuple[str, int]:
