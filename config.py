@@ -66,6 +66,11 @@ class BaseConfig:
     CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
     ORGANIZATION_NAME = "Deliberate"
 
+    # Characters per numbered line of a draft; fixed into each version when it is made.
+    DRAFT_LINE_WIDTH = 80
+    # Seconders (besides the proposer) an amendment needs before it goes to the floor.
+    AMENDMENT_SECONDS_REQUIRED = 2
+
 
 class DevelopmentConfig(BaseConfig):
     DEBUG = False

@@ -2,10 +2,30 @@
 
 from deliberate.accounts.models import Invitation, Member, PasswordReset
 from deliberate.audit.models import AuditEntry
+from deliberate.drafts.models import (
+    Amendment,
+    AmendmentCosponsor,
+    AmendmentEvent,
+    AmendmentSecond,
+    CompetitionGroup,
+    Draft,
+    DraftConvener,
+    DraftParagraph,
+    DraftVersion,
+)
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
 
 __all__ = [
+    "Amendment",
+    "AmendmentCosponsor",
+    "AmendmentEvent",
+    "AmendmentSecond",
     "AuditEntry",
+    "CompetitionGroup",
+    "Draft",
+    "DraftConvener",
+    "DraftParagraph",
+    "DraftVersion",
     "Invitation",
     "JoinRequest",
     "Member",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import scoped_session
 
 from config import database_url
@@ -42,28 +45,53 @@ def database_uri_for_tests(tmp_dir: Path) -> str:
     return f"sqlite:///{tmp_dir / 'test.db'}"
 
 
+@contextmanager
+def private_postgres_database(url: str) -> Iterator[str]:
+    """A database of this test run's own on the given server, dropped afterwards, so that
+    simultaneous runs never share tables. Falls back to the given database, with its public
+    schema reset, when the account may not create databases."""
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"deliberate_test_{os.getpid()}"
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    except ProgrammingError:
+        with server.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        server.dispose()
+        yield url
+        return
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        server.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    tmp_dir = tmp_path_factory.mktemp("db")
-    app = create_app(
-        {
-            "ENV_NAME": "testing",
-            "SQLALCHEMY_DATABASE_URI": database_uri_for_tests(tmp_dir),
-            "WTF_CSRF_ENABLED": False,
-            "SERVER_NAME": "deliberate.test",
-        }
-    )
-    app.test_client_class = CommittingClient
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    uri = database_uri_for_tests(tmp_path_factory.mktemp("db"))
+    with ExitStack() as stack:
+        if uri.startswith("postgresql"):
+            uri = stack.enter_context(private_postgres_database(uri))
+        app = create_app(
+            {
+                "ENV_NAME": "testing",
+                "SQLALCHEMY_DATABASE_URI": uri,
+                "WTF_CSRF_ENABLED": False,
+                "SERVER_NAME": "deliberate.test",
+            }
+        )
+        app.test_client_class = CommittingClient
+        with app.app_context():
+            db.create_all()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

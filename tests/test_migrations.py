@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from deliberate import create_app
 from deliberate.extensions import db
 from tests.conftest import POSTGRES_URL, database_uri_for_tests
 
-MIGRATION_DB = "deliberate_migration_test"
+MIGRATION_DB = f"deliberate_migration_test_{os.getpid()}"
 
 
 @pytest.fixture
@@ -38,16 +39,18 @@ def empty_database_uri(tmp_path: Path) -> Iterator[str]:
 def test_upgrade_gives_the_models_schema(empty_database_uri):
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_uri})
     with app.app_context():
-        upgrade()
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "compare_server_default": False}
-            )
-            differences = compare_metadata(context, db.metadata)
-            tables = set(inspect(connection).get_table_names())
-        assert differences == []
-        assert set(db.metadata.tables) <= tables
-        downgrade(revision="base")
-        with db.engine.connect() as connection:
-            assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
-        db.engine.dispose()
+        try:
+            upgrade()
+            with db.engine.connect() as connection:
+                context = MigrationContext.configure(
+                    connection, opts={"compare_type": True, "compare_server_default": False}
+                )
+                differences = compare_metadata(context, db.metadata)
+                tables = set(inspect(connection).get_table_names())
+            assert differences == []
+            assert set(db.metadata.tables) <= tables
+            downgrade(revision="base")
+            with db.engine.connect() as connection:
+                assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        finally:
+            db.engine.dispose()

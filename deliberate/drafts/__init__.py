@@ -1,0 +1,1 @@
+"""Drafts: versions, paragraphs and lines, amendments, diff and merge."""
