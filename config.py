@@ -63,6 +63,13 @@ class BaseConfig:
     MIN_PASSWORD_LENGTH = 10
     MAX_IMPORT_ROWS = 5000
 
+    # Debate: the longest comment, comments per thread page, the deepest indentation shown
+    # before "continue this thread", and how fast one member may post.
+    COMMENT_MAX_LENGTH = 10_000
+    THREAD_PAGE_SIZE = 100
+    THREAD_MAX_INDENT = 6
+    COMMENT_LIMIT_PER_MEMBER = "10 per minute"
+
     CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
     ORGANIZATION_NAME = "Deliberate"
 

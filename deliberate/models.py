@@ -2,6 +2,7 @@
 
 from deliberate.accounts.models import Invitation, Member, PasswordReset
 from deliberate.audit.models import AuditEntry
+from deliberate.debate.models import Comment, CommentRevision
 from deliberate.drafts.models import (
     Amendment,
     AmendmentCosponsor,
@@ -13,6 +14,7 @@ from deliberate.drafts.models import (
     DraftParagraph,
     DraftVersion,
 )
+from deliberate.papers.models import PaperRevision, PaperSignature, PositionPaper
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "AmendmentEvent",
     "AmendmentSecond",
     "AuditEntry",
+    "Comment",
+    "CommentRevision",
     "CompetitionGroup",
     "Draft",
     "DraftConvener",
@@ -29,7 +33,10 @@ __all__ = [
     "Invitation",
     "JoinRequest",
     "Member",
+    "PaperRevision",
+    "PaperSignature",
     "PasswordReset",
+    "PositionPaper",
     "Tendency",
     "TendencyMembership",
 ]

@@ -1,0 +1,1 @@
+"""Threaded debate: comments on drafts, amendments, position papers and votes."""

@@ -1,0 +1,194 @@
+"""What a thread or a position paper is about: a registry of subject types.
+
+A thread is identified by (subject_type, subject_id). Each subject type registers a
+`SubjectKind` that knows how to load its object, who may see it, whether it is open for
+debate, where it is shown and whether comments may point to its paragraphs. A new domain
+(votes, for instance) registers its own kind at import time with `register_subject`; nothing
+here changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from deliberate.accounts.models import Member
+from deliberate.errors import NotFound, ValidationError
+
+
+class SubjectType(StrEnum):
+    DRAFT = "draft"
+    AMENDMENT = "amendment"
+    PAPER = "paper"
+    VOTE = "vote"
+
+
+# Subject types a position paper may be written on.
+PAPER_SUBJECT_TYPES = (SubjectType.DRAFT, SubjectType.AMENDMENT, SubjectType.VOTE)
+
+# Modules that register the kinds this package knows about; imported on first lookup so a
+# service called from a script or the CLI sees them too.
+BUILTIN_PROVIDERS = ("deliberate.papers.subject",)
+
+
+@dataclass(frozen=True)
+class ParagraphScope:
+    """The paragraphs a comment may point to: ¶1…¶count of version `version_number`."""
+
+    version_number: int
+    count: int
+
+
+@dataclass(frozen=True)
+class RelatedSubject:
+    """A subject shown together with another (a draft's amendments beside the draft)."""
+
+    type: SubjectType
+    id: int
+    label: str
+
+
+def _always_visible(actor: Member, _obj: Any) -> bool:
+    return actor.is_active
+
+
+def _no_paragraphs(_obj: Any) -> ParagraphScope | None:
+    return None
+
+
+def _no_related(_obj: Any) -> list[RelatedSubject]:
+    return []
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """How one subject type behaves in debates and papers.
+
+    - `load(id)` returns the object or None.
+    - `title(obj)` is the plain-text title shown in headings (escaped by templates).
+    - `endpoint(obj)` is the (endpoint, url arguments) of the page that shows the subject.
+    - `closed_reason(obj)` is None while the subject is open for debate, else the reason.
+    - `can_view(actor, obj)` says whether the actor may read the subject and its thread.
+    - `paragraphs(obj)` gives the paragraphs comments may point to, or None.
+    - `accepts_papers`: whether tendencies may write position papers on it.
+    - `related(obj)`: subjects whose papers are shown with this one's.
+    - `load_titles(ids)`: titles of several subjects at once (for lists); by default each
+      subject is loaded on its own.
+    """
+
+    type: SubjectType
+    label: str
+    load: Callable[[int], Any | None]
+    title: Callable[[Any], str]
+    endpoint: Callable[[Any], tuple[str, dict[str, Any]]]
+    closed_reason: Callable[[Any], str | None]
+    can_view: Callable[[Member, Any], bool] = _always_visible
+    paragraphs: Callable[[Any], ParagraphScope | None] = _no_paragraphs
+    accepts_papers: bool = False
+    related: Callable[[Any], list[RelatedSubject]] = _no_related
+    load_titles: Callable[[list[int]], dict[int, str]] | None = None
+
+    def titles(self, ids: list[int]) -> dict[int, str]:
+        if self.load_titles is not None:
+            return self.load_titles(ids)
+        loaded = ((i, self.load(i)) for i in ids)
+        return {i: self.title(obj) for i, obj in loaded if obj is not None}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A loaded subject: its kind, id and object."""
+
+    kind: SubjectKind
+    id: int
+    obj: Any = field(compare=False)
+
+    @property
+    def type(self) -> SubjectType:
+        return self.kind.type
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @property
+    def title(self) -> str:
+        return self.kind.title(self.obj)
+
+    @property
+    def endpoint(self) -> tuple[str, dict[str, Any]]:
+        return self.kind.endpoint(self.obj)
+
+    @property
+    def closed_reason(self) -> str | None:
+        return self.kind.closed_reason(self.obj)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_reason is None
+
+    def can_view(self, actor: Member) -> bool:
+        return self.kind.can_view(actor, self.obj)
+
+    def paragraphs(self) -> ParagraphScope | None:
+        return self.kind.paragraphs(self.obj)
+
+    def related(self) -> list[RelatedSubject]:
+        return self.kind.related(self.obj)
+
+
+_registry: dict[SubjectType, SubjectKind] = {}
+_providers_loaded = False
+
+
+def register_subject(kind: SubjectKind) -> None:
+    """Register (or replace) the kind for a subject type."""
+    _registry[kind.type] = kind
+
+
+def unregister_subject(subject_type: SubjectType) -> None:
+    _registry.pop(subject_type, None)
+
+
+def _load_providers() -> None:
+    global _providers_loaded
+    if not _providers_loaded:
+        _providers_loaded = True
+        for module in BUILTIN_PROVIDERS:
+            importlib.import_module(module)
+
+
+def kind_for(subject_type: str) -> SubjectKind:
+    """The registered kind of `subject_type`; NotFound if none is registered."""
+    _load_providers()
+    try:
+        return _registry[SubjectType(subject_type)]
+    except (ValueError, KeyError):
+        raise NotFound(f"There is no debate about a “{subject_type}” here.") from None
+
+
+def is_registered(subject_type: str) -> bool:
+    _load_providers()
+    return subject_type in {t.value for t in _registry}
+
+
+def resolve(subject_type: str, subject_id: int) -> Subject:
+    """Load a subject; NotFound when the type is unknown or the object does not exist."""
+    kind = kind_for(subject_type)
+    obj = kind.load(subject_id)
+    if obj is None:
+        raise NotFound(f"That {kind.label} does not exist.")
+    return Subject(kind, subject_id, obj)
+
+
+def resolve_for_paper(subject_type: str, subject_id: int) -> Subject:
+    """Load a subject a position paper may be written on; ValidationError otherwise."""
+    if subject_type not in {t.value for t in PAPER_SUBJECT_TYPES}:
+        raise ValidationError("A position paper is written on a draft, an amendment or a vote.")
+    subject = resolve(subject_type, subject_id)
+    if not subject.kind.accepts_papers:
+        raise ValidationError(f"Position papers cannot be written on a {subject.label}.")
+    return subject
