@@ -21,6 +21,7 @@ from deliberate.accounts.forms import (
 from deliberate.accounts.models import Member
 from deliberate.accounts.permissions import can_manage_members
 from deliberate.auth import actor, get_or_404, require
+from deliberate.database import utcnow
 from deliberate.errors import DomainError
 from deliberate.extensions import db, limiter, login_account_key
 from deliberate.forms import ActionForm, choices
@@ -98,7 +99,10 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
             flash(f"Welcome, {member.display_name}.")
             return redirect(url_for("main.index"), 303)
     status = 200 if not form.errors else 400
-    return render_template("accounts/accept.html", form=form, invitation=invitation), status
+    expired = invitation is not None and not invitation.is_usable(utcnow())
+    return render_template(
+        "accounts/accept.html", form=form, invitation=invitation, expired=expired
+    ), status
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
