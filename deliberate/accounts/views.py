@@ -24,7 +24,7 @@ from deliberate.auth import actor, get_or_404, require
 from deliberate.database import utcnow
 from deliberate.errors import DomainError
 from deliberate.extensions import db, limiter, login_account_key
-from deliberate.forms import ActionForm, choices
+from deliberate.forms import ActionForm, choices, ensure_valid
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import membership_history
 
@@ -262,52 +262,53 @@ def import_members() -> str | tuple[str, int]:
     return render_template("accounts/import.html", form=form, results=results), status
 
 
+def _managed_member(member_id: int) -> Member:
+    require(can_manage_members(actor()), "Only admins manage members.")
+    return get_or_404(Member, member_id, "That member")
+
+
+def _to_profile(member: Member, message: str) -> Response:
+    flash(message)
+    return redirect(url_for("accounts.profile", member_id=member.id), 303)
+
+
 @admin_bp.post("/members/<int:member_id>/role")
 @login_required
 def change_role(member_id: int) -> Response:
-    require(can_manage_members(actor()), "Only admins change roles.")
-    member = get_or_404(Member, member_id, "That member")
+    member = _managed_member(member_id)
     form = RoleForm()
-    require(form.validate_on_submit(), "The role form was not valid.")
+    ensure_valid(form)
     services.change_role(actor(), member, form.role.data)
     db.session.commit()
-    flash(f"{member.display_name} is now {member.role}.")
-    return redirect(url_for("accounts.profile", member_id=member.id), 303)
+    return _to_profile(member, f"{member.display_name} is now {member.role}.")
 
 
 @admin_bp.post("/members/<int:member_id>/suspend")
 @login_required
 def suspend(member_id: int) -> Response:
-    require(can_manage_members(actor()), "Only admins suspend members.")
-    member = get_or_404(Member, member_id, "That member")
+    member = _managed_member(member_id)
     form = SuspendForm()
-    if not form.validate_on_submit():
-        flash("Give a reason (at most 300 characters) to suspend a member.", "error")
-        return redirect(url_for("accounts.profile", member_id=member.id), 303)
+    ensure_valid(form)
     services.suspend_member(actor(), member, form.reason.data)
     db.session.commit()
-    flash(f"{member.display_name} is suspended; their sessions have ended.")
-    return redirect(url_for("accounts.profile", member_id=member.id), 303)
+    return _to_profile(member, f"{member.display_name} is suspended; their sessions have ended.")
 
 
 @admin_bp.post("/members/<int:member_id>/reactivate")
 @login_required
 def reactivate(member_id: int) -> Response:
-    require(can_manage_members(actor()), "Only admins reactivate members.")
-    member = get_or_404(Member, member_id, "That member")
-    require(ActionForm().validate_on_submit(), "The form was not valid.")
+    member = _managed_member(member_id)
+    ensure_valid(ActionForm())
     services.reactivate_member(actor(), member)
     db.session.commit()
-    flash(f"{member.display_name} is active again.")
-    return redirect(url_for("accounts.profile", member_id=member.id), 303)
+    return _to_profile(member, f"{member.display_name} is active again.")
 
 
 @admin_bp.post("/members/<int:member_id>/password-reset")
 @login_required
 def issue_reset(member_id: int) -> str:
-    require(can_manage_members(actor()), "Only admins issue password resets.")
-    member = get_or_404(Member, member_id, "That member")
-    require(ActionForm().validate_on_submit(), "The form was not valid.")
+    member = _managed_member(member_id)
+    ensure_valid(ActionForm())
     reset, token = services.issue_password_reset(
         actor(), member, valid_for=current_app.config["PASSWORD_RESET_VALID_FOR"]
     )

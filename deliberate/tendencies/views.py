@@ -11,7 +11,7 @@ from deliberate.accounts.models import Member
 from deliberate.auth import actor, get_or_404, require
 from deliberate.errors import DomainError, NotFound
 from deliberate.extensions import db
-from deliberate.forms import ActionForm, choices
+from deliberate.forms import ActionForm, choices, ensure_valid
 from deliberate.tendencies import queries, services
 from deliberate.tendencies.forms import JoinForm, LineForm, MembershipRoleForm, TendencyForm
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
@@ -115,7 +115,7 @@ def edit(tendency_id: int) -> Response | str | tuple[str, int]:
 def join(tendency_id: int) -> Response:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     form = JoinForm()
-    require(form.validate_on_submit(), "A message to the coordinators has at most 500 characters.")
+    ensure_valid(form)
     services.request_to_join(actor(), tendency, form.message.data or "")
     db.session.commit()
     flash(f"Your request to join {tendency.name} is sent to its coordinators.")
@@ -173,7 +173,7 @@ def set_role(tendency_id: int, membership_id: int) -> Response:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     membership = _membership_of(tendency, membership_id)
     form = MembershipRoleForm()
-    require(form.validate_on_submit(), "Choose member or coordinator.")
+    ensure_valid(form)
     services.set_membership_role(actor(), membership, form.role.data)
     db.session.commit()
     flash(f"The member is now a {form.role.data}.")
