@@ -129,6 +129,8 @@ class Draft(db.Model):
         CheckConstraint(_in("state", DraftState), name="state_known"),
         CheckConstraint("current_version_number >= 1", name="version_positive"),
         CheckConstraint("next_amendment_number >= 1", name="amendment_counter_positive"),
+        CheckConstraint("line_width >= 20", name="line_width_sane"),
+        CheckConstraint("seconds_required >= 0", name="seconds_required_not_negative"),
         CheckConstraint(
             "state != 'amendments_open' OR amendment_deadline_at IS NOT NULL",
             name="open_window_has_deadline",
@@ -153,6 +155,10 @@ class Draft(db.Model):
     # with a conditional UPDATE and draft_versions holds (draft_id, number) unique.
     current_version_number: Mapped[int] = mapped_column(Integer, default=1)
     next_amendment_number: Mapped[int] = mapped_column(Integer, default=1)
+    # The organization's rules when the draft was created, kept for its whole process:
+    # characters per numbered line, and seconders an amendment needs to be tabled.
+    line_width: Mapped[int] = mapped_column(Integer, default=80)
+    seconds_required: Mapped[int] = mapped_column(Integer, default=2)
     amendment_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when a convener closes the window before its deadline.
     amendments_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

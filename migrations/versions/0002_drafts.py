@@ -27,6 +27,8 @@ def upgrade():
     sa.Column('state', sa.String(length=24), nullable=False),
     sa.Column('current_version_number', sa.Integer(), nullable=False),
     sa.Column('next_amendment_number', sa.Integer(), nullable=False),
+    sa.Column('line_width', sa.Integer(), nullable=False),
+    sa.Column('seconds_required', sa.Integer(), nullable=False),
     sa.Column('amendment_deadline_at', deliberate.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('amendments_closed_at', deliberate.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('valid_from', sa.Date(), nullable=True),
@@ -41,6 +43,8 @@ def upgrade():
     sa.CheckConstraint("state IN ('drafting', 'amendments_open', 'debate', 'voting', 'adopted', 'rejected', 'withdrawn')", name=op.f('ck_drafts_state_known')),
     sa.CheckConstraint('current_version_number >= 1', name=op.f('ck_drafts_version_positive')),
     sa.CheckConstraint('next_amendment_number >= 1', name=op.f('ck_drafts_amendment_counter_positive')),
+    sa.CheckConstraint('line_width >= 20', name=op.f('ck_drafts_line_width_sane')),
+    sa.CheckConstraint('seconds_required >= 0', name=op.f('ck_drafts_seconds_required_not_negative')),
     sa.CheckConstraint('valid_from IS NULL OR valid_until IS NULL OR valid_until >= valid_from', name=op.f('ck_drafts_validity_ordered')),
     sa.ForeignKeyConstraint(['created_by_id'], ['members.id'], name=op.f('fk_drafts_created_by_id_members')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_drafts'))
