@@ -87,10 +87,14 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts.views import admin_bp as accounts_admin_bp
     from deliberate.accounts.views import bp as accounts_bp
     from deliberate.audit.views import bp as audit_bp
+    from deliberate.debate.views import bp as debate_bp
     from deliberate.main.views import bp as main_bp
+    from deliberate.papers.views import bp as papers_bp
     from deliberate.tendencies.views import bp as tendencies_bp
 
     for blueprint in (main_bp, accounts_bp, accounts_admin_bp, tendencies_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (debate_bp, papers_bp):
         app.register_blueprint(blueprint)
 
 

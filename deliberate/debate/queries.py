@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from deliberate.accounts.models import Member
 from deliberate.debate.models import Comment, CommentRevision, path_ids, subtree_upper_bound
 from deliberate.debate.permissions import can_moderate
-from deliberate.debate.subjects import Subject
+from deliberate.debate.subjects import ParagraphScope, Subject
 from deliberate.errors import ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
@@ -135,6 +135,7 @@ class ThreadView:
     base_depth: int = 0
     focus_id: int | None = None
     ancestors: list[CommentView] = field(default_factory=list)
+    scope: ParagraphScope | None = None
 
     @property
     def can_post(self) -> bool:
@@ -339,6 +340,7 @@ def thread_page(
         total=total,
         tendency_counts=tendency_counts,
         paragraph_counts=paragraph_counts,
+        scope=subject.paragraphs(),
     )
 
 
@@ -383,6 +385,7 @@ def subtree_page(
         base_depth=comment.depth,
         focus_id=comment.id,
         ancestors=ancestors,
+        scope=subject.paragraphs(),
     )
 
 

@@ -31,7 +31,7 @@ PAPER_SUBJECT_TYPES = (SubjectType.DRAFT, SubjectType.AMENDMENT, SubjectType.VOT
 
 # Modules that register the kinds this package knows about; imported on first lookup so a
 # service called from a script or the CLI sees them too.
-BUILTIN_PROVIDERS = ("deliberate.papers.subject",)
+BUILTIN_PROVIDERS = ("deliberate.debate.kinds", "deliberate.papers.subject")
 
 
 @dataclass(frozen=True)

@@ -262,3 +262,7 @@ def drafting_papers(tendency_id: int) -> list[PositionPaper]:
             .order_by(PositionPaper.created_at.desc())
         )
     )
+
+
+def all_tendencies() -> list[Tendency]:
+    return list(db.session.scalars(select(Tendency).order_by(Tendency.name)))

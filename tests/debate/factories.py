@@ -21,6 +21,8 @@ from deliberate.debate.subjects import (
     register_subject,
     unregister_subject,
 )
+from deliberate.drafts.models import Draft, DraftVersion
+from deliberate.extensions import db
 
 _ids = itertools.count(1)
 
@@ -94,3 +96,36 @@ def make_comment(
     paragraph: int | None = None,
 ) -> Comment:
     return services.post_comment(author, subject, body, parent=parent, paragraph=paragraph)
+
+
+def make_draft(
+    title: str = "Situational objective: the spring campaign",
+    paragraphs: list[str] | None = None,
+    *,
+    state: str = "debate",
+) -> Draft:
+    """A draft with one version, written straight to the tables (as a fixture, not a flow)."""
+    from deliberate.markup import render_markdown
+
+    paragraphs = paragraphs or [
+        "We campaign for rent control in every city where we have a branch.",
+        "Each branch holds an open assembly before the end of the month.",
+        "We evaluate the campaign in January.",
+    ]
+    body = "\n\n".join(paragraphs)
+    draft = Draft(title=title, kind="resolution", state=state)
+    db.session.add(draft)
+    db.session.flush()
+    db.session.add(
+        DraftVersion(
+            draft_id=draft.id,
+            number=1,
+            body=body,
+            body_html=render_markdown(body),
+            line_width=80,
+            paragraph_count=len(paragraphs),
+            line_count=len(paragraphs),
+        )
+    )
+    db.session.flush()
+    return draft

@@ -27,6 +27,7 @@ from deliberate.accounts.services import invite_member, issue_password_reset
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.tendencies.queries import current_membership
 from deliberate.tendencies.services import request_to_join
+from tests.debate.world import build_debate
 from tests.factories import make_member, make_tendency
 
 ROLES = (
@@ -73,7 +74,7 @@ def _membership_of(member: Member) -> TendencyMembership | None:
     return current_membership(member)
 
 
-BUILDERS: list[Callable[[World], None]] = [build_people_and_tendencies]
+BUILDERS: list[Callable[[World], None]] = [build_people_and_tendencies, build_debate]
 STATES: dict[str, Callable[[World], None]] = {}
 
 

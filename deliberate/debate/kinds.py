@@ -1,0 +1,108 @@
+"""Drafts and amendments as debate subjects (and as subjects of position papers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from deliberate.debate.subjects import (
+    ParagraphScope,
+    RelatedSubject,
+    SubjectKind,
+    SubjectType,
+    register_subject,
+)
+from deliberate.drafts.models import Amendment, AmendmentState, Draft, DraftState
+from deliberate.extensions import db
+
+DRAFT_WITHDRAWN = "This draft was withdrawn; its debate is closed."
+AMENDMENT_WITHDRAWN = "This amendment was withdrawn; its debate is closed."
+
+
+def load_draft(draft_id: int) -> Draft | None:
+    return db.session.scalar(
+        select(Draft).options(joinedload(Draft.current_version)).where(Draft.id == draft_id)
+    )
+
+
+def _draft_closed(draft: Draft) -> str | None:
+    return DRAFT_WITHDRAWN if draft.state == DraftState.WITHDRAWN else None
+
+
+def _draft_paragraphs(draft: Draft) -> ParagraphScope:
+    return ParagraphScope(draft.current_version_number, draft.current_version.paragraph_count)
+
+
+def _draft_amendments(draft: Draft) -> list[RelatedSubject]:
+    rows = db.session.execute(
+        select(Amendment.id, Amendment.number, Amendment.title)
+        .where(Amendment.draft_id == draft.id)
+        .order_by(Amendment.number)
+    ).all()
+    return [RelatedSubject(SubjectType.AMENDMENT, i, f"A{n} {t}") for i, n, t in rows]
+
+
+def _draft_titles(ids: list[int]) -> dict[int, str]:
+    return dict(db.session.execute(select(Draft.id, Draft.title).where(Draft.id.in_(ids))).all())
+
+
+def load_amendment(amendment_id: int) -> Amendment | None:
+    return db.session.scalar(
+        select(Amendment).options(joinedload(Amendment.draft)).where(Amendment.id == amendment_id)
+    )
+
+
+def _amendment_title(amendment: Amendment) -> str:
+    return f"{amendment.label} {amendment.title} (to “{amendment.draft.title}”)"
+
+
+def _amendment_closed(amendment: Amendment) -> str | None:
+    if amendment.draft.state == DraftState.WITHDRAWN:
+        return DRAFT_WITHDRAWN
+    if amendment.state == AmendmentState.WITHDRAWN:
+        return AMENDMENT_WITHDRAWN
+    return None
+
+
+def _amendment_endpoint(amendment: Amendment) -> tuple[str, dict[str, Any]]:
+    return "drafts.amendment", {"draft_id": amendment.draft_id, "number": amendment.number}
+
+
+def _amendment_titles(ids: list[int]) -> dict[int, str]:
+    rows = db.session.execute(
+        select(Amendment.id, Amendment.number, Amendment.title, Draft.title)
+        .join(Draft, Draft.id == Amendment.draft_id)
+        .where(Amendment.id.in_(ids))
+    ).all()
+    return {i: f"A{n} {title} (to “{draft}”)" for i, n, title, draft in rows}
+
+
+register_subject(
+    SubjectKind(
+        type=SubjectType.DRAFT,
+        label="draft",
+        load=load_draft,
+        title=lambda draft: draft.title,
+        endpoint=lambda draft: ("drafts.detail", {"draft_id": draft.id}),
+        closed_reason=_draft_closed,
+        paragraphs=_draft_paragraphs,
+        accepts_papers=True,
+        related=_draft_amendments,
+        load_titles=_draft_titles,
+    )
+)
+
+register_subject(
+    SubjectKind(
+        type=SubjectType.AMENDMENT,
+        label="amendment",
+        load=load_amendment,
+        title=_amendment_title,
+        endpoint=_amendment_endpoint,
+        closed_reason=_amendment_closed,
+        accepts_papers=True,
+        load_titles=_amendment_titles,
+    )
+)

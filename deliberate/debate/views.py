@@ -1,0 +1,365 @@
+"""Debate pages: a thread, posting and replying with preview, permalinks, edits, moderation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from deliberate.auth import actor, get_or_404, require
+from deliberate.debate import queries, services
+from deliberate.debate.forms import CommentForm, HideForm
+from deliberate.debate.models import Comment
+from deliberate.debate.permissions import (
+    can_delete,
+    can_edit,
+    can_moderate,
+    can_read,
+    can_read_history,
+)
+from deliberate.debate.subjects import Subject, resolve
+from deliberate.errors import InvalidTransition, ValidationError
+from deliberate.extensions import db, limiter
+from deliberate.forms import ActionForm
+
+bp = Blueprint("debate", __name__)
+
+
+def _member_key() -> str:
+    """Rate-limit key: the logged-in member (several members may share an address)."""
+    if current_user.is_authenticated:
+        return f"member:{current_user.id}"
+    return f"address:{request.remote_addr}"
+
+
+posting_limit = limiter.limit(
+    lambda: current_app.config["COMMENT_LIMIT_PER_MEMBER"],
+    key_func=_member_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 303,
+    error_message="You are posting faster than this site allows. Wait a minute and try again.",
+)
+
+
+def _settings() -> dict[str, int]:
+    config = current_app.config
+    return {"page_size": config["THREAD_PAGE_SIZE"], "max_indent": config["THREAD_MAX_INDENT"]}
+
+
+def readable_subject(subject_type: str, subject_id: int) -> Subject:
+    subject = resolve(subject_type, subject_id)
+    require(can_read(actor(), subject), f"You cannot see this {subject.label}.")
+    return subject
+
+
+def _comment(comment_id: int) -> tuple[Comment, Subject]:
+    comment = get_or_404(Comment, comment_id, "That comment")
+    return comment, readable_subject(comment.subject_type, comment.subject_id)
+
+
+def subject_url(subject: Subject) -> str:
+    """The page that shows the subject; its debate page while that page does not exist."""
+    endpoint, values = subject.endpoint
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **values)
+    return url_for("debate.thread", subject_type=subject.type.value, subject_id=subject.id)
+
+
+def thread_context(subject: Subject, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What `debate/_thread.html` needs, for any page that shows a subject's thread.
+
+    Malformed filter arguments raise ValidationError (a 400 page saying what is wrong).
+    """
+    thread = queries.thread_page(subject, actor(), queries.parse_filter(args or {}), **_settings())
+    return {"debate_thread": thread, "debate_form": CommentForm(formdata=None)}
+
+
+def _permalink(comment: Comment) -> Response:
+    return redirect(url_for("debate.permalink", comment_id=comment.id), 303)
+
+
+def _compose(
+    page: dict[str, Any],
+    form: CommentForm,
+    action: str,
+    status: int = 200,
+    *,
+    preview: bool = False,
+) -> tuple[str, int]:
+    preview_html = None
+    if preview:
+        try:
+            _markdown, preview_html = services.clean_body(
+                form.body.data, current_app.config["COMMENT_MAX_LENGTH"]
+            )
+        except ValidationError as error:
+            form.body.errors = [error.message]
+            status = 400
+    return (
+        render_template(
+            "debate/compose.html", form=form, action=action, preview=preview_html, **page
+        ),
+        status,
+    )
+
+
+def _write(
+    page: dict[str, Any],
+    form: CommentForm,
+    action: str,
+    write: Callable[[], Comment],
+    done: str,
+) -> Response | tuple[str, int]:
+    """The common flow of posting, replying and editing: show the form, preview it, or write
+    and go to the comment. A refusal is shown on the form, keeping what the member wrote."""
+    if request.method == "GET":
+        return _compose(page, form, action)
+    if not form.validate():
+        return _compose(page, form, action, 400)
+    if form.wants_preview:
+        return _compose(page, form, action, preview=True)
+    try:
+        # A savepoint: a refusal undoes only the write, and the page still shows the subject.
+        with db.session.begin_nested():
+            comment = write()
+    except (ValidationError, InvalidTransition) as error:
+        form.body.errors = [error.message]
+        return _compose(page, form, action, error.status)
+    db.session.commit()
+    flash(done)
+    return _permalink(comment)
+
+
+@bp.get("/debate/<subject_type>/<int:subject_id>")
+@login_required
+def thread(subject_type: str, subject_id: int) -> str:
+    subject = readable_subject(subject_type, subject_id)
+    return render_template(
+        "debate/thread.html",
+        subject=subject,
+        subject_url=subject_url(subject),
+        **thread_context(subject, request.args),
+    )
+
+
+@bp.route("/debate/<subject_type>/<int:subject_id>/comments/new", methods=["GET", "POST"])
+@login_required
+@posting_limit
+def create(subject_type: str, subject_id: int) -> Response | tuple[str, int]:
+    subject = readable_subject(subject_type, subject_id)
+    form = CommentForm()
+    if request.method == "GET":
+        form.paragraph.data = queries.parse_filter(request.args).paragraph
+    page = {"subject": subject, "subject_url": subject_url(subject), "heading": "New comment"}
+    action = url_for("debate.create", subject_type=subject.type.value, subject_id=subject.id)
+    return _write(
+        page,
+        form,
+        action,
+        lambda: services.post_comment(
+            actor(),
+            subject,
+            form.body.data,
+            paragraph=form.paragraph.data,
+            max_length=current_app.config["COMMENT_MAX_LENGTH"],
+        ),
+        "Your comment is posted.",
+    )
+
+
+@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+@login_required
+@posting_limit
+def reply(comment_id: int) -> Response | tuple[str, int]:
+    parent, subject = _comment(comment_id)
+    form = CommentForm()
+    page = {
+        "subject": subject,
+        "subject_url": subject_url(subject),
+        "parent": queries.comment_detail(parent.id),
+        "heading": "Reply",
+    }
+    return _write(
+        page,
+        form,
+        url_for("debate.reply", comment_id=parent.id),
+        lambda: services.post_comment(
+            actor(),
+            subject,
+            form.body.data,
+            parent=parent,
+            paragraph=form.paragraph.data,
+            max_length=current_app.config["COMMENT_MAX_LENGTH"],
+        ),
+        "Your reply is posted.",
+    )
+
+
+@bp.post("/debate/preview")
+@login_required
+def preview() -> tuple[str, int]:
+    """The sanitized HTML of a comment's Markdown, for the live preview (a fragment)."""
+    form = CommentForm()
+    if not form.validate():
+        message = "; ".join(e for errors in form.errors.values() for e in errors)
+        return render_template("debate/_preview.html", error=message), 400
+    try:
+        _markdown, html = services.clean_body(
+            form.body.data, current_app.config["COMMENT_MAX_LENGTH"]
+        )
+    except ValidationError as error:
+        return render_template("debate/_preview.html", error=error.message), 400
+    return render_template("debate/_preview.html", html=html), 200
+
+
+@bp.get("/comments/<int:comment_id>")
+@login_required
+def permalink(comment_id: int) -> Response:
+    """Where a comment is shown: its page of the thread, or its own subtree when deep."""
+    comment, subject = _comment(comment_id)
+    settings = _settings()
+    page = queries.page_of(comment, **settings)
+    if page is None:
+        return redirect(
+            url_for("debate.subtree", comment_id=comment.id, _anchor=f"c{comment.id}"), 302
+        )
+    args = {"page": page} if page > 1 else {}
+    return redirect(
+        url_for(
+            "debate.thread",
+            subject_type=subject.type.value,
+            subject_id=subject.id,
+            _anchor=f"c{comment.id}",
+            **args,
+        ),
+        302,
+    )
+
+
+@bp.get("/comments/<int:comment_id>/thread")
+@login_required
+def subtree(comment_id: int) -> str:
+    comment, subject = _comment(comment_id)
+    page = queries.parse_filter({"page": request.args.get("page")}).page
+    view = queries.subtree_page(subject, comment, actor(), page=page, **_settings())
+    return render_template(
+        "debate/subtree.html",
+        subject=subject,
+        subject_url=subject_url(subject),
+        comment=comment,
+        debate_thread=view,
+        debate_form=CommentForm(formdata=None),
+    )
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id: int) -> Response | tuple[str, int]:
+    comment, subject = _comment(comment_id)
+    require(can_edit(actor(), subject, comment), "Only its author can edit a live comment.")
+    form = CommentForm(data={"body": comment.body_markdown})
+    page = {
+        "subject": subject,
+        "subject_url": subject_url(subject),
+        "editing": comment,
+        "heading": "Edit your comment",
+    }
+
+    def write() -> Comment:
+        services.edit_comment(
+            actor(),
+            subject,
+            comment,
+            form.body.data,
+            max_length=current_app.config["COMMENT_MAX_LENGTH"],
+        )
+        return comment
+
+    return _write(
+        page,
+        form,
+        url_for("debate.edit", comment_id=comment.id),
+        write,
+        "Your comment is updated; its earlier text stays in its history.",
+    )
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(comment_id: int) -> Response | str:
+    comment, subject = _comment(comment_id)
+    require(can_delete(actor(), comment), "Only its author can delete a comment.")
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.delete_comment(actor(), comment)
+        db.session.commit()
+        flash("Your comment is deleted; replies to it stay.")
+        return _permalink(comment)
+    return render_template(
+        "debate/delete.html",
+        form=form,
+        comment=queries.comment_detail(comment.id),
+        subject=subject,
+        subject_url=subject_url(subject),
+    )
+
+
+@bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
+@login_required
+def hide(comment_id: int) -> Response | tuple[str, int]:
+    comment, subject = _comment(comment_id)
+    require(can_moderate(actor()), "Only conveners hide comments.")
+    form = HideForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                services.hide_comment(actor(), comment, form.reason.data)
+        except (ValidationError, InvalidTransition) as error:
+            form.reason.errors = [*form.reason.errors, error.message]
+            status = error.status
+        else:
+            db.session.commit()
+            flash("The comment is hidden; the audit log records it.")
+            return _permalink(comment)
+    elif form.errors:
+        status = 400
+    return render_template(
+        "debate/hide.html",
+        form=form,
+        comment=queries.comment_detail(comment.id),
+        subject=subject,
+        subject_url=subject_url(subject),
+    ), status
+
+
+@bp.post("/comments/<int:comment_id>/unhide")
+@login_required
+def unhide(comment_id: int) -> Response:
+    comment, _subject = _comment(comment_id)
+    require(can_moderate(actor()), "Only conveners unhide comments.")
+    require(ActionForm().validate_on_submit(), "The form's security token is missing.")
+    services.unhide_comment(actor(), comment)
+    db.session.commit()
+    flash("The comment is shown again; the audit log records it.")
+    return _permalink(comment)
+
+
+@bp.get("/comments/<int:comment_id>/history")
+@login_required
+def history(comment_id: int) -> str:
+    comment, subject = _comment(comment_id)
+    require(
+        can_read_history(actor(), comment),
+        "Only conveners read the history of a deleted or hidden comment.",
+    )
+    return render_template(
+        "debate/history.html",
+        comment=queries.comment_detail(comment.id),
+        revisions=queries.revisions(comment),
+        subject=subject,
+        subject_url=subject_url(subject),
+    )

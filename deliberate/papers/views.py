@@ -1,0 +1,214 @@
+"""Position paper pages: list, write, revise, publish, withdraw, sign, read revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from deliberate.auth import actor, require
+from deliberate.debate.queries import parse_filter
+from deliberate.debate.subjects import Subject, resolve, resolve_for_paper
+from deliberate.debate.views import readable_subject, subject_url, thread_context
+from deliberate.drafts.text import diff_paragraphs, split_paragraphs
+from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from deliberate.extensions import db
+from deliberate.forms import ActionForm
+from deliberate.papers import queries, services
+from deliberate.papers.forms import PaperForm
+from deliberate.papers.models import PaperState, PositionPaper
+from deliberate.papers.permissions import can_sign, can_view_paper, can_write_papers
+from deliberate.tendencies.models import Tendency
+from deliberate.tendencies.queries import current_membership
+
+bp = Blueprint("papers", __name__, url_prefix="/papers")
+
+
+def _paper(paper_id: int) -> PositionPaper:
+    paper = queries.paper_detail(paper_id)
+    if paper is None:
+        raise NotFound("That position paper does not exist.")
+    require(
+        can_view_paper(actor(), paper),
+        "This paper is still being drafted; only its tendency's members can read it.",
+    )
+    readable_subject(paper.subject_type, paper.subject_id)
+    return paper
+
+
+def _back(paper: PositionPaper) -> Response:
+    return redirect(url_for("papers.detail", paper_id=paper.id), 303)
+
+
+def _coordinated_tendency() -> Tendency:
+    membership = current_membership(actor())
+    if membership is None or not membership.is_coordinator or not actor().is_active:
+        raise PermissionDenied("Only a tendency's coordinators write its position papers.")
+    return membership.tendency
+
+
+def _subject_from_args() -> Subject:
+    raw_id = request.args.get("subject_id", "")
+    if not raw_id.isdigit() or len(raw_id) > 10:
+        raise ValidationError("Say which draft, amendment or vote the paper is about.")
+    return resolve_for_paper(request.args.get("subject_type", ""), int(raw_id))
+
+
+def _form_page(
+    form: PaperForm, page: dict[str, Any], write: Any, status: int = 200
+) -> Response | tuple[str, int]:
+    """Show the paper form, its preview, or write and go to the paper."""
+    preview = None
+    if request.method == "POST":
+        if not form.validate():
+            status = 400
+        else:
+            try:
+                if form.wants_preview:
+                    services.clean_title(form.title.data)
+                    _markdown, preview = services.clean_body(form.body.data)
+                else:
+                    with db.session.begin_nested():
+                        paper = write()
+                    db.session.commit()
+                    flash("The paper is saved.")
+                    return _back(paper)
+            except (ValidationError, InvalidTransition) as error:
+                form.body.errors = [*form.body.errors, error.message]
+                status = error.status
+    return render_template("papers/form.html", form=form, preview=preview, **page), status
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    raw = {"tendency": request.args.get("tendency"), "page": request.args.get("page")}
+    wanted = parse_filter(raw)
+    listings, has_more = queries.published_papers(tendency_id=wanted.tendency_id, page=wanted.page)
+    membership = current_membership(actor())
+    return render_template(
+        "papers/index.html",
+        listings=listings,
+        has_more=has_more,
+        page=wanted.page,
+        tendency_id=wanted.tendency_id,
+        tendencies=queries.all_tendencies(),
+        mine=membership,
+        drafting=queries.drafting_papers(membership.tendency_id) if membership else [],
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> Response | tuple[str, int]:
+    tendency = _coordinated_tendency()
+    subject = _subject_from_args()
+    require(subject.can_view(actor()), f"You cannot see this {subject.label}.")
+    form = PaperForm()
+    page = {"tendency": tendency, "subject": subject, "subject_url": subject_url(subject)}
+    return _form_page(
+        form,
+        page,
+        lambda: services.create_paper(actor(), tendency, subject, form.title.data, form.body.data),
+    )
+
+
+@bp.get("/<int:paper_id>")
+@login_required
+def detail(paper_id: int) -> str:
+    paper = _paper(paper_id)
+    subject = resolve(paper.subject_type, paper.subject_id)
+    me = actor()
+    insider = can_write_papers(me, paper.tendency)
+    signatures = queries.signatures(paper)
+    context: dict[str, Any] = {}
+    if paper.has_been_public:
+        context = thread_context(resolve("paper", paper.id), request.args)
+    return render_template(
+        "papers/detail.html",
+        paper=paper,
+        subject=subject,
+        subject_url=subject_url(subject),
+        coordinating=insider,
+        signatures=signatures,
+        signed=any(s.member_id == me.id for s in signatures),
+        can_sign=can_sign(me, paper),
+        revisions=queries.revisions(paper, include_working=insider),
+        lineage=queries.lineage(paper, include_unpublished=insider),
+        action_form=ActionForm(),
+        **context,
+    )
+
+
+@bp.route("/<int:paper_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(paper_id: int) -> Response | tuple[str, int]:
+    paper = _paper(paper_id)
+    require(
+        can_write_papers(actor(), paper.tendency),
+        f"Only the coordinators of {paper.tendency.name} revise its papers.",
+    )
+    if paper.state not in (PaperState.DRAFTING, PaperState.PUBLISHED):
+        raise InvalidTransition(f"A {paper.state} paper cannot be revised; write a new one.")
+    form = PaperForm(data={"title": paper.title, "body": paper.revision.body_markdown})
+    subject = resolve(paper.subject_type, paper.subject_id)
+    page = {
+        "tendency": paper.tendency,
+        "subject": subject,
+        "subject_url": subject_url(subject),
+        "paper": paper,
+    }
+
+    def write() -> PositionPaper:
+        services.revise_paper(actor(), paper, form.title.data, form.body.data)
+        return paper
+
+    return _form_page(form, page, write)
+
+
+@bp.post("/<int:paper_id>/<any(publish, withdraw, sign, unsign):verb>")
+@login_required
+def act(paper_id: int, verb: str) -> Response:
+    paper = _paper(paper_id)
+    require(ActionForm().validate_on_submit(), "The form's security token is missing.")
+    action, message = {
+        "publish": (services.publish_paper, "The paper is published."),
+        "withdraw": (services.withdraw_paper, "The paper is withdrawn."),
+        "sign": (services.sign_paper, "You have signed the paper."),
+        "unsign": (services.unsign_paper, "Your signature is taken back."),
+    }[verb]
+    action(actor(), paper)
+    db.session.commit()
+    flash(message)
+    return _back(paper)
+
+
+@bp.get("/<int:paper_id>/revisions/<int:number>")
+@login_required
+def revision(paper_id: int, number: int) -> str:
+    paper = _paper(paper_id)
+    insider = can_write_papers(actor(), paper.tendency)
+    shown = queries.revision(paper, number)
+    public_from = paper.first_public_revision
+    if shown is None or not (insider or (public_from is not None and number >= public_from)):
+        raise NotFound("That revision does not exist.")
+    previous = queries.revision(paper, number - 1) if number > 1 else None
+    if previous is not None and not insider and public_from is not None:
+        previous = previous if previous.number >= public_from else None
+    diff = (
+        diff_paragraphs(
+            split_paragraphs(previous.body_markdown), split_paragraphs(shown.body_markdown)
+        )
+        if previous is not None
+        else []
+    )
+    return render_template(
+        "papers/revision.html", paper=paper, shown=shown, previous=previous, diff=diff
+    )
+
+
+def positions_context(subject: Subject) -> dict[str, Any]:
+    """What `papers/_tendencies_say.html` needs, for any page that shows a subject."""
+    return {"tendency_positions": queries.positions(subject, actor())}
