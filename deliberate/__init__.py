@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts.views import bp as accounts_bp
     from deliberate.audit.views import bp as audit_bp
     from deliberate.debate.views import bp as debate_bp
+    from deliberate.drafts.views import bp as drafts_bp
     from deliberate.main.views import bp as main_bp
     from deliberate.papers.views import bp as papers_bp
     from deliberate.tendencies.views import bp as tendencies_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (debate_bp, papers_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(drafts_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from deliberate.accounts.models import Member
+from deliberate.drafts import text
 from deliberate.drafts.models import (
     OPEN_AMENDMENT_STATES,
     Amendment,
     AmendmentCosponsor,
     AmendmentEvent,
+    AmendmentKind,
     AmendmentSecond,
     AmendmentState,
     CompetitionGroup,
@@ -26,6 +28,22 @@ from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
 
 DRAFTS_PER_PAGE = 50
+
+
+def as_change(amendment: Amendment) -> text.Change:
+    """The amendment as a paragraph change of the version it is based on."""
+    paragraphs = (
+        ()
+        if amendment.kind == AmendmentKind.DELETE
+        else tuple(text.split_paragraphs(amendment.new_text))
+    )
+    return text.Change(
+        amendment.kind,
+        amendment.first_paragraph,
+        amendment.last_paragraph,
+        paragraphs,
+        label=amendment.label,
+    )
 
 
 def named_convener_ids(draft: Draft) -> set[int]:
@@ -250,6 +268,12 @@ class AmendmentPage:
     competitors: list[Amendment]
     proposer_tendency: Tendency | None
 
+    @property
+    def cosponsor_tendencies(self) -> list[Tendency]:
+        """The distinct tendencies of the co-sponsors, by name."""
+        unique = {c.tendency.id: c.tendency for c in self.cosponsors}
+        return sorted(unique.values(), key=lambda t: t.name)
+
 
 def amendment_page(draft: Draft, amendment: Amendment) -> AmendmentPage:
     from deliberate.tendencies.queries import tendencies_of
@@ -325,4 +349,129 @@ def paragraphs_of(version_id: int) -> list[DraftParagraph]:
             .where(DraftParagraph.version_id == version_id)
             .order_by(DraftParagraph.number)
         )
+    )
+
+
+# --- page layout (pure: works on what the queries above loaded) -------------------------------
+
+STATE_ORDER = (
+    AmendmentState.TABLED,
+    AmendmentState.PROPOSED,
+    AmendmentState.ACCEPTED,
+    AmendmentState.VOTING,
+    AmendmentState.ADOPTED,
+    AmendmentState.NEEDS_UPDATE,
+    AmendmentState.MERGED,
+    AmendmentState.REJECTED,
+    AmendmentState.RULED_OUT,
+    AmendmentState.WITHDRAWN,
+)
+
+
+def and_join(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def sponsorship_line(amendment: Amendment, cosponsors: list[Tendency]) -> str | None:
+    """ "Tabled by A, supported by members of B and C", or the pending request, or None."""
+    if amendment.sponsor_tendency is None:
+        return None
+    name = amendment.sponsor_tendency.name
+    if amendment.sponsor_confirmed_at is None:
+        return f"Sponsorship by {name} requested; awaiting a coordinator."
+    line = f"Tabled by {name}"
+    if cosponsors:
+        line += ", supported by members of " + and_join([t.name for t in cosponsors])
+    return line + "."
+
+
+@dataclass
+class DraftLayout:
+    markers: dict[int, list[Amendment]]
+    whole_text: list[Amendment]
+    groups: list[tuple[CompetitionGroup, list[Amendment]]]
+    sections: list[tuple[AmendmentState, list[Amendment]]]
+    overlaps: dict[int, list[Amendment]]
+    mergeable: list[Amendment]
+    groupable: list[Amendment]
+    sponsorship: dict[int, str]
+
+
+def draft_layout(page: DraftPage) -> DraftLayout:
+    """Arrange the draft page's amendments: margin markers per paragraph, competition groups,
+    status sections, overlaps between open amendments, and what conveners may select."""
+    version_id = page.version.id
+    current_open = [
+        a
+        for a in page.amendments
+        if a.version_id == version_id and a.state in OPEN_AMENDMENT_STATES
+    ]
+    markers: dict[int, list[Amendment]] = defaultdict(list)
+    whole_text = []
+    for amendment in current_open:
+        if amendment.kind == "substitute":
+            whole_text.append(amendment)
+        elif amendment.kind == "insert_after":
+            markers[max(amendment.first_paragraph, 1)].append(amendment)
+        else:
+            for number in range(amendment.first_paragraph, amendment.last_paragraph + 1):
+                markers[number].append(amendment)
+
+    # Overlaps by a sweep over ranges sorted by start; a substitute competes with everything
+    # and says so itself, so it is left out of the pairwise list.
+    overlaps: dict[int, list[Amendment]] = defaultdict(list)
+    ranged = sorted(
+        (a for a in current_open if a.kind != "substitute"),
+        key=lambda a: (a.first_paragraph, a.last_paragraph),
+    )
+    changes = {a.id: as_change(a) for a in ranged}
+    for index, amendment in enumerate(ranged):
+        for other in ranged[index + 1 :]:
+            if other.first_paragraph > amendment.last_paragraph:
+                break
+            if text.collides(changes[amendment.id], changes[other.id]):
+                overlaps[amendment.id].append(other)
+                overlaps[other.id].append(amendment)
+
+    grouped: dict[int, list[Amendment]] = defaultdict(list)
+    for amendment in page.amendments:
+        if amendment.competition_group_id is not None and amendment.state in (
+            *OPEN_AMENDMENT_STATES,
+            AmendmentState.NEEDS_UPDATE,
+        ):
+            grouped[amendment.competition_group_id].append(amendment)
+    groups = [
+        (page.groups[group_id], members)
+        for group_id, members in sorted(grouped.items(), key=lambda kv: page.groups[kv[0]].number)
+        if len(members) >= 2
+    ]
+    in_groups = {a.id for _group, members in groups for a in members}
+    by_state: dict[str, list[Amendment]] = defaultdict(list)
+    for amendment in page.amendments:
+        if amendment.id not in in_groups:
+            by_state[amendment.state].append(amendment)
+    sections = [(state, by_state[state]) for state in STATE_ORDER if by_state.get(state)]
+    sponsorship = {}
+    for amendment in page.amendments:
+        line = sponsorship_line(amendment, page.cosponsors.get(amendment.id, []))
+        if line:
+            sponsorship[amendment.id] = line
+    return DraftLayout(
+        markers=dict(markers),
+        whole_text=whole_text,
+        groups=groups,
+        sections=sections,
+        overlaps=dict(overlaps),
+        mergeable=[
+            a for a in current_open if a.state in (AmendmentState.ACCEPTED, AmendmentState.ADOPTED)
+        ],
+        groupable=[
+            a
+            for a in page.amendments
+            if a.state in (*OPEN_AMENDMENT_STATES, AmendmentState.NEEDS_UPDATE)
+        ],
+        sponsorship=sponsorship,
     )

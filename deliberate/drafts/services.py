@@ -38,7 +38,12 @@ from deliberate.drafts.models import (
     DraftVersion,
 )
 from deliberate.drafts.permissions import WITHDRAWABLE_STATES, can_convene, can_create_draft
-from deliberate.drafts.queries import named_convener_ids, open_amendments_on, second_count
+from deliberate.drafts.queries import (
+    as_change,
+    named_convener_ids,
+    open_amendments_on,
+    second_count,
+)
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.markup import render_markdown
@@ -405,22 +410,6 @@ def _carry_over(
             + (f": {before} is now {after}." if before != after else f", still {after}."),
         )
     db.session.flush()
-
-
-def as_change(amendment: Amendment) -> text.Change:
-    """The amendment as a paragraph change of the version it is based on."""
-    paragraphs = (
-        ()
-        if amendment.kind == AmendmentKind.DELETE
-        else tuple(text.split_paragraphs(amendment.new_text))
-    )
-    return text.Change(
-        amendment.kind,
-        amendment.first_paragraph,
-        amendment.last_paragraph,
-        paragraphs,
-        label=amendment.label,
-    )
 
 
 def _current_version(draft: Draft) -> DraftVersion:

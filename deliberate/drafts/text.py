@@ -580,3 +580,19 @@ def diff_paragraphs(
                 ParagraphDiff("inserted", None, new_start + j, html.escape(new[j], quote=False))
             )
     return rows
+
+
+def change_diff(change: Change, paragraphs: Sequence[str]) -> list[ParagraphDiff]:
+    """What `change` does to `paragraphs`, paragraph by paragraph, numbered as in the result."""
+    if change.kind == INSERT_AFTER:
+        return [
+            ParagraphDiff("inserted", None, change.first + offset + 1, html.escape(p, quote=False))
+            for offset, p in enumerate(change.paragraphs)
+        ]
+    old = paragraphs[change.first - 1 : change.last]
+    if change.kind == DELETE:
+        return [
+            ParagraphDiff("deleted", change.first + offset, None, html.escape(p, quote=False))
+            for offset, p in enumerate(old)
+        ]
+    return diff_paragraphs(old, change.paragraphs, change.first, change.first)

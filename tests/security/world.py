@@ -28,6 +28,7 @@ from deliberate.tendencies.models import TendencyMembership
 from deliberate.tendencies.queries import current_membership
 from deliberate.tendencies.services import request_to_join
 from tests.debate.world import build_debate
+from tests.drafts.world import build_drafts
 from tests.factories import make_member, make_tendency
 
 ROLES = (
@@ -74,7 +75,11 @@ def _membership_of(member: Member) -> TendencyMembership | None:
     return current_membership(member)
 
 
-BUILDERS: list[Callable[[World], None]] = [build_people_and_tendencies, build_debate]
+BUILDERS: list[Callable[[World], None]] = [
+    build_people_and_tendencies,
+    build_debate,
+    build_drafts,
+]
 STATES: dict[str, Callable[[World], None]] = {}
 
 

@@ -1,0 +1,128 @@
+"""Forms for drafts and amendments (the services validate again, with the same messages)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from deliberate.drafts.models import AmendmentKind, DraftKind
+from deliberate.drafts.services import MAX_BODY, MAX_NOTE, MAX_RATIONALE, MAX_REASON, MAX_TITLE
+from deliberate.forms import choices, no_control_characters
+
+KIND_CHOICES = choices((k.value, k.label.capitalize()) for k in DraftKind)
+AMENDMENT_KIND_CHOICES = choices(
+    [
+        (AmendmentKind.REPLACE.value, "Replace paragraphs"),
+        (AmendmentKind.INSERT_AFTER.value, "Insert new paragraphs"),
+        (AmendmentKind.DELETE.value, "Delete paragraphs"),
+        (AmendmentKind.SUBSTITUTE.value, "Substitute the whole text"),
+    ]
+)
+PARAGRAPH = [Optional(), NumberRange(min=0, max=100_000, message="Give a paragraph number.")]
+
+
+class DraftDetailsForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired(), Length(max=MAX_TITLE), no_control_characters]
+    )
+    kind = SelectField("Kind", choices=KIND_CHOICES)
+    valid_from = DateField("Valid from", validators=[Optional()])
+    valid_until = DateField("Valid until", validators=[Optional()])
+    evaluation_date = DateField("Evaluation date", validators=[Optional()])
+
+
+class DraftForm(DraftDetailsForm):
+    body = TextAreaField(
+        "Text (Markdown; a blank line starts a new paragraph)",
+        validators=[DataRequired(), Length(max=MAX_BODY), no_control_characters],
+    )
+    conveners = TextAreaField(
+        "Also convened by (email addresses, one per line; optional)",
+        validators=[Optional(), Length(max=10_000), no_control_characters],
+    )
+
+
+class ReviseForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    body = TextAreaField(
+        "Text (Markdown; a blank line starts a new paragraph)",
+        validators=[DataRequired(), Length(max=MAX_BODY), no_control_characters],
+    )
+    note = StringField(
+        "What changed",
+        validators=[DataRequired(), Length(max=MAX_NOTE), no_control_characters],
+    )
+
+
+class WindowForm(FlaskForm):
+    deadline = DateTimeLocalField(
+        "Deadline (UTC)",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired()],
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason", validators=[DataRequired(), Length(max=MAX_REASON), no_control_characters]
+    )
+
+
+class OptionalReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason (optional)", validators=[Optional(), Length(max=MAX_REASON), no_control_characters]
+    )
+
+
+class ConvenerForm(FlaskForm):
+    email = StringField(
+        "Member's email", validators=[DataRequired(), Length(max=320), no_control_characters]
+    )
+
+
+class AmendmentForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    kind = RadioField("What the amendment does", choices=AMENDMENT_KIND_CHOICES, default="replace")
+    first = IntegerField("From ¶", validators=PARAGRAPH)
+    last = IntegerField("To ¶", validators=PARAGRAPH)
+    after = IntegerField("Insert after ¶ (0 for the beginning)", validators=PARAGRAPH)
+    new_text = TextAreaField(
+        "New text (Markdown; a blank line starts a new paragraph)",
+        validators=[Length(max=MAX_BODY), no_control_characters],
+    )
+    title = StringField(
+        "Title", validators=[DataRequired(), Length(max=MAX_TITLE), no_control_characters]
+    )
+    rationale = TextAreaField(
+        "Rationale (Markdown)",
+        validators=[DataRequired(), Length(max=MAX_RATIONALE), no_control_characters],
+    )
+
+    def range(self) -> tuple[int | None, int | None]:
+        """The (first, last) the service expects for the chosen kind."""
+        if self.kind.data == AmendmentKind.INSERT_AFTER:
+            return self.after.data, self.after.data
+        return self.first.data, self.last.data
+
+
+class SelectionForm(FlaskForm):
+    """A choice of amendments by number (merge, group)."""
+
+    amendments = SelectMultipleField(
+        "Amendments",
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(message="Choose at least one amendment.")],
+    )

@@ -1,0 +1,608 @@
+"""Draft pages: list, create, text with line numbers, versions, compare; amendment pages and
+every action on them. Views adapt requests to one service call each."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from deliberate.accounts.models import Member
+from deliberate.auth import actor, get_or_404, require
+from deliberate.drafts import queries, services, text
+from deliberate.drafts.forms import (
+    AmendmentForm,
+    ConvenerForm,
+    DraftDetailsForm,
+    DraftForm,
+    OptionalReasonForm,
+    ReasonForm,
+    ReviseForm,
+    SelectionForm,
+    WindowForm,
+)
+from deliberate.drafts.models import Amendment, Draft
+from deliberate.drafts.permissions import (
+    can_convene,
+    can_create_draft,
+    can_edit_amendment,
+    can_second_amendment,
+    can_withdraw_amendment,
+)
+from deliberate.errors import DomainError, NotFound, ValidationError
+from deliberate.extensions import db
+from deliberate.forms import ActionForm, choices, ensure_valid
+from deliberate.tendencies.permissions import is_coordinator
+from deliberate.tendencies.queries import current_membership
+
+bp = Blueprint("drafts", __name__, url_prefix="/drafts")
+
+Page = Response | str | tuple[str, int]
+# Larger numbers in a URL cannot name a row (and PostgreSQL would refuse to compare them).
+MAX_ID = 2**31 - 1
+
+
+def _draft(draft_id: int) -> Draft:
+    if draft_id > MAX_ID:
+        raise NotFound("That draft does not exist.")
+    return get_or_404(Draft, draft_id, "That draft")
+
+
+def _amendment(draft: Draft, number: int) -> Amendment:
+    amendment = queries.amendment_by_number(draft, number) if number <= MAX_ID else None
+    if amendment is None:
+        raise NotFound(f"This draft has no amendment A{number}.")
+    return amendment
+
+
+def _to_draft(draft: Draft, anchor: str = "") -> Response:
+    return redirect(url_for("drafts.detail", draft_id=draft.id) + anchor, 303)
+
+
+def _to_amendment(draft: Draft, amendment: Amendment) -> Response:
+    return redirect(url_for("drafts.amendment", draft_id=draft.id, number=amendment.number), 303)
+
+
+def _require_convener(draft: Draft) -> None:
+    require(can_convene(actor(), draft), "Only the draft's conveners can do this.")
+
+
+def _members_by_email(raw: str) -> list[Member]:
+    emails = [line.strip().lower() for line in (raw or "").replace(",", "\n").splitlines()]
+    emails = [e for e in emails if e]
+    if len(emails) > 50:
+        raise ValidationError("Name at most 50 conveners at once.")
+    found = {m.email: m for m in db.session.scalars(select(Member).where(Member.email.in_(emails)))}
+    unknown = [e for e in emails if e not in found]
+    if unknown:
+        raise ValidationError("No member has the email " + ", ".join(unknown[:5]) + ".")
+    return [found[e] for e in emails]
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    page = request.args.get("page", 1, type=int)
+    page = page if page and 0 < page <= 100_000 else 1
+    summaries, has_more = queries.drafts_index(page)
+    return render_template(
+        "drafts/index.html",
+        summaries=summaries,
+        page=page,
+        has_more=has_more,
+        can_create=can_create_draft(actor()),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> Page:
+    require(can_create_draft(actor()), "Only conveners and admins create drafts.")
+    form = DraftForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            draft = services.create_draft(
+                actor(),
+                title=form.title.data,
+                kind=form.kind.data,
+                body=form.body.data,
+                valid_from=form.valid_from.data,
+                valid_until=form.valid_until.data,
+                evaluation_date=form.evaluation_date.data,
+                conveners=_members_by_email(form.conveners.data or ""),
+                line_width=current_app.config["DRAFT_LINE_WIDTH"],
+                seconds_required=current_app.config["AMENDMENT_SECONDS_REQUIRED"],
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            db.session.commit()
+            flash(f"“{draft.title}” is created as version 1.")
+            return _to_draft(draft)
+    status = error.status if error else (400 if form.errors else 200)
+    return render_template("drafts/create.html", form=form, error=error), status
+
+
+@bp.get("/<int:draft_id>")
+@login_required
+def detail(draft_id: int) -> str:
+    draft = _draft(draft_id)
+    page = queries.draft_page(draft)
+    convening = can_convene(actor(), draft, {m.id for m in page.conveners})
+    return render_template(
+        "drafts/detail.html",
+        page=page,
+        draft=draft,
+        layout=queries.draft_layout(page),
+        convening=convening,
+        window_closed=services.window_closed_message(draft),
+        format_utc=services.format_utc,
+        window_form=WindowForm(),
+        reason_form=ReasonForm(),
+        convener_form=ConvenerForm(),
+        selection_form=SelectionForm(),
+    )
+
+
+@bp.route("/<int:draft_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(draft_id: int) -> Page:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    form = DraftDetailsForm(obj=draft)
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.update_draft_details(
+                actor(),
+                draft,
+                title=form.title.data,
+                kind=form.kind.data,
+                valid_from=form.valid_from.data,
+                valid_until=form.valid_until.data,
+                evaluation_date=form.evaluation_date.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            db.session.commit()
+            flash("The draft's details are saved.")
+            return _to_draft(draft)
+    status = error.status if error else (400 if form.errors else 200)
+    return render_template("drafts/edit.html", form=form, draft=draft, error=error), status
+
+
+@bp.route("/<int:draft_id>/revise", methods=["GET", "POST"])
+@login_required
+def revise(draft_id: int) -> Page:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    version = queries.current_version(draft)
+    form = ReviseForm(version=version.number, body=version.body)
+    error = None
+    if form.validate_on_submit():
+        try:
+            new = services.revise_draft(
+                actor(),
+                draft,
+                body=form.body.data,
+                note=form.note.data,
+                version_number=form.version.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            db.session.commit()
+            flash(f"Version {new.number} is published.")
+            return _to_draft(draft)
+    status = error.status if error else (400 if form.errors else 200)
+    return render_template(
+        "drafts/revise.html", form=form, draft=draft, version=version, error=error
+    ), status
+
+
+@bp.get("/<int:draft_id>/versions/<int:number>")
+@login_required
+def version(draft_id: int, number: int) -> str:
+    draft = _draft(draft_id)
+    shown = queries.version(draft, number) if number <= MAX_ID else None
+    if shown is None:
+        raise NotFound(f"This draft has no version {number}.")
+    return render_template(
+        "drafts/version.html", draft=draft, version=shown, versions=queries.versions(draft)
+    )
+
+
+@bp.get("/<int:draft_id>/compare")
+@login_required
+def compare(draft_id: int) -> Page:
+    draft = _draft(draft_id)
+    versions = queries.versions(draft)
+    newest = draft.current_version_number
+    old_number = request.args.get("from", max(newest - 1, 1), type=int)
+    new_number = request.args.get("to", newest, type=int)
+    numbers = range(1, newest + 1)
+    old = queries.version(draft, old_number) if old_number in numbers else None
+    new = queries.version(draft, new_number) if new_number in numbers else None
+    if old is None or new is None:
+        raise NotFound(f"Choose two versions between 1 and {newest}.")
+    rows = text.diff_paragraphs(
+        [p.markdown for p in old.paragraphs], [p.markdown for p in new.paragraphs]
+    )
+    return render_template(
+        "drafts/compare.html", draft=draft, old=old, new=new, rows=rows, versions=versions
+    )
+
+
+@bp.post("/<int:draft_id>/window/open")
+@login_required
+def open_window(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    form = WindowForm()
+    ensure_valid(form)
+    deadline = form.deadline.data.replace(tzinfo=UTC)
+    services.open_amendment_window(actor(), draft, deadline)
+    db.session.commit()
+    flash(f"Amendments are open until {services.format_utc(deadline)}.")
+    return _to_draft(draft)
+
+
+@bp.post("/<int:draft_id>/window/close")
+@login_required
+def close_window(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    ensure_valid(ActionForm())
+    services.close_amendment_window(actor(), draft)
+    db.session.commit()
+    flash("The amendment window is closed; the debate begins.")
+    return _to_draft(draft)
+
+
+@bp.post("/<int:draft_id>/withdraw")
+@login_required
+def withdraw(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    form = ReasonForm()
+    ensure_valid(form)
+    services.withdraw_draft(actor(), draft, form.reason.data)
+    db.session.commit()
+    flash("The draft is withdrawn.")
+    return _to_draft(draft)
+
+
+@bp.post("/<int:draft_id>/conveners")
+@login_required
+def add_convener(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    form = ConvenerForm()
+    ensure_valid(form)
+    (member,) = _members_by_email(form.email.data)
+    services.add_convener(actor(), draft, member)
+    db.session.commit()
+    flash(f"{member.display_name} now convenes this draft.")
+    return _to_draft(draft, "#conveners")
+
+
+@bp.post("/<int:draft_id>/conveners/<int:member_id>/remove")
+@login_required
+def remove_convener(draft_id: int, member_id: int) -> Response:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    ensure_valid(ActionForm())
+    member = get_or_404(Member, member_id, "That member")
+    services.remove_convener(actor(), draft, member)
+    db.session.commit()
+    flash(f"{member.display_name} no longer convenes this draft.")
+    return _to_draft(draft, "#conveners")
+
+
+def _selected(draft: Draft) -> list[Amendment]:
+    """The amendments of `draft` ticked in a SelectionForm (the service judges their states)."""
+    amendments = list(
+        db.session.scalars(
+            select(Amendment).where(Amendment.draft_id == draft.id).order_by(Amendment.number)
+        )
+    )
+    form = SelectionForm()
+    form.amendments.choices = choices((a.number, a.label) for a in amendments)
+    ensure_valid(form)
+    numbers = set(form.amendments.data)
+    return [a for a in amendments if a.number in numbers]
+
+
+@bp.post("/<int:draft_id>/merge")
+@login_required
+def merge(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    chosen = _selected(draft)
+    new = services.merge_amendments(actor(), draft, chosen)
+    db.session.commit()
+    flash(f"Version {new.number} is made: {new.note}.")
+    return _to_draft(draft)
+
+
+@bp.post("/<int:draft_id>/group")
+@login_required
+def group(draft_id: int) -> Response:
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    chosen = _selected(draft)
+    competition = services.group_amendments(actor(), draft, chosen)
+    db.session.commit()
+    flash(f"{', '.join(a.label for a in chosen)} are in {competition.label}.")
+    return _to_draft(draft, "#amendments")
+
+
+# --- amendments -----------------------------------------------------------------------------
+
+
+def _prefill(form: AmendmentForm, paragraphs: list[str]) -> None:
+    """Put the chosen paragraphs' current text in the box, so the member edits it."""
+    if request.method != "GET" or form.new_text.data:
+        return
+    kind = form.kind.data
+    if kind == "substitute":
+        form.new_text.data = text.join_paragraphs(paragraphs)
+    elif kind == "replace" and form.first.data and form.last.data:
+        first, last = form.first.data, form.last.data
+        if 1 <= first <= last <= len(paragraphs):
+            form.new_text.data = text.join_paragraphs(paragraphs[first - 1 : last])
+
+
+def _amendment_form_page(
+    template: str, form: AmendmentForm, draft: Draft, error: DomainError | None, **context: object
+) -> tuple[str, int]:
+    version = queries.current_version(draft)
+    _prefill(form, [p.markdown for p in version.paragraphs])
+    form.version.data = version.number
+    status = error.status if error else (400 if form.errors else 200)
+    return render_template(
+        template, form=form, draft=draft, version=version, error=error, **context
+    ), status
+
+
+@bp.route("/<int:draft_id>/amendments/new", methods=["GET", "POST"])
+@login_required
+def propose(draft_id: int) -> Page:
+    draft = _draft(draft_id)
+    form = AmendmentForm(formdata=request.form if request.method == "POST" else request.args)
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        first, last = form.range()
+        try:
+            amendment = services.propose_amendment(
+                actor(),
+                draft,
+                version_number=form.version.data,
+                kind=form.kind.data,
+                first=first,
+                last=last,
+                new_text=form.new_text.data or "",
+                title=form.title.data,
+                rationale=form.rationale.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            db.session.commit()
+            flash(f"{amendment.label} is proposed; it needs {draft.seconds_required} seconders.")
+            return _to_amendment(draft, amendment)
+    return _amendment_form_page(
+        "drafts/propose.html",
+        form,
+        draft,
+        error,
+        window_closed=services.window_closed_message(draft),
+    )
+
+
+@bp.get("/<int:draft_id>/amendments/<int:number>")
+@login_required
+def amendment(draft_id: int, number: int) -> str:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    page = queries.amendment_page(draft, found)
+    me = actor()
+    seconds = len(page.seconders)
+    already = any(m.id == me.id for m in page.seconders)
+    sponsor = found.sponsor_tendency
+    return render_template(
+        "drafts/amendment.html",
+        draft=draft,
+        amendment=found,
+        page=page,
+        rows=text.change_diff(
+            queries.as_change(found), [p.markdown for p in page.version.paragraphs]
+        ),
+        lines={p.number: p for p in page.version.paragraphs},
+        seconds=seconds,
+        already_seconded=already,
+        convening=can_convene(me, draft),
+        can_edit=can_edit_amendment(me, found, seconds),
+        can_withdraw=can_withdraw_amendment(me, found),
+        can_second=can_second_amendment(me, found, already),
+        coordinating_sponsor=sponsor is not None and is_coordinator(me, sponsor),
+        membership=current_membership(me),
+        cosponsoring=any(c.member_id == me.id for c in page.cosponsors),
+        sponsorship=queries.sponsorship_line(found, page.cosponsor_tendencies),
+        reason_form=ReasonForm(),
+        optional_reason_form=OptionalReasonForm(),
+        format_utc=services.format_utc,
+    )
+
+
+@bp.route("/<int:draft_id>/amendments/<int:number>/edit", methods=["GET", "POST"])
+@login_required
+def edit_amendment(draft_id: int, number: int) -> Page:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    require(
+        can_edit_amendment(actor(), found, queries.second_count(found)),
+        "Only the proposer can edit an amendment, and only until it is first seconded.",
+    )
+    if request.method == "GET":
+        after = found.first_paragraph if found.kind == "insert_after" else None
+        form = AmendmentForm(
+            kind=found.kind,
+            first=found.first_paragraph if found.kind != "insert_after" else None,
+            last=found.last_paragraph if found.kind != "insert_after" else None,
+            after=after,
+            new_text=found.new_text,
+            title=found.title,
+            rationale=found.rationale,
+        )
+    else:
+        form = AmendmentForm()
+    error = None
+    if form.validate_on_submit():
+        first, last = form.range()
+        try:
+            services.edit_amendment(
+                actor(),
+                found,
+                version_number=form.version.data,
+                kind=form.kind.data,
+                first=first,
+                last=last,
+                new_text=form.new_text.data or "",
+                title=form.title.data,
+                rationale=form.rationale.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            db.session.commit()
+            flash(f"{found.label} is saved.")
+            return _to_amendment(draft, found)
+    return _amendment_form_page("drafts/edit_amendment.html", form, draft, error, amendment=found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/withdraw")
+@login_required
+def withdraw_amendment(draft_id: int, number: int) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    form = OptionalReasonForm()
+    ensure_valid(form)
+    services.withdraw_amendment(actor(), found, form.reason.data or "")
+    db.session.commit()
+    flash(f"{found.label} is withdrawn.")
+    return _to_amendment(draft, found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/second")
+@login_required
+def second(draft_id: int, number: int) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    ensure_valid(ActionForm())
+    tabled = services.second_amendment(actor(), found)
+    db.session.commit()
+    flash(f"You seconded {found.label}." + (" It is now tabled." if tabled else ""))
+    return _to_amendment(draft, found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/sponsor/<any(request, confirm, decline):verb>")
+@login_required
+def sponsor(draft_id: int, number: int, verb: str) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    form = OptionalReasonForm()
+    ensure_valid(form)
+    if verb == "request":
+        tendency = services.request_sponsorship(actor(), found)
+        message = f"{tendency.name}'s coordinators are asked to sponsor {found.label}."
+    elif verb == "confirm":
+        services.confirm_sponsorship(actor(), found)
+        message = f"Your tendency sponsors {found.label}."
+    else:
+        services.decline_sponsorship(actor(), found, form.reason.data or "")
+        message = f"{found.label} is no longer sponsored."
+    db.session.commit()
+    flash(message)
+    return _to_amendment(draft, found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/cosponsor")
+@login_required
+def cosponsor(draft_id: int, number: int) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    ensure_valid(ActionForm())
+    services.cosponsor_amendment(actor(), found)
+    db.session.commit()
+    flash(f"You co-sponsor {found.label}.")
+    return _to_amendment(draft, found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/cosponsor/withdraw")
+@login_required
+def withdraw_cosponsor(draft_id: int, number: int) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    ensure_valid(ActionForm())
+    services.withdraw_cosponsorship(actor(), found)
+    db.session.commit()
+    flash(f"You no longer co-sponsor {found.label}.")
+    return _to_amendment(draft, found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/accept")
+@login_required
+def accept(draft_id: int, number: int) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    _require_convener(draft)
+    ensure_valid(ActionForm())
+    merge_now = request.form.get("merge", "1") != "0"
+    new = services.accept_amendment(actor(), found, merge=merge_now)
+    db.session.commit()
+    if new is not None:
+        flash(f"{found.label} is accepted as friendly and merged: version {new.number}.")
+    else:
+        flash(f"{found.label} is accepted as friendly; merge it with others from the draft page.")
+    return _to_amendment(draft, found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/rule-out")
+@login_required
+def rule_out(draft_id: int, number: int) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    _require_convener(draft)
+    form = ReasonForm()
+    ensure_valid(form)
+    services.rule_out_amendment(actor(), found, form.reason.data)
+    db.session.commit()
+    flash(f"{found.label} is ruled out of order.")
+    return _to_amendment(draft, found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/ungroup")
+@login_required
+def ungroup(draft_id: int, number: int) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    _require_convener(draft)
+    ensure_valid(ActionForm())
+    services.ungroup_amendment(actor(), found)
+    db.session.commit()
+    flash(f"{found.label} no longer competes in a group.")
+    return _to_amendment(draft, found)
