@@ -21,8 +21,7 @@ from deliberate.debate.subjects import (
     register_subject,
     unregister_subject,
 )
-from deliberate.drafts.models import Draft, DraftVersion
-from deliberate.extensions import db
+from deliberate.drafts.models import Draft
 
 _ids = itertools.count(1)
 
@@ -102,30 +101,21 @@ def make_draft(
     title: str = "Situational objective: the spring campaign",
     paragraphs: list[str] | None = None,
     *,
-    state: str = "debate",
+    convener: Member | None = None,
+    withdrawn: bool = False,
 ) -> Draft:
-    """A draft with one version, written straight to the tables (as a fixture, not a flow)."""
-    from deliberate.markup import render_markdown
+    """A draft made by the drafts service (by a new convener unless one is given)."""
+    from deliberate.accounts.models import MemberRole
+    from deliberate.drafts.services import create_draft, withdraw_draft
+    from tests.factories import make_member
 
+    convener = convener or make_member("Draft Convener", role=MemberRole.CONVENER)
     paragraphs = paragraphs or [
         "We campaign for rent control in every city where we have a branch.",
         "Each branch holds an open assembly before the end of the month.",
         "We evaluate the campaign in January.",
     ]
-    body = "\n\n".join(paragraphs)
-    draft = Draft(title=title, kind="resolution", state=state)
-    db.session.add(draft)
-    db.session.flush()
-    db.session.add(
-        DraftVersion(
-            draft_id=draft.id,
-            number=1,
-            body=body,
-            body_html=render_markdown(body),
-            line_width=80,
-            paragraph_count=len(paragraphs),
-            line_count=len(paragraphs),
-        )
-    )
-    db.session.flush()
+    draft = create_draft(convener, title=title, kind="resolution", body="\n\n".join(paragraphs))
+    if withdrawn:
+        withdraw_draft(convener, draft, "Overtaken by events.")
     return draft

@@ -1,0 +1,116 @@
+"""Debate pages run a fixed number of SQL queries whatever the thread's size."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+from deliberate.database import utcnow
+from deliberate.debate.bulk import insert_thread, plan_thread
+from deliberate.debate.models import Comment
+from deliberate.debate.subjects import resolve
+from deliberate.extensions import db
+from tests.debate.factories import make_draft
+from tests.factories import make_member, make_tendency
+
+TEXTS = [
+    "I agree with the **direction**, but not with the timing.",
+    "Where would the money come from? See [the budget](https://example.org/budget).",
+    "> We evaluate in January.\n\nJanuary is too late for the branches that start now.",
+    "- more assemblies\n- fewer committees",
+]
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before(_conn, _cursor, statement, _params, _context, _executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def authors(session):
+    tendencies = [make_tendency() for _ in range(3)]
+    return [make_member(tendency=tendencies[i % 4] if i % 4 < 3 else None) for i in range(12)]
+
+
+def build_thread(authors, count: int, seed: int = 7):
+    draft = make_draft()
+    subject = resolve("draft", draft.id)
+    plan = plan_thread(count, authors, TEXTS, random.Random(seed), max_depth=8, paragraphs=3)
+    insert_thread(subject, plan, start=utcnow() - timedelta(days=3), spacing=timedelta(seconds=30))
+    return draft
+
+
+def page_queries(client, url: str) -> list[str]:
+    db.session.commit()  # the client commits setup first; keep that out of the count
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return statements
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "?order=newest",
+        "?paragraph=2",
+        "?tendency={tendency}",
+        "?page=2",
+    ],
+)
+def test_the_thread_page_runs_the_same_queries_for_20_and_2000_comments(
+    client, login_as, authors, path
+):
+    small = build_thread(authors, 20)
+    large = build_thread(authors, 2000, seed=8)
+    assert (
+        db.session.scalar(
+            select(func.count()).where(
+                Comment.subject_id == large.id, Comment.subject_type == "draft"
+            )
+        )
+        == 2000
+    )
+    assert db.session.scalar(select(func.max(Comment.depth))) == 8
+    reader = make_member()
+    login_as(reader)
+    tendency = db.session.scalar(
+        select(Comment.author_tendency_id).where(Comment.author_tendency_id.is_not(None))
+    )
+    suffix = path.format(tendency=tendency)
+    if suffix == "?page=2":
+        # A 20-comment thread has one page; compare the second page of two long threads.
+        small = build_thread(authors, 450, seed=9)
+    few = page_queries(client, f"/debate/draft/{small.id}{suffix}")
+    many = page_queries(client, f"/debate/draft/{large.id}{suffix}")
+    assert len(few) == len(many), "\n\n".join(many)
+    assert len(many) <= 10, "\n\n".join(many)
+
+
+def test_the_subtree_page_is_bounded_too(client, login_as, authors):
+    draft = build_thread(authors, 2000)
+    deep = db.session.scalar(
+        select(Comment).where(Comment.subject_id == draft.id, Comment.depth == 2).limit(1)
+    )
+    top = db.session.scalar(
+        select(Comment).where(Comment.subject_id == draft.id, Comment.depth == 0).limit(1)
+    )
+    login_as(make_member())
+    for comment in (deep, top):
+        statements = page_queries(client, f"/comments/{comment.id}/thread")
+        assert len(statements) <= 8, "\n\n".join(statements)
