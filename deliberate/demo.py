@@ -149,3 +149,7 @@ def load_demo() -> None:
         tendencies["Assembly Network"],
         valid_for=timedelta(days=14),
     )
+
+    from deliberate.drafts.demo import load_drafts_demo
+
+    load_drafts_demo()

@@ -3,7 +3,7 @@ every action on them. Views adapt requests to one service call each."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -43,6 +43,18 @@ bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 Page = Response | str | tuple[str, int]
 # Larger numbers in a URL cannot name a row (and PostgreSQL would refuse to compare them).
 MAX_ID = 2**31 - 1
+
+
+@bp.app_template_filter("draft_date")
+def draft_date(value: date | datetime) -> str:
+    """"4 December 2026"."""
+    return f"{value.day} {value:%B %Y}"
+
+
+@bp.app_template_filter("draft_utc")
+def draft_utc(value: datetime) -> str:
+    """"4 December 2026 at 18:00 UTC"."""
+    return services.format_utc(value)
 
 
 def _draft(draft_id: int) -> Draft:

@@ -85,7 +85,7 @@ def test_a_convener_creates_a_draft(client, login_as, session, chair):
     assert current_version(draft).paragraph_count == 2
     assert session.scalar(select(DraftConvener.member_id)) == named.id
     detail = page(client.get(response.headers["Location"]))
-    assert "Holds from <strong>01 January 2026</strong>" in detail
+    assert "Holds from <strong>1 January 2026</strong>" in detail
     assert "evaluated on <strong>10 July 2026</strong>" in detail
 
 
@@ -345,7 +345,7 @@ def test_second_and_repeated_second(client, login_as, session, chair):
     assert session.scalar(select(func.count()).select_from(AmendmentSecond)) == 1
     body = page(client.get(url))
     assert "Second Person" in body
-    assert "1 of 2 needed" in body
+    assert "1 (2 needed to table it)" in body
 
 
 def test_edit_until_the_first_second(client, login_as, session, chair):

@@ -1,0 +1,38 @@
+"""The demo objective: second version, amendments in every state, competing groups."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from deliberate.demo import load_demo
+from deliberate.drafts.models import Amendment, AmendmentState, Draft, DraftKind
+from deliberate.drafts.queries import current_version, draft_layout, draft_page
+from tests.factories import make_member
+
+
+def test_demo_draft(session, client, login_as):
+    load_demo()
+    draft = session.scalars(select(Draft)).one()
+    assert draft.kind == DraftKind.SITUATIONAL_OBJECTIVE
+    assert draft.evaluation_date > draft.valid_until > draft.valid_from
+    version = current_version(draft)
+    assert version.number == 2
+    assert version.note == "accepted friendly amendment A1"
+    assert version.paragraph_count == 12
+    states = Counter(session.scalars(select(Amendment.state)))
+    assert set(states) == {state.value for state in AmendmentState}
+    assert 10 <= sum(states.values()) <= 14
+    layout = draft_layout(draft_page(draft))
+    assert len(layout.groups) == 2
+    sponsors = {a.sponsor_tendency.name for a in draft_page(draft).amendments if a.sponsor_tendency}
+    assert len(sponsors) >= 2
+    assert any(
+        line.startswith("Tabled by Rank-and-File Caucus, supported by members of")
+        for line in layout.sponsorship.values()
+    )
+    login_as(make_member())
+    body = client.get(f"/drafts/{draft.id}").get_data(as_text=True)
+    assert "Eastside Tenants First" in body
+    assert "needs update" in body
