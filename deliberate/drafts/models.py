@@ -91,19 +91,21 @@ class AmendmentState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "proposed": "awaiting seconders",
-            "tabled": "tabled",
-            "accepted": "accepted as friendly",
-            "voting": "being voted on",
-            "adopted": "adopted",
-            "rejected": "rejected",
-            "ruled_out": "ruled out of order",
-            "withdrawn": "withdrawn",
-            "needs_update": "needs update",
-            "merged": "merged",
-        }[self.value]
+        return AMENDMENT_STATE_LABELS[self.value]
 
+
+AMENDMENT_STATE_LABELS = {
+    "proposed": "awaiting seconders",
+    "tabled": "tabled",
+    "accepted": "accepted as friendly",
+    "voting": "being voted on",
+    "adopted": "adopted",
+    "rejected": "rejected",
+    "ruled_out": "ruled out of order",
+    "withdrawn": "withdrawn",
+    "needs_update": "needs update",
+    "merged": "merged",
+}
 
 # Amendments still in play against the draft's current text.
 OPEN_AMENDMENT_STATES = frozenset(
@@ -353,7 +355,7 @@ class Amendment(db.Model):
 
     @property
     def state_label(self) -> str:
-        return AmendmentState(self.state).label
+        return AMENDMENT_STATE_LABELS[self.state]
 
     @property
     def is_open(self) -> bool:

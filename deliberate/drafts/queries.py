@@ -257,10 +257,21 @@ def draft_page(draft: Draft) -> DraftPage:
     )
 
 
+@dataclass(frozen=True)
+class ParagraphLines:
+    """A paragraph's text and line range, without its rendered HTML."""
+
+    number: int
+    markdown: str
+    first_line: int
+    last_line: int
+
+
 @dataclass
 class AmendmentPage:
     amendment: Amendment
     version: DraftVersion
+    paragraphs: list[ParagraphLines]
     current: DraftVersion | None
     seconders: list[Member]
     cosponsors: list[AmendmentCosponsor]
@@ -278,12 +289,20 @@ class AmendmentPage:
 def amendment_page(draft: Draft, amendment: Amendment) -> AmendmentPage:
     from deliberate.tendencies.queries import tendencies_of
 
-    base = db.session.scalar(
-        select(DraftVersion)
-        .options(selectinload(DraftVersion.paragraphs))
-        .where(DraftVersion.id == amendment.version_id)
-    )
-    assert base is not None  # noqa: S101 (foreign key)
+    base = db.session.get_one(DraftVersion, amendment.version_id)
+    paragraphs = [
+        ParagraphLines(number, markdown, first_line, first_line + line_count - 1)
+        for number, markdown, first_line, line_count in db.session.execute(
+            select(
+                DraftParagraph.number,
+                DraftParagraph.markdown,
+                DraftParagraph.first_line,
+                DraftParagraph.line_count,
+            )
+            .where(DraftParagraph.version_id == base.id)
+            .order_by(DraftParagraph.number)
+        )
+    ]
     current = (
         base
         if base.number == draft.current_version_number
@@ -333,6 +352,7 @@ def amendment_page(draft: Draft, amendment: Amendment) -> AmendmentPage:
     return AmendmentPage(
         amendment=amendment,
         version=base,
+        paragraphs=paragraphs,
         current=current,
         seconders=seconders,
         cosponsors=cosponsors,

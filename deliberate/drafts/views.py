@@ -47,13 +47,13 @@ MAX_ID = 2**31 - 1
 
 @bp.app_template_filter("draft_date")
 def draft_date(value: date | datetime) -> str:
-    """"4 December 2026"."""
+    """ "4 December 2026"."""
     return f"{value.day} {value:%B %Y}"
 
 
 @bp.app_template_filter("draft_utc")
 def draft_utc(value: datetime) -> str:
-    """"4 December 2026 at 18:00 UTC"."""
+    """ "4 December 2026 at 18:00 UTC"."""
     return services.format_utc(value)
 
 
@@ -439,10 +439,8 @@ def amendment(draft_id: int, number: int) -> str:
         draft=draft,
         amendment=found,
         page=page,
-        rows=text.change_diff(
-            queries.as_change(found), [p.markdown for p in page.version.paragraphs]
-        ),
-        lines={p.number: p for p in page.version.paragraphs},
+        rows=text.change_diff(queries.as_change(found), [p.markdown for p in page.paragraphs]),
+        lines={p.number: p for p in page.paragraphs},
         seconds=seconds,
         already_seconded=already,
         convening=can_convene(me, draft),

@@ -70,3 +70,85 @@ def table(amendment: Amendment, count: int = 2) -> list[Member]:
     for member in seconders:
         services.second_amendment(member, amendment)
     return seconders
+
+
+def bulk_amendments(draft: Draft, members: list[Member], count: int, seed: int = 7) -> None:
+    """Insert `count` amendments of every kind and state straight into the tables, with
+    seconds, co-sponsors and competition groups: the shape of a large, busy draft."""
+    import random
+
+    from sqlalchemy import select
+
+    from deliberate.drafts.models import (
+        AmendmentCosponsor,
+        AmendmentKind,
+        AmendmentSecond,
+        AmendmentState,
+        CompetitionGroup,
+        DraftVersion,
+    )
+    from deliberate.extensions import db
+    from deliberate.markup import render_markdown
+    from deliberate.tendencies.queries import tendencies_of
+
+    rng = random.Random(seed)
+    versions = {
+        v.number: v
+        for v in db.session.scalars(select(DraftVersion).where(DraftVersion.draft_id == draft.id))
+    }
+    current = versions[draft.current_version_number]
+    oldest = versions[1]
+    n = current.paragraph_count
+    groups = [CompetitionGroup(draft_id=draft.id, number=i) for i in range(1, 6)]
+    db.session.add_all(groups)
+    db.session.flush()
+    badges = tendencies_of([m.id for m in members])
+    amendments = []
+    for index in range(count):
+        kind = rng.choice(list(AmendmentKind))
+        state = rng.choice(list(AmendmentState))
+        first = rng.randint(1, n)
+        last = min(n, first + rng.randint(0, 3))
+        if kind == AmendmentKind.INSERT_AFTER:
+            last = first
+        if kind == AmendmentKind.SUBSTITUTE:
+            first, last = 1, n
+        proposer = rng.choice(members)
+        sponsor = badges.get(proposer.id) if rng.random() < 0.3 else None
+        rationale = f"Reason number {index}, with *emphasis*."
+        amendments.append(
+            Amendment(
+                draft_id=draft.id,
+                number=draft.next_amendment_number + index,
+                version_id=(oldest if state == AmendmentState.NEEDS_UPDATE else current).id,
+                kind=kind,
+                first_paragraph=first,
+                last_paragraph=last,
+                new_text="" if kind == AmendmentKind.DELETE else f"New text {index}.\n\nMore.",
+                title=f"Amendment title {index}",
+                rationale=rationale,
+                rationale_html=render_markdown(rationale),
+                proposer_id=proposer.id,
+                state=state,
+                competition_group_id=rng.choice(groups).id if rng.random() < 0.2 else None,
+                sponsor_tendency_id=sponsor.id if sponsor else None,
+                sponsor_confirmed_at=utcnow() if sponsor and rng.random() < 0.7 else None,
+            )
+        )
+    draft.next_amendment_number += count
+    db.session.add_all(amendments)
+    db.session.flush()
+    for amendment in amendments:
+        for member in rng.sample(members, rng.randint(0, 3)):
+            if member.id != amendment.proposer_id:
+                db.session.add(AmendmentSecond(amendment_id=amendment.id, member_id=member.id))
+        if amendment.sponsor_confirmed_at is not None:
+            for member in rng.sample(members, 2):
+                tendency = badges.get(member.id)
+                if tendency and tendency.id != amendment.sponsor_tendency_id:
+                    db.session.add(
+                        AmendmentCosponsor(
+                            amendment_id=amendment.id, member_id=member.id, tendency_id=tendency.id
+                        )
+                    )
+    db.session.flush()

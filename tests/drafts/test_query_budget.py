@@ -1,0 +1,77 @@
+"""Draft pages run a fixed number of SQL queries whatever the draft's size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from deliberate.accounts.models import MemberRole
+from deliberate.drafts import services
+from deliberate.extensions import db
+from tests.drafts.factories import bulk_amendments, make_draft, propose
+from tests.factories import make_member, make_tendency
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before(_conn, _cursor, statement, _params, _context, _executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+def page_queries(client, url: str) -> list[str]:
+    db.session.commit()  # the client commits setup first; keep that out of the count
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return statements
+
+
+def build(paragraphs: int, amendments: int, members: list, chair) -> int:
+    draft = make_draft(chair, paragraphs=paragraphs)
+    # A second version, so some amendments are on an older one.
+    services.accept_amendment(chair, propose(members[0], draft, first=1, last=1))
+    bulk_amendments(draft, members, amendments - 1)
+    return draft.id
+
+
+@pytest.fixture
+def people(session):
+    tendencies = [make_tendency() for _ in range(3)]
+    members = [make_member(tendency=tendencies[i % 4] if i % 4 < 3 else None) for i in range(16)]
+    return make_member(role=MemberRole.CONVENER), members
+
+
+@pytest.mark.parametrize("path", ["", "/compare?from=1&to=2", "/amendments/2", "/versions/1"])
+def test_draft_pages_run_the_same_queries_for_a_small_and_a_large_draft(
+    client, login_as, people, path
+):
+    chair, members = people
+    small = build(5, 3, members, chair)
+    large = build(200, 300, members, chair)
+    login_as(chair)  # conveners see the most: their panel, merge and group choices
+    small_queries = page_queries(client, f"/drafts/{small}{path}")
+    large_queries = page_queries(client, f"/drafts/{large}{path}")
+    assert len(small_queries) == len(large_queries), "\n".join(large_queries)
+    # A fixed budget; the debate and position-paper panels add their own fixed queries.
+    assert len(large_queries) <= 32, len(large_queries)
+
+
+def test_draft_list_runs_a_fixed_number_of_queries(client, login_as, people):
+    chair, members = people
+    build(5, 3, members, chair)
+    login_as(members[1])
+    few = len(page_queries(client, "/drafts/"))
+    for _ in range(4):
+        build(5, 3, members, chair)
+    assert len(page_queries(client, "/drafts/")) == few
