@@ -77,6 +77,16 @@ def thread_context(subject: Subject, args: Mapping[str, Any] | None = None) -> d
     return {"debate_thread": thread, "debate_form": CommentForm(formdata=None)}
 
 
+def debate_context(subject_type: str, subject_id: int, *, margin: bool = False) -> dict[str, Any]:
+    """For a subject's own page (a draft, an amendment): the first page of its thread and,
+    with `margin`, the comments pointing to each paragraph (`debate/_margin.html`)."""
+    subject = readable_subject(subject_type, subject_id)
+    context = thread_context(subject)
+    if margin:
+        context["debate_margin"] = queries.paragraph_margin(subject, actor())
+    return context
+
+
 def _permalink(comment: Comment) -> Response:
     return redirect(url_for("debate.permalink", comment_id=comment.id), 303)
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from deliberate.accounts.models import Member
 from deliberate.auth import actor, get_or_404, require
+from deliberate.debate.views import debate_context
 from deliberate.drafts import queries, services, text
 from deliberate.drafts.forms import (
     AmendmentForm,
@@ -35,6 +36,7 @@ from deliberate.drafts.permissions import (
 from deliberate.errors import DomainError, NotFound, ValidationError
 from deliberate.extensions import db
 from deliberate.forms import ActionForm, choices, ensure_valid
+from deliberate.papers.views import positions_context
 from deliberate.tendencies.permissions import is_coordinator
 from deliberate.tendencies.queries import current_membership
 
@@ -161,6 +163,8 @@ def detail(draft_id: int) -> str:
         reason_form=ReasonForm(),
         convener_form=ConvenerForm(),
         selection_form=SelectionForm(),
+        **debate_context("draft", draft.id, margin=True),
+        **positions_context(("draft", draft.id)),
     )
 
 
@@ -454,6 +458,8 @@ def amendment(draft_id: int, number: int) -> str:
         reason_form=ReasonForm(),
         optional_reason_form=OptionalReasonForm(),
         format_utc=services.format_utc,
+        **debate_context("amendment", found.id),
+        **positions_context(("amendment", found.id)),
     )
 
 

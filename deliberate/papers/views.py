@@ -209,6 +209,9 @@ def revision(paper_id: int, number: int) -> str:
     )
 
 
-def positions_context(subject: Subject) -> dict[str, Any]:
-    """What `papers/_tendencies_say.html` needs, for any page that shows a subject."""
+def positions_context(subject: Subject | tuple[str, int]) -> dict[str, Any]:
+    """What `papers/_tendencies_say.html` needs, for any page that shows a subject (given
+    loaded, or as its type and id)."""
+    if isinstance(subject, tuple):
+        subject = resolve(*subject)
     return {"tendency_positions": queries.positions(subject, actor())}
