@@ -153,3 +153,7 @@ def load_demo() -> None:
     from deliberate.drafts.demo import load_drafts_demo
 
     load_drafts_demo()
+
+    from deliberate.debate.demo import load_debate_demo
+
+    load_debate_demo()

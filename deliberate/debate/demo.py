@@ -12,13 +12,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from deliberate.accounts.models import Member
+from deliberate.accounts.models import Member, MemberStatus
 from deliberate.database import utcnow
 from deliberate.debate import services as debate_services
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.debate.models import Comment
 from deliberate.debate.subjects import Subject, resolve
 from deliberate.extensions import db
+from deliberate.papers import services as paper_services
+from deliberate.papers.models import PositionPaper
 
 OPENINGS = [
     "I agree with the direction here.",
@@ -168,7 +170,7 @@ def load_debate(
     seed: int = 1917,
 ) -> list[int]:
     """A lively thread on `subject`: `count` comments up to 6 deep, some anchored to
-    paragraphs, spread over the last two weeks, one hidden by `moderator` with a reason."""
+    paragraphs, one hidden by `moderator` with a reason."""
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not a secret)
     scope = subject.paragraphs()
     plan = plan_thread(
@@ -180,11 +182,13 @@ def load_debate(
         paragraphs=scope.count if scope else 0,
         anchored_share=0.4,
     )
+    # The comments fall between the subject's creation and now, in posting order.
+    start = getattr(subject.obj, "created_at", None) or utcnow() - timedelta(hours=1)
     ids = insert_thread(
         subject,
         plan,
-        start=utcnow() - timedelta(days=14),
-        spacing=timedelta(days=13) / max(count, 1),
+        start=start,
+        spacing=max(utcnow() - start, timedelta(seconds=1)) / max(count, 1),
         anchor_version=scope.version_number if scope else None,
     )
     rude = db.session.get_one(Comment, ids[len(ids) // 3])
@@ -194,11 +198,253 @@ def load_debate(
     return ids
 
 
-def demo_thread_subject(draft_id: int) -> Subject:
-    return resolve("draft", draft_id)
+# Each tendency's papers: (coordinator, subject, title, text, signatories). A subject is
+# "draft" or the title of one of the demo draft's amendments.
+PAPERS: dict[str, list[tuple[str, str, str, str]]] = {
+    "Mass Party Platform": [
+        (
+            "Priya Raman",
+            "draft",
+            "Win Eastside, then the city",
+            """\
+Eastside is the right place to start, and the draft is right to concentrate our strength
+there. But an objective that ends at the district boundary wastes what the campaign teaches
+us.
+
+- **Grow while we fight.** Every tenant who joins a committee should be invited to the
+  organization too, with a first meeting within a week.
+- **Tell the story citywide.** One press, one newsletter, one set of demands that tenants in
+  every district can recognise as theirs.
+- **Prepare the next step now.** At the evaluation we want a plan for two more districts,
+  not only a verdict on this one.
+
+We will vote for the draft, and for amendment A4 so that the members we win are counted.
+""",
+        ),
+        (
+            "Jonah Feld",
+            "Count the members we win, too",
+            "Why we count the members we win",
+            """\
+An organization that does not count its new members does not plan for them. The 200 members
+of A4 are a modest aim: one in three of the households the campaign hopes to organize.
+Counting them means a first meeting, a training place and a branch ready for each.
+""",
+        ),
+    ],
+    "Rank-and-File Caucus": [
+        (
+            "Rosa Keller",
+            "draft",
+            "Tenants lead, we support",
+            """\
+The draft gets the most important thing right: **the tenants started this, and the tenant
+committees decide.** Our members are there to knock on doors, train and defend, not to speak
+for the union.
+
+1. Keep the councillors out of negotiations (¶8 as it stands).
+2. Hold the door-knocking to two evenings a week in every branch, without exception.
+3. Measure success by committees built and disputes won.
+
+We support the draft with amendment A3, which sets aims that tell us whether *our* work
+made a difference.
+""",
+        ),
+        (
+            "Rosa Keller",
+            "Aim higher: 20 buildings, 1,000 households",
+            "Aim for what the campaign changes",
+            """\
+Twelve buildings is where the tenants already are. If the objective can be met without us,
+the evaluation will tell us nothing. Twenty buildings and a prepared rent strike are hard, and
+they are the point.
+""",
+        ),
+    ],
+    "Assembly Network": [
+        (
+            "Yusuf Demir",
+            "draft",
+            "The assembly decides",
+            """\
+> Decisions belong to those affected.
+
+This objective is the first the organization has written *with* the people it concerns, and
+the tenant assembly should hold every lever it can: the demands, the spokespeople, the
+evaluation.
+
+- The evaluation in ¶12 must be an open assembly, with the tendencies' minority reports read
+  out (A11 does this).
+- Our councillors should carry mandates, not only report back: see our paper on A5.
+""",
+        ),
+        (
+            "Clara Dubois",
+            "Mandate the councillors",
+            "Mandates, not reports",
+            """\
+Reporting back after a vote tells the tenants what was done in their name. A mandate lets them
+decide it. Our standing orders already bind delegates this way; A5 asks the same of our
+councillors on housing votes in the district.
+""",
+        ),
+    ],
+}
+
+REVISED = (
+    "Rank-and-File Caucus",
+    """\
+
+**Revision after the assembly of the Harbour View committee:** the committee asked that our
+members never chair a building meeting. We agree, and add it here.
+""",
+)
+
+SUPERSEDED = (
+    "Mass Party Platform",
+    "Eastside as the first step",
+    "Eastside is the right start. We will propose that the objective name the next districts.",
+)
+
+AMENDMENT_DEBATE = {
+    "Aim higher: 20 buildings, 1,000 households": [
+        ("Samir Haddad", "Twelve buildings is where we already are. An aim should stretch us."),
+        ("Priya Raman", "Twenty buildings in six months with the teams we have? Be realistic."),
+        ("Grace Mwangi", "Harbour View went from 2 to 5 committees in *eight weeks*."),
+        ("Ben Carter", "I support A3, but the rent strike must be the tenants' decision."),
+    ],
+    "Mandate the councillors": [
+        ("Ben Carter", "Reporting back is not enough. The assembly should decide the vote."),
+        ("Kwame Mensah", "A mandate on every housing vote could paralyse the councillors."),
+        ("Ingrid Solberg", "Only on votes about the district, as the amendment says."),
+    ],
+}
 
 
-def active_members() -> list[Member]:
-    return list(
-        db.session.scalars(select(Member).where(Member.status == "active").order_by(Member.id))
+def _demo_members() -> dict[str, Member]:
+    from deliberate.demo import PEOPLE, demo_email
+
+    emails = {demo_email(name): name for name, *_rest in PEOPLE}
+    found = db.session.scalars(select(Member).where(Member.email.in_(emails)))
+    return {emails[m.email]: m for m in found}
+
+
+def _amendment_subject(draft_id: int, title: str) -> Subject:
+    from deliberate.drafts.models import Amendment
+
+    amendment_id = db.session.scalar(
+        select(Amendment.id).where(Amendment.draft_id == draft_id, Amendment.title == title)
     )
+    if amendment_id is None:
+        raise RuntimeError(f"the demo draft has no amendment titled “{title}”")
+    return resolve("amendment", amendment_id)
+
+
+def _tendency_members(tendency_name: str) -> list[Member]:
+    from deliberate.tendencies.models import Tendency, TendencyMembership
+
+    return list(
+        db.session.scalars(
+            select(Member)
+            .join(TendencyMembership, TendencyMembership.member_id == Member.id)
+            .join(Tendency, Tendency.id == TendencyMembership.tendency_id)
+            .where(
+                Tendency.name == tendency_name,
+                TendencyMembership.left_at.is_(None),
+                Member.status == MemberStatus.ACTIVE,
+            )
+            .order_by(Member.id)
+        )
+    )
+
+
+def _write_papers(draft_id: int, people: dict[str, Member]) -> None:
+    from deliberate.tendencies.models import Tendency
+
+    draft_subject = resolve("draft", draft_id)
+    for tendency_name, papers in PAPERS.items():
+        tendency = db.session.scalars(select(Tendency).where(Tendency.name == tendency_name)).one()
+        signers = _tendency_members(tendency_name)
+        for coordinator_name, on, title, text in papers:
+            coordinator = people[coordinator_name]
+            subject = draft_subject if on == "draft" else _amendment_subject(draft_id, on)
+            if (tendency_name, on) == (SUPERSEDED[0], "draft"):
+                earlier = paper_services.create_paper(
+                    coordinator, tendency, subject, SUPERSEDED[1], SUPERSEDED[2]
+                )
+                paper_services.publish_paper(coordinator, earlier)
+                paper_services.sign_paper(coordinator, earlier)
+            paper = paper_services.create_paper(coordinator, tendency, subject, title, text)
+            paper_services.publish_paper(coordinator, paper)
+            for signer in signers[: max(2, len(signers) - (1 if on == "draft" else 3))]:
+                paper_services.sign_paper(signer, paper)
+            if (tendency_name, on) == (REVISED[0], "draft"):
+                paper_services.revise_paper(coordinator, paper, title, text + REVISED[1])
+    # A paper still being drafted, seen only by the Assembly Network's members.
+    network = db.session.scalars(select(Tendency).where(Tendency.name == "Assembly Network")).one()
+    paper_services.create_paper(
+        people["Clara Dubois"],
+        network,
+        _amendment_subject(draft_id, "A rent freeze motion within two months"),
+        "A rent freeze motion: our questions",
+        "Who drafts the motion, and does the tenant assembly see it before it is tabled?",
+    )
+
+
+def _small_debates(draft_id: int, people: dict[str, Member]) -> None:
+    for title, lines in AMENDMENT_DEBATE.items():
+        subject = _amendment_subject(draft_id, title)
+        parent = None
+        for name, text in lines:
+            parent = debate_services.post_comment(people[name], subject, text, parent=parent)
+    paper_id = db.session.scalar(
+        select(PositionPaper.id).where(PositionPaper.title == "Win Eastside, then the city")
+    )
+    paper = resolve("paper", paper_id)
+    first = debate_services.post_comment(
+        people["Samir Haddad"], paper, "Growth is good, but not at the tenants' expense."
+    )
+    debate_services.post_comment(
+        people["Jonah Feld"],
+        paper,
+        "Agreed: nobody is recruited at a building meeting.",
+        parent=first,
+    )
+    # On the draft: a comment edited by its author (its history is viewable), and one its
+    # author deleted, whose reply stays in place.
+    draft = resolve("draft", draft_id)
+    edited = debate_services.post_comment(
+        people["Rosa Keller"], draft, "Two evenings a week is the minimum.", paragraph=4
+    )
+    debate_services.edit_comment(
+        people["Rosa Keller"],
+        draft,
+        edited,
+        "Two evenings a week is the minimum, and the teams must include tenants.",
+    )
+    regretted = debate_services.post_comment(
+        people["Pavel Horák"], draft, "Elections matter more than any of this."
+    )
+    debate_services.post_comment(
+        people["Zainab Sesay"],
+        draft,
+        "They matter, but not for these six months.",
+        parent=regretted,
+    )
+    debate_services.delete_comment(people["Pavel Horák"], regretted)
+
+
+def load_debate_demo() -> None:
+    """Position papers and debate on the demo draft (flushes; the caller commits).
+
+    Needs the demo members, tendencies and draft (`deliberate.drafts.demo`).
+    """
+    from deliberate.drafts.demo import TITLE
+    from deliberate.drafts.models import Draft
+
+    draft = db.session.scalars(select(Draft).where(Draft.title == TITLE)).one()
+    people = _demo_members()
+    _write_papers(draft.id, people)
+    active = [m for m in people.values() if m.is_active]
+    load_debate(resolve("draft", draft.id), active, people["Lucía Fernández"])
+    _small_debates(draft.id, people)
