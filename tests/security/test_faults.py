@@ -14,9 +14,13 @@ from sqlalchemy import event, func, select
 
 from deliberate.accounts.models import Invitation, Member, MemberRole
 from deliberate.accounts.services import invite_member
+from deliberate.debate.models import Comment
+from deliberate.drafts import services as drafts_services
+from deliberate.drafts.models import DraftVersion
 from deliberate.extensions import db
 from deliberate.tendencies.models import JoinRequest
 from tests.conftest import POSTGRES_URL
+from tests.drafts.factories import make_draft, propose
 from tests.factories import make_member, make_tendency
 
 
@@ -63,6 +67,57 @@ def test_invitation_acceptance_survives_a_dropped_connection(app, committed):
     assert db.session.scalar(select(func.count()).where(Member.email == "drop@example.org")) == 1
     invitation = db.session.scalar(select(Invitation).where(Invitation.email == "drop@example.org"))
     assert invitation.accepted_at is not None
+
+
+def logged_in_client(app: Flask, member: Member) -> FlaskClient:
+    client = app.test_client()
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = member.get_id()
+    return client
+
+
+def count_rows(statement) -> int:
+    db.session.remove()
+    return db.session.scalar(statement)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="terminating a backend needs PostgreSQL")
+def test_posting_a_comment_survives_a_dropped_connection(app, committed):
+    draft = make_draft()
+    author = make_member()
+    client = logged_in_client(app, author)
+    url = f"/debate/draft/{draft.id}/comments/new"
+    db.session.commit()
+    form = {"body": "Rent strikes need a strike fund first.", "post": "Post"}
+    with connection_killed_before(app, "INSERT INTO COMMENTS") as killed:
+        failed = client.post(url, data=form)
+    assert killed, "the fault was not injected"
+    assert failed.status_code == 503
+    assert count_rows(select(func.count(Comment.id))) == 0
+    assert client.post(url, data=form).status_code == 303
+    assert count_rows(select(func.count(Comment.id))) == 1
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="terminating a backend needs PostgreSQL")
+def test_merging_survives_a_dropped_connection(app, committed):
+    chair = make_member(role=MemberRole.CONVENER)
+    draft = make_draft(chair)
+    amendment = propose(make_member(), draft, first=2, last=2, new_text="A sharper aim.")
+    drafts_services.accept_amendment(chair, amendment, merge=False)
+    client = logged_in_client(app, chair)
+    url, number, draft_id = f"/drafts/{draft.id}/merge", amendment.number, draft.id
+    db.session.commit()
+    versions = select(func.count(DraftVersion.id)).where(DraftVersion.draft_id == draft_id)
+    with connection_killed_before(app, "INSERT INTO DRAFT_VERSIONS") as killed:
+        failed = client.post(url, data={"amendments": [str(number)]})
+    assert killed, "the fault was not injected"
+    assert failed.status_code == 503
+    assert count_rows(versions) == 1
+    assert client.post(url, data={"amendments": [str(number)]}).status_code == 303
+    assert count_rows(versions) == 2
+    # A second merge of the same amendment is refused, not doubled.
+    assert client.post(url, data={"amendments": [str(number)]}).status_code == 409
+    assert count_rows(versions) == 2
 
 
 def test_concurrent_writers_wait_and_succeed(app, committed):
