@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,11 +20,14 @@ import pytest
 from flask import render_template
 
 from deliberate.accounts.models import MemberRole
+from deliberate.database import utcnow
 from deliberate.debate import services as debate
 from deliberate.debate.subjects import resolve
+from deliberate.drafts import services as drafts
 from deliberate.markup import ALLOWED_TAGS, render_markdown, sanitize_html
 from deliberate.papers import queries as paper_queries
 from deliberate.papers import services as papers
+from deliberate.tendencies.queries import current_membership
 from tests.debate.factories import make_draft
 from tests.factories import make_member, make_tendency
 
@@ -51,10 +55,22 @@ VOID_TAGS = {
     "track", "wbr", "keygen", "param", "image", "isindex",
 }  # fmt: skip
 FORM_CONTROLS = {"input", "select", "textarea", "button", "form"}
-# Ids our own templates give outside forms: comment anchors, and the debate's fixed ones.
-OWN_IDS = re.compile(r"^(c\d+|reply-form-template)$")
+# Ids our own templates give outside forms: comment, paragraph and amendment anchors, and
+# the fixed ones of the debate and draft pages.
+OWN_IDS = re.compile(r"^(c\d+|p\d+|a\d+|reply-form-template|amendments|history|conveners|convene)$")
 FORM_FIELD_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 MARKDOWN_ATTRIBUTES = {"href", "title", "rel", "start", "align"}
+
+
+def is_line_marker(tag: str, values: dict[str, str]) -> bool:
+    """<span class="ln" data-ln="12" aria-hidden="true">: a line number of a draft."""
+    return (
+        tag == "span"
+        and set(values) == {"class", "data-ln", "aria-hidden"}
+        and values["class"] == "ln"
+        and values["data-ln"].isdigit()
+        and values["aria-hidden"] == "true"
+    )
 
 
 @dataclass
@@ -91,10 +107,13 @@ class PageAudit(HTMLParser):
                 self.problem(f"meta element {attrs}")
         elif tag in FORBIDDEN_TAGS:
             self.problem(f"<{tag}> element")
-        if self.in_markdown and tag not in ALLOWED_TAGS:
+        if self.in_markdown and is_line_marker(tag, values):
+            pass  # the drafts' own line numbers, added to sanitized paragraphs
+        elif self.in_markdown and tag not in ALLOWED_TAGS:
             self.problem(f"<{tag}> inside member text")
         for name, value in values.items():
-            self.check_attribute(tag, name, value)
+            if not (self.in_markdown and is_line_marker(tag, values)):
+                self.check_attribute(tag, name, value)
         if tag == "a" and self.in_markdown and "href" in values:
             rel = values.get("rel", "").split()
             if "nofollow" not in rel or "noopener" not in rel:
@@ -309,3 +328,53 @@ def test_draft_titles(client, login_as):
         draft = make_draft(payload[:200] or "x")
         page = client.get(f"/debate/draft/{draft.id}").get_data(as_text=True)
         assert_safe(page, f"draft titled {payload!r}")
+
+
+def test_draft_and_amendment_pages(client, login_as, app, monkeypatch):
+    """The papers, the paragraph margin and the thread as the draft pages include them."""
+    monkeypatch.setitem(app.config, "THREAD_PAGE_SIZE", 2000)
+    convener = make_member("Convener", role=MemberRole.CONVENER)
+    draft = make_draft(PAYLOADS[10][:200], convener=convener)
+    drafts.open_amendment_window(convener, draft, utcnow() + timedelta(days=3))
+    authors = _hostile_people(30)
+    amendment = drafts.propose_amendment(
+        authors[0],
+        draft,
+        version_number=1,
+        kind="replace",
+        first=1,
+        last=1,
+        new_text=PAYLOADS[11],
+        title=PAYLOADS[12][:200],
+        rationale=PAYLOADS[13],
+    )
+    on_draft, on_amendment = resolve("draft", draft.id), resolve("amendment", amendment.id)
+    for index, payload in enumerate(PAYLOADS):
+        subject = on_amendment if index % 5 == 0 else on_draft
+        paragraph = (index % 3) + 1 if subject is on_draft else None
+        debate.post_comment(authors[index % len(authors)], subject, payload, paragraph=paragraph)
+    coordinators = {}
+    for author in authors:
+        membership = current_membership(author)
+        if membership.tendency_id not in coordinators:
+            membership.role = "coordinator"
+            coordinators[membership.tendency_id] = (author, membership.tendency)
+    for index, (coordinator, tendency) in enumerate(coordinators.values()):
+        for subject in (on_draft, on_amendment):
+            paper = papers.create_paper(
+                coordinator,
+                tendency,
+                subject,
+                PAYLOADS[20 + index][:200],
+                PAYLOADS[40 + index],
+            )
+            papers.publish_paper(coordinator, paper)
+            for author in authors:
+                if current_membership(author).tendency_id == tendency.id:
+                    papers.sign_paper(author, paper)
+    login_as(convener)
+    for url in (f"/drafts/{draft.id}", f"/drafts/{draft.id}/amendments/{amendment.number}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "What the tendencies say" in page
+        assert '<article id="c' in page
+        assert_safe(page, url)
