@@ -64,11 +64,12 @@ class BaseConfig:
     MAX_IMPORT_ROWS = 5000
 
     # Debate: the longest comment, comments per thread page, the deepest indentation shown
-    # before "continue this thread", and how fast one member may post.
+    # before "continue this thread", and how fast one member may post and ask for previews.
     COMMENT_MAX_LENGTH = 10_000
     THREAD_PAGE_SIZE = 100
     THREAD_MAX_INDENT = 6
     COMMENT_LIMIT_PER_MEMBER = "10 per minute"
+    PREVIEW_LIMIT_PER_MEMBER = "120 per minute"
 
     CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
     ORGANIZATION_NAME = "Deliberate"

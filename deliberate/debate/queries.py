@@ -280,22 +280,42 @@ def _page(
     return views, len(rows) > size
 
 
-def _counts(subject: Subject) -> tuple[int, list[TendencyCount], dict[int, int]]:
-    """Total comments, comments per author tendency and per paragraph, in one query."""
+def anchored_to(paragraph: int, scope: ParagraphScope | None) -> ColumnElement[bool]:
+    """Comments pointing to ¶`paragraph` of the current version (numbers of earlier versions
+    may name other text)."""
+    if scope is None:
+        return Comment.paragraph == paragraph
+    return (Comment.paragraph == paragraph) & (Comment.anchor_version == scope.version_number)
+
+
+def _counts(
+    subject: Subject, scope: ParagraphScope | None
+) -> tuple[int, list[TendencyCount], dict[int, int]]:
+    """Total comments, comments per author tendency and per paragraph of the current version,
+    in one query."""
     rows = db.session.execute(
-        select(Comment.author_tendency_id, Tendency.name, Comment.paragraph, func.count())
+        select(
+            Comment.author_tendency_id,
+            Tendency.name,
+            Comment.paragraph,
+            Comment.anchor_version,
+            func.count(),
+        )
         .outerjoin(Tendency, Tendency.id == Comment.author_tendency_id)
         .where(in_thread(subject))
-        .group_by(Comment.author_tendency_id, Tendency.name, Comment.paragraph)
+        .group_by(
+            Comment.author_tendency_id, Tendency.name, Comment.paragraph, Comment.anchor_version
+        )
     ).all()
     total = 0
     by_tendency: dict[int | None, list[Any]] = {}
     by_paragraph: dict[int, int] = {}
-    for tendency_id, name, paragraph, count in rows:
+    current = scope.version_number if scope else None
+    for tendency_id, name, paragraph, version, count in rows:
         total += count
         entry = by_tendency.setdefault(tendency_id, [name or "No tendency", 0])
         entry[1] += count
-        if paragraph is not None:
+        if paragraph is not None and version == current:
             by_paragraph[paragraph] = by_paragraph.get(paragraph, 0) + count
     tendency_counts = sorted(
         (TendencyCount(tid, name, count) for tid, (name, count) in by_tendency.items()),
@@ -318,16 +338,17 @@ def thread_page(
     (only when some are missing), and the counts.
     """
     moderator = can_moderate(viewer)
+    scope = subject.paragraphs()
     query = _rows().where(in_thread(subject), Comment.depth <= max_indent)
     if thread_filter.tendency_id is not None:
         query = query.where(Comment.author_tendency_id == thread_filter.tendency_id)
     if thread_filter.paragraph is not None:
-        query = query.where(Comment.paragraph == thread_filter.paragraph)
+        query = query.where(anchored_to(thread_filter.paragraph, scope))
     views, has_more = _page(
         query, thread_filter.order, thread_filter.page, page_size, viewer, moderator
     )
     context = _context(views, viewer, moderator)
-    total, tendency_counts, paragraph_counts = _counts(subject)
+    total, tendency_counts, paragraph_counts = _counts(subject, scope)
     return ThreadView(
         subject=subject,
         comments=_tree([*views, *context], thread_filter.order),
@@ -340,7 +361,7 @@ def thread_page(
         total=total,
         tendency_counts=tendency_counts,
         paragraph_counts=paragraph_counts,
-        scope=subject.paragraphs(),
+        scope=scope,
     )
 
 
@@ -421,15 +442,18 @@ class ParagraphMargin:
 def paragraph_margin(
     subject: Subject, viewer: Member, *, latest: int = 2
 ) -> dict[int, ParagraphMargin]:
-    """For each paragraph with comments: the count and the latest top-level comments.
-
-    Two queries whatever the number of comments and paragraphs.
+    """For each paragraph of the current version with comments: the count and the latest
+    top-level comments. Two queries whatever the number of comments and paragraphs.
     """
     moderator = can_moderate(viewer)
+    scope = subject.paragraphs()
+    if scope is None:
+        return {}
+    current = Comment.anchor_version == scope.version_number
     counts = dict(
         db.session.execute(
             select(Comment.paragraph, func.count())
-            .where(in_thread(subject), Comment.paragraph.is_not(None))
+            .where(in_thread(subject), Comment.paragraph.is_not(None), current)
             .group_by(Comment.paragraph)
         ).all()
     )
@@ -443,6 +467,7 @@ def paragraph_margin(
         .where(
             in_thread(subject),
             Comment.paragraph.is_not(None),
+            current,
             Comment.depth == 0,
             Comment.deleted_at.is_(None),
             Comment.hidden_at.is_(None),

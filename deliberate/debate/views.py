@@ -210,6 +210,11 @@ def reply(comment_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/debate/preview")
 @login_required
+@limiter.limit(
+    lambda: current_app.config["PREVIEW_LIMIT_PER_MEMBER"],
+    key_func=_member_key,
+    error_message="Previews are coming too fast. Wait a minute and try again.",
+)
 def preview() -> tuple[str, int]:
     """The sanitized HTML of a comment's Markdown, for the live preview (a fragment)."""
     form = CommentForm()

@@ -195,3 +195,22 @@ def test_hidden_comments_in_the_margin_stay_hidden(client, login_as, org):
     page = client.get(draft_url(org)).get_data(as_text=True)
     assert "A rude remark on ¶1." not in page
     assert "Hidden by a convener: Rude." in page
+
+
+def test_anchors_to_an_earlier_version_are_labelled_and_left_out_of_the_margin(
+    client, login_as, org
+):
+    subject = resolve("draft", org["draft"].id)
+    make_comment(subject, org["reader"], "On the first wording of ¶2.", paragraph=2)
+    drafts.accept_amendment(org["convener"], org["amendment"])  # merged: version 2
+    current = resolve("draft", org["draft"].id)
+    assert current.paragraphs().version_number == 2
+    make_comment(current, org["reader"], "On the new wording of ¶2.", paragraph=2)
+    login_as(org["reader"])
+    thread = client.get(f"/debate/draft/{org['draft'].id}").get_data(as_text=True)
+    assert "on ¶2 of version 1" in thread
+    by_paragraph = client.get(f"/debate/draft/{org['draft'].id}?paragraph=2").get_data(as_text=True)
+    assert "On the new wording of ¶2." in by_paragraph
+    assert "On the first wording of ¶2." not in by_paragraph
+    page = client.get(draft_url(org)).get_data(as_text=True)
+    assert "1 comment on ¶2" in page

@@ -329,3 +329,11 @@ def test_pages_have_no_inline_scripts(client, login_as, make_subject):
     page = client.get(thread_url(subject)).get_data(as_text=True)
     for script in re.findall(r"<script[^>]*>", page):
         assert 'src="/static/' in script
+
+
+def test_previews_are_rate_limited_per_member(client, login_as, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PREVIEW_LIMIT_PER_MEMBER", "2 per minute")
+    login_as(make_member())
+    assert client.post("/debate/preview", data={"body": "one"}).status_code == 200
+    assert client.post("/debate/preview", data={"body": "two"}).status_code == 200
+    assert client.post("/debate/preview", data={"body": "three"}).status_code == 429
