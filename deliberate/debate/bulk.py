@@ -45,31 +45,38 @@ def plan_thread(
     paragraphs: int = 0,
     anchored_share: float = 0.3,
 ) -> list[PlannedComment]:
-    """A plausible thread shape: some top-level comments, replies mostly to recent ones.
+    """A plausible thread shape: some top-level comments; replies to recent comments or to
+    the top-level ones; a reply that would nest too deep answers the thread's first comment.
 
     The first comments form a chain `max_depth` deep, so the deepest nesting is present.
     """
     plan: list[PlannedComment] = []
+    roots: list[int] = []  # the top-level comment each planned comment descends from
+    tops: list[int] = []
     for index in range(count):
         author = authors[rng.randrange(len(authors))]
         text = texts[rng.randrange(len(texts))]
+        parent: int | None
         if index == 0 or (index > max_depth and rng.random() < top_level_share):
             parent = None
         elif index <= max_depth:
             parent = index - 1
+        elif rng.random() < 0.5:
+            parent = index - 1 - rng.randrange(min(index, 30))
         else:
-            # Replies go mostly to recent comments, sometimes to older ones.
-            span = min(index, 40) if rng.random() < 0.8 else index
-            parent = index - 1 - rng.randrange(span)
-            while plan[parent].depth >= max_depth:
-                parent = plan[parent].parent  # type: ignore[assignment]
+            parent = tops[rng.randrange(len(tops))]
+        if parent is not None and plan[parent].depth >= max_depth:
+            parent = roots[parent]
         if parent is None:
             anchored = paragraphs and rng.random() < anchored_share
             paragraph = rng.randrange(1, paragraphs + 1) if anchored else None
             plan.append(PlannedComment(None, author, text, paragraph, 0))
+            roots.append(index)
+            tops.append(index)
         else:
             above = plan[parent]
             plan.append(PlannedComment(parent, author, text, above.paragraph, above.depth + 1))
+            roots.append(roots[parent])
     return plan
 
 

@@ -46,29 +46,91 @@ OPENINGS = [
 ]
 
 CLAIMS = [
-    "rent control only wins where tenants are already organized building by building",
-    "an open assembly every month is too much for the smaller branches",
-    "the evaluation in January comes too late to correct course",
+    "concentrating on one district is right; spreading thin lost us the last campaign",
+    "the tenants started this, and we should keep saying so",
+    "six months is short, and that is a reason to start with what the tenants already have",
     "we should name concrete targets, not just a direction",
     "the campaign needs a press of its own, not only social media",
-    "standing candidates can strengthen the campaign if the mandate is binding",
     "the dues structure decides who can take part, more than any resolution",
-    "the draft says nothing about who pays for the organizers",
-    "paragraph 2 mixes a goal and a method; they should be separate",
+    "nobody has said yet who pays for the organizer after six months",
     "delegates must carry mandates back to their assemblies",
-    "workplace committees should come before electoral work",
+    "workplace committees in the district should be asked to join in",
     "we underestimate how long it takes to train new organizers",
     "a united campaign is worth more than a perfect text",
-    "the wording on evaluation is too vague to hold anyone to account",
-    "the branches in smaller towns will be left out again",
-    "the tenants' unions should be partners, not recruiting grounds",
+    "the branches outside the city will be left out again",
+    "the tenants' union should be a partner, not a recruiting ground",
     "we need one clear demand that fits on a placard",
     "without childcare at meetings, half our members cannot come",
     "a majority decision binds us in action even if we disagree",
-    "the registered disagreement should be part of the record, not a footnote",
-    "this duplicates what the last congress already decided",
+    "the registered disagreements should be part of the record, not a footnote",
     "we should budget for translation so every member can read the drafts",
+    "the landlords will answer with legal threats, and we should be ready",
+    "this is the most concrete objective we have debated in years",
 ]
+
+# Claims about each paragraph of the demo objective, for comments pointing to it.
+PARAGRAPH_CLAIMS: dict[int, list[str]] = {
+    1: [
+        "six months is too short to win a collective agreement",
+        "a first agreement with one landlord is the right test of our strength",
+        "putting our collective weight behind one district is exactly right",
+    ],
+    2: [
+        "choosing Eastside because two branches meet there is a weak reason",
+        "the rent figures should say where they come from",
+        "strengthening what the tenants started is the heart of this",
+    ],
+    3: [
+        "twelve buildings is where the tenants already are",
+        "600 dues-paying households is ambitious but possible",
+        "aims we cannot measure will not be evaluated honestly",
+    ],
+    4: [
+        "two evenings a week is too much for members with children",
+        "one shared script keeps us from contradicting each other at the door",
+        "the contact list must belong to the tenants' union, not to us",
+    ],
+    5: [
+        "the trainings must be interpreted, or we only train ourselves",
+        "tenants who stopped evictions should lead the trainings",
+        "three members per branch per training is not realistic for small branches",
+    ],
+    6: [
+        "the Law Centre agreement should be in writing before we promise anything",
+        "a week is too slow when a hearing is three days away",
+        "members with legal training are few; the rota has to be citywide",
+    ],
+    7: [
+        "18,000 is too little for six months with a paid organizer",
+        "the organizer must answer to the union, not to us",
+        "childcare at meetings should be the first line of the budget",
+    ],
+    8: [
+        "the councillors should carry a mandate, not just report back",
+        "a rent freeze motion gives the door-knockers something concrete",
+        "keeping the councillors out of negotiations protects the union",
+    ],
+    9: [
+        "refusing every party platform in advance could cost the tenants allies",
+        "the trades council will want something in return, and we should say what",
+        "the faith groups have rooms we badly need",
+    ],
+    10: [
+        "four languages is a minimum; the committees should choose them",
+        "a newsletter delivered by hand is worth ten posts online",
+        "our press must never speak for the union",
+    ],
+    11: [
+        "nobody should be held back for having argued for something else",
+        "unity in action means nothing if dissent is not recorded",
+        "members who disagree should still knock on doors",
+    ],
+    12: [
+        "the minority reports should be heard at the evaluation",
+        "the evaluation should be an open assembly, not a committee report",
+        "the numbers must be collected from the first week, not at the end",
+    ],
+}
 
 REASONS = [
     "In Eastside we doubled attendance once we moved meetings to the evening.",
@@ -127,7 +189,7 @@ REPLIES = [
     "Fair point.",
     "I don't think that follows.",
     "Agreed, and",
-    "That's not what the paragraph says, though.",
+    "That's not what the draft says, though.",
     "Exactly this.",
     "Partly agree.",
     "Good question.",
@@ -137,10 +199,14 @@ REPLIES = [
 ]
 
 
-def comment_text(rng: random.Random, *, reply: bool = False) -> str:
-    """One plausible comment, from one to four sentences (Markdown)."""
+def comment_text(rng: random.Random, *, reply: bool = False, paragraph: int | None = None) -> str:
+    """One plausible comment, from one to four sentences (Markdown); about `paragraph` of
+    the demo objective when given."""
     opening = rng.choice(REPLIES if reply and rng.random() < 0.6 else OPENINGS)
-    parts = [f"{opening} {rng.choice(CLAIMS).capitalize()}."]
+    claim = rng.choice(PARAGRAPH_CLAIMS.get(paragraph or 0, CLAIMS))
+    if opening.endswith((".", "?", "!")):
+        claim = claim[0].upper() + claim[1:]
+    parts = [f"{opening} {claim}."]
     roll = rng.random()
     if roll < 0.45:
         parts.append(rng.choice(REASONS))
@@ -182,6 +248,10 @@ def load_debate(
         paragraphs=scope.count if scope else 0,
         anchored_share=0.4,
     )
+    for planned in plan:  # texts that fit: replies answer, anchored comments discuss ¶n
+        planned.text = comment_text(
+            rng, reply=planned.parent is not None, paragraph=planned.paragraph
+        )
     # The comments fall between the subject's creation and now, in posting order.
     start = getattr(subject.obj, "created_at", None) or utcnow() - timedelta(hours=1)
     ids = insert_thread(

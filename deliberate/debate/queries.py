@@ -255,15 +255,17 @@ def _tree(views: Iterable[CommentView], order: ThreadOrder) -> list[CommentView]
 def _context(
     page: Sequence[CommentView], viewer: Member, moderator: bool, stop_depth: int = 0
 ) -> list[CommentView]:
-    """The ancestors (at `stop_depth` or deeper) of the page's comments that are not on it."""
+    """The ancestors (at `stop_depth` or deeper) of the page's comments that are not on it.
+
+    Runs its query even when none is missing, so that the number of queries of a page
+    depends on the request only, never on the data.
+    """
     shown = {c.id for c in page}
     missing: set[int] = set()
     for comment in page:
         for ancestor_id in path_ids(comment.path)[stop_depth:-1]:
             if ancestor_id not in shown:
                 missing.add(ancestor_id)
-    if not missing:
-        return []
     rows = db.session.execute(_rows().where(Comment.id.in_(sorted(missing)))).all()
     return [_view(row, viewer, moderator, context=True) for row in rows]
 
@@ -347,7 +349,10 @@ def thread_page(
     views, has_more = _page(
         query, thread_filter.order, thread_filter.page, page_size, viewer, moderator
     )
-    context = _context(views, viewer, moderator)
+    # The first page of the whole thread starts with a top-level comment and lacks nothing;
+    # a later page or a filtered one may lack the comments its replies answer.
+    needs_context = thread_filter.page > 1 or thread_filter.is_filtered
+    context = _context(views, viewer, moderator) if needs_context else []
     total, tendency_counts, paragraph_counts = _counts(subject, scope)
     return ThreadView(
         subject=subject,
@@ -390,7 +395,8 @@ def subtree_page(
     shown = {c.id for c in views}
     for view in views:
         needed.update(i for i in path_ids(view.path)[comment.depth : -1] if i not in shown)
-    rows = db.session.execute(_rows().where(Comment.id.in_(sorted(needed)))).all() if needed else []
+    # Always one query (see _context), also for a top-level comment's first page.
+    rows = db.session.execute(_rows().where(Comment.id.in_(sorted(needed)))).all()
     extra = {row[0]: _view(row, viewer, moderator, context=True) for row in rows}
     ancestors = [extra[i] for i in ancestor_ids if i in extra]
     inside = [v for i, v in extra.items() if i not in set(ancestor_ids)]
