@@ -3,8 +3,10 @@
 A thread is identified by (subject_type, subject_id). Each subject type registers a
 `SubjectKind` that knows how to load its object, who may see it, whether it is open for
 debate, where it is shown and whether comments may point to its paragraphs. A new domain
-(votes, for instance) registers its own kind at import time with `register_subject`; nothing
-here changes.
+(votes, for instance) registers its own kind with `register_subject` in a module that the app
+imports when it starts (its views module, say), and includes `debate/_thread.html` and
+`papers/_tendencies_say.html` in its page with `debate.views.debate_context` and
+`papers.views.positions_context`; nothing here changes.
 """
 
 from __future__ import annotations

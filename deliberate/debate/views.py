@@ -87,6 +87,14 @@ def debate_context(subject_type: str, subject_id: int, *, margin: bool = False) 
     return context
 
 
+def _no_replies(parent: Comment) -> str | None:
+    if parent.is_deleted:
+        return "That comment was deleted by its author; it takes no replies."
+    if parent.is_hidden:
+        return "That comment was hidden by a convener; it takes no replies."
+    return None
+
+
 def _permalink(comment: Comment) -> Response:
     return redirect(url_for("debate.permalink", comment_id=comment.id), 303)
 
@@ -163,7 +171,12 @@ def create(subject_type: str, subject_id: int) -> Response | tuple[str, int]:
     form = CommentForm()
     if request.method == "GET":
         form.paragraph.data = queries.parse_filter(request.args).paragraph
-    page = {"subject": subject, "subject_url": subject_url(subject), "heading": "New comment"}
+    page = {
+        "subject": subject,
+        "subject_url": subject_url(subject),
+        "heading": "New comment",
+        "refusal": subject.closed_reason,
+    }
     action = url_for("debate.create", subject_type=subject.type.value, subject_id=subject.id)
     return _write(
         page,
@@ -191,6 +204,7 @@ def reply(comment_id: int) -> Response | tuple[str, int]:
         "subject_url": subject_url(subject),
         "parent": queries.comment_detail(parent.id),
         "heading": "Reply",
+        "refusal": _no_replies(parent) or subject.closed_reason,
     }
     return _write(
         page,

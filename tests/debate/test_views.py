@@ -337,3 +337,18 @@ def test_previews_are_rate_limited_per_member(client, login_as, app, monkeypatch
     assert client.post("/debate/preview", data={"body": "one"}).status_code == 200
     assert client.post("/debate/preview", data={"body": "two"}).status_code == 200
     assert client.post("/debate/preview", data={"body": "three"}).status_code == 429
+
+
+def test_reply_and_comment_pages_say_why_no_form_is_offered(client, login_as, make_subject):
+    subject = make_subject()
+    author = make_member()
+    deleted = make_comment(subject, author)
+    services.delete_comment(author, deleted)
+    login_as(make_member())
+    page = client.get(f"/comments/{deleted.id}/reply").get_data(as_text=True)
+    assert "deleted by its author; it takes no replies" in page
+    assert 'class="comment-form"' not in page
+    closed = make_subject(closed="The vote is closed; its debate is over.")
+    page = client.get(f"/debate/vote/{closed.id}/comments/new").get_data(as_text=True)
+    assert "its debate is over" in page
+    assert 'class="comment-form"' not in page
