@@ -281,20 +281,28 @@ def test_paper_titles_texts_and_signatories(client, login_as, app):
     signer = make_member(PAYLOADS[4][:80], tendency=tendency)
     draft = make_draft(PAYLOADS[5][:200])
     subject = resolve("draft", draft.id)
+    # Every payload is a paper's title; the texts carry them in chunks, so a few pages show
+    # them all: a paper's page lists every paper of its tendency on the subject (insiders see
+    # the unpublished ones), the index lists the ones being drafted.
+    chunk = 25
     written = []
     for index, payload in enumerate(PAYLOADS):
-        title = payload if payload.strip() else f"payload {index}"
-        paper = papers.create_paper(coordinator, tendency, subject, title[:200], payload)
-        written.append(paper)
+        body = "\n\n".join(PAYLOADS[index : index + chunk]) if index % chunk == 0 else payload
+        written.append(papers.create_paper(coordinator, tendency, subject, payload[:200], body))
     published = written[7]
     papers.publish_paper(coordinator, published)
     papers.revise_paper(coordinator, published, PAYLOADS[8][:200], PAYLOADS[9])
     papers.sign_paper(signer, published)
     login_as(coordinator)
-    for paper in written:
-        assert_safe(client.get(f"/papers/{paper.id}").get_data(as_text=True), f"paper {paper.id}")
+    for paper in written[::chunk]:
+        page = client.get(f"/papers/{paper.id}").get_data(as_text=True)
+        assert page.count('href="/papers/') >= len(PAYLOADS) - 1  # the whole history
+        assert_safe(page, f"paper {paper.id}")
+    index = client.get("/papers/").get_data(as_text=True)
+    assert index.count('href="/papers/') >= len(PAYLOADS) - 1
+    assert_safe(index, "/papers/")
     for url in (
-        "/papers/",
+        f"/papers/{published.id}",
         f"/papers/{published.id}/revisions/2",
         f"/papers/{published.id}/edit",
         f"/debate/draft/{draft.id}",
