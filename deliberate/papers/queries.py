@@ -125,8 +125,17 @@ class Positions:
         return any(column.has_papers for column in self.columns)
 
 
-def _on(subject_type: str, subject_id: int) -> ColumnElement[bool]:
-    return and_(PositionPaper.subject_type == subject_type, PositionPaper.subject_id == subject_id)
+def _on_any(subjects: list[Subject]) -> ColumnElement[bool]:
+    """Papers on any of `subjects`: one IN list per subject type, however many subjects."""
+    ids_by_type: dict[str, list[int]] = {}
+    for subject in subjects:
+        ids_by_type.setdefault(subject.type.value, []).append(subject.id)
+    return or_(
+        *(
+            and_(PositionPaper.subject_type == subject_type, PositionPaper.subject_id.in_(ids))
+            for subject_type, ids in ids_by_type.items()
+        )
+    )
 
 
 def positions(subject: Subject, viewer: Member) -> Positions:
@@ -143,10 +152,7 @@ def positions(subject: Subject, viewer: Member) -> Positions:
             .group_by(TendencyMembership.tendency_id)
         ).all()
     )
-    where = or_(
-        _on(subject.type.value, subject.id),
-        *(_on(r.type.value, r.id) for r in related),
-    )
+    where = _on_any([subject, *related])
     papers = list(
         db.session.scalars(
             select(PositionPaper)
