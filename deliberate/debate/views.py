@@ -23,7 +23,7 @@ from deliberate.debate.permissions import (
 from deliberate.debate.subjects import Subject, resolve
 from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db, limiter
-from deliberate.forms import ActionForm
+from deliberate.forms import ActionForm, ensure_valid
 
 bp = Blueprint("debate", __name__)
 
@@ -370,7 +370,7 @@ def hide(comment_id: int) -> Response | tuple[str, int]:
 def unhide(comment_id: int) -> Response:
     comment, _subject = _comment(comment_id)
     require(can_moderate(actor()), "Only conveners unhide comments.")
-    require(ActionForm().validate_on_submit(), "The form's security token is missing.")
+    ensure_valid(ActionForm())
     services.unhide_comment(actor(), comment)
     db.session.commit()
     flash("The comment is shown again; the audit log records it.")

@@ -15,7 +15,7 @@ from deliberate.debate.views import readable_subject, subject_url, thread_contex
 from deliberate.drafts.text import diff_paragraphs, split_paragraphs
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
-from deliberate.forms import ActionForm
+from deliberate.forms import ActionForm, ensure_valid
 from deliberate.papers import queries, services
 from deliberate.papers.forms import PaperForm
 from deliberate.papers.models import PaperState, PositionPaper
@@ -172,7 +172,7 @@ def edit(paper_id: int) -> Response | tuple[str, int]:
 @login_required
 def act(paper_id: int, verb: str) -> Response:
     paper = _paper(paper_id)
-    require(ActionForm().validate_on_submit(), "The form's security token is missing.")
+    ensure_valid(ActionForm())
     action, message = {
         "publish": (services.publish_paper, "The paper is published."),
         "withdraw": (services.withdraw_paper, "The paper is withdrawn."),
