@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -16,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from deliberate.drafts.models import AmendmentKind, DraftKind
+from deliberate.drafts.models import Amendment, AmendmentKind, DraftKind
 from deliberate.drafts.services import MAX_BODY, MAX_NOTE, MAX_RATIONALE, MAX_REASON, MAX_TITLE
 from deliberate.forms import choices, no_control_characters
 
@@ -109,11 +111,38 @@ class AmendmentForm(FlaskForm):
         validators=[DataRequired(), Length(max=MAX_RATIONALE), no_control_characters],
     )
 
+    @classmethod
+    def for_amendment(cls, amendment: Amendment) -> AmendmentForm:
+        """The form filled with an amendment's current change, for editing it."""
+        inserting = amendment.kind == AmendmentKind.INSERT_AFTER
+        return cls(
+            kind=amendment.kind,
+            first=None if inserting else amendment.first_paragraph,
+            last=None if inserting else amendment.last_paragraph,
+            after=amendment.first_paragraph if inserting else None,
+            new_text=amendment.new_text,
+            title=amendment.title,
+            rationale=amendment.rationale,
+        )
+
     def range(self) -> tuple[int | None, int | None]:
         """The (first, last) the service expects for the chosen kind."""
         if self.kind.data == AmendmentKind.INSERT_AFTER:
             return self.after.data, self.after.data
         return self.first.data, self.last.data
+
+    def change(self) -> dict[str, Any]:
+        """The submitted change as the propose and edit services take it."""
+        first, last = self.range()
+        return {
+            "version_number": self.version.data,
+            "kind": self.kind.data,
+            "first": first,
+            "last": last,
+            "new_text": self.new_text.data or "",
+            "title": self.title.data,
+            "rationale": self.rationale.data,
+        }
 
 
 class SelectionForm(FlaskForm):

@@ -399,19 +399,8 @@ def propose(draft_id: int) -> Page:
     form = AmendmentForm(formdata=request.form if request.method == "POST" else request.args)
     error = None
     if request.method == "POST" and form.validate_on_submit():
-        first, last = form.range()
         try:
-            amendment = services.propose_amendment(
-                actor(),
-                draft,
-                version_number=form.version.data,
-                kind=form.kind.data,
-                first=first,
-                last=last,
-                new_text=form.new_text.data or "",
-                title=form.title.data,
-                rationale=form.rationale.data,
-            )
+            amendment = services.propose_amendment(actor(), draft, **form.change())
         except DomainError as exc:
             db.session.rollback()
             error = exc
@@ -472,34 +461,11 @@ def edit_amendment(draft_id: int, number: int) -> Page:
         can_edit_amendment(actor(), found, queries.second_count(found)),
         "Only the proposer can edit an amendment, and only until it is first seconded.",
     )
-    if request.method == "GET":
-        after = found.first_paragraph if found.kind == "insert_after" else None
-        form = AmendmentForm(
-            kind=found.kind,
-            first=found.first_paragraph if found.kind != "insert_after" else None,
-            last=found.last_paragraph if found.kind != "insert_after" else None,
-            after=after,
-            new_text=found.new_text,
-            title=found.title,
-            rationale=found.rationale,
-        )
-    else:
-        form = AmendmentForm()
+    form = AmendmentForm.for_amendment(found) if request.method == "GET" else AmendmentForm()
     error = None
     if form.validate_on_submit():
-        first, last = form.range()
         try:
-            services.edit_amendment(
-                actor(),
-                found,
-                version_number=form.version.data,
-                kind=form.kind.data,
-                first=first,
-                last=last,
-                new_text=form.new_text.data or "",
-                title=form.title.data,
-                rationale=form.rationale.data,
-            )
+            services.edit_amendment(actor(), found, **form.change())
         except DomainError as exc:
             db.session.rollback()
             error = exc
