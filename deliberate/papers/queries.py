@@ -11,8 +11,8 @@ from deliberate.accounts.models import Member
 from deliberate.debate.subjects import RelatedSubject, Subject, kind_for
 from deliberate.extensions import db
 from deliberate.papers.models import PaperRevision, PaperSignature, PaperState, PositionPaper
-from deliberate.tendencies.models import Tendency, TendencyMembership
-from deliberate.tendencies.queries import current_membership
+from deliberate.tendencies.models import Tendency
+from deliberate.tendencies.queries import current_membership, tendency_sizes
 
 PAGE_SIZE = 50
 
@@ -145,13 +145,7 @@ def positions(subject: Subject, viewer: Member) -> Positions:
     related = subject.related()
     related_by_key = {(r.type.value, r.id): r for r in related}
     tendencies = list(db.session.scalars(select(Tendency).order_by(Tendency.name)))
-    sizes = dict(
-        db.session.execute(
-            select(TendencyMembership.tendency_id, func.count())
-            .where(TendencyMembership.left_at.is_(None))
-            .group_by(TendencyMembership.tendency_id)
-        ).all()
-    )
+    sizes = tendency_sizes()
     where = _on_any([subject, *related])
     papers = list(
         db.session.scalars(

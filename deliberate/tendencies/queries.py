@@ -43,16 +43,21 @@ def membership_in(member: Member, tendency: Tendency) -> TendencyMembership | No
     )
 
 
-def tendency_summaries() -> list[TendencySummary]:
-    """Every tendency with its current size and coordinators, in three queries."""
-    tendencies = list(db.session.scalars(select(Tendency).order_by(Tendency.name)))
-    sizes = dict(
+def tendency_sizes() -> dict[int, int]:
+    """Current number of members of each tendency (tendencies without members are absent)."""
+    return dict(
         db.session.execute(
             select(TendencyMembership.tendency_id, func.count())
             .where(TendencyMembership.left_at.is_(None))
             .group_by(TendencyMembership.tendency_id)
         ).all()
     )
+
+
+def tendency_summaries() -> list[TendencySummary]:
+    """Every tendency with its current size and coordinators, in three queries."""
+    tendencies = list(db.session.scalars(select(Tendency).order_by(Tendency.name)))
+    sizes = tendency_sizes()
     coordinators: dict[int, list[Member]] = {}
     for membership in db.session.scalars(
         select(TendencyMembership)
