@@ -925,6 +925,7 @@ def withdraw_amendment(actor: Member, amendment: Amendment, reason: str = "") ->
         raise PermissionDenied("Only the proposer can withdraw an amendment.")
     reason = _clean_reason(reason, required=False)
     amendment = _lock_amendment(amendment)
+    _require_not_final(db.session.get_one(Draft, amendment.draft_id))
     if amendment.state not in WITHDRAWABLE_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; it can no longer be withdrawn."

@@ -55,3 +55,26 @@ def build_drafts(world: dict[str, Any]) -> None:
         draft_helper=helper,
         helper_email=world["bystander"].email,
     )
+
+
+def close_window(world: dict[str, Any]) -> None:
+    """The conveners closed `draft`'s amendment window."""
+    services.close_amendment_window(world["convener"], world["draft"])
+
+
+def pass_deadline(world: dict[str, Any]) -> None:
+    """`draft`'s deadline passed a minute ago; nobody has closed the window by hand."""
+    world["draft"].amendment_deadline_at = utcnow() - timedelta(minutes=1)
+
+
+def withdraw_drafts(world: dict[str, Any]) -> None:
+    """The conveners withdrew `draft` and the debate's `debate_draft`."""
+    services.withdraw_draft(world["convener"], world["draft"], "Superseded by a new text.")
+    services.withdraw_draft(world["convener"], world["debate_draft"], "Superseded.")
+
+
+DRAFT_STATES = {
+    "window_closed": close_window,
+    "deadline_passed": pass_deadline,
+    "draft_withdrawn": withdraw_drafts,
+}

@@ -28,7 +28,7 @@ from deliberate.tendencies.models import TendencyMembership
 from deliberate.tendencies.queries import current_membership
 from deliberate.tendencies.services import request_to_join
 from tests.debate.world import build_debate
-from tests.drafts.world import build_drafts
+from tests.drafts.world import DRAFT_STATES, build_drafts
 from tests.factories import make_member, make_tendency
 
 ROLES = (
@@ -80,7 +80,7 @@ BUILDERS: list[Callable[[World], None]] = [
     build_debate,
     build_drafts,
 ]
-STATES: dict[str, Callable[[World], None]] = {}
+STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES}
 
 
 def build_world(state: str | None = None) -> World:
