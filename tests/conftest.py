@@ -94,27 +94,34 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             db.engine.dispose()
 
 
+@contextmanager
+def rolled_back_connection(app: Flask) -> Iterator[Connection]:
+    """A connection in an open transaction, rolled back at the end, that every session joins
+    (each session's commit only releases a SAVEPOINT inside it). Needs an app context."""
+    engine = db.engine
+    conn = engine.connect()
+    outer = conn.begin()
+    engines = db._app_engines[app]
+    engines[None] = conn  # type: ignore[assignment]
+    original_session = db.session
+    db.session = db._make_scoped_session(  # type: ignore[method-assign]
+        {"join_transaction_mode": "create_savepoint"}
+    )
+    try:
+        yield conn
+    finally:
+        db.session.remove()
+        db.session = original_session  # type: ignore[method-assign]
+        engines[None] = engine
+        outer.rollback()
+        conn.close()
+
+
 @pytest.fixture
 def connection(app: Flask) -> Iterator[Connection]:
     """A connection in an open transaction that every session of this test joins."""
-    with app.app_context():
-        engine = db.engine
-        conn = engine.connect()
-        outer = conn.begin()
-        engines = db._app_engines[app]
-        engines[None] = conn  # type: ignore[assignment]
-        original_session = db.session
-        db.session = db._make_scoped_session(  # type: ignore[method-assign]
-            {"join_transaction_mode": "create_savepoint"}
-        )
-        try:
-            yield conn
-        finally:
-            db.session.remove()
-            db.session = original_session  # type: ignore[method-assign]
-            engines[None] = engine
-            outer.rollback()
-            conn.close()
+    with app.app_context(), rolled_back_connection(app) as conn:
+        yield conn
 
 
 @pytest.fixture
@@ -141,8 +148,13 @@ def csrf_enabled(app: Flask) -> Iterator[None]:
 
 def login(client: FlaskClient, member: Member) -> FlaskClient:
     """Log `member` in on `client` without going through the password form."""
+    return login_with_id(client, member.get_id())
+
+
+def login_with_id(client: FlaskClient, user_id: str) -> FlaskClient:
+    """Log in the member whose Member.get_id() is `user_id`."""
     with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = member.get_id()
+        flask_session["_user_id"] = user_id
         flask_session["_fresh"] = True
     return client
 
