@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection
 
-from deliberate.extensions import db, limiter
-from tests.conftest import login_with_id, rolled_back_connection
+from tests.security.conftest import client_as, world_case
 from tests.security.snapshot import database_snapshot
-from tests.security.world import ROLES, STATES, World, build_world, placeholder_values
+from tests.security.world import ROLES, STATES
 from tests.test_app import assert_security_headers
 
 MATRIX_FILE = Path(__file__).with_name("authorization_matrix.yaml")
@@ -69,57 +64,11 @@ def _fill(value: Any, values: dict[str, str]) -> Any:
     return str(value).format(**values)
 
 
-@dataclass
-class BuiltWorld:
-    """The world built once for the module: what URLs and logins need, and how to reload it."""
-
-    values: dict[str, str]
-    objects: dict[str, tuple[type, int]]
-    logins: dict[str, str]
-
-    def reload(self) -> World:
-        world: World = dict(self.values.items())
-        for name, (model, object_id) in self.objects.items():
-            world[name] = db.session.get_one(model, object_id)
-        return world
-
-
-@pytest.fixture(scope="module")
-def built(app: Flask) -> Iterator[tuple[BuiltWorld, Connection]]:
-    """One world for every case: each case runs in a SAVEPOINT of this transaction and is
-    rolled back to it, so a case sees the world exactly as built, whatever others did."""
-    with app.app_context(), rolled_back_connection(app) as conn:
-        world = build_world()
-        db.session.commit()
-        objects = {
-            name: (type(obj), obj.id)
-            for name, obj in world.items()
-            if not isinstance(obj, str) and hasattr(obj, "__table__")
-        }
-        logins = {role: world[role].get_id() for role in ROLES if role != "anonymous"}
-        values = placeholder_values(world)
-        db.session.remove()  # each case's sessions start below the case's own savepoint
-        yield BuiltWorld(values, objects, logins), conn
-
-
 @pytest.mark.parametrize(("endpoint", "index", "role"), CASES)
 def test_route_answers_each_role_as_the_matrix_says(app, built, endpoint, index, role):
-    world_built, conn = built
     row = MATRIX[endpoint][index]
-    # A savepoint of our own, below every SAVEPOINT the sessions make and release.
-    conn.exec_driver_sql("SAVEPOINT matrix_case")
-    limiter.reset()
-    try:
-        if row.get("state"):
-            STATES[row["state"]](world_built.reload())
-        client = app.test_client()
-        if role != "anonymous":
-            login_with_id(client, world_built.logins[role])
-        check_row(client, row, role, world_built.values)
-    finally:
-        db.session.remove()
-        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT matrix_case")
-        conn.exec_driver_sql("RELEASE SAVEPOINT matrix_case")
+    with world_case(built, row.get("state")):
+        check_row(client_as(app, built, role), row, role, built.values)
 
 
 def check_row(client: FlaskClient, row: dict[str, Any], role: str, values: dict[str, str]) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from deliberate.markup import render_markdown
 from deliberate.voting.counting.formats import FormatError, parse_blt, parse_csv
 from deliberate.voting.tally import tally_command
+from tests.security.conftest import client_as, world_case
 from tests.security.hostile import (
     hostile_email,
     hostile_file,
@@ -22,7 +23,6 @@ from tests.security.hostile import (
     hostile_text,
 )
 from tests.security.snapshot import database_snapshot
-from tests.security.world import build_world, placeholder_values
 
 FORMS: dict[str, list[dict[str, Any]]] = yaml.safe_load(
     Path(__file__).with_name("hostile_forms.yaml").read_text()
@@ -73,58 +73,58 @@ def test_every_post_route_is_fuzzed(app):
 
 
 @pytest.mark.parametrize(("endpoint", "index"), CASES)
-def test_hostile_form_input(client, login_as, endpoint, index):
+def test_hostile_form_input(app, built, endpoint, index):
     entry = FORMS[endpoint][index]
-    world = build_world(entry.get("state"))
-    if entry["as"] != "anonymous":
-        login_as(world[entry["as"]])
-    values = placeholder_values(world)
-    url = entry["url"].format(**values)
-    world_ids = [v for v in values.values() if v.isdigit()] or ["1"]
+    url = entry["url"].format(**built.values)
+    world_ids = [v for v in built.values.values() if v.isdigit()] or ["1"]
     fields = entry.get("fields") or {}
     form = st.fixed_dictionaries(
         {name: field_strategy(kind, entry, world_ids) for name, kind in fields.items()},
         optional={"unexpected_field": hostile_text},
     )
+    with world_case(built, entry.get("state")):
+        client = client_as(app, built, entry["as"])
 
-    @FUZZ
-    @given(data=form)
-    def fuzz(data: dict[str, Any]) -> None:
-        before = database_snapshot()
-        response = client.post(url, data=data, content_type="multipart/form-data")
-        assert_refusal_is_clean(response, before)
+        @FUZZ
+        @given(data=form)
+        def fuzz(data: dict[str, Any]) -> None:
+            before = database_snapshot()
+            response = client.post(url, data=data, content_type="multipart/form-data")
+            assert_refusal_is_clean(response, before)
 
-    fuzz()
+        fuzz()
 
 
 @pytest.mark.parametrize(("endpoint", "index"), CASES)
-def test_invalid_utf8_and_nul_bytes(client, login_as, endpoint, index):
+def test_invalid_utf8_and_nul_bytes(app, built, endpoint, index):
     entry = FORMS[endpoint][index]
-    world = build_world(entry.get("state"))
-    if entry["as"] != "anonymous":
-        login_as(world[entry["as"]])
-    url = entry["url"].format(**placeholder_values(world))
+    url = entry["url"].format(**built.values)
     names = list(entry.get("fields") or {"x": "text"})
-    for body in (
-        "&".join(f"{name}=%FF%FE%00%C0%AF" for name in names).encode(),
-        b"&".join(name.encode() + b"=\xff\xfe\x00\xc3" for name in names),
-        b"\x00" * 100,
-    ):
-        before = database_snapshot()
-        response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
-        assert_refusal_is_clean(response, before)
+    with world_case(built, entry.get("state")):
+        client = client_as(app, built, entry["as"])
+        for body in (
+            "&".join(f"{name}=%FF%FE%00%C0%AF" for name in names).encode(),
+            b"&".join(name.encode() + b"=\xff\xfe\x00\xc3" for name in names),
+            b"\x00" * 100,
+        ):
+            before = database_snapshot()
+            response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
+            assert_refusal_is_clean(response, before)
 
 
-def test_oversized_bodies_get_413_everywhere(client, login_as, app):
-    world = build_world()
-    login_as(world["admin"])
+def test_oversized_bodies_get_413_everywhere(app, built):
     big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    for endpoint, entries in FORMS.items():
-        url = entries[0]["url"].format(**placeholder_values(world))
-        before = database_snapshot()
-        response = client.post(url, data=big, content_type="application/x-www-form-urlencoded")
-        assert response.status_code == 413, endpoint
-        assert database_snapshot() == before
+    with world_case(built):
+        client = client_as(app, built, "admin")
+        for endpoint, entries in FORMS.items():
+            before = database_snapshot()
+            response = client.post(
+                entries[0]["url"].format(**built.values),
+                data=big,
+                content_type="application/x-www-form-urlencoded",
+            )
+            assert response.status_code == 413, endpoint
+            assert database_snapshot() == before
 
 
 @FUZZ
