@@ -4,9 +4,10 @@ Builds its own app on a temporary SQLite file (the schema from the models): 60 m
 three tendencies, a small draft (5 paragraphs, 3 amendments) and a large one (200 paragraphs,
 300 amendments proposed, seconded and sponsored through the services, so competing groups
 form as they would). A logged-in convener's test client then requests, in alternation, the
-home page (the minimal page of the same app), both draft pages, an amendment page and the
-version comparison. Prints p50 and p95 of each, the ratio of each median to the minimal
-page's median, and the SQL query count of both draft pages (they must be equal).
+password form (the minimal page of the same app: logged in, no query of its own), both draft
+pages, an amendment page and the version comparison. Prints p50 and p95 of each, the ratio of
+each median to the minimal page's median, and the SQL query count of both draft pages (they
+must be equal).
 
 Then, on fresh drafts of 200 paragraphs, merges 100 accepted, non-colliding amendments in
 one step while 200 other open amendments are carried over, and reports the time in ms.
@@ -213,7 +214,7 @@ def main() -> None:
             ids = {"small": small.id, "large": large.id, "convener": convener.get_id()}
             db.session.remove()
         pages = {
-            "minimal page (home, logged in)": "/",
+            "minimal page (password form)": "/account/password",
             "draft page, 5 ¶, 3 amendments": f"/drafts/{ids['small']}",
             "draft page, 200 ¶, 300 amendments": f"/drafts/{ids['large']}",
             "amendment page (large draft)": f"/drafts/{ids['large']}/amendments/150",
@@ -241,7 +242,7 @@ def main() -> None:
             members = list(db.session.query(Member).filter(Member.id != convener.id))
             merges = time_merges(convener, members, rng, options.merges)
             db.session.remove()
-    baseline = statistics.median(timings["minimal page (home, logged in)"])
+    baseline = statistics.median(timings["minimal page (password form)"])
     print(
         f"{options.rounds} timed requests per page as a convener (SQLite, Python "
         f"{sys.version.split()[0]}); building the drafts through the services took "
