@@ -45,6 +45,13 @@ class AcceptInvitationForm(SetPasswordForm):
     )
 
 
+class DisplayNameForm(FlaskForm):
+    display_name = StringField(
+        "Your name as members see it",
+        validators=[DataRequired(), Length(max=80), no_control_characters],
+    )
+
+
 class ChangePasswordForm(SetPasswordForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
 

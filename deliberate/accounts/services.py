@@ -409,5 +409,13 @@ def change_password(member: Member, current: str, new: str, *, min_password_leng
     db.session.flush()
 
 
+def rename_member(member: Member, display_name: str) -> None:
+    """A member changes the name other members see. Raises ValidationError."""
+    if not member.is_active:
+        raise PermissionDenied("Suspended members cannot change their name.")
+    member.display_name = clean_display_name(display_name)
+    db.session.flush()
+
+
 def count_members() -> int:
     return db.session.scalar(select(func.count(Member.id))) or 0

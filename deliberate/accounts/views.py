@@ -11,6 +11,7 @@ from deliberate.accounts import queries, services
 from deliberate.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    DisplayNameForm,
     ImportForm,
     InviteForm,
     LoginForm,
@@ -149,6 +150,18 @@ def change_password() -> Response | str | tuple[str, int]:
             flash("Your password is changed; your other sessions are logged out.")
             return redirect(url_for("accounts.profile", member_id=actor().id), 303)
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/name", methods=["GET", "POST"])
+@login_required
+def rename() -> Response | str | tuple[str, int]:
+    form = DisplayNameForm(display_name=actor().display_name)
+    if form.validate_on_submit():
+        services.rename_member(actor(), form.display_name.data)
+        db.session.commit()
+        flash("Your name is changed.")
+        return redirect(url_for("accounts.profile", member_id=actor().id), 303)
+    return render_template("accounts/rename.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/members/")

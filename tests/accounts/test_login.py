@@ -175,3 +175,17 @@ def test_create_admin_command(app, session):
     )
     assert again.exit_code != 0
     assert "already exists" in again.output
+
+
+def test_member_changes_their_display_name(client, login_as, session):
+    member = make_member("Old Name")
+    login_as(member)
+    response = client.post("/account/name", data={"display_name": "  New   Name "})
+    assert response.status_code == 303
+    session.refresh(member)
+    assert member.display_name == "New Name"
+    assert "New Name" in client.get(f"/members/{member.id}").get_data(as_text=True)
+    refused = client.post("/account/name", data={"display_name": "x" * 81})
+    assert refused.status_code == 400
+    session.refresh(member)
+    assert member.display_name == "New Name"
