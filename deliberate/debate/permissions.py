@@ -49,10 +49,3 @@ def can_read_history(actor: Member, comment: Comment) -> bool:
     if comment.is_hidden:
         return can_moderate(actor) or is_author(actor, comment)
     return True
-
-
-def can_see_text(actor: Member, comment: Comment) -> bool:
-    """A hidden comment's text is shown to conveners and to its author only."""
-    if comment.is_deleted:
-        return False
-    return not comment.is_hidden or can_moderate(actor) or is_author(actor, comment)

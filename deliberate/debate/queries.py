@@ -512,9 +512,3 @@ def revisions(comment: Comment) -> list[CommentRevision]:
             .order_by(CommentRevision.number.desc())
         )
     )
-
-
-def thread_size(subject: Subject) -> int:
-    return (
-        db.session.scalar(select(func.count()).select_from(Comment).where(in_thread(subject))) or 0
-    )

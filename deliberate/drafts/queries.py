@@ -132,30 +132,6 @@ def second_count(amendment: Amendment) -> int:
     return second_counts([amendment.id]).get(amendment.id, 0)
 
 
-def has_seconded(member: Member, amendment: Amendment) -> bool:
-    return (
-        db.session.scalar(
-            select(AmendmentSecond.id).where(
-                AmendmentSecond.amendment_id == amendment.id,
-                AmendmentSecond.member_id == member.id,
-            )
-        )
-        is not None
-    )
-
-
-def has_cosponsored(member: Member, amendment: Amendment) -> bool:
-    return (
-        db.session.scalar(
-            select(AmendmentCosponsor.id).where(
-                AmendmentCosponsor.amendment_id == amendment.id,
-                AmendmentCosponsor.member_id == member.id,
-            )
-        )
-        is not None
-    )
-
-
 def cosponsor_tendencies(amendment_ids: list[int]) -> dict[int, list[Tendency]]:
     """For each amendment, the distinct tendencies of its co-sponsors, by name."""
     if not amendment_ids:

@@ -638,18 +638,6 @@ def withdraw_draft(actor: Member, draft: Draft, reason: str) -> None:
     record_action(actor, "draft.withdraw", draft, "Withdrew the draft", reason=reason)
 
 
-def move_draft(actor: Member, draft: Draft, to_state: DraftState) -> None:
-    """Move the draft along its process (debate → voting → adopted or rejected).
-
-    Used by the voting process; the window and withdrawal have their own services.
-    """
-    _require_convener(actor, draft, "change its state")
-    draft = _lock_draft(draft)
-    _move_draft(draft, to_state)
-    db.session.flush()
-    record_action(actor, "draft.move", draft, f"Draft is now {to_state.label}")
-
-
 def window_closed_message(draft: Draft, now: datetime | None = None) -> str | None:
     """None while members may propose amendments; otherwise why not."""
     now = now or utcnow()

@@ -60,17 +60,6 @@ def signatures(paper: PositionPaper) -> list[PaperSignature]:
     )
 
 
-def has_signed(member: Member, paper: PositionPaper) -> bool:
-    return (
-        db.session.scalar(
-            select(PaperSignature.id).where(
-                PaperSignature.paper_id == paper.id, PaperSignature.member_id == member.id
-            )
-        )
-        is not None
-    )
-
-
 def lineage(paper: PositionPaper, *, include_unpublished: bool) -> list[PositionPaper]:
     """All papers of the same tendency on the same subject, oldest first (the history)."""
     query = (
