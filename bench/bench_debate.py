@@ -26,20 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deliberate import create_app
-from deliberate.accounts.models import MemberRole
-from deliberate.accounts.services import create_member
+from bench.common import bench_app, organization, percentile
 from deliberate.database import utcnow
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.debate.demo import comment_texts
 from deliberate.debate.subjects import resolve
 from deliberate.drafts.services import create_draft
 from deliberate.extensions import db
-from deliberate.tendencies.models import MembershipRole
-from deliberate.tendencies.services import add_membership, register_tendency
 
 SEED = 2026
-PASSWORD = "bench-password-123"  # noqa: S105 (a throwaway local database)
 TARGET_P95_MS = 150.0
 TARGET_RATIO = 5.0
 PARAGRAPHS = [f"Paragraph {n}: what the organization will do, and how." for n in range(1, 13)]
@@ -47,18 +42,7 @@ PARAGRAPHS = [f"Paragraph {n}: what the organization will do, and how." for n in
 
 def build(comments: int) -> dict[str, object]:
     rng = random.Random(SEED)
-    convener = create_member(
-        "convener@bench.example", "Convener", PASSWORD, role=MemberRole.CONVENER
-    )
-    members = [
-        create_member(f"member{i}@bench.example", f"Member {i:02d}", PASSWORD) for i in range(60)
-    ]
-    tendencies = [
-        register_tendency(convener, f"Tendency {name}", f"The line of {name}.", [members[i]])
-        for i, name in enumerate(("A", "B", "C"))
-    ]
-    for i, member in enumerate(members[3:45], start=3):
-        add_membership(tendencies[i % 3], member, role=MembershipRole.MEMBER)
+    convener, members, tendencies = organization()
     body = "\n\n".join(PARAGRAPHS)
     draft = create_draft(convener, title="The long debate", kind="resolution", body=body)
     quiet = create_draft(convener, title="The quiet draft", kind="resolution", body=body)
@@ -83,26 +67,14 @@ def build(comments: int) -> dict[str, object]:
     }
 
 
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=200)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {
-                "ENV_NAME": "testing",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.db'}",
-                "WTF_CSRF_ENABLED": False,
-            }
-        )
+        app = bench_app(tmp)
         with app.app_context():
-            db.create_all()
             built = build(options.comments)
             reader_id = built["reader"].get_id()  # type: ignore[attr-defined]
             draft_id, quiet_id, tendency_id = built["draft"], built["quiet"], built["tendency"]

@@ -30,18 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event
 
-from deliberate import create_app
-from deliberate.accounts.models import Member, MemberRole
-from deliberate.accounts.services import create_member
+from bench.common import bench_app, organization, percentile
+from deliberate.accounts.models import Member
 from deliberate.database import utcnow
 from deliberate.drafts import services
 from deliberate.drafts.models import Amendment, Draft
 from deliberate.extensions import db
-from deliberate.tendencies.models import MembershipRole
-from deliberate.tendencies.services import add_membership, register_tendency
 
 SEED = 2026
-PASSWORD = "bench-password-123"  # noqa: S105 (a throwaway local database)
 WORDS = [
     "tenants",
     "union",
@@ -76,22 +72,6 @@ def paragraphs(rng: random.Random, count: int) -> list[str]:
         f"**{n}.** " + " ".join(sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(2, 5)))
         for n in range(1, count + 1)
     ]
-
-
-def people() -> tuple[Member, list[Member]]:
-    convener = create_member(
-        "convener@bench.example", "Convener", PASSWORD, role=MemberRole.CONVENER
-    )
-    members = [
-        create_member(f"member{i}@bench.example", f"Member {i:02d}", PASSWORD) for i in range(60)
-    ]
-    tendencies = [
-        register_tendency(convener, f"Tendency {name}", f"The line of {name}.", [members[i]])
-        for i, name in enumerate(("A", "B", "C"))
-    ]
-    for i, member in enumerate(members[3:45], start=3):
-        add_membership(tendencies[i % 3], member, role=MembershipRole.MEMBER)
-    return convener, members
 
 
 def new_draft(convener: Member, rng: random.Random, count: int, title: str) -> Draft:
@@ -140,11 +120,6 @@ def busy_draft(convener: Member, members: list[Member], rng: random.Random, size
         if amendment.state in ("proposed", "tabled"):
             services.rule_out_amendment(convener, amendment, "Out of order for the benchmark.")
     return draft
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def count_queries(client, url: str) -> int:
@@ -196,16 +171,9 @@ def main() -> None:
     options = parser.parse_args()
     rng = random.Random(SEED)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {
-                "ENV_NAME": "testing",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.db'}",
-                "WTF_CSRF_ENABLED": False,
-            }
-        )
+        app = bench_app(tmp)
         with app.app_context():
-            db.create_all()
-            convener, members = people()
+            convener, members, _tendencies = organization()
             built = time.perf_counter()
             small = busy_draft(convener, members, rng, 5, 3)
             large = busy_draft(convener, members, rng, 200, 300)
