@@ -30,9 +30,9 @@ from bench.common import bench_app, organization, percentile
 from deliberate.database import utcnow
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.debate.demo import comment_texts
-from deliberate.debate.subjects import resolve
 from deliberate.drafts.services import create_draft
 from deliberate.extensions import db
+from deliberate.subjects import resolve
 
 SEED = 2026
 TARGET_P95_MS = 150.0

@@ -47,6 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         raise RuntimeError("Set SECRET_KEY: production refuses to start with the default key.")
 
     _init_extensions(app)
+    register_subjects()
     _register_blueprints(app)
     _register_hooks(app)
     from deliberate.cli import register_commands
@@ -81,6 +82,12 @@ def _init_extensions(app: Flask) -> None:
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     import deliberate.auth
     import deliberate.models  # noqa: F401 (register every model with the metadata)
+
+
+def register_subjects() -> None:
+    """Let each domain register the subjects of debate and papers it offers."""
+    import deliberate.drafts.subjects
+    import deliberate.papers.subjects  # noqa: F401 (registering is the import's effect)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -17,9 +17,9 @@ from sqlalchemy import insert, update
 
 from deliberate.accounts.models import Member
 from deliberate.debate.models import Comment, CommentRevision, path_ids, path_segment
-from deliberate.debate.subjects import Subject
 from deliberate.extensions import db
 from deliberate.markup import render_markdown
+from deliberate.subjects import Subject
 from deliberate.tendencies.queries import tendencies_of
 
 

@@ -17,10 +17,10 @@ from deliberate.database import utcnow
 from deliberate.debate import services as debate_services
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.debate.models import Comment
-from deliberate.debate.subjects import Subject, resolve
 from deliberate.extensions import db
 from deliberate.papers import services as paper_services
 from deliberate.papers.models import PositionPaper
+from deliberate.subjects import Subject, resolve
 
 OPENINGS = [
     "I agree with the direction here.",

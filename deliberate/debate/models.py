@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.database import UTCDateTime, utcnow
-from deliberate.debate.subjects import SubjectType
 from deliberate.extensions import db
+from deliberate.subjects import SubjectType
 from deliberate.tendencies.models import Tendency
 
 # Ids in a comment's path are zero-padded to this width so that sorting paths as strings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from deliberate.accounts.models import Member
 from deliberate.debate.models import Comment
-from deliberate.debate.subjects import Subject
+from deliberate.subjects import Subject
 
 
 def can_read(actor: Member, subject: Subject) -> bool:

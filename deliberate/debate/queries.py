@@ -21,9 +21,9 @@ from sqlalchemy.orm import joinedload
 from deliberate.accounts.models import Member
 from deliberate.debate.models import Comment, CommentRevision, path_ids, subtree_upper_bound
 from deliberate.debate.permissions import can_moderate
-from deliberate.debate.subjects import ParagraphScope, Subject
 from deliberate.errors import ValidationError
 from deliberate.extensions import db
+from deliberate.subjects import ParagraphScope, Subject
 from deliberate.tendencies.models import Tendency
 
 MAX_PAGE = 100_000

@@ -9,10 +9,10 @@ from deliberate.audit.services import record_action
 from deliberate.database import utcnow
 from deliberate.debate.models import MAX_DEPTH, Comment, CommentRevision, path_segment
 from deliberate.debate.permissions import can_moderate
-from deliberate.debate.subjects import Subject
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.markup import render_markdown
+from deliberate.subjects import Subject
 from deliberate.tendencies.queries import current_membership
 
 DEFAULT_MAX_LENGTH = 10_000

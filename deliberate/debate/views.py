@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -13,17 +13,22 @@ from deliberate.auth import actor, get_or_404, require
 from deliberate.debate import queries, services
 from deliberate.debate.forms import CommentForm, HideForm
 from deliberate.debate.models import Comment
+from deliberate.debate.panels import (
+    readable_subject,
+    subject_url,
+    thread_context,
+    thread_settings,
+)
 from deliberate.debate.permissions import (
     can_delete,
     can_edit,
     can_moderate,
-    can_read,
     can_read_history,
 )
-from deliberate.debate.subjects import Subject, resolve
 from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, ensure_valid
+from deliberate.subjects import Subject
 
 bp = Blueprint("debate", __name__)
 
@@ -44,47 +49,9 @@ posting_limit = limiter.limit(
 )
 
 
-def _settings() -> dict[str, int]:
-    config = current_app.config
-    return {"page_size": config["THREAD_PAGE_SIZE"], "max_indent": config["THREAD_MAX_INDENT"]}
-
-
-def readable_subject(subject_type: str, subject_id: int) -> Subject:
-    subject = resolve(subject_type, subject_id)
-    require(can_read(actor(), subject), f"You cannot see this {subject.label}.")
-    return subject
-
-
 def _comment(comment_id: int) -> tuple[Comment, Subject]:
     comment = get_or_404(Comment, comment_id, "That comment")
     return comment, readable_subject(comment.subject_type, comment.subject_id)
-
-
-def subject_url(subject: Subject) -> str:
-    """The page that shows the subject; its debate page while that page does not exist."""
-    endpoint, values = subject.endpoint
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return url_for("debate.thread", subject_type=subject.type.value, subject_id=subject.id)
-
-
-def thread_context(subject: Subject, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """What `debate/_thread.html` needs, for any page that shows a subject's thread.
-
-    Malformed filter arguments raise ValidationError (a 400 page saying what is wrong).
-    """
-    thread = queries.thread_page(subject, actor(), queries.parse_filter(args or {}), **_settings())
-    return {"debate_thread": thread, "debate_form": CommentForm(formdata=None)}
-
-
-def debate_context(subject_type: str, subject_id: int, *, margin: bool = False) -> dict[str, Any]:
-    """For a subject's own page (a draft, an amendment): the first page of its thread and,
-    with `margin`, the comments pointing to each paragraph (`debate/_margin.html`)."""
-    subject = readable_subject(subject_type, subject_id)
-    context = thread_context(subject)
-    if margin:
-        context["debate_margin"] = queries.paragraph_margin(subject, actor())
-    return context
 
 
 def _no_replies(parent: Comment) -> str | None:
@@ -249,7 +216,7 @@ def preview() -> tuple[str, int]:
 def permalink(comment_id: int) -> Response:
     """Where a comment is shown: its page of the thread, or its own subtree when deep."""
     comment, subject = _comment(comment_id)
-    settings = _settings()
+    settings = thread_settings()
     page = queries.page_of(comment, **settings)
     if page is None:
         return redirect(
@@ -273,7 +240,7 @@ def permalink(comment_id: int) -> Response:
 def subtree(comment_id: int) -> str:
     comment, subject = _comment(comment_id)
     page = queries.parse_filter({"page": request.args.get("page")}).page
-    view = queries.subtree_page(subject, comment, actor(), page=page, **_settings())
+    view = queries.subtree_page(subject, comment, actor(), page=page, **thread_settings())
     return render_template(
         "debate/subtree.html",
         subject=subject,

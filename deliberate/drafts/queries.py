@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate.accounts.models import Member
 from deliberate.drafts import text
@@ -205,6 +206,8 @@ def draft_page(draft: Draft) -> DraftPage:
     from deliberate.tendencies.queries import tendencies_of
 
     version_ = current_version(draft)  # 2 queries: version + author, paragraphs
+    # The page's debate panels ask the draft for its current version: hand them this one.
+    set_committed_value(draft, "current_version", version_)
     amendments = list(
         db.session.scalars(
             select(Amendment)

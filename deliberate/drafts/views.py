@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from deliberate.accounts.models import Member
 from deliberate.auth import actor, get_or_404, require
-from deliberate.debate.views import debate_context
+from deliberate.debate.panels import debate_context
 from deliberate.drafts import queries, services, text
 from deliberate.drafts.forms import (
     AmendmentForm,
@@ -36,7 +36,8 @@ from deliberate.drafts.permissions import (
 from deliberate.errors import DomainError, NotFound, ValidationError
 from deliberate.extensions import db
 from deliberate.forms import ActionForm, choices, ensure_valid
-from deliberate.papers.views import positions_context
+from deliberate.papers.panels import positions_context
+from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.permissions import is_coordinator
 from deliberate.tendencies.queries import current_membership
 
@@ -150,6 +151,7 @@ def create() -> Page:
 def detail(draft_id: int) -> str:
     draft = _draft(draft_id)
     page = queries.draft_page(draft)
+    subject = subject_of(SubjectType.DRAFT, draft)
     convening = can_convene(actor(), draft, {m.id for m in page.conveners})
     return render_template(
         "drafts/detail.html",
@@ -163,8 +165,8 @@ def detail(draft_id: int) -> str:
         reason_form=ReasonForm(),
         convener_form=ConvenerForm(),
         selection_form=SelectionForm(),
-        **debate_context("draft", draft.id, margin=True),
-        **positions_context(("draft", draft.id)),
+        **debate_context(subject, margin=True),
+        **positions_context(subject),
     )
 
 
@@ -423,6 +425,7 @@ def amendment(draft_id: int, number: int) -> str:
     draft = _draft(draft_id)
     found = _amendment(draft, number)
     page = queries.amendment_page(draft, found)
+    subject = subject_of(SubjectType.AMENDMENT, found)
     me = actor()
     seconds = len(page.seconders)
     already = any(m.id == me.id for m in page.seconders)
@@ -447,8 +450,8 @@ def amendment(draft_id: int, number: int) -> str:
         reason_form=ReasonForm(),
         optional_reason_form=OptionalReasonForm(),
         format_utc=services.format_utc,
-        **debate_context("amendment", found.id),
-        **positions_context(("amendment", found.id)),
+        **debate_context(subject),
+        **positions_context(subject),
     )
 
 

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Mapped, Mapper, foreign, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.database import UTCDateTime, utcnow
-from deliberate.debate.subjects import PAPER_SUBJECT_TYPES
 from deliberate.extensions import db
+from deliberate.subjects import PAPER_SUBJECT_TYPES
 from deliberate.tendencies.models import Tendency
 
 

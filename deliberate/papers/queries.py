@@ -8,9 +8,9 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
-from deliberate.debate.subjects import RelatedSubject, Subject, kind_for
 from deliberate.extensions import db
 from deliberate.papers.models import PaperRevision, PaperSignature, PaperState, PositionPaper
+from deliberate.subjects import RelatedSubject, Subject, kind_for
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import current_membership, tendency_sizes
 

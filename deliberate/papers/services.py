@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
 from deliberate.database import utcnow
-from deliberate.debate.subjects import Subject, resolve
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.markup import render_markdown
 from deliberate.papers.models import PaperRevision, PaperSignature, PaperState, PositionPaper
 from deliberate.papers.permissions import can_write_papers, is_in_tendency
+from deliberate.subjects import Subject, resolve
 from deliberate.tendencies.models import Tendency
 
 MAX_TITLE_LENGTH = 200

@@ -9,9 +9,8 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from deliberate.auth import actor, require
+from deliberate.debate.panels import readable_subject, subject_url, thread_context
 from deliberate.debate.queries import parse_filter
-from deliberate.debate.subjects import Subject, resolve, resolve_for_paper
-from deliberate.debate.views import readable_subject, subject_url, thread_context
 from deliberate.drafts.text import diff_paragraphs, split_paragraphs
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -20,6 +19,7 @@ from deliberate.papers import queries, services
 from deliberate.papers.forms import PaperForm
 from deliberate.papers.models import PaperState, PositionPaper
 from deliberate.papers.permissions import can_sign, can_view_paper, can_write_papers
+from deliberate.subjects import Subject, SubjectType, resolve, resolve_for_paper, subject_of
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import current_membership
 
@@ -125,7 +125,7 @@ def detail(paper_id: int) -> str:
     signatures = queries.signatures(paper)
     context: dict[str, Any] = {}
     if paper.has_been_public:
-        context = thread_context(resolve("paper", paper.id), request.args)
+        context = thread_context(subject_of(SubjectType.PAPER, paper), request.args)
     return render_template(
         "papers/detail.html",
         paper=paper,
@@ -207,11 +207,3 @@ def revision(paper_id: int, number: int) -> str:
     return render_template(
         "papers/revision.html", paper=paper, shown=shown, previous=previous, diff=diff
     )
-
-
-def positions_context(subject: Subject | tuple[str, int]) -> dict[str, Any]:
-    """What `papers/_tendencies_say.html` needs, for any page that shows a subject (given
-    loaded, or as its type and id)."""
-    if isinstance(subject, tuple):
-        subject = resolve(*subject)
-    return {"tendency_positions": queries.positions(subject, actor())}

@@ -11,7 +11,8 @@ from typing import Any
 from deliberate.accounts.models import Member
 from deliberate.debate import services
 from deliberate.debate.models import Comment
-from deliberate.debate.subjects import (
+from deliberate.drafts.models import Draft
+from deliberate.subjects import (
     ParagraphScope,
     Subject,
     SubjectKind,
@@ -21,7 +22,6 @@ from deliberate.debate.subjects import (
     register_subject,
     unregister_subject,
 )
-from deliberate.drafts.models import Draft
 
 _ids = itertools.count(1)
 

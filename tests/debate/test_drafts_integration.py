@@ -13,11 +13,11 @@ from deliberate.database import utcnow
 from deliberate.debate import services as debate
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.debate.models import Comment
-from deliberate.debate.subjects import resolve
 from deliberate.drafts import services as drafts
 from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db
 from deliberate.papers import services as papers
+from deliberate.subjects import resolve
 from tests.debate.factories import make_comment, make_draft
 from tests.debate.test_query_budget import TEXTS, count_queries
 from tests.factories import make_member, make_tendency

@@ -13,8 +13,8 @@ from sqlalchemy import event, func, select
 from deliberate.database import utcnow
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.debate.models import Comment
-from deliberate.debate.subjects import resolve
 from deliberate.extensions import db
+from deliberate.subjects import resolve
 from tests.debate.factories import make_draft
 from tests.factories import make_member, make_tendency
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from deliberate.debate.services import hide_comment, post_comment
-from deliberate.debate.subjects import resolve
 from deliberate.papers.services import create_paper, publish_paper, sign_paper
+from deliberate.subjects import resolve
 from tests.debate.factories import make_draft
 
 

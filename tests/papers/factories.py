@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from deliberate.accounts.models import Member
-from deliberate.debate.subjects import Subject
 from deliberate.papers import services
 from deliberate.papers.models import PositionPaper
+from deliberate.subjects import Subject
 from deliberate.tendencies.models import Tendency
 
 

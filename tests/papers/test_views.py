@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from deliberate.accounts.models import MemberRole
-from deliberate.debate.subjects import resolve
 from deliberate.extensions import db
 from deliberate.papers import services
 from deliberate.papers.models import PaperSignature, PaperState, PositionPaper
+from deliberate.subjects import resolve
 from tests.debate.factories import make_comment
 from tests.factories import make_member, make_tendency
 from tests.papers.factories import make_paper

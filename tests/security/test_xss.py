@@ -22,11 +22,11 @@ from flask import render_template
 from deliberate.accounts.models import MemberRole
 from deliberate.database import utcnow
 from deliberate.debate import services as debate
-from deliberate.debate.subjects import resolve
 from deliberate.drafts import services as drafts
 from deliberate.markup import ALLOWED_TAGS, render_markdown, sanitize_html
 from deliberate.papers import queries as paper_queries
 from deliberate.papers import services as papers
+from deliberate.subjects import resolve
 from deliberate.tendencies.queries import current_membership
 from tests.debate.factories import make_draft
 from tests.factories import make_member, make_tendency

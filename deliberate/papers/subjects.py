@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
-from deliberate.debate.subjects import SubjectKind, SubjectType, register_subject, resolve
 from deliberate.extensions import db
 from deliberate.papers.models import PaperState, PositionPaper
 from deliberate.papers.permissions import can_view_paper
+from deliberate.subjects import SubjectKind, SubjectType, register_subject, resolve
 
 
 def load_paper(paper_id: int) -> PositionPaper | None:

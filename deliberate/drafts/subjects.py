@@ -7,15 +7,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from deliberate.debate.subjects import (
+from deliberate.drafts.models import Amendment, AmendmentState, Draft, DraftState
+from deliberate.extensions import db
+from deliberate.subjects import (
     ParagraphScope,
     RelatedSubject,
     SubjectKind,
     SubjectType,
     register_subject,
 )
-from deliberate.drafts.models import Amendment, AmendmentState, Draft, DraftState
-from deliberate.extensions import db
 
 DRAFT_WITHDRAWN = "This draft was withdrawn; its debate is closed."
 AMENDMENT_WITHDRAWN = "This amendment was withdrawn; its debate is closed."

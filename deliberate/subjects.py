@@ -2,19 +2,19 @@
 
 A thread is identified by (subject_type, subject_id). Each subject type registers a
 `SubjectKind` that knows how to load its object, who may see it, whether it is open for
-debate, where it is shown and whether comments may point to its paragraphs. A new domain
-(votes, for instance) registers its own kind with `register_subject` in a module that the app
-imports when it starts (its views module, say), and includes `debate/_thread.html` and
-`papers/_tendencies_say.html` in its page with `debate.views.debate_context` and
-`papers.views.positions_context`; nothing here changes.
+debate, where it is shown and whether comments may point to its paragraphs. Each domain
+registers its kinds with `register_subject` in its own `subjects.py`, which `create_app`
+imports (`deliberate.register_subjects`); a page includes `debate/_thread.html` and
+`papers/_tendencies_say.html` through the panels of `debate.panels` and `papers.panels`.
+Nothing here knows the domains.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from deliberate.accounts.models import Member
@@ -26,14 +26,16 @@ class SubjectType(StrEnum):
     AMENDMENT = "amendment"
     PAPER = "paper"
     VOTE = "vote"
+    DECISION = "decision"
 
 
 # Subject types a position paper may be written on.
-PAPER_SUBJECT_TYPES = (SubjectType.DRAFT, SubjectType.AMENDMENT, SubjectType.VOTE)
-
-# Modules that register the kinds this package knows about; imported on first lookup so a
-# service called from a script or the CLI sees them too.
-BUILTIN_PROVIDERS = ("deliberate.debate.kinds", "deliberate.papers.subject")
+PAPER_SUBJECT_TYPES = (
+    SubjectType.DRAFT,
+    SubjectType.AMENDMENT,
+    SubjectType.VOTE,
+    SubjectType.DECISION,
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,11 @@ class SubjectKind:
 
 @dataclass(frozen=True)
 class Subject:
-    """A loaded subject: its kind, id and object."""
+    """A loaded subject: its kind, id and object.
+
+    Whether it is open is computed once per `Subject`: a page builds one and asks it for
+    every comment it shows.
+    """
 
     kind: SubjectKind
     id: int
@@ -124,7 +130,7 @@ class Subject:
     def endpoint(self) -> tuple[str, dict[str, Any]]:
         return self.kind.endpoint(self.obj)
 
-    @property
+    @cached_property
     def closed_reason(self) -> str | None:
         return self.kind.closed_reason(self.obj)
 
@@ -143,7 +149,6 @@ class Subject:
 
 
 _registry: dict[SubjectType, SubjectKind] = {}
-_providers_loaded = False
 
 
 def register_subject(kind: SubjectKind) -> None:
@@ -155,17 +160,8 @@ def unregister_subject(subject_type: SubjectType) -> None:
     _registry.pop(subject_type, None)
 
 
-def _load_providers() -> None:
-    global _providers_loaded
-    if not _providers_loaded:
-        _providers_loaded = True
-        for module in BUILTIN_PROVIDERS:
-            importlib.import_module(module)
-
-
 def kind_for(subject_type: str) -> SubjectKind:
     """The registered kind of `subject_type`; NotFound if none is registered."""
-    _load_providers()
     try:
         return _registry[SubjectType(subject_type)]
     except (ValueError, KeyError):
@@ -173,7 +169,6 @@ def kind_for(subject_type: str) -> SubjectKind:
 
 
 def is_registered(subject_type: str) -> bool:
-    _load_providers()
     return subject_type in {t.value for t in _registry}
 
 
@@ -186,10 +181,17 @@ def resolve(subject_type: str, subject_id: int) -> Subject:
     return Subject(kind, subject_id, obj)
 
 
+def subject_of(subject_type: SubjectType, obj: Any) -> Subject:
+    """The subject of an object the caller has already loaded (no query)."""
+    return Subject(kind_for(subject_type), obj.id, obj)
+
+
 def resolve_for_paper(subject_type: str, subject_id: int) -> Subject:
     """Load a subject a position paper may be written on; ValidationError otherwise."""
     if subject_type not in {t.value for t in PAPER_SUBJECT_TYPES}:
-        raise ValidationError("A position paper is written on a draft, an amendment or a vote.")
+        raise ValidationError(
+            "A position paper is written on a draft, an amendment, a vote or a decision record."
+        )
     subject = resolve(subject_type, subject_id)
     if not subject.kind.accepts_papers:
         raise ValidationError(f"Position papers cannot be written on a {subject.label}.")
