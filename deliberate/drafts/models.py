@@ -22,6 +22,8 @@ from sqlalchemy.orm import Mapped, Mapper, foreign, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.database import UTCDateTime, utcnow
+from deliberate.drafts import rules
+from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AmendmentState, DraftState
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
 
@@ -43,85 +45,11 @@ class DraftKind(StrEnum):
         return self.value.replace("_", " ")
 
 
-class DraftState(StrEnum):
-    DRAFTING = "drafting"
-    AMENDMENTS_OPEN = "amendments_open"
-    DEBATE = "debate"
-    VOTING = "voting"
-    ADOPTED = "adopted"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
-
-
-FINAL_DRAFT_STATES = frozenset({DraftState.ADOPTED, DraftState.REJECTED, DraftState.WITHDRAWN})
-
-
 class AmendmentKind(StrEnum):
     REPLACE = "replace"
     INSERT_AFTER = "insert_after"
     DELETE = "delete"
     SUBSTITUTE = "substitute"
-
-
-class AmendmentState(StrEnum):
-    """Where an amendment stands. Transitions are enforced in `drafts.services`.
-
-    proposed ─(enough seconds)→ tabled ─(put to a vote)→ voting ─→ adopted ─(merge)→ merged
-        │                          │                          └──→ rejected
-        ├──(convener: friendly)────┴→ accepted ─(merge)→ merged
-        ├──(convener)→ ruled_out        (also from tabled and needs_update)
-        ├──(proposer)→ withdrawn        (also from tabled and needs_update)
-        └──(a new version changed its paragraphs)→ needs_update ─(proposer updates)→ proposed
-    """
-
-    PROPOSED = "proposed"
-    TABLED = "tabled"
-    ACCEPTED = "accepted"
-    VOTING = "voting"
-    ADOPTED = "adopted"
-    REJECTED = "rejected"
-    RULED_OUT = "ruled_out"
-    WITHDRAWN = "withdrawn"
-    NEEDS_UPDATE = "needs_update"
-    MERGED = "merged"
-
-    @property
-    def label(self) -> str:
-        return AMENDMENT_STATE_LABELS[self.value]
-
-
-AMENDMENT_STATE_LABELS = {
-    "proposed": "awaiting seconders",
-    "tabled": "tabled",
-    "accepted": "accepted as friendly",
-    "voting": "being voted on",
-    "adopted": "adopted",
-    "rejected": "rejected",
-    "ruled_out": "ruled out of order",
-    "withdrawn": "withdrawn",
-    "needs_update": "needs update",
-    "merged": "merged",
-}
-
-# Amendments still in play against the draft's current text.
-OPEN_AMENDMENT_STATES = frozenset(
-    {
-        AmendmentState.PROPOSED,
-        AmendmentState.TABLED,
-        AmendmentState.ACCEPTED,
-        AmendmentState.VOTING,
-        AmendmentState.ADOPTED,
-    }
-)
-# Amendments that a decision (convener or vote) has already committed to merging.
-COMMITTED_AMENDMENT_STATES = frozenset(
-    {AmendmentState.ACCEPTED, AmendmentState.ADOPTED, AmendmentState.VOTING}
-)
-MERGEABLE_AMENDMENT_STATES = frozenset({AmendmentState.ACCEPTED, AmendmentState.ADOPTED})
 
 
 class Draft(db.Model):
@@ -192,7 +120,18 @@ class Draft(db.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.state in FINAL_DRAFT_STATES
+        return self.state in rules.FINAL_DRAFT_STATES
+
+    @property
+    def is_window_open(self) -> bool:
+        """In the amendments-open state. Its deadline may have passed before the window is
+        closed; `window_closed_message` says whether members may still propose."""
+        return self.state == DraftState.AMENDMENTS_OPEN
+
+    @property
+    def can_be_revised(self) -> bool:
+        """Its state lets conveners revise the text directly (permissions are checked apart)."""
+        return self.state in rules.REVISABLE_DRAFT_STATES
 
     def __repr__(self) -> str:
         return f"<Draft {self.id} {self.title!r}>"
@@ -357,9 +296,35 @@ class Amendment(db.Model):
     def state_label(self) -> str:
         return AMENDMENT_STATE_LABELS[self.state]
 
+    # What its state allows; who may do it is for `permissions` and the services.
+
     @property
     def is_open(self) -> bool:
-        return self.state in OPEN_AMENDMENT_STATES
+        return self.state in rules.OPEN_AMENDMENT_STATES
+
+    @property
+    def is_merged(self) -> bool:
+        return self.state == AmendmentState.MERGED
+
+    @property
+    def needs_update(self) -> bool:
+        return self.state == AmendmentState.NEEDS_UPDATE
+
+    @property
+    def can_be_seconded(self) -> bool:
+        return self.state in rules.SECONDABLE_AMENDMENT_STATES
+
+    @property
+    def can_be_accepted(self) -> bool:
+        return self.state in rules.ACCEPTABLE_AMENDMENT_STATES
+
+    @property
+    def can_be_ruled_out(self) -> bool:
+        return self.state in rules.RULABLE_OUT_AMENDMENT_STATES
+
+    @property
+    def sponsorship_can_change(self) -> bool:
+        return self.state in rules.SPONSORABLE_AMENDMENT_STATES
 
     @property
     def sponsorship_confirmed(self) -> bool:

@@ -5,17 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from deliberate.accounts.models import Member
-from deliberate.drafts.models import Amendment, AmendmentState, Draft
+from deliberate.drafts import rules
+from deliberate.drafts.models import Amendment, Draft
 from deliberate.drafts.queries import named_convener_ids
-
-WITHDRAWABLE_STATES = frozenset(
-    {
-        AmendmentState.PROPOSED,
-        AmendmentState.TABLED,
-        AmendmentState.ACCEPTED,
-        AmendmentState.NEEDS_UPDATE,
-    }
-)
 
 
 def can_create_draft(actor: Member) -> bool:
@@ -41,9 +33,7 @@ def can_edit_amendment(actor: Member, amendment: Amendment, seconds: int) -> boo
     """The proposer edits until the first second, or updates an amendment that needs it."""
     if not actor.is_active or amendment.proposer_id != actor.id:
         return False
-    if amendment.state == AmendmentState.NEEDS_UPDATE:
-        return True
-    return amendment.state == AmendmentState.PROPOSED and seconds == 0
+    return rules.is_editable(amendment.state, seconds)
 
 
 def can_withdraw_amendment(actor: Member, amendment: Amendment) -> bool:
@@ -51,7 +41,7 @@ def can_withdraw_amendment(actor: Member, amendment: Amendment) -> bool:
     return (
         actor.is_active
         and amendment.proposer_id == actor.id
-        and amendment.state in WITHDRAWABLE_STATES
+        and amendment.state in rules.WITHDRAWABLE_AMENDMENT_STATES
     )
 
 
@@ -59,6 +49,6 @@ def can_second_amendment(actor: Member, amendment: Amendment, already: bool) -> 
     return (
         actor.is_active
         and amendment.proposer_id != actor.id
-        and amendment.state in (AmendmentState.PROPOSED, AmendmentState.TABLED)
+        and amendment.state in rules.SECONDABLE_AMENDMENT_STATES
         and not already
     )

@@ -10,9 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate.accounts.models import Member
-from deliberate.drafts import text
+from deliberate.drafts import rules, text
 from deliberate.drafts.models import (
-    OPEN_AMENDMENT_STATES,
     Amendment,
     AmendmentCosponsor,
     AmendmentEvent,
@@ -106,12 +105,23 @@ def amendment_by_number(draft: Draft, number: int) -> Amendment | None:
     )
 
 
+def amendments_of(draft: Draft) -> list[Amendment]:
+    """Every amendment of `draft`, by number (without their relations)."""
+    return list(
+        db.session.scalars(
+            select(Amendment).where(Amendment.draft_id == draft.id).order_by(Amendment.number)
+        )
+    )
+
+
 def open_amendments_on(version_id: int) -> list[Amendment]:
     """Amendments still in play against the given version."""
     return list(
         db.session.scalars(
             select(Amendment)
-            .where(Amendment.version_id == version_id, Amendment.state.in_(OPEN_AMENDMENT_STATES))
+            .where(
+                Amendment.version_id == version_id, Amendment.state.in_(rules.OPEN_AMENDMENT_STATES)
+            )
             .order_by(Amendment.number)
         )
     )
@@ -174,12 +184,11 @@ def drafts_index(page: int = 1) -> tuple[list[DraftSummary], bool]:
     drafts = drafts[:DRAFTS_PER_PAGE]
     counts: dict[int, tuple[int, int]] = {}
     if drafts:
-        open_states = [s.value for s in OPEN_AMENDMENT_STATES] + [AmendmentState.NEEDS_UPDATE]
         for draft_id, total, open_count in db.session.execute(
             select(
                 Amendment.draft_id,
                 func.count(),
-                func.count().filter(Amendment.state.in_(open_states)),
+                func.count().filter(Amendment.state.in_(rules.LIVE_AMENDMENT_STATES)),
             )
             .where(Amendment.draft_id.in_([d.id for d in drafts]))
             .group_by(Amendment.draft_id)
@@ -353,19 +362,6 @@ def paragraphs_of(version_id: int) -> list[DraftParagraph]:
 
 # --- page layout (pure: works on what the queries above loaded) -------------------------------
 
-STATE_ORDER = (
-    AmendmentState.TABLED,
-    AmendmentState.PROPOSED,
-    AmendmentState.ACCEPTED,
-    AmendmentState.VOTING,
-    AmendmentState.ADOPTED,
-    AmendmentState.NEEDS_UPDATE,
-    AmendmentState.MERGED,
-    AmendmentState.REJECTED,
-    AmendmentState.RULED_OUT,
-    AmendmentState.WITHDRAWN,
-)
-
 
 def and_join(names: list[str]) -> str:
     """ "A", "A and B", "A, B and C"."""
@@ -406,7 +402,7 @@ def draft_layout(page: DraftPage) -> DraftLayout:
     current_open = [
         a
         for a in page.amendments
-        if a.version_id == version_id and a.state in OPEN_AMENDMENT_STATES
+        if a.version_id == version_id and a.state in rules.OPEN_AMENDMENT_STATES
     ]
     markers: dict[int, list[Amendment]] = defaultdict(list)
     whole_text = []
@@ -437,9 +433,9 @@ def draft_layout(page: DraftPage) -> DraftLayout:
 
     grouped: dict[int, list[Amendment]] = defaultdict(list)
     for amendment in page.amendments:
-        if amendment.competition_group_id is not None and amendment.state in (
-            *OPEN_AMENDMENT_STATES,
-            AmendmentState.NEEDS_UPDATE,
+        if (
+            amendment.competition_group_id is not None
+            and amendment.state in rules.LIVE_AMENDMENT_STATES
         ):
             grouped[amendment.competition_group_id].append(amendment)
     groups = [
@@ -452,7 +448,9 @@ def draft_layout(page: DraftPage) -> DraftLayout:
     for amendment in page.amendments:
         if amendment.id not in in_groups:
             by_state[amendment.state].append(amendment)
-    sections = [(state, by_state[state]) for state in STATE_ORDER if by_state.get(state)]
+    sections = [
+        (state, by_state[state]) for state in rules.AMENDMENT_STATE_ORDER if by_state.get(state)
+    ]
     sponsorship = {}
     for amendment in page.amendments:
         line = sponsorship_line(amendment, page.cosponsors.get(amendment.id, []))
@@ -464,13 +462,7 @@ def draft_layout(page: DraftPage) -> DraftLayout:
         groups=groups,
         sections=sections,
         overlaps=dict(overlaps),
-        mergeable=[
-            a for a in current_open if a.state in (AmendmentState.ACCEPTED, AmendmentState.ADOPTED)
-        ],
-        groupable=[
-            a
-            for a in page.amendments
-            if a.state in (*OPEN_AMENDMENT_STATES, AmendmentState.NEEDS_UPDATE)
-        ],
+        mergeable=[a for a in current_open if a.state in rules.MERGEABLE_AMENDMENT_STATES],
+        groupable=[a for a in page.amendments if a.state in rules.LIVE_AMENDMENT_STATES],
         sponsorship=sponsorship,
     )

@@ -18,11 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
 from deliberate.database import utcnow
-from deliberate.drafts import text
+from deliberate.drafts import rules, text
 from deliberate.drafts.models import (
-    COMMITTED_AMENDMENT_STATES,
-    MERGEABLE_AMENDMENT_STATES,
-    OPEN_AMENDMENT_STATES,
     Amendment,
     AmendmentCosponsor,
     AmendmentEvent,
@@ -37,7 +34,7 @@ from deliberate.drafts.models import (
     DraftState,
     DraftVersion,
 )
-from deliberate.drafts.permissions import WITHDRAWABLE_STATES, can_convene, can_create_draft
+from deliberate.drafts.permissions import can_convene, can_create_draft
 from deliberate.drafts.queries import (
     as_change,
     named_convener_ids,
@@ -59,56 +56,6 @@ MAX_PARAGRAPHS = 2_000
 MAX_RATIONALE = 20_000
 MAX_REASON = 2_000
 MAX_NOTE = 500
-
-# Which draft states may follow which; the window and withdrawal have their own services.
-DRAFT_TRANSITIONS: dict[str, frozenset[str]] = {
-    DraftState.DRAFTING: frozenset({DraftState.AMENDMENTS_OPEN, DraftState.WITHDRAWN}),
-    DraftState.AMENDMENTS_OPEN: frozenset(
-        {DraftState.AMENDMENTS_OPEN, DraftState.DEBATE, DraftState.WITHDRAWN}
-    ),
-    DraftState.DEBATE: frozenset(
-        {DraftState.AMENDMENTS_OPEN, DraftState.VOTING, DraftState.WITHDRAWN}
-    ),
-    DraftState.VOTING: frozenset(
-        {DraftState.DEBATE, DraftState.ADOPTED, DraftState.REJECTED, DraftState.WITHDRAWN}
-    ),
-    DraftState.ADOPTED: frozenset(),
-    DraftState.REJECTED: frozenset(),
-    DraftState.WITHDRAWN: frozenset(),
-}
-
-AMENDMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    AmendmentState.PROPOSED: frozenset(
-        {
-            AmendmentState.TABLED,
-            AmendmentState.ACCEPTED,
-            AmendmentState.RULED_OUT,
-            AmendmentState.WITHDRAWN,
-            AmendmentState.NEEDS_UPDATE,
-        }
-    ),
-    AmendmentState.TABLED: frozenset(
-        {
-            AmendmentState.ACCEPTED,
-            AmendmentState.VOTING,
-            AmendmentState.RULED_OUT,
-            AmendmentState.WITHDRAWN,
-            AmendmentState.NEEDS_UPDATE,
-        }
-    ),
-    AmendmentState.ACCEPTED: frozenset({AmendmentState.MERGED, AmendmentState.WITHDRAWN}),
-    AmendmentState.VOTING: frozenset(
-        {AmendmentState.ADOPTED, AmendmentState.REJECTED, AmendmentState.TABLED}
-    ),
-    AmendmentState.ADOPTED: frozenset({AmendmentState.MERGED}),
-    AmendmentState.NEEDS_UPDATE: frozenset(
-        {AmendmentState.PROPOSED, AmendmentState.RULED_OUT, AmendmentState.WITHDRAWN}
-    ),
-    AmendmentState.REJECTED: frozenset(),
-    AmendmentState.RULED_OUT: frozenset(),
-    AmendmentState.WITHDRAWN: frozenset(),
-    AmendmentState.MERGED: frozenset(),
-}
 
 
 def format_utc(moment: datetime) -> str:
@@ -248,7 +195,7 @@ def _move(
 ) -> None:
     """Change the (locked) amendment's state along an allowed transition, with its event."""
     from_state = amendment.state
-    if to_state not in AMENDMENT_TRANSITIONS[from_state]:
+    if to_state not in rules.AMENDMENT_TRANSITIONS[from_state]:
         raise InvalidTransition(
             f"{amendment.label} is {AmendmentState(from_state).label}; it cannot become "
             f"{to_state.label}."
@@ -381,7 +328,7 @@ def _carry_over(
     marked as needing an update, with the reason on their page."""
     for amendment in _lock_amendments(
         Amendment.version_id == old.id,
-        Amendment.state.in_(OPEN_AMENDMENT_STATES),
+        Amendment.state.in_(rules.OPEN_AMENDMENT_STATES),
         Amendment.id.not_in(merged_ids),
     ):
         moved = text.rebase(as_change(amendment), changes)
@@ -523,7 +470,7 @@ def revise_draft(
     """
     _require_convener(actor, draft, "revise its text")
     draft = _lock_draft(draft)
-    if draft.state != DraftState.DRAFTING:
+    if draft.state not in rules.REVISABLE_DRAFT_STATES:
         raise InvalidTransition(
             "The text can be revised directly only while drafting; once amendments are open it "
             "changes through amendments."
@@ -578,7 +525,7 @@ def remove_convener(actor: Member, draft: Draft, member: Member) -> None:
 
 
 def _move_draft(draft: Draft, to_state: DraftState) -> None:
-    if to_state not in DRAFT_TRANSITIONS[draft.state]:
+    if to_state not in rules.DRAFT_TRANSITIONS[draft.state]:
         raise InvalidTransition(
             f"This draft is {draft.state_label}; it cannot move to {to_state.label}."
         )
@@ -850,7 +797,7 @@ def edit_amendment(
     amendment = _lock_amendment(amendment)
     updating = amendment.state == AmendmentState.NEEDS_UPDATE
     if updating:
-        if draft.state not in (DraftState.AMENDMENTS_OPEN, DraftState.DEBATE):
+        if draft.state not in rules.SECONDING_DRAFT_STATES:
             raise InvalidTransition(
                 f"This draft is {draft.state_label}; amendments can no longer be updated."
             )
@@ -914,7 +861,7 @@ def withdraw_amendment(actor: Member, amendment: Amendment, reason: str = "") ->
     reason = _clean_reason(reason, required=False)
     amendment = _lock_amendment(amendment)
     _require_not_final(db.session.get_one(Draft, amendment.draft_id))
-    if amendment.state not in WITHDRAWABLE_STATES:
+    if amendment.state not in rules.WITHDRAWABLE_AMENDMENT_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; it can no longer be withdrawn."
         )
@@ -941,13 +888,13 @@ def second_amendment(actor: Member, amendment: Amendment) -> bool:
     if amendment.proposer_id == actor.id:
         raise ValidationError("You proposed this amendment; seconders must be other members.")
     draft = db.session.get_one(Draft, amendment.draft_id)
-    if draft.state not in (DraftState.AMENDMENTS_OPEN, DraftState.DEBATE):
+    if draft.state not in rules.SECONDING_DRAFT_STATES:
         raise InvalidTransition(
             f"This draft is {draft.state_label}; amendments can be seconded while amendments "
             "are open or under debate."
         )
     amendment = _lock_amendment(amendment)
-    if amendment.state not in (AmendmentState.PROPOSED, AmendmentState.TABLED):
+    if amendment.state not in rules.SECONDABLE_AMENDMENT_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; it can no longer be seconded."
         )
@@ -980,7 +927,7 @@ def request_sponsorship(actor: Member, amendment: Amendment) -> Tendency:
     if membership is None:
         raise InvalidTransition("You do not belong to a tendency that could sponsor it.")
     amendment = _lock_amendment(amendment)
-    if amendment.state not in WITHDRAWABLE_STATES:
+    if amendment.state not in rules.SPONSORABLE_AMENDMENT_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; sponsorship can no longer change."
         )
@@ -1017,7 +964,7 @@ def confirm_sponsorship(actor: Member, amendment: Amendment) -> None:
         raise PermissionDenied(f"Only coordinators of {tendency.name} can confirm its sponsorship.")
     if amendment.sponsor_confirmed_at is not None:
         raise InvalidTransition(f"{tendency.name} already sponsors {amendment.label}.")
-    if amendment.state not in WITHDRAWABLE_STATES:
+    if amendment.state not in rules.SPONSORABLE_AMENDMENT_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; sponsorship can no longer change."
         )
@@ -1038,7 +985,7 @@ def decline_sponsorship(actor: Member, amendment: Amendment, reason: str = "") -
     cancelling = amendment.proposer_id == actor.id and amendment.sponsor_confirmed_at is None
     if not (coordinating or cancelling):
         raise PermissionDenied(f"Only coordinators of {tendency.name} can decline its sponsorship.")
-    if amendment.state not in WITHDRAWABLE_STATES:
+    if amendment.state not in rules.SPONSORABLE_AMENDMENT_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; sponsorship can no longer change."
         )
@@ -1067,7 +1014,7 @@ def cosponsor_amendment(actor: Member, amendment: Amendment) -> None:
         raise InvalidTransition(
             f"{amendment.label} has no confirmed tendency sponsor; second it instead."
         )
-    if amendment.state not in WITHDRAWABLE_STATES:
+    if amendment.state not in rules.SPONSORABLE_AMENDMENT_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; it can no longer be co-sponsored."
         )
@@ -1121,7 +1068,7 @@ def accept_amendment(
     draft = _lock_draft(draft)
     _require_not_final(draft)
     amendment = _lock_amendment(amendment)
-    if amendment.state not in (AmendmentState.PROPOSED, AmendmentState.TABLED):
+    if amendment.state not in rules.ACCEPTABLE_AMENDMENT_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; only amendments awaiting seconders "
             "or tabled can be accepted as friendly."
@@ -1143,11 +1090,7 @@ def rule_out_amendment(actor: Member, amendment: Amendment, reason: str) -> None
     reason = _clean_reason(reason)
     _require_not_final(draft)
     amendment = _lock_amendment(amendment)
-    if amendment.state not in (
-        AmendmentState.PROPOSED,
-        AmendmentState.TABLED,
-        AmendmentState.NEEDS_UPDATE,
-    ):
+    if amendment.state not in rules.RULABLE_OUT_AMENDMENT_STATES:
         raise InvalidTransition(
             f"{amendment.label} is {amendment.state_label}; it can no longer be ruled out of order."
         )
@@ -1177,7 +1120,7 @@ def group_amendments(
         if amendment.draft_id != draft.id:
             raise ValidationError(f"{amendment.label} belongs to another draft.")
         amendment = _lock_amendment(amendment)
-        if amendment.state not in (*OPEN_AMENDMENT_STATES, AmendmentState.NEEDS_UPDATE):
+        if amendment.state not in rules.LIVE_AMENDMENT_STATES:
             raise InvalidTransition(
                 f"{amendment.label} is {amendment.state_label}; only open amendments compete."
             )
@@ -1229,7 +1172,9 @@ def merge_amendments(
     """
     if actor is not None:
         _require_convener(actor, draft, "merge amendments")
-    allowed = MERGEABLE_AMENDMENT_STATES if actor is not None else {AmendmentState.ADOPTED}
+    allowed = (
+        rules.MERGEABLE_AMENDMENT_STATES if actor is not None else rules.MERGEABLE_AFTER_VOTE_STATES
+    )
     chosen = list({a.id: a for a in amendments}.values())
     if not chosen:
         raise ValidationError("Choose at least one accepted or adopted amendment to merge.")
@@ -1262,7 +1207,7 @@ def merge_amendments(
         raise InvalidTransition(f"{error}") from None
     chosen_ids = {a.id for a in locked}
     for other in open_amendments_on(version.id):
-        if other.id in chosen_ids or other.state not in COMMITTED_AMENDMENT_STATES:
+        if other.id in chosen_ids or other.state not in rules.COMMITTED_AMENDMENT_STATES:
             continue
         hits = [c for c in changes if text.collides(c, as_change(other))]
         if hits:
@@ -1326,7 +1271,7 @@ def put_amendments_to_vote(actor: Member, amendments: Sequence[Amendment]) -> No
         draft = db.session.get_one(Draft, amendment.draft_id)
         _require_convener(actor, draft, "put amendments to a vote")
         amendment = _lock_amendment(amendment)
-        if amendment.state != AmendmentState.TABLED:
+        if amendment.state not in rules.VOTABLE_AMENDMENT_STATES:
             raise InvalidTransition(
                 f"{amendment.label} is {amendment.state_label}; only tabled amendments "
                 "go to a vote."
