@@ -24,6 +24,7 @@ from deliberate.drafts.models import (
     DraftState,
     DraftVersion,
 )
+from deliberate.drafts.permissions import can_convene
 from deliberate.drafts.queries import current_version, paragraphs_of
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -112,7 +113,7 @@ def test_create_draft_stores_the_first_version_with_numbered_paragraphs(session)
     assert second.line_count == 6  # 204 characters at 40 a line
     assert [p.first_line for p in version.paragraphs] == [1, 2, 8]
     assert version.line_count == 8
-    assert services.can_convene(named, draft)
+    assert can_convene(named, draft)
     assert session.scalar(select(AuditEntry.action).where(AuditEntry.object_id == draft.id)) == (
         "draft.create"
     )
