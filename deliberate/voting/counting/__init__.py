@@ -18,6 +18,10 @@ a sequence of names: none (a skipped rank), one, or several (an overvote). The b
 :mod:`deliberate.voting.counting.ballots`). The same ballots and rules always give the same
 report: arithmetic is exact (or truncated exactly as the rules say) and every tie is broken by
 earlier rounds, then by the lot in ``Rules.tie_order``, and recorded in ``Report.ties``.
+
+Votes that are not ranked have their own modules: :mod:`.majority` (yes/no/abstain against a
+threshold) and :mod:`.consensus` (agree, reservations, stand aside, block); both check the
+quorum as :mod:`.quorum` defines it.
 """
 
 from __future__ import annotations
