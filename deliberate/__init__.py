@@ -52,8 +52,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _register_hooks(app)
     from deliberate.cli import register_commands
     from deliberate.errors import register_error_handlers
+    from deliberate.filters import register_filters
 
     register_error_handlers(app)
+    register_filters(app)
     register_commands(app)
     logging.getLogger("deliberate").setLevel(logging.INFO)
     return app

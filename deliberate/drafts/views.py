@@ -3,7 +3,7 @@ every action on them. Views adapt requests to one service call each."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -35,6 +35,7 @@ from deliberate.drafts.permissions import (
 )
 from deliberate.errors import DomainError, NotFound, ValidationError
 from deliberate.extensions import db
+from deliberate.filters import format_datetime
 from deliberate.forms import ActionForm, choices, ensure_valid
 from deliberate.papers.panels import positions_context
 from deliberate.subjects import SubjectType, subject_of
@@ -46,18 +47,6 @@ bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 Page = Response | str | tuple[str, int]
 # Larger numbers in a URL cannot name a row (and PostgreSQL would refuse to compare them).
 MAX_ID = 2**31 - 1
-
-
-@bp.app_template_filter("draft_date")
-def draft_date(value: date | datetime) -> str:
-    """ "4 December 2026"."""
-    return f"{value.day} {value:%B %Y}"
-
-
-@bp.app_template_filter("draft_utc")
-def draft_utc(value: datetime) -> str:
-    """ "4 December 2026 at 18:00 UTC"."""
-    return services.format_utc(value)
 
 
 def _draft(draft_id: int) -> Draft:
@@ -160,7 +149,6 @@ def detail(draft_id: int) -> str:
         layout=queries.draft_layout(page),
         convening=convening,
         window_closed=services.window_closed_message(draft),
-        format_utc=services.format_utc,
         window_form=WindowForm(),
         reason_form=ReasonForm(),
         convener_form=ConvenerForm(),
@@ -272,7 +260,7 @@ def open_window(draft_id: int) -> Response:
     deadline = form.deadline.data.replace(tzinfo=UTC)
     services.open_amendment_window(actor(), draft, deadline)
     db.session.commit()
-    flash(f"Amendments are open until {services.format_utc(deadline)}.")
+    flash(f"Amendments are open until {format_datetime(deadline)}.")
     return _to_draft(draft)
 
 
@@ -449,7 +437,6 @@ def amendment(draft_id: int, number: int) -> str:
         sponsorship=queries.sponsorship_line(found, page.cosponsor_tendencies),
         reason_form=ReasonForm(),
         optional_reason_form=OptionalReasonForm(),
-        format_utc=services.format_utc,
         **debate_context(subject),
         **positions_context(subject),
     )

@@ -1,0 +1,27 @@
+"""Template filters the whole app shares: dates and times, written one way everywhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def format_date(value: date | datetime) -> str:
+    """A day: "4 December 2026"."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime) -> str:
+    """A moment, in UTC: "4 December 2026 at 18:00 UTC"."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return f"{value.day} {value:%B %Y at %H:%M} UTC"
+
+
+def register_filters(app: Flask) -> None:
+    """Offer the filters to every template: `|date` and `|datetime`."""
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
