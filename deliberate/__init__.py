@@ -87,9 +87,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def register_subjects() -> None:
-    """Let each domain register the subjects of debate and papers it offers."""
+    """Let each domain register the subjects of debate and papers it offers, and the
+    purposes of votes it reacts to."""
     import deliberate.drafts.subjects
-    import deliberate.papers.subjects  # noqa: F401 (registering is the import's effect)
+    import deliberate.papers.subjects
+    import deliberate.voting.subjects  # noqa: F401 (registering is the import's effect)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -16,6 +16,15 @@ from deliberate.drafts.models import (
 )
 from deliberate.papers.models import PaperRevision, PaperSignature, PositionPaper
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
+from deliberate.voting.models import (
+    Ballot,
+    Body,
+    BodyMembership,
+    Participation,
+    RollEntry,
+    Vote,
+    VoteOption,
+)
 
 __all__ = [
     "Amendment",
@@ -23,6 +32,9 @@ __all__ = [
     "AmendmentEvent",
     "AmendmentSecond",
     "AuditEntry",
+    "Ballot",
+    "Body",
+    "BodyMembership",
     "Comment",
     "CommentRevision",
     "CompetitionGroup",
@@ -35,8 +47,12 @@ __all__ = [
     "Member",
     "PaperRevision",
     "PaperSignature",
+    "Participation",
     "PasswordReset",
     "PositionPaper",
+    "RollEntry",
     "Tendency",
     "TendencyMembership",
+    "Vote",
+    "VoteOption",
 ]

@@ -1,0 +1,344 @@
+"""Votes, their options and rolls, who took part, the ballots, and the bodies that vote.
+
+Secrecy is a property of the schema, not only of the code. For a secret vote, who took part
+(`vote_participations`) is stored apart from what was chosen (`ballots`). A secret ballot row
+carries no member id, no timestamp, and a random primary key drawn from `secrets` (no
+sequence shared with the participation table); it is found again only through the hash of the
+receipt code its voter holds. Queries order ballots by that hash, never by insertion.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from deliberate.accounts.models import Member
+from deliberate.database import UTCDateTime, utcnow
+from deliberate.extensions import db
+
+
+def enum_check(column: str, values: type[StrEnum]) -> str:
+    return "{} IN ({})".format(column, ", ".join(f"'{v.value}'" for v in values))
+
+
+class VoteMethod(StrEnum):
+    MAJORITY = "majority"
+    IRV = "irv"
+    STV = "stv"
+    CONSENSUS = "consensus"
+
+
+class VoteState(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Threshold(StrEnum):
+    SIMPLE = "simple"
+    TWO_THIRDS = "two_thirds"
+    ABSOLUTE = "absolute"
+
+
+class StvVariant(StrEnum):
+    WIGM = "stv"
+    SCOTTISH = "scottish"
+    MEEK = "meek"
+
+
+class Quota(StrEnum):
+    DROOP = "droop"
+    HARE = "hare"
+
+
+class BlockRule(StrEnum):
+    NO_DECISION = "no_decision"
+    SECOND_ROUND = "second_round"
+    FALLBACK = "fallback"
+
+
+class ConsensusPosition(StrEnum):
+    AGREE = "agree"
+    RESERVATIONS = "agree_with_reservations"
+    STAND_ASIDE = "stand_aside"
+    BLOCK = "block"
+
+
+class MajorityChoice(StrEnum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class BallotSource(StrEnum):
+    ONLINE = "online"
+    PAPER = "paper"
+
+
+class Body(db.Model):
+    """A named list of members who may vote: a convention's delegates, a committee."""
+
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+
+
+class BodyMembership(db.Model):
+    """One period of a member's seat in a body; `removed_at` is null while current."""
+
+    __tablename__ = "body_memberships"
+    __table_args__ = (
+        Index(
+            "uq_body_memberships_current",
+            "body_id",
+            "member_id",
+            unique=True,
+            sqlite_where=text("removed_at IS NULL"),
+            postgresql_where=text("removed_at IS NULL"),
+        ),
+        Index("ix_body_memberships_member_id", "member_id"),
+        CheckConstraint("removed_at IS NULL OR removed_at >= added_at", name="removed_after_added"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+
+    member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="raise_on_sql")
+
+
+class Vote(db.Model):
+    """A question put to a roll of members, with settings fixed before it opens.
+
+    `subject_type`/`subject_id` name what the vote decides (an amendment, a competing group,
+    a draft's adoption) through the subject registry; a free question or an election has none.
+    `lot` is the tie-break order of the option labels, drawn when the vote opens. `result` is
+    the stored count, written once when the vote closes and only displayed afterwards.
+    """
+
+    __tablename__ = "votes"
+    __table_args__ = (
+        CheckConstraint(enum_check("method", VoteMethod), name="method_known"),
+        CheckConstraint(enum_check("state", VoteState), name="state_known"),
+        CheckConstraint(
+            "threshold IS NULL OR " + enum_check("threshold", Threshold), name="threshold_known"
+        ),
+        CheckConstraint(
+            "stv_variant IS NULL OR " + enum_check("stv_variant", StvVariant),
+            name="stv_variant_known",
+        ),
+        CheckConstraint(enum_check("quota", Quota), name="quota_known"),
+        CheckConstraint(
+            "block_rule IS NULL OR " + enum_check("block_rule", BlockRule),
+            name="block_rule_known",
+        ),
+        CheckConstraint("seats >= 1", name="seats_positive"),
+        CheckConstraint("quorum_percent BETWEEN 0 AND 100", name="quorum_percent_range"),
+        CheckConstraint(
+            "fallback_percent IS NULL OR fallback_percent BETWEEN 51 AND 100",
+            name="fallback_percent_range",
+        ),
+        CheckConstraint(
+            "method != 'majority' OR threshold IS NOT NULL", name="majority_has_threshold"
+        ),
+        CheckConstraint(
+            "method != 'consensus' OR block_rule IS NOT NULL", name="consensus_has_block_rule"
+        ),
+        CheckConstraint(
+            "block_rule IS NULL OR block_rule != 'fallback' OR fallback_percent IS NOT NULL",
+            name="fallback_has_percent",
+        ),
+        CheckConstraint(
+            "state != 'closed' OR (result_json IS NOT NULL AND closed_at IS NOT NULL)",
+            name="closed_has_result",
+        ),
+        CheckConstraint(
+            "state IN ('scheduled', 'cancelled') OR (opened_at IS NOT NULL AND lot IS NOT NULL)",
+            name="opened_has_lot",
+        ),
+        CheckConstraint(
+            "closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at",
+            name="closes_after_opening",
+        ),
+        CheckConstraint(
+            "(subject_type IS NULL) = (subject_id IS NULL)", name="subject_whole_or_none"
+        ),
+        Index("ix_votes_subject", "subject_type", "subject_id"),
+        Index("ix_votes_state_closes_at", "state", "closes_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description_markdown: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    subject_type: Mapped[str | None] = mapped_column(String(16))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(String(16), default="question")
+    method: Mapped[str] = mapped_column(String(16))
+    seats: Mapped[int] = mapped_column(Integer, default=1)
+    stv_variant: Mapped[str | None] = mapped_column(String(16))
+    quota: Mapped[str] = mapped_column(String(16), default=Quota.DROOP)
+    threshold: Mapped[str | None] = mapped_column(String(16))
+    abstentions_in_base: Mapped[bool] = mapped_column(Boolean, default=False)
+    quorum_percent: Mapped[int] = mapped_column(Integer, default=0)
+    block_rule: Mapped[str | None] = mapped_column(String(16))
+    fallback_percent: Mapped[int | None] = mapped_column(Integer)
+    secret: Mapped[bool] = mapped_column(Boolean, default=True)
+    replaceable: Mapped[bool] = mapped_column(Boolean, default=True)
+    breakdown_by_tendency: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    previous_vote_id: Mapped[int | None] = mapped_column(ForeignKey("votes.id"))
+    state: Mapped[str] = mapped_column(String(16), default=VoteState.SCHEDULED)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    roll_size: Mapped[int | None] = mapped_column(Integer)
+    lot: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    result_json: Mapped[str | None] = mapped_column(Text)
+
+    options: Mapped[list[VoteOption]] = relationship(
+        lazy="raise_on_sql", order_by="VoteOption.position", back_populates="vote"
+    )
+    created_by: Mapped[Member] = relationship(foreign_keys=[created_by_id], lazy="raise_on_sql")
+    body: Mapped[Body | None] = relationship(lazy="raise_on_sql")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == VoteState.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == VoteState.CLOSED
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.state == VoteState.SCHEDULED
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.method in (VoteMethod.IRV, VoteMethod.STV)
+
+    @property
+    def quorum(self) -> Fraction:
+        return Fraction(self.quorum_percent, 100)
+
+    @property
+    def result(self) -> dict[str, Any] | None:
+        return json.loads(self.result_json) if self.result_json is not None else None
+
+    @property
+    def lot_order(self) -> list[str]:
+        return json.loads(self.lot) if self.lot else []
+
+    def __repr__(self) -> str:
+        return f"<Vote {self.id} {self.method} {self.state}>"
+
+
+class VoteOption(db.Model):
+    """One choice on the ballot. `ref_id` points into the subject's domain (an amendment of
+    a competing group, say); voting never follows it."""
+
+    __tablename__ = "vote_options"
+    __table_args__ = (
+        UniqueConstraint("vote_id", "position"),
+        UniqueConstraint("vote_id", "label"),
+        CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+
+    vote: Mapped[Vote] = relationship(back_populates="options", lazy="raise_on_sql")
+
+
+class RollEntry(db.Model):
+    """A member on a vote's roll: the snapshot taken when it opened, with their tendency."""
+
+    __tablename__ = "vote_roll"
+
+    vote_id: Mapped[int] = mapped_column(
+        ForeignKey("votes.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
+
+
+class Participation(db.Model):
+    """That a member took part in a vote. Its primary key is the one-ballot-per-member rule:
+    a second ballot from the same member cannot be inserted, whatever the code does."""
+
+    __tablename__ = "vote_participations"
+
+    vote_id: Mapped[int] = mapped_column(
+        ForeignKey("votes.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
+
+
+class Ballot(db.Model):
+    """What was chosen. Roll-call ballots name their member; secret ballots carry only the
+    hash of their receipt code; paper ballots imported from a meeting carry neither.
+
+    `content` is JSON: {"choice": "yes"}, {"ranking": ["A", "B"]}, or
+    {"position": "block", "reason": "..."}. `tendency_id` is stored on a secret ballot only
+    when the vote announced a breakdown by tendency before it opened.
+    """
+
+    __tablename__ = "ballots"
+    __table_args__ = (
+        UniqueConstraint("vote_id", "member_id"),
+        UniqueConstraint("vote_id", "receipt_hash"),
+        CheckConstraint(enum_check("source", BallotSource), name="source_known"),
+        CheckConstraint(
+            "(source = 'paper' AND member_id IS NULL AND receipt_hash IS NULL)"
+            " OR (source = 'online' AND (member_id IS NULL) != (receipt_hash IS NULL))",
+            name="one_way_to_identify",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    receipt_hash: Mapped[str | None] = mapped_column(String(64))
+    tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
+    source: Mapped[str] = mapped_column(String(8), default=BallotSource.ONLINE)
+    content: Mapped[str] = mapped_column(Text)
+
+    @property
+    def choice(self) -> dict[str, Any]:
+        return json.loads(self.content)

@@ -1,0 +1,219 @@
+"""The stored result of a vote, computed once at close from its settings and ballots. Pure.
+
+The result is a JSON document (schema "deliberate.vote-result/1", documented in the README):
+
+- `schema`, `method`, `seats`, `options` (ranked votes), `lot` (the tie-break order);
+- `participation`: {"roll": N, "voted": n, "share": "n/N", "quorum_percent": q,
+  "quorum_met": bool};
+- `count`: the counting engine's own record — the round-by-round report of IRV/STV
+  (`deliberate.voting.counting.Report.as_dict`), the majority or the consensus count;
+- `outcome`: {"decided": bool, "adopted": bool | None, "winners": [labels], "summary": str};
+- `by_tendency`: a list of {"tendency": name, "voters": n, "count": {...}} — for roll-call
+  votes every tendency (and "no tendency"); for secret votes with a breakdown, the tendencies
+  with at least `breakdown_min` voters, the others merged as "others"; otherwise empty;
+- `roll_call`: for roll-call votes, [{"member_id", "tendency", "ballot"}], sorted by member.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from deliberate.voting.counting import Rules, count
+from deliberate.voting.counting.consensus import count_consensus
+from deliberate.voting.counting.majority import MajorityRules, count_majority
+from deliberate.voting.rules import Settings
+
+SCHEMA = "deliberate.vote-result/1"
+NO_TENDENCY = "no tendency"
+OTHERS = "others"
+
+
+@dataclass(frozen=True)
+class CountedBallot:
+    """One ballot as counted: its content, and the tendency and member where the vote keeps
+    them (roll-call ballots; secret ballots of a vote with a breakdown keep the tendency)."""
+
+    content: Mapping[str, Any]
+    tendency_id: int | None = None
+    member_id: int | None = None
+
+
+def engine_rules(settings: Settings) -> Rules:
+    """The counting engine's rules for a ranked vote."""
+    method = "irv" if settings.method == "irv" else (settings.stv_variant or "stv")
+    quota = "droop" if method == "meek" else settings.quota
+    return Rules(
+        method=method,
+        seats=settings.seats,
+        quota=quota,
+        tie_order=tuple(settings.lot) if settings.lot else None,
+    )
+
+
+def quorum_met(settings: Settings, roll_size: int, voted: int) -> bool:
+    """Quorum: at least `quorum_percent` of the roll took part (0 percent: always met)."""
+    return Fraction(voted) >= Fraction(settings.quorum_percent, 100) * roll_size
+
+
+def _count(
+    settings: Settings, ballots: Sequence[CountedBallot], roll_size: int, participation: int
+) -> dict[str, Any]:
+    """The method's count of these ballots, as JSON-ready data."""
+    if settings.method == "majority":
+        tally = Counter(b.content["choice"] for b in ballots)
+        return count_majority(
+            tally["yes"],
+            tally["no"],
+            tally["abstain"],
+            roll=roll_size,
+            participation=participation,
+            rules=MajorityRules(
+                threshold=settings.threshold or "simple",
+                abstentions_count=settings.abstentions_in_base,
+                quorum=Fraction(settings.quorum_percent, 100),
+            ),
+        ).as_dict()
+    if settings.method == "consensus":
+        return count_consensus(
+            [(b.content["position"], b.content.get("reason", "")) for b in ballots],
+            block_rule=settings.block_rule or "no_decision",
+            fallback=Fraction(settings.fallback_percent or 100, 100),
+        ).to_json()
+    report = count(
+        list(settings.options),
+        ((b.content["ranking"], 1) for b in ballots),
+        engine_rules(settings),
+    )
+    return report.as_dict()
+
+
+def _outcome(settings: Settings, counted: Mapping[str, Any], met: bool) -> dict[str, Any]:
+    if not met:
+        return {
+            "decided": False,
+            "adopted": None,
+            "winners": [],
+            "summary": "Quorum not met: the vote decides nothing.",
+        }
+    if settings.method == "majority":
+        adopted = bool(counted["adopted"])
+        yes, no, abstain = (counted["counts"][c] for c in ("yes", "no", "abstain"))
+        summary = f"Adopted by {yes} to {no}" if adopted else f"Rejected: {yes} for, {no} against"
+        if abstain:
+            summary += f", {abstain} abstaining"
+        return {"decided": True, "adopted": adopted, "winners": [], "summary": summary + "."}
+    if settings.method == "consensus":
+        outcome = counted["outcome"]
+        adopted = outcome in ("consensus", "adopted_by_fallback")
+        decided = outcome != "second_round_needed"
+        return {
+            "decided": decided,
+            "adopted": adopted if decided else None,
+            "winners": [],
+            "summary": counted["summary"],
+        }
+    winners = list(counted["winners"])
+    if settings.method == "irv":
+        summary = f"“{winners[0]}” wins." if winners else "No option was chosen."
+    else:
+        summary = "Elected: " + ", ".join(f"“{w}”" for w in winners) + "."
+    return {"decided": True, "adopted": None, "winners": winners, "summary": summary}
+
+
+def _breakdown_counts(settings: Settings, ballots: Sequence[CountedBallot]) -> dict[str, Any]:
+    """A short count for a group of voters: choices, positions or first preferences."""
+    if settings.method == "majority":
+        tally = Counter(b.content["choice"] for b in ballots)
+        return {c: tally[c] for c in ("yes", "no", "abstain")}
+    if settings.method == "consensus":
+        tally = Counter(b.content["position"] for b in ballots)
+        return {p: tally[p] for p in ("agree", "agree_with_reservations", "stand_aside", "block")}
+    firsts = Counter(b.content["ranking"][0] for b in ballots if b.content["ranking"])
+    return {"first_preferences": {o: firsts[o] for o in settings.options}}
+
+
+def _by_tendency(
+    settings: Settings,
+    ballots: Sequence[CountedBallot],
+    tendencies: Mapping[int, str],
+    *,
+    roll_call: bool,
+    breakdown_min: int,
+) -> list[dict[str, Any]]:
+    if not roll_call and not settings.breakdown_by_tendency:
+        return []
+    groups: dict[int | None, list[CountedBallot]] = {}
+    for ballot in ballots:
+        groups.setdefault(ballot.tendency_id, []).append(ballot)
+    shown: list[tuple[str, list[CountedBallot]]] = []
+    others: list[CountedBallot] = []
+    for tendency_id, members in groups.items():
+        name = tendencies.get(tendency_id, NO_TENDENCY) if tendency_id is not None else None
+        if roll_call:
+            shown.append((name or NO_TENDENCY, members))
+        elif name is not None and len(members) >= breakdown_min:
+            shown.append((name, members))
+        else:
+            others.extend(members)
+    shown.sort(key=lambda item: item[0].casefold())
+    if others:
+        shown.append((OTHERS, others))
+    return [
+        {"tendency": name, "voters": len(group), "count": _breakdown_counts(settings, group)}
+        for name, group in shown
+    ]
+
+
+def compute(
+    settings: Settings,
+    *,
+    ballots: Sequence[CountedBallot],
+    roll_size: int,
+    participation: int,
+    tendencies: Mapping[int, str],
+    breakdown_min: int = 10,
+    roll_call: bool = False,
+) -> dict[str, Any]:
+    """The result document of a closed vote (see the module's docstring)."""
+    met = quorum_met(settings, roll_size, participation)
+    counted = _count(settings, ballots, roll_size, participation)
+    result: dict[str, Any] = {
+        "schema": SCHEMA,
+        "method": settings.method,
+        "seats": settings.seats,
+        "options": list(settings.options),
+        "lot": list(settings.lot),
+        "participation": {
+            "roll": roll_size,
+            "voted": participation,
+            "ballots": len(ballots),
+            "share": f"{participation}/{roll_size}",
+            "quorum_percent": settings.quorum_percent,
+            "quorum_met": met,
+        },
+        "count": counted,
+        "outcome": _outcome(settings, counted, met),
+        "by_tendency": _by_tendency(
+            settings, ballots, tendencies, roll_call=roll_call, breakdown_min=breakdown_min
+        ),
+    }
+    if roll_call:
+        result["roll_call"] = sorted(
+            (
+                {
+                    "member_id": b.member_id,
+                    "tendency": tendencies.get(b.tendency_id, NO_TENDENCY)
+                    if b.tendency_id is not None
+                    else NO_TENDENCY,
+                    "ballot": dict(b.content),
+                }
+                for b in ballots
+                if b.member_id is not None
+            ),
+            key=lambda row: row["member_id"],
+        )
+    return result

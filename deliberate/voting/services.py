@@ -1,0 +1,724 @@
+"""Votes: make, open, cast, close, record in person, import paper ballots.
+
+Services take the actor, flush and never commit, and import nothing from Flask. Concurrency
+is the database's: the one-ballot rule is the primary key of `vote_participations`; casting
+takes a shared lock on the vote's row and closing an exclusive one (PostgreSQL), and SQLite
+serializes writing transactions (BEGIN IMMEDIATE), so a ballot is either counted in the stored
+result or refused as late, never lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, literal, select
+from sqlalchemy.exc import IntegrityError
+
+from deliberate.accounts.models import Member, MemberStatus
+from deliberate.audit.services import record_action
+from deliberate.database import utcnow
+from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from deliberate.extensions import db
+from deliberate.markup import render_markdown
+from deliberate.tendencies.models import TendencyMembership
+from deliberate.voting import hooks, results
+from deliberate.voting.models import (
+    Ballot,
+    BallotSource,
+    BodyMembership,
+    Participation,
+    RollEntry,
+    Vote,
+    VoteOption,
+    VoteState,
+)
+from deliberate.voting.permissions import can_run_votes
+from deliberate.voting.rules import Settings, check_ballot, check_settings, encode
+
+MAX_TITLE = 300
+MAX_DESCRIPTION = 20_000
+RECEIPT_BYTES = 12
+
+
+class AlreadyVoted(InvalidTransition):
+    """The member's ballot is already in (and may not be replaced this way)."""
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """An option as the caller proposes it; `ref_id` points into the subject's domain."""
+
+    label: str
+    ref_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CastReceipt:
+    """What the voter takes away: for a secret ballot, the receipt code (shown once)."""
+
+    code: str | None
+    replaced: bool
+
+
+def receipt_hash(vote_id: int, code: str) -> str:
+    """The stored form of a receipt code: SHA-256 of the vote and the code."""
+    return hashlib.sha256(f"deliberate-receipt:{vote_id}:{code.strip()}".encode()).hexdigest()
+
+
+def settings_of(vote: Vote, options: Sequence[VoteOption] | None = None) -> Settings:
+    """The pure settings of a stored vote (options must be loaded or given)."""
+    labels = tuple(o.label for o in (options if options is not None else vote.options))
+    return Settings(
+        method=vote.method,
+        options=labels if vote.is_ranked else (),
+        seats=vote.seats,
+        stv_variant=vote.stv_variant,
+        quota=vote.quota,
+        threshold=vote.threshold,
+        abstentions_in_base=vote.abstentions_in_base,
+        quorum_percent=vote.quorum_percent,
+        block_rule=vote.block_rule,
+        fallback_percent=vote.fallback_percent,
+        secret=vote.secret,
+        replaceable=vote.replaceable,
+        breakdown_by_tendency=vote.breakdown_by_tendency,
+        lot=tuple(vote.lot_order),
+    )
+
+
+def _require_runner(actor: Member, what: str) -> None:
+    if not can_run_votes(actor):
+        raise PermissionDenied(f"Only conveners {what}.")
+
+
+def _clean_title(raw: str | None) -> str:
+    title = " ".join((raw or "").split())
+    if not title:
+        raise ValidationError("The question cannot be empty.")
+    if len(title) > MAX_TITLE:
+        raise ValidationError(f"The question has at most {MAX_TITLE} characters.")
+    return title
+
+
+def _lock(vote: Vote, *, shared: bool = False) -> Vote:
+    """Lock the vote's row (FOR SHARE to cast, FOR UPDATE to close) and reload it."""
+    return db.session.execute(
+        select(Vote)
+        .where(Vote.id == vote.id)
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def load_options(vote: Vote) -> list[VoteOption]:
+    return list(
+        db.session.scalars(
+            select(VoteOption).where(VoteOption.vote_id == vote.id).order_by(VoteOption.position)
+        )
+    )
+
+
+# --- making and opening ---------------------------------------------------------------------
+
+
+def create_vote(
+    actor: Member,
+    *,
+    title: str,
+    settings: Settings,
+    description: str = "",
+    options: Sequence[OptionSpec] = (),
+    subject: tuple[str, int] | None = None,
+    purpose: str = "question",
+    body_id: int | None = None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    previous_vote_id: int | None = None,
+    in_person: bool = False,
+    now: datetime | None = None,
+) -> Vote:
+    """Make a vote with its settings; it opens now (`opens_at` None) or at `opens_at`.
+
+    `in_person` makes the record of a vote held at a meeting: open at once, without a roll
+    here, for its paper ballots to be added and counted (`record_in_person_vote`).
+
+    Raises PermissionDenied unless the actor runs votes, ValidationError for settings that do
+    not go together, an empty question, an unknown body or a time in the past.
+    """
+    _require_runner(actor, "put questions to a vote")
+    now = now or utcnow()
+    labels = tuple(" ".join(o.label.split()) for o in options)
+    check_settings(Settings(**{**settings.__dict__, "options": labels}))
+    if hooks.purpose(purpose) is None:
+        raise ValidationError("That kind of vote is not known here.")
+    if opens_at is not None and opens_at <= now:
+        raise ValidationError("The opening time is in the past; open it now instead.")
+    if closes_at is not None and closes_at <= (opens_at or now):
+        raise ValidationError("The closing time must be later than the opening.")
+    description = (description or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationError(f"The description has at most {MAX_DESCRIPTION} characters.")
+    if body_id is not None and not _body_exists(body_id):
+        raise ValidationError("That body does not exist.")
+    vote = Vote(
+        title=_clean_title(title),
+        description_markdown=description,
+        description_html=render_markdown(description) if description else "",
+        subject_type=subject[0] if subject else None,
+        subject_id=subject[1] if subject else None,
+        purpose=purpose,
+        method=settings.method,
+        seats=settings.seats,
+        stv_variant=settings.stv_variant if settings.method == "stv" else None,
+        quota=settings.quota,
+        threshold=settings.threshold if settings.method == "majority" else None,
+        abstentions_in_base=settings.abstentions_in_base,
+        quorum_percent=settings.quorum_percent,
+        block_rule=settings.block_rule if settings.method == "consensus" else None,
+        fallback_percent=settings.fallback_percent if settings.block_rule == "fallback" else None,
+        secret=settings.secret,
+        replaceable=settings.replaceable,
+        breakdown_by_tendency=settings.breakdown_by_tendency,
+        body_id=body_id,
+        previous_vote_id=previous_vote_id,
+        state=VoteState.SCHEDULED,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(vote)
+    db.session.flush()
+    if settings.method in ("irv", "stv"):
+        for position, (spec, label) in enumerate(zip(options, labels, strict=True), start=1):
+            db.session.add(
+                VoteOption(vote_id=vote.id, position=position, label=label, ref_id=spec.ref_id)
+            )
+    db.session.flush()
+    record_action(actor, "vote.create", vote, f"Made the vote “{vote.title}”", method=vote.method)
+    if in_person:
+        drawn = _draw_lot(load_options(vote))
+        vote.in_person = True
+        vote.lot = json.dumps(drawn, ensure_ascii=False)
+        vote.state = VoteState.OPEN
+        vote.opened_at = now
+        db.session.flush()
+    elif opens_at is None:
+        open_vote(actor, vote, now=now)
+    return vote
+
+
+def _draw_lot(options: Sequence[VoteOption]) -> list[str]:
+    """The tie-break order of the options, drawn from the system's secure random source."""
+    drawn = [o.label for o in options]
+    secrets.SystemRandom().shuffle(drawn)
+    return drawn
+
+
+def _body_exists(body_id: int) -> bool:
+    from deliberate.voting.models import Body
+
+    return db.session.get(Body, body_id) is not None
+
+
+def open_vote(actor: Member | None, vote: Vote, *, now: datetime | None = None) -> Vote:
+    """Open a scheduled vote: take the roll, draw the tie-break lot, start accepting ballots.
+
+    `actor` None is the system opening it at its time. The roll is every active member, or
+    the current members of the vote's body, with their tendency at this moment.
+    """
+    if actor is not None:
+        _require_runner(actor, "open votes")
+    now = now or utcnow()
+    vote = _lock(vote)
+    if vote.state != VoteState.SCHEDULED:
+        raise InvalidTransition(f"This vote is {vote.state}; only a scheduled vote opens.")
+    drawn = _draw_lot(load_options(vote))
+    _take_roll(vote)
+    vote.roll_size = db.session.scalar(
+        select(func.count()).select_from(RollEntry).where(RollEntry.vote_id == vote.id)
+    )
+    vote.lot = json.dumps(drawn, ensure_ascii=False)
+    vote.state = VoteState.OPEN
+    vote.opened_at = now
+    db.session.flush()
+    hook = hooks.purpose(vote.purpose)
+    if hook is not None and hook.on_open is not None:
+        hook.on_open(actor, vote)
+    record_action(actor, "vote.open", vote, f"Opened the vote “{vote.title}”", roll=vote.roll_size)
+    return vote
+
+
+def _take_roll(vote: Vote) -> None:
+    tendency = (
+        select(TendencyMembership.tendency_id)
+        .where(TendencyMembership.member_id == Member.id, TendencyMembership.left_at.is_(None))
+        .scalar_subquery()
+    )
+    eligible = select(literal(vote.id), Member.id, tendency).where(
+        Member.status == MemberStatus.ACTIVE
+    )
+    if vote.body_id is not None:
+        eligible = eligible.where(
+            Member.id.in_(
+                select(BodyMembership.member_id).where(
+                    BodyMembership.body_id == vote.body_id, BodyMembership.removed_at.is_(None)
+                )
+            )
+        )
+    db.session.execute(
+        insert(RollEntry).from_select(["vote_id", "member_id", "tendency_id"], eligible)
+    )
+
+
+def open_due_votes(now: datetime | None = None) -> list[Vote]:
+    """Open every scheduled vote whose time has come (the system acting)."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Vote).where(Vote.state == VoteState.SCHEDULED, Vote.opens_at <= now)
+    ).all()
+    return [open_vote(None, vote, now=now) for vote in due]
+
+
+def cancel_vote(actor: Member, vote: Vote) -> None:
+    """A scheduled vote that has not opened may be cancelled; nothing was cast."""
+    _require_runner(actor, "cancel votes")
+    vote = _lock(vote)
+    if vote.state != VoteState.SCHEDULED:
+        raise InvalidTransition("Only a vote that has not opened can be cancelled.")
+    vote.state = VoteState.CANCELLED
+    db.session.flush()
+    record_action(actor, "vote.cancel", vote, f"Cancelled the vote “{vote.title}”")
+
+
+# --- casting ----------------------------------------------------------------------------------
+
+
+def is_due(vote: Vote, now: datetime | None = None) -> bool:
+    """Whether an open vote has passed its scheduled close."""
+    now = now or utcnow()
+    return vote.state == VoteState.OPEN and vote.closes_at is not None and vote.closes_at <= now
+
+
+def cast_ballot(
+    actor: Member,
+    vote: Vote,
+    content: dict[str, Any],
+    *,
+    receipt: str | None = None,
+    now: datetime | None = None,
+) -> CastReceipt:
+    """Record the actor's ballot; with `receipt`, replace their secret ballot.
+
+    Refuses (and changes nothing) when the vote is not open or past its close, the actor is
+    not on the roll or suspended, the ballot is invalid, the member already voted and the vote
+    forbids replacing, or a replacement's receipt code is wrong. Returns the receipt code of
+    a new secret ballot, which the server keeps only as a hash.
+    """
+    now = now or utcnow()
+    vote = _lock(vote, shared=True)
+    if vote.state != VoteState.OPEN or is_due(vote, now):
+        raise InvalidTransition("This vote is closed; your ballot was not recorded.")
+    if not actor.is_active:
+        raise PermissionDenied("A suspended member cannot vote.")
+    roll = db.session.get(RollEntry, (vote.id, actor.id))
+    if roll is None:
+        raise PermissionDenied("You are not on the roll of this vote, so you cannot vote in it.")
+    stored = encode(check_ballot(settings_of(vote, load_options(vote)), content))
+    voted = db.session.get(Participation, (vote.id, actor.id)) is not None
+    if vote.secret:
+        return _cast_secret(vote, actor, stored, voted=voted, receipt=receipt)
+    return _cast_roll_call(vote, actor, stored, voted=voted)
+
+
+def _participate(vote: Vote, actor: Member) -> None:
+    """Insert the participation row; a concurrent second ballot fails on its primary key."""
+    tendency_id = _tendency_now(actor)
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                Participation(vote_id=vote.id, member_id=actor.id, tendency_id=tendency_id)
+            )
+    except IntegrityError:
+        raise AlreadyVoted("Your ballot is already in; it was not recorded twice.") from None
+
+
+def _tendency_now(actor: Member) -> int | None:
+    return db.session.scalar(
+        select(TendencyMembership.tendency_id).where(
+            TendencyMembership.member_id == actor.id, TendencyMembership.left_at.is_(None)
+        )
+    )
+
+
+def _cast_secret(
+    vote: Vote, actor: Member, stored: str, *, voted: bool, receipt: str | None
+) -> CastReceipt:
+    if voted or receipt:
+        if not vote.replaceable:
+            raise AlreadyVoted(
+                "Your ballot is already in, and this vote does not allow replacing it."
+            )
+        if not voted:
+            raise ValidationError("You have not voted yet; leave the receipt code empty.")
+        if not receipt or not receipt.strip():
+            raise AlreadyVoted(
+                "Your ballot is already in. To replace it, give the receipt code you were shown."
+            )
+        ballot = db.session.scalar(
+            select(Ballot).where(
+                Ballot.vote_id == vote.id, Ballot.receipt_hash == receipt_hash(vote.id, receipt)
+            )
+        )
+        if ballot is None:
+            raise ValidationError("That receipt code does not match a ballot of this vote.")
+        ballot.content = stored
+        db.session.flush()
+        return CastReceipt(code=receipt.strip(), replaced=True)
+    _participate(vote, actor)
+    code = secrets.token_urlsafe(RECEIPT_BYTES)
+    db.session.add(
+        Ballot(
+            id=secrets.token_hex(16),
+            vote_id=vote.id,
+            receipt_hash=receipt_hash(vote.id, code),
+            tendency_id=_tendency_now(actor) if vote.breakdown_by_tendency else None,
+            source=BallotSource.ONLINE,
+            content=stored,
+        )
+    )
+    db.session.flush()
+    return CastReceipt(code=code, replaced=False)
+
+
+def _cast_roll_call(vote: Vote, actor: Member, stored: str, *, voted: bool) -> CastReceipt:
+    if voted:
+        if not vote.replaceable:
+            raise AlreadyVoted(
+                "Your ballot is already in, and this vote does not allow replacing it."
+            )
+        ballot = db.session.scalar(
+            select(Ballot).where(Ballot.vote_id == vote.id, Ballot.member_id == actor.id)
+        )
+        if ballot is None:  # pragma: no cover - participation and ballot are written together
+            raise InvalidTransition("Your earlier ballot could not be found; nothing changed.")
+        ballot.content = stored
+        ballot.tendency_id = _tendency_now(actor)
+        db.session.flush()
+        return CastReceipt(code=None, replaced=True)
+    _participate(vote, actor)
+    db.session.add(
+        Ballot(
+            id=secrets.token_hex(16),
+            vote_id=vote.id,
+            member_id=actor.id,
+            tendency_id=_tendency_now(actor),
+            source=BallotSource.ONLINE,
+            content=stored,
+        )
+    )
+    db.session.flush()
+    return CastReceipt(code=None, replaced=False)
+
+
+def has_voted(actor: Member, vote: Vote) -> bool:
+    return db.session.get(Participation, (vote.id, actor.id)) is not None
+
+
+# --- closing ----------------------------------------------------------------------------------
+
+
+def close_vote(
+    actor: Member | None,
+    vote: Vote,
+    *,
+    breakdown_min: int = 10,
+    now: datetime | None = None,
+) -> Vote:
+    """Close the vote, count it once, store the result, and let its subject react.
+
+    Idempotent: closing a closed vote returns it unchanged, with the same stored result.
+    `actor` None is the system closing it at its scheduled time. The subject's hook (merging
+    an adopted amendment, say) runs in the same transaction, so a failure leaves the vote open.
+    """
+    if actor is not None:
+        _require_runner(actor, "close votes")
+    now = now or utcnow()
+    vote = _lock(vote)
+    if vote.state == VoteState.CLOSED:
+        return vote
+    if vote.state != VoteState.OPEN:
+        raise InvalidTransition(f"This vote is {vote.state}; only an open vote closes.")
+    if actor is None and not is_due(vote, now):
+        raise InvalidTransition("This vote is not due to close yet.")
+    options = load_options(vote)
+    result = results.compute(
+        settings_of(vote, options),
+        ballots=_ballots_for_count(vote),
+        roll_size=vote.roll_size or 0,
+        participation=_participation(vote),
+        tendencies=_tendency_names(),
+        breakdown_min=breakdown_min,
+        roll_call=not vote.secret,
+    )
+    _finish(vote, actor, result, now)
+    return vote
+
+
+def _finish(vote: Vote, actor: Member | None, result: dict[str, Any], now: datetime) -> None:
+    vote.result_json = json.dumps(result, ensure_ascii=False, sort_keys=True)
+    vote.outcome = result["outcome"]["summary"][:200]
+    vote.state = VoteState.CLOSED
+    vote.closed_at = now
+    vote.closed_by_id = actor.id if actor is not None else None
+    db.session.flush()
+    hook = hooks.purpose(vote.purpose)
+    if hook is not None and hook.on_close is not None:
+        hook.on_close(vote, result)
+    record_action(
+        actor,
+        "vote.close",
+        vote,
+        f"Closed the vote “{vote.title}”: {vote.outcome}",
+        participation=result["participation"]["voted"],
+    )
+
+
+def _ballots_for_count(vote: Vote) -> list[results.CountedBallot]:
+    rows = db.session.execute(
+        select(Ballot.content, Ballot.tendency_id, Ballot.member_id)
+        .where(Ballot.vote_id == vote.id)
+        .order_by(Ballot.receipt_hash, Ballot.member_id, Ballot.id)
+    )
+    return [
+        results.CountedBallot(json.loads(content), tendency_id, member_id)
+        for content, tendency_id, member_id in rows
+    ]
+
+
+def _participation(vote: Vote) -> int:
+    online = db.session.scalar(
+        select(func.count()).select_from(Participation).where(Participation.vote_id == vote.id)
+    )
+    paper = db.session.scalar(
+        select(func.count())
+        .select_from(Ballot)
+        .where(Ballot.vote_id == vote.id, Ballot.source == BallotSource.PAPER)
+    )
+    return int(online or 0) + int(paper or 0)
+
+
+def _tendency_names() -> dict[int, str]:
+    from deliberate.tendencies.models import Tendency
+
+    return dict(db.session.execute(select(Tendency.id, Tendency.name)).tuples().all())
+
+
+def close_due_votes(*, breakdown_min: int = 10, now: datetime | None = None) -> list[Vote]:
+    """Close every open vote past its scheduled time (the system acting)."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Vote).where(Vote.state == VoteState.OPEN, Vote.closes_at <= now)
+    ).all()
+    return [close_vote(None, vote, breakdown_min=breakdown_min, now=now) for vote in due]
+
+
+def get_vote(vote_id: int) -> Vote:
+    vote = db.session.get(Vote, vote_id)
+    if vote is None:
+        raise NotFound("That vote does not exist.")
+    return vote
+
+
+# --- paper ballots and votes taken at a meeting ---------------------------------------------
+
+
+MAX_PAPER_BALLOTS = 200_000
+
+
+def read_paper_ballots(vote_labels: Sequence[str], filename: str, data: bytes) -> list[list[str]]:
+    """The rankings in a BLT or CSV file of paper ballots, checked against the vote's options.
+
+    Overvotes exhaust a ballot at that rank and repeated names are skipped, as the counting
+    engine's default rules say; a ballot left with no ranking is blank. Raises ValidationError
+    naming the line for malformed files and the names that are not options of this vote.
+    """
+    from deliberate.voting.counting import BallotError, Rules, RulesError
+    from deliberate.voting.counting.ballots import normalise
+    from deliberate.voting.counting.formats import FormatError, decode, detect, parse_blt, parse_csv
+
+    try:
+        content = decode(data)
+        kind = detect(filename or "", content)
+        election = (
+            parse_blt(content)
+            if kind == "blt"
+            else parse_csv(content, candidates=list(vote_labels))
+        )
+    except FormatError as error:
+        where = f"Line {error.line}: " if error.line else ""
+        raise ValidationError(f"{where}{error.reason}.") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValidationError(f"The file could not be read: {error}.") from None
+    unknown = [c for c in election.candidates if c not in set(vote_labels)]
+    if unknown:
+        raise ValidationError(
+            "The file names candidates that are not options of this vote: "
+            + ", ".join(f"“{name}”" for name in unknown[:5])
+            + "."
+        )
+    index = {label: i for i, label in enumerate(vote_labels)}
+    rules = Rules(method="irv")
+    rankings: list[list[str]] = []
+    try:
+        for ballot, weight in election.ballots:
+            clean = [vote_labels[i] for i in normalise(ballot, index, rules)]
+            rankings.extend([clean] * weight)
+            if len(rankings) > MAX_PAPER_BALLOTS:
+                raise ValidationError(f"A file holds at most {MAX_PAPER_BALLOTS} ballots.")
+    except (BallotError, RulesError) as error:
+        raise ValidationError(f"A ballot could not be read: {error}.") from None
+    if not rankings:
+        raise ValidationError("The file holds no ballots.")
+    return rankings
+
+
+def _add_paper_ballots(vote: Vote, rankings: Sequence[list[str]]) -> None:
+    db.session.execute(
+        insert(Ballot),
+        [
+            {
+                "id": secrets.token_hex(16),
+                "vote_id": vote.id,
+                "source": BallotSource.PAPER,
+                "content": encode({"ranking": ranking}),
+            }
+            for ranking in rankings
+        ],
+    )
+
+
+def import_paper_ballots(actor: Member, vote: Vote, filename: str, data: bytes) -> int:
+    """Add the paper ballots of an in-person session to an open ranked vote; they are counted
+    with the online ballots. The audit log keeps the number imported, never who."""
+    _require_runner(actor, "import paper ballots")
+    vote = _lock(vote)
+    if vote.state != VoteState.OPEN:
+        raise InvalidTransition("Paper ballots are imported into an open vote only.")
+    if not vote.is_ranked:
+        raise InvalidTransition("Paper ballot files are for ranked votes.")
+    rankings = read_paper_ballots([o.label for o in load_options(vote)], filename, data)
+    _add_paper_ballots(vote, rankings)
+    db.session.flush()
+    record_action(
+        actor,
+        "vote.import",
+        vote,
+        f"Imported {len(rankings)} paper ballots into “{vote.title}”",
+        ballots=len(rankings),
+    )
+    return len(rankings)
+
+
+@dataclass(frozen=True)
+class MeetingCount:
+    """What a meeting counted: yes/no/abstain for a majority vote, or a ranked paper count."""
+
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+    ballot_file: bytes | None = None
+    filename: str = ""
+
+
+def record_in_person_vote(
+    actor: Member,
+    *,
+    title: str,
+    settings: Settings,
+    counted: MeetingCount,
+    present: int,
+    held_at: datetime,
+    options: Sequence[OptionSpec] = (),
+    subject: tuple[str, int] | None = None,
+    purpose: str = "question",
+    description: str = "",
+    now: datetime | None = None,
+) -> Vote:
+    """Record a vote taken at a meeting, marked in person with who recorded it.
+
+    `present` is the roll of the meeting (members entitled to vote there). It produces the
+    same stored result, subject hooks and audit entry as a vote held here.
+    """
+    _require_runner(actor, "record votes taken at meetings")
+    now = now or utcnow()
+    if held_at > now:
+        raise ValidationError("A meeting's vote is recorded after it was held, not before.")
+    if settings.method not in ("majority", "irv", "stv"):
+        raise ValidationError("A meeting's vote is recorded as counts or as a ranked paper count.")
+    for number in (counted.yes, counted.no, counted.abstain, present):
+        if number < 0:
+            raise ValidationError("Counts cannot be negative.")
+    vote = create_vote(
+        actor,
+        title=title,
+        settings=settings,
+        description=description,
+        options=options,
+        subject=subject,
+        purpose=purpose,
+        in_person=True,
+        now=now,
+    )
+    if settings.method == "majority":
+        rankings: list[dict[str, Any]] = (
+            [{"choice": "yes"}] * counted.yes
+            + [{"choice": "no"}] * counted.no
+            + [{"choice": "abstain"}] * counted.abstain
+        )
+        if not rankings:
+            raise ValidationError("Enter the counts of the meeting's vote.")
+        db.session.execute(
+            insert(Ballot),
+            [
+                {
+                    "id": secrets.token_hex(16),
+                    "vote_id": vote.id,
+                    "source": BallotSource.PAPER,
+                    "content": encode(c),
+                }
+                for c in rankings
+            ],
+        )
+        cast = len(rankings)
+    else:
+        if not counted.ballot_file:
+            raise ValidationError("Attach the paper count as a BLT or CSV file.")
+        papers = read_paper_ballots(
+            [o.label for o in load_options(vote)], counted.filename, counted.ballot_file
+        )
+        _add_paper_ballots(vote, papers)
+        cast = len(papers)
+    if present < cast:
+        raise ValidationError(
+            f"{cast} ballots were counted but only {present} members are said to be present."
+        )
+    vote.roll_size = present
+    vote.opened_at = held_at
+    db.session.flush()
+    result = results.compute(
+        settings_of(vote, load_options(vote)),
+        ballots=_ballots_for_count(vote),
+        roll_size=present,
+        participation=cast,
+        tendencies={},
+    )
+    _finish(vote, actor, result, now)
+    record_action(actor, "vote.in_person", vote, f"Recorded the meeting's vote “{vote.title}”")
+    return vote

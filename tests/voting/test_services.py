@@ -1,0 +1,264 @@
+"""Votes: opening takes the roll, casting keeps one ballot per member, closing counts once."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from deliberate.accounts.models import MemberRole, MemberStatus
+from deliberate.audit.models import AuditEntry
+from deliberate.database import utcnow
+from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
+from deliberate.extensions import db
+from deliberate.voting import services
+from deliberate.voting.models import Ballot, Participation, RollEntry, Vote, VoteState
+from deliberate.voting.rules import Settings
+from tests.factories import make_member, make_tendency
+
+MAJORITY = Settings(method="majority", threshold="simple")
+
+
+@pytest.fixture
+def convener(session):
+    return make_member("Vote Convener", role=MemberRole.CONVENER)
+
+
+@pytest.fixture
+def voters(session):
+    tendency = make_tendency("Eastside caucus")
+    return [make_member(tendency=tendency if i % 2 else None) for i in range(6)]
+
+
+def majority_vote(convener, **changes):
+    settings = Settings(**{**MAJORITY.__dict__, **changes})
+    return services.create_vote(convener, title="Adopt the spring plan?", settings=settings)
+
+
+def test_opening_takes_a_roll_of_active_members_with_their_tendency(convener, voters):
+    suspended = make_member(status=MemberStatus.SUSPENDED)
+    vote = majority_vote(convener)
+    roll = {r.member_id: r.tendency_id for r in db.session.scalars(select(RollEntry))}
+    assert vote.state == VoteState.OPEN
+    assert vote.roll_size == len(roll)
+    assert suspended.id not in roll
+    assert all(v.id in roll for v in voters)
+    assert roll[voters[1].id] is not None
+    assert roll[voters[0].id] is None
+    later = make_member()
+    with pytest.raises(PermissionDenied, match="not on the roll"):
+        services.cast_ballot(later, vote, {"choice": "yes"})
+
+
+def test_a_secret_ballot_is_stored_apart_from_its_voter(convener, voters):
+    vote = majority_vote(convener)
+    receipt = services.cast_ballot(voters[0], vote, {"choice": "yes"})
+    assert receipt.code
+    assert not receipt.replaced
+    ballot = db.session.scalar(select(Ballot).where(Ballot.vote_id == vote.id))
+    assert ballot.member_id is None
+    assert ballot.tendency_id is None
+    assert ballot.receipt_hash == services.receipt_hash(vote.id, receipt.code)
+    assert receipt.code not in ballot.content
+    assert len(ballot.id) == 32
+    assert db.session.get(Participation, (vote.id, voters[0].id)) is not None
+    columns = {c["name"] for c in inspect(db.engine).get_columns("ballots")}
+    assert not any("time" in c or c.endswith("_at") for c in columns)
+
+
+def test_one_ballot_per_member_and_replacing_needs_the_receipt(convener, voters):
+    vote = majority_vote(convener)
+    receipt = services.cast_ballot(voters[0], vote, {"choice": "yes"})
+    with pytest.raises(InvalidTransition, match="already in"):
+        services.cast_ballot(voters[0], vote, {"choice": "no"})
+    with pytest.raises(ValidationError, match="does not match"):
+        services.cast_ballot(voters[0], vote, {"choice": "no"}, receipt="not-the-code")
+    replaced = services.cast_ballot(voters[0], vote, {"choice": "no"}, receipt=receipt.code)
+    assert replaced.replaced
+    stored = db.session.scalars(select(Ballot.content).where(Ballot.vote_id == vote.id)).all()
+    assert [json.loads(c) for c in stored] == [{"choice": "no"}]
+
+
+def test_a_vote_that_forbids_replacing_refuses_a_second_ballot(convener, voters):
+    vote = majority_vote(convener, replaceable=False)
+    receipt = services.cast_ballot(voters[0], vote, {"choice": "yes"})
+    with pytest.raises(InvalidTransition, match="does not allow replacing"):
+        services.cast_ballot(voters[0], vote, {"choice": "no"}, receipt=receipt.code)
+
+
+def test_a_member_suspended_after_opening_loses_the_right(convener, voters):
+    vote = majority_vote(convener)
+    voters[2].status = MemberStatus.SUSPENDED
+    with pytest.raises(PermissionDenied, match="suspended"):
+        services.cast_ballot(voters[2], vote, {"choice": "yes"})
+
+
+def test_bad_ballots_are_refused_and_change_nothing(convener, voters):
+    vote = majority_vote(convener)
+    for content in ({}, {"choice": "maybe"}, {"ranking": ["yes"]}):
+        with pytest.raises(ValidationError):
+            services.cast_ballot(voters[0], vote, content)
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Participation)) == 0
+
+
+def test_closing_counts_once_and_is_idempotent(convener, voters):
+    vote = majority_vote(convener)
+    for voter, choice in zip(voters, ["yes", "yes", "yes", "no", "abstain"], strict=False):
+        services.cast_ballot(voter, vote, {"choice": choice})
+    closed = services.close_vote(convener, vote)
+    first = closed.result_json
+    assert closed.state == VoteState.CLOSED
+    result = closed.result
+    assert result["count"]["counts"] == {"yes": 3, "no": 1, "abstain": 1}
+    assert result["outcome"]["adopted"] is True
+    assert result["outcome"]["summary"] == "Adopted by 3 to 1, 1 abstaining."
+    assert result["participation"]["voted"] == 5
+    again = services.close_vote(convener, vote)
+    assert again.result_json == first
+    with pytest.raises(InvalidTransition, match="closed"):
+        services.cast_ballot(voters[5], vote, {"choice": "no"})
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert actions.count("vote.close") == 1
+
+
+def test_a_vote_below_quorum_decides_nothing(convener, voters):
+    vote = majority_vote(convener, quorum_percent=50)
+    services.cast_ballot(voters[0], vote, {"choice": "yes"})
+    result = services.close_vote(convener, vote).result
+    assert result["participation"]["quorum_met"] is False
+    assert result["outcome"] == {
+        "decided": False,
+        "adopted": None,
+        "winners": [],
+        "summary": "Quorum not met: the vote decides nothing.",
+    }
+
+
+def test_only_conveners_run_votes(voters):
+    with pytest.raises(PermissionDenied):
+        majority_vote(voters[0])
+
+
+def test_a_ranked_vote_counts_rounds_with_the_lot_it_drew(convener, voters):
+    settings = Settings(method="irv")
+    options = [services.OptionSpec(label) for label in ("Ana", "Ben", "Chloé")]
+    vote = services.create_vote(convener, title="Who chairs?", settings=settings, options=options)
+    assert sorted(vote.lot_order) == ["Ana", "Ben", "Chloé"]
+    rankings = [["Ana"], ["Ana", "Ben"], ["Ben", "Ana"], ["Chloé", "Ben"], ["Chloé", "Ben"]]
+    for voter, ranking in zip(voters, rankings, strict=False):
+        services.cast_ballot(voter, vote, {"ranking": ranking})
+    with pytest.raises(ValidationError, match="ranked twice"):
+        services.cast_ballot(voters[5], vote, {"ranking": ["Ana", "Ana"]})
+    result = services.close_vote(convener, vote).result
+    assert result["count"]["winners"] == ["Chloé"] or result["count"]["winners"] == ["Ana"]
+    assert len(result["count"]["rounds"]) >= 2
+    assert result["lot"] == vote.lot_order
+
+
+def test_roll_call_results_show_each_voter_by_tendency(convener, voters):
+    vote = majority_vote(convener, secret=False)
+    services.cast_ballot(voters[0], vote, {"choice": "yes"})
+    services.cast_ballot(voters[1], vote, {"choice": "no"})
+    result = services.close_vote(convener, vote).result
+    assert [(r["member_id"], r["tendency"], r["ballot"]) for r in result["roll_call"]] == [
+        (voters[0].id, "no tendency", {"choice": "yes"}),
+        (voters[1].id, "Eastside caucus", {"choice": "no"}),
+    ]
+    assert {g["tendency"] for g in result["by_tendency"]} == {"Eastside caucus", "no tendency"}
+
+
+def test_a_secret_breakdown_merges_small_tendencies_into_others(convener):
+    big = make_tendency("Big")
+    small = make_tendency("Small")
+    members = [make_member(tendency=big) for _ in range(3)] + [make_member(tendency=small)]
+    vote = majority_vote(convener, breakdown_by_tendency=True)
+    for member in members:
+        services.cast_ballot(member, vote, {"choice": "yes"})
+    result = services.close_vote(convener, vote, breakdown_min=3).result
+    assert [(g["tendency"], g["voters"]) for g in result["by_tendency"]] == [
+        ("Big", 3),
+        ("others", 1),
+    ]
+
+
+def test_a_scheduled_vote_opens_and_closes_on_time(convener, voters):
+    now = utcnow()
+    vote = services.create_vote(
+        convener,
+        title="Later",
+        settings=MAJORITY,
+        opens_at=now + timedelta(hours=1),
+        closes_at=now + timedelta(hours=2),
+        now=now,
+    )
+    assert vote.state == VoteState.SCHEDULED
+    with pytest.raises(InvalidTransition, match="closed"):
+        services.cast_ballot(voters[0], vote, {"choice": "yes"})
+    assert services.open_due_votes(now + timedelta(minutes=59)) == []
+    assert services.open_due_votes(now + timedelta(hours=1)) == [vote]
+    services.cast_ballot(voters[0], vote, {"choice": "yes"}, now=now + timedelta(hours=1))
+    with pytest.raises(InvalidTransition, match="closed"):
+        services.cast_ballot(voters[1], vote, {"choice": "yes"}, now=now + timedelta(hours=2))
+    closed = services.close_due_votes(now=now + timedelta(hours=2))
+    assert closed == [vote]
+    assert vote.state == VoteState.CLOSED
+    assert vote.closed_by_id is None
+
+
+def test_times_in_the_past_are_refused(convener):
+    with pytest.raises(ValidationError, match="past"):
+        services.create_vote(
+            convener, title="x", settings=MAJORITY, opens_at=utcnow() - timedelta(minutes=1)
+        )
+    with pytest.raises(ValidationError, match="later than the opening"):
+        services.create_vote(
+            convener, title="x", settings=MAJORITY, closes_at=utcnow() - timedelta(minutes=1)
+        )
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+def test_an_in_person_vote_is_recorded_with_its_counts(convener):
+    now = utcnow()
+    vote = services.record_in_person_vote(
+        convener,
+        title="Adopt the Eastside objective",
+        settings=MAJORITY,
+        counted=services.MeetingCount(yes=41, no=12, abstain=3),
+        present=60,
+        held_at=now - timedelta(days=2),
+        now=now,
+    )
+    assert vote.in_person
+    assert vote.state == VoteState.CLOSED
+    assert vote.outcome == "Adopted by 41 to 12, 3 abstaining."
+    assert vote.result["participation"]["roll"] == 60
+    with pytest.raises(ValidationError, match="only 10 members"):
+        services.record_in_person_vote(
+            convener,
+            title="Too many",
+            settings=MAJORITY,
+            counted=services.MeetingCount(yes=11),
+            present=10,
+            held_at=now - timedelta(days=1),
+            now=now,
+        )
+
+
+def test_paper_ballots_join_an_open_ranked_vote(convener, voters):
+    options = [services.OptionSpec(label) for label in ("Ana", "Ben")]
+    vote = services.create_vote(
+        convener, title="Chair", settings=Settings(method="irv"), options=options
+    )
+    services.cast_ballot(voters[0], vote, {"ranking": ["Ben"]})
+    blt = b'2 1\n3 1 2 0\n1 2 0\n0\n"Ana"\n"Ben"\n"Chair"\n'
+    assert services.import_paper_ballots(convener, vote, "paper.blt", blt) == 4
+    result = services.close_vote(convener, vote).result
+    assert result["count"]["winners"] == ["Ana"]
+    assert result["participation"]["voted"] == 5
+    with pytest.raises(ValidationError, match="Line 2"):
+        services.read_paper_ballots(["Ana", "Ben"], "x.blt", b"2 1\n1 3 0\n0\n")
+    with pytest.raises(ValidationError, match="not options"):
+        services.read_paper_ballots(["Ana", "Ben"], "x.blt", b'1 1\n1 1 0\n0\n"Zoe"\n')
