@@ -23,13 +23,20 @@ from fractions import Fraction
 from typing import Any
 
 from deliberate.voting.counting import Rules, count
-from deliberate.voting.counting.consensus import count_consensus
+from deliberate.voting.counting.consensus import ConsensusBallot, ConsensusRules, count_consensus
 from deliberate.voting.counting.majority import MajorityRules, count_majority
 from deliberate.voting.rules import Settings
 
 SCHEMA = "deliberate.vote-result/1"
 NO_TENDENCY = "no tendency"
 OTHERS = "others"
+CONSENSUS_SUMMARIES = {
+    "consensus": "Consensus: adopted.",
+    "adopted_by_fallback": "Blocked, then adopted by the fallback supermajority.",
+    "not_adopted": "Not adopted: no consensus.",
+    "second_round_needed": "Blocked: a second round is needed after further debate.",
+    "quorum_not_met": "Quorum not met: the vote decides nothing.",
+}
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,17 @@ def _count(
         ).as_dict()
     if settings.method == "consensus":
         return count_consensus(
-            [(b.content["position"], b.content.get("reason", "")) for b in ballots],
-            block_rule=settings.block_rule or "no_decision",
-            fallback=Fraction(settings.fallback_percent or 100, 100),
-        ).to_json()
+            [ConsensusBallot(b.content["position"], b.content.get("reason", "")) for b in ballots],
+            roll=roll_size,
+            participation=participation,
+            rules=ConsensusRules(
+                on_block=settings.block_rule or "no_decision",
+                fallback=Fraction(settings.fallback_percent, 100)
+                if settings.block_rule == "fallback" and settings.fallback_percent
+                else None,
+                quorum=Fraction(settings.quorum_percent, 100),
+            ),
+        ).as_dict()
     report = count(
         list(settings.options),
         ((b.content["ranking"], 1) for b in ballots),
@@ -108,13 +122,12 @@ def _outcome(settings: Settings, counted: Mapping[str, Any], met: bool) -> dict[
         return {"decided": True, "adopted": adopted, "winners": [], "summary": summary + "."}
     if settings.method == "consensus":
         outcome = counted["outcome"]
-        adopted = outcome in ("consensus", "adopted_by_fallback")
         decided = outcome != "second_round_needed"
         return {
             "decided": decided,
-            "adopted": adopted if decided else None,
+            "adopted": bool(counted["adopted"]) if decided else None,
             "winners": [],
-            "summary": counted["summary"],
+            "summary": CONSENSUS_SUMMARIES[outcome],
         }
     winners = list(counted["winners"])
     if settings.method == "irv":

@@ -262,3 +262,49 @@ def test_paper_ballots_join_an_open_ranked_vote(convener, voters):
         services.read_paper_ballots(["Ana", "Ben"], "x.blt", b"2 1\n1 3 0\n0\n")
     with pytest.raises(ValidationError, match="not options"):
         services.read_paper_ballots(["Ana", "Ben"], "x.blt", b'1 1\n1 1 0\n0\n"Zoe"\n')
+
+
+def consensus_vote(convener, rule, fallback=None):
+    settings = Settings(method="consensus", block_rule=rule, fallback_percent=fallback)
+    return services.create_vote(convener, title="Adopt by consensus?", settings=settings)
+
+
+def cast_positions(vote, voters, positions):
+    for voter, (position, reason) in zip(voters, positions, strict=False):
+        services.cast_ballot(voter, vote, {"position": position, "reason": reason})
+
+
+def test_a_block_needs_a_reason(convener, voters):
+    vote = consensus_vote(convener, "no_decision")
+    with pytest.raises(ValidationError, match="block needs a reason"):
+        services.cast_ballot(voters[0], vote, {"position": "block", "reason": "  "})
+
+
+@pytest.mark.parametrize(
+    ("rule", "fallback", "adopted", "summary"),
+    [
+        ("no_decision", None, False, "Not adopted: no consensus."),
+        ("fallback", 75, True, "Blocked, then adopted by the fallback supermajority."),
+        ("fallback", 90, False, "Not adopted: no consensus."),
+        ("second_round", None, None, "Blocked: a second round is needed after further debate."),
+    ],
+)
+def test_what_a_block_does_is_the_vote_s_rule(convener, voters, rule, fallback, adopted, summary):
+    vote = consensus_vote(convener, rule, fallback)
+    cast_positions(
+        vote,
+        voters,
+        [
+            ("agree", ""),
+            ("agree", ""),
+            ("agree_with_reservations", "Too slow."),
+            ("stand_aside", "Not my branch."),
+            ("block", "It abandons the tenants of block C."),
+            ("agree", ""),
+        ],
+    )
+    result = services.close_vote(convener, vote).result
+    assert result["outcome"]["adopted"] is adopted
+    assert result["outcome"]["summary"] == summary
+    assert result["count"]["reasons"]["block"] == ["It abandons the tenants of block C."]
+    assert result["count"]["reasons"]["stand_aside"] == ["Not my branch."]
