@@ -90,6 +90,7 @@ def register_subjects() -> None:
     """Let each domain register the subjects of debate and papers it offers, and the
     purposes of votes it reacts to."""
     import deliberate.drafts.subjects
+    import deliberate.drafts.voting
     import deliberate.papers.subjects
     import deliberate.voting.subjects  # noqa: F401 (registering is the import's effect)
 

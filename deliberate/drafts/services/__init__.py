@@ -12,6 +12,7 @@ group, merge, put to a vote, record the outcome) and `common` (limits, cleaning,
 history).
 """
 
+from deliberate.drafts.services.adoption import record_adoption_outcome, start_adoption_vote
 from deliberate.drafts.services.amendments import (
     edit_amendment,
     propose_amendment,
@@ -80,12 +81,14 @@ __all__ = [
     "open_amendment_window",
     "propose_amendment",
     "put_amendments_to_vote",
+    "record_adoption_outcome",
     "record_vote_outcome",
     "remove_convener",
     "request_sponsorship",
     "revise_draft",
     "rule_out_amendment",
     "second_amendment",
+    "start_adoption_vote",
     "ungroup_amendment",
     "update_draft_details",
     "window_closed_message",

@@ -1,0 +1,228 @@
+"""Drafts put to a vote, and what drafts do when those votes close.
+
+Drafts drive the process; voting knows nothing of drafts. A convener puts a tabled amendment
+(yes / no / abstain), a competing group (ranked choice among its amendments and "No change")
+or a draft's adoption (majority or consensus) to a vote through the functions here; the
+purposes registered below react in the vote's closing transaction: an adopted amendment is
+merged into a new version by the system, a group's winner is merged and the others rejected,
+an adopted draft becomes adopted, a rejected one rejected. A vote that decides nothing (quorum
+not met, a block sending it to a second round) returns its amendments to the floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from deliberate.accounts.models import Member
+from deliberate.drafts import services
+from deliberate.drafts.models import Amendment, AmendmentState, Draft, DraftState
+from deliberate.errors import DomainError, InvalidTransition, ValidationError
+from deliberate.extensions import db
+from deliberate.voting import services as voting
+from deliberate.voting.hooks import Purpose, register_purpose
+from deliberate.voting.models import Vote
+from deliberate.voting.rules import Settings
+
+NO_CHANGE = "No change"
+
+
+def _schedule(
+    actor: Member,
+    *,
+    title: str,
+    settings: Settings,
+    purpose: str,
+    subject: tuple[str, int],
+    options: Sequence[voting.OptionSpec] = (),
+    description: str = "",
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> Vote:
+    return voting.create_vote(
+        actor,
+        title=title,
+        settings=settings,
+        description=description,
+        options=options,
+        subject=subject,
+        purpose=purpose,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+def put_amendment_to_vote(
+    actor: Member,
+    amendment: Amendment,
+    settings: Settings,
+    *,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> Vote:
+    """A yes / no / abstain vote on one tabled amendment; the amendment is now being voted on."""
+    if settings.method != "majority":
+        raise ValidationError("An amendment is decided by a majority vote (yes / no / abstain).")
+    services.put_amendments_to_vote(actor, [amendment])
+    draft = db.session.get_one(Draft, amendment.draft_id)
+    return _schedule(
+        actor,
+        title=f"{amendment.label} to “{draft.title}”: {amendment.title}",
+        settings=settings,
+        purpose="amendment",
+        subject=("amendment", amendment.id),
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+def put_group_to_vote(
+    actor: Member,
+    draft: Draft,
+    group_number: int,
+    settings: Settings,
+    *,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> Vote:
+    """A ranked vote among the amendments of a competing group and "No change"."""
+    if settings.method != "irv":
+        raise ValidationError("Competing amendments are decided by ranked choice (one winner).")
+    members = _group_amendments(draft, group_number)
+    tabled = [a for a in members if a.state == AmendmentState.TABLED]
+    if len(tabled) < 2:
+        raise InvalidTransition(
+            "A competing group goes to a vote when at least two of its amendments are tabled."
+        )
+    services.put_amendments_to_vote(actor, tabled)
+    options = [voting.OptionSpec(f"{a.label}: {a.title}", a.id) for a in tabled]
+    options.append(voting.OptionSpec(NO_CHANGE, None))
+    return _schedule(
+        actor,
+        title=f"Competing group {group_number} of “{draft.title}”",
+        settings=Settings(**{**settings.__dict__, "options": ()}),
+        purpose="group",
+        subject=("draft", draft.id),
+        options=options,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+def put_draft_to_adoption(
+    actor: Member,
+    draft: Draft,
+    settings: Settings,
+    *,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> Vote:
+    """The adoption vote on the draft's current version (majority or consensus)."""
+    if settings.method not in ("majority", "consensus"):
+        raise ValidationError("A draft is adopted by a majority or a consensus vote.")
+    services.start_adoption_vote(actor, draft)
+    return _schedule(
+        actor,
+        title=f"Adoption of “{draft.title}”, version {draft.current_version_number}",
+        settings=settings,
+        purpose="adoption",
+        subject=("draft", draft.id),
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+def _group_amendments(draft: Draft, group_number: int) -> list[Amendment]:
+    from deliberate.drafts.models import CompetitionGroup
+
+    group = db.session.scalar(
+        select(CompetitionGroup).where(
+            CompetitionGroup.draft_id == draft.id, CompetitionGroup.number == group_number
+        )
+    )
+    if group is None:
+        raise ValidationError("That competing group does not exist.")
+    return list(
+        db.session.scalars(
+            select(Amendment)
+            .where(Amendment.competition_group_id == group.id)
+            .order_by(Amendment.number)
+        )
+    )
+
+
+# --- reacting to a closed vote ----------------------------------------------------------------
+
+
+def _merge_adopted(amendment: Amendment, vote: Vote) -> None:
+    """Merge an adopted amendment as the system; if it cannot be merged now (it collides with
+    another, say) it stays adopted for the conveners to merge, and the vote still closes."""
+    draft = db.session.get_one(Draft, amendment.draft_id)
+    try:
+        with db.session.begin_nested():
+            services.merge_amendments(
+                None, draft, [amendment], note=f"merged {amendment.label}, adopted by vote"
+            )
+    except DomainError:
+        pass
+
+
+def _amendment_closed(vote: Vote, result: dict[str, Any]) -> None:
+    amendment = db.session.get_one(Amendment, vote.subject_id)
+    outcome = result["outcome"]
+    if amendment.state != AmendmentState.VOTING:
+        return
+    summary = outcome["summary"]
+    if not outcome["decided"]:
+        services.record_vote_outcome(None, amendment, adopted=None, summary=summary)
+        return
+    services.record_vote_outcome(None, amendment, adopted=bool(outcome["adopted"]), summary=summary)
+    if outcome["adopted"]:
+        _merge_adopted(amendment, vote)
+
+
+def _group_closed(vote: Vote, result: dict[str, Any]) -> None:
+    options = voting.load_options(vote)
+    outcome = result["outcome"]
+    winners = set(outcome["winners"])
+    voted_on = [
+        (option, db.session.get_one(Amendment, option.ref_id))
+        for option in options
+        if option.ref_id is not None
+    ]
+    for option, amendment in voted_on:
+        if amendment.state != AmendmentState.VOTING:
+            continue
+        if not outcome["decided"]:
+            services.record_vote_outcome(None, amendment, adopted=None, summary=outcome["summary"])
+        elif option.label in winners:
+            services.record_vote_outcome(
+                None,
+                amendment,
+                adopted=True,
+                summary=f"Chosen among its group: {outcome['summary']}",
+            )
+        else:
+            services.record_vote_outcome(
+                None, amendment, adopted=False, summary=f"Not chosen: {outcome['summary']}"
+            )
+    for option, amendment in voted_on:
+        if option.label in winners and outcome["decided"]:
+            _merge_adopted(amendment, vote)
+
+
+def _adoption_closed(vote: Vote, result: dict[str, Any]) -> None:
+    draft = db.session.get_one(Draft, vote.subject_id)
+    if draft.state != DraftState.VOTING:
+        return
+    outcome = result["outcome"]
+    adopted = outcome["adopted"] if outcome["decided"] else None
+    services.record_adoption_outcome(draft, adopted=adopted)
+
+
+register_purpose(Purpose("amendment", "An amendment", on_close=_amendment_closed))
+register_purpose(Purpose("group", "Competing amendments", on_close=_group_closed))
+register_purpose(Purpose("adoption", "The adoption of a draft", on_close=_adoption_closed))
