@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from deliberate import cleaning
 from deliberate.accounts.models import (
     Invitation,
     Member,
@@ -28,6 +29,8 @@ from deliberate.tendencies.models import Tendency
 from deliberate.tokens import new_token, token_hash
 
 MAX_NAME_LENGTH = 80
+# The reason is kept in the audit log's summary; a longer one is cut, not refused.
+MAX_SUSPENSION_REASON_LENGTH = 300
 
 
 def normalize_email(raw: str) -> str:
@@ -43,14 +46,13 @@ def normalize_email(raw: str) -> str:
 
 
 def clean_display_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        raise ValidationError("A display name is required.")
-    if len(name) > MAX_NAME_LENGTH:
-        raise ValidationError(f"A display name has at most {MAX_NAME_LENGTH} characters.")
-    if any(ord(ch) < 32 for ch in name):
-        raise ValidationError("A display name cannot contain control characters.")
-    return name
+    return cleaning.clean_line(
+        raw,
+        max_length=MAX_NAME_LENGTH,
+        empty="A display name is required.",
+        too_long="A display name has at most {limit} characters.",
+        control="A display name cannot contain control characters.",
+    )
 
 
 def check_password_strength(password: str, min_length: int) -> None:
@@ -136,7 +138,7 @@ def change_role(actor: Member, member: Member, role: str) -> None:
 def suspend_member(actor: Member, member: Member, reason: str) -> None:
     """Suspend `member`: their sessions end at once and they can no longer act."""
     _require_admin(actor)
-    reason = " ".join((reason or "").split())[:300]
+    reason = cleaning.one_line(reason)[:MAX_SUSPENSION_REASON_LENGTH]
     if not reason:
         raise ValidationError("Give a reason for the suspension; it is kept in the audit log.")
     if member.id == actor.id:

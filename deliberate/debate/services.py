@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from deliberate import cleaning
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
 from deliberate.database import utcnow
@@ -11,7 +12,6 @@ from deliberate.debate.models import MAX_DEPTH, Comment, CommentRevision, path_s
 from deliberate.debate.permissions import can_moderate
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
-from deliberate.markup import render_markdown
 from deliberate.subjects import Subject
 from deliberate.tendencies.queries import current_membership
 
@@ -24,17 +24,12 @@ def clean_body(raw: str | None, max_length: int = DEFAULT_MAX_LENGTH) -> tuple[s
 
     Raises ValidationError when the text is empty, too long or renders to nothing.
     """
-    body = (raw or "").replace("\x00", "").replace("\r\n", "\n").strip()
-    if not body:
-        raise ValidationError("A comment cannot be empty.")
-    if len(body) > max_length:
-        raise ValidationError(
-            f"A comment has at most {max_length:,} characters; this one has {len(body):,}."
-        )
-    html = render_markdown(body)
-    if not html.strip():
-        raise ValidationError("A comment cannot be empty.")
-    return body, html
+    return cleaning.clean_markdown(
+        raw,
+        max_length=max_length,
+        empty="A comment cannot be empty.",
+        too_long="A comment has at most {limit:,} characters; this one has {length:,}.",
+    )
 
 
 def _check_can_post(actor: Member, subject: Subject) -> None:
@@ -198,12 +193,12 @@ def delete_comment(actor: Member, comment: Comment) -> None:
 
 
 def _clean_reason(raw: str | None) -> str:
-    reason = " ".join((raw or "").replace("\x00", "").split())
-    if not reason:
-        raise ValidationError("Give the reason for hiding this comment; members will see it.")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError(f"The reason has at most {MAX_REASON_LENGTH} characters.")
-    return reason
+    return cleaning.clean_line(
+        raw,
+        max_length=MAX_REASON_LENGTH,
+        empty="Give the reason for hiding this comment; members will see it.",
+        too_long="The reason has at most {limit} characters.",
+    )
 
 
 def hide_comment(actor: Member, comment: Comment, reason: str) -> None:

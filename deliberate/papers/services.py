@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from deliberate import cleaning
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
 from deliberate.database import utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
-from deliberate.markup import render_markdown
 from deliberate.papers.models import PaperRevision, PaperSignature, PaperState, PositionPaper
 from deliberate.papers.permissions import can_write_papers, is_in_tendency
 from deliberate.subjects import Subject, resolve
@@ -21,27 +21,21 @@ MAX_BODY_LENGTH = 50_000
 
 
 def clean_title(raw: str | None) -> str:
-    title = " ".join((raw or "").replace("\x00", "").split())
-    if not title:
-        raise ValidationError("A position paper needs a title.")
-    if len(title) > MAX_TITLE_LENGTH:
-        raise ValidationError(f"A title has at most {MAX_TITLE_LENGTH} characters.")
-    return title
+    return cleaning.clean_line(
+        raw,
+        max_length=MAX_TITLE_LENGTH,
+        empty="A position paper needs a title.",
+        too_long="A title has at most {limit} characters.",
+    )
 
 
 def clean_body(raw: str | None) -> tuple[str, str]:
-    body = (raw or "").replace("\x00", "").replace("\r\n", "\n").strip()
-    if not body:
-        raise ValidationError("A position paper needs a text.")
-    if len(body) > MAX_BODY_LENGTH:
-        raise ValidationError(
-            f"A position paper has at most {MAX_BODY_LENGTH:,} characters; "
-            f"this one has {len(body):,}."
-        )
-    html = render_markdown(body)
-    if not html.strip():
-        raise ValidationError("A position paper needs a text.")
-    return body, html
+    return cleaning.clean_markdown(
+        raw,
+        max_length=MAX_BODY_LENGTH,
+        empty="A position paper needs a text.",
+        too_long="A position paper has at most {limit:,} characters; this one has {length:,}.",
+    )
 
 
 def _tendency_of(paper: PositionPaper) -> Tendency:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from deliberate import cleaning
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
 from deliberate.database import utcnow
@@ -23,26 +24,28 @@ from deliberate.tendencies.models import (
 from deliberate.tendencies.permissions import can_coordinate, can_register_tendency
 from deliberate.tendencies.queries import current_membership, pending_request_of
 
+MAX_NAME_LENGTH = 120
 MAX_LINE_LENGTH = 20_000
+MAX_MESSAGE_LENGTH = 500
 ALREADY_IN_TENDENCY = "{name} already belongs to a tendency ({tendency}); they must leave it first."
 
 
 def _clean_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        raise ValidationError("A tendency needs a name.")
-    if len(name) > 120:
-        raise ValidationError("A tendency name has at most 120 characters.")
-    return name
+    return cleaning.clean_line(
+        raw,
+        max_length=MAX_NAME_LENGTH,
+        empty="A tendency needs a name.",
+        too_long="A tendency name has at most {limit} characters.",
+    )
 
 
 def _clean_line(raw: str) -> str:
-    line = (raw or "").replace("\x00", "").strip()
-    if not line:
-        raise ValidationError("State the tendency's political line.")
-    if len(line) > MAX_LINE_LENGTH:
-        raise ValidationError(f"The line has at most {MAX_LINE_LENGTH} characters.")
-    return line
+    return cleaning.clean_text(
+        raw,
+        max_length=MAX_LINE_LENGTH,
+        empty="State the tendency's political line.",
+        too_long="The line has at most {limit} characters.",
+    )
 
 
 def add_membership(
@@ -130,9 +133,12 @@ def request_to_join(actor: Member, tendency: Tendency, message: str = "") -> Joi
         )
     if pending_request_of(actor, tendency) is not None:
         raise InvalidTransition("You have already asked to join; the coordinators will decide.")
-    message = (message or "").replace("\x00", "").strip()
-    if len(message) > 500:
-        raise ValidationError("A message to the coordinators has at most 500 characters.")
+    message = cleaning.clean_text(
+        message,
+        max_length=MAX_MESSAGE_LENGTH,
+        empty=None,
+        too_long="A message to the coordinators has at most {limit} characters.",
+    )
     join_request = JoinRequest(tendency_id=tendency.id, member_id=actor.id, message=message)
     try:
         with db.session.begin_nested():

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from deliberate import cleaning
 from deliberate.accounts.models import Member
 from deliberate.database import utcnow
 from deliberate.drafts import rules, text
@@ -33,29 +34,26 @@ def format_utc(moment: datetime) -> str:
 # --- input cleaning ---------------------------------------------------------------------------
 
 
-def _refuse_control_characters(value: str, what: str) -> None:
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValidationError(f"{what} contains control characters; remove them.")
-
-
 def _clean_title(raw: str | None, what: str = "The title") -> str:
-    title = " ".join((raw or "").split())
-    _refuse_control_characters(title, what)
-    if not title:
-        raise ValidationError(f"{what} is empty; write one.")
-    if len(title) > MAX_TITLE:
-        raise ValidationError(f"{what} has at most {MAX_TITLE} characters.")
-    return title
+    return cleaning.clean_line(
+        raw,
+        max_length=MAX_TITLE,
+        empty=f"{what} is empty; write one.",
+        too_long=f"{what} has at most {{limit}} characters.",
+        control=f"{what} contains control characters; remove them.",
+    )
 
 
 def _clean_markdown(raw: str | None, what: str, limit: int, *, required: bool = True) -> str:
-    value = text.normalize_text(raw or "")
-    _refuse_control_characters(value, what)
-    if required and not value.strip():
-        raise ValidationError(f"{what} is empty; write it.")
-    if len(value) > limit:
-        raise ValidationError(f"{what} has at most {limit:,} characters.")
-    return value
+    # Lines lose their trailing spaces, so line numbers do not depend on invisible characters.
+    return cleaning.clean_text(
+        raw,
+        max_length=limit,
+        empty=f"{what} is empty; write it." if required else None,
+        too_long=f"{what} has at most {{limit:,}} characters.",
+        control=f"{what} contains control characters; remove them.",
+        normalize=text.normalize_text,
+    )
 
 
 def _clean_body(raw: str | None) -> list[str]:
@@ -67,13 +65,13 @@ def _clean_body(raw: str | None) -> list[str]:
 
 
 def _clean_reason(raw: str | None, what: str = "The reason", *, required: bool = True) -> str:
-    reason = text.normalize_text(raw or "").strip()
-    _refuse_control_characters(reason, what)
-    if required and not reason:
-        raise ValidationError(f"{what} is required; say why.")
-    if len(reason) > MAX_REASON:
-        raise ValidationError(f"{what} has at most {MAX_REASON:,} characters.")
-    return reason
+    return cleaning.clean_text(
+        raw,
+        max_length=MAX_REASON,
+        empty=f"{what} is required; say why." if required else None,
+        too_long=f"{what} has at most {{limit:,}} characters.",
+        control=f"{what} contains control characters; remove them.",
+    )
 
 
 # --- locking and history ----------------------------------------------------------------------

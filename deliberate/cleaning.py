@@ -1,0 +1,104 @@
+"""Cleaners for what members type: one-line titles, names and reasons, and multi-line texts.
+
+Pure: no app, request or database needed (only the domain's ValidationError is raised).
+Every domain cleans its input here and words its own messages. NUL characters are dropped;
+other control characters (tabs and newlines apart) are refused, as the forms refuse them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from deliberate.errors import ValidationError
+from deliberate.markup import render_markdown
+
+CONTROL_CHARACTERS = "Control characters are not allowed."
+
+
+def one_line(raw: str | None) -> str:
+    """NUL dropped, each run of whitespace (newlines too) made one space, both ends trimmed."""
+    return " ".join((raw or "").replace("\x00", "").split())
+
+
+def multiline(raw: str | None) -> str:
+    """NUL dropped, Windows and old Mac newlines made Unix, whitespace at both ends trimmed.
+
+    Spaces at the end of inner lines stay: in Markdown two of them make a line break.
+    """
+    return (raw or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def refuse_control_characters(value: str, message: str = CONTROL_CHARACTERS) -> None:
+    """Raise ValidationError(`message`) if `value` holds a control character other than a tab
+    or a newline."""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValidationError(message)
+
+
+def _checked(value: str, *, max_length: int, empty: str | None, too_long: str, control: str) -> str:
+    refuse_control_characters(value, control)
+    if empty is not None and not value.strip():
+        raise ValidationError(empty)
+    if len(value) > max_length:
+        raise ValidationError(too_long.format(limit=max_length, length=len(value)))
+    return value
+
+
+def clean_line(
+    raw: str | None,
+    *,
+    max_length: int,
+    empty: str,
+    too_long: str,
+    control: str = CONTROL_CHARACTERS,
+) -> str:
+    """A title, a name or a short reason on one line (see `one_line`).
+
+    Raises ValidationError with `control` when a control character remains, `empty` when
+    nothing is left, and `too_long` (formatted with `limit` and `length`) past `max_length`.
+    """
+    return _checked(
+        one_line(raw), max_length=max_length, empty=empty, too_long=too_long, control=control
+    )
+
+
+def clean_text(
+    raw: str | None,
+    *,
+    max_length: int,
+    empty: str | None,
+    too_long: str,
+    control: str = CONTROL_CHARACTERS,
+    normalize: Callable[[str], str] = multiline,
+) -> str:
+    """A text of several lines, normalized by `normalize` (by default `multiline`).
+
+    `empty` None makes the text optional (an empty text returns ""); otherwise raises
+    ValidationError as `clean_line` does.
+    """
+    return _checked(
+        normalize(raw or ""),
+        max_length=max_length,
+        empty=empty,
+        too_long=too_long,
+        control=control,
+    )
+
+
+def clean_markdown(
+    raw: str | None,
+    *,
+    max_length: int,
+    empty: str,
+    too_long: str,
+    control: str = CONTROL_CHARACTERS,
+) -> tuple[str, str]:
+    """A required Markdown text and its sanitized HTML: `clean_text`, then refused with `empty`
+    also when it renders to nothing."""
+    markdown = clean_text(
+        raw, max_length=max_length, empty=empty, too_long=too_long, control=control
+    )
+    html = render_markdown(markdown)
+    if not html.strip():
+        raise ValidationError(empty)
+    return markdown, html
