@@ -1,0 +1,405 @@
+"""SVG charts of stored results: a ranked count round by round, and a yes/no vote.
+
+Pure functions from a result's stored JSON (a dictionary, or its JSON text) to a string of
+SVG; no Flask, no database. The ranked chart reads the dictionary of
+:meth:`~deliberate.voting.counting.model.Report.as_dict`; the yes/no chart reads that of
+:meth:`~deliberate.voting.counting.majority.MajorityResult.as_dict`.
+
+Every string that comes from people (candidate names, titles) is escaped for XML, and
+characters XML cannot hold are replaced by U+FFFD, so the output is always well-formed and a
+name can never become markup. The charts carry no script, no event handler and no ``style``
+attribute (the Content Security Policy forbids inline styles); colours and fonts are
+presentation attributes. Text uses ``currentColor`` so the chart follows the page's colour.
+The same input always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .counting.quorum import mixed
+from .counting.report import fmt
+
+WIDTH = 640
+LABEL_RIGHT = 168  # right edge of the name column
+BAR_LEFT = 176
+BAR_SPAN = 320  # width of the largest value on the chart
+ROW = 20
+BAR_HEIGHT = 14
+HEADING = 22
+GAP = 14
+LABEL_CHARS = 24  # longer names are shortened on the chart; the full name is in the tooltip
+
+CONTINUING = "#4a6fa5"
+ELECTED = "#2e7d32"
+FADED = "0.35"
+EXHAUSTED = "#8c8c8c"
+LOST = "#b0a58c"
+YES = "#2e7d32"
+NO = "#c62828"
+ABSTAIN = "#9e9e9e"
+BLANK = "#c8c8c8"
+
+# Characters XML 1.0 cannot hold, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+
+
+class ChartError(ValueError):
+    """The data given is not a stored result this chart can draw."""
+
+
+# --- SVG writing -----------------------------------------------------------------------------
+
+
+def _clean(text: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+
+
+def _short_line(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _num(x: float) -> str:
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _attr(value: str) -> str:
+    # quoteattr would switch to single quotes around a value holding '"'; always using double
+    # quotes and escaping them keeps every attribute in one form, easy to check.
+    return '"' + escape(value, _ATTR_ENTITIES) + '"'
+
+
+def _tag(name: str, attrs: Mapping[str, object], text: str | None = None) -> str:
+    parts = [name]
+    for key, value in attrs.items():
+        shown = _num(value) if isinstance(value, float) else _clean(value)
+        parts.append(f"{key}={_attr(shown)}")
+    head = " ".join(parts)
+    if text is None:
+        return f"<{head}/>"
+    return f"<{head}>{escape(_clean(text))}</{name}>"
+
+
+def _open(name: str, attrs: Mapping[str, object]) -> str:
+    return _tag(name, attrs)[:-2] + ">"
+
+
+def _svg(height: float, label: str, title: str, desc: str, body: list[str]) -> str:
+    head = _open(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "viewBox": f"0 0 {WIDTH} {_num(height)}",
+            "width": WIDTH,
+            "height": _num(height),
+            "role": "img",
+            "aria-label": label,
+            "class": "chart",
+            "font-family": "sans-serif",
+            "font-size": 12,
+            "fill": "currentColor",
+        },
+    )
+    lines = [head, _tag("title", {}, title), _tag("desc", {}, desc), *body, "</svg>"]
+    return "\n".join(lines) + "\n"
+
+
+def _load(data: Mapping[str, Any] | str, what: str) -> Mapping[str, Any]:
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            raise ChartError(f"not JSON: cannot draw {what}") from None
+    if not isinstance(data, Mapping):
+        raise ChartError(f"not a stored result: cannot draw {what}")
+    return data
+
+
+def _fraction(exact: object, number: object) -> Fraction:
+    """A value from its ``*_exact`` string, else from its JSON number."""
+    try:
+        if isinstance(exact, str):
+            return Fraction(exact)
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            return Fraction(str(number))
+    except (ValueError, ZeroDivisionError):
+        pass
+    raise ChartError(f"not a vote value: {exact!r}")
+
+
+def _width(value: Fraction, scale: Fraction) -> float:
+    return float(BAR_SPAN * value / scale) if value > 0 else 0.0
+
+
+def _row(
+    y: float,
+    label: str,
+    tooltip: str,
+    value: Fraction,
+    scale: Fraction,
+    colour: str,
+    note: str,
+    group_class: str,
+    bar_class: str = "bar",
+    faded: bool = False,
+) -> list[str]:
+    width = _width(value, scale)
+    bar: dict[str, object] = {
+        "class": bar_class,
+        "x": BAR_LEFT,
+        "y": float(y),
+        "width": width,
+        "height": BAR_HEIGHT,
+        "fill": colour,
+    }
+    if faded:
+        bar["fill-opacity"] = FADED
+    text_y = float(y + BAR_HEIGHT - 3)
+    return [
+        _open("g", {"class": group_class}),
+        _tag("title", {}, tooltip),
+        _tag("text", {"x": LABEL_RIGHT, "y": text_y, "text-anchor": "end"}, _short(label)),
+        _tag("rect", bar),
+        _tag("text", {"class": "value", "x": float(BAR_LEFT + width + 4), "y": text_y}, note),
+        "</g>",
+    ]
+
+
+def _line(
+    x: float, top: float, bottom: float, label: str, css: str, *, label_below: bool = False
+) -> list[str]:
+    return [
+        _tag(
+            "line",
+            {
+                "class": css,
+                "x1": x,
+                "x2": x,
+                "y1": float(top),
+                "y2": float(bottom),
+                "stroke": "currentColor",
+                "stroke-dasharray": "4 3",
+            },
+        ),
+        _tag(
+            "text",
+            {
+                "class": f"{css}-label",
+                "x": x,
+                "y": float(bottom + 11 if label_below else top - 3),
+                "text-anchor": "middle",
+            },
+            label,
+        ),
+    ]
+
+
+# --- ranked counts ---------------------------------------------------------------------------
+
+
+def _names(value: object, what: str) -> list[str]:
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        raise ChartError(f"{what} must be a list of names")
+    return [str(name) for name in value]
+
+
+def _round_values(rnd: Mapping[str, Any], key: str) -> Fraction:
+    return _fraction(rnd.get(f"{key}_exact"), rnd.get(key, 0))
+
+
+def rounds_chart(report: Mapping[str, Any] | str, *, title: str | None = None) -> str:
+    """A horizontal bar chart of every round of a stored IRV or STV count.
+
+    One group of rows per round (``<g class="round">``): a bar per candidate in that round's
+    tally (``rect.bar``; elected in green and marked, eliminated faded and marked), a row for
+    the exhausted votes and, when truncation lost any, one for the lost votes. A dashed
+    vertical line marks the quota (STV) or the majority threshold (IRV). All rounds share one
+    scale so bars compare across rounds. ``title`` defaults to the report's own, else
+    "Count, round by round". Raises :class:`ChartError` for data that is not a count.
+    """
+    data = _load(report, "the rounds of a count")
+    rounds = data.get("rounds")
+    if not isinstance(rounds, Sequence) or isinstance(rounds, str):
+        raise ChartError("not a ranked count: there is no list of rounds")
+    title = str(title or data.get("title") or "Count, round by round")
+    irv = data.get("method") == "irv"
+    threshold_word = "majority" if irv else "quota"
+    winners = _names(data.get("winners", []), "winners")
+
+    parsed = []
+    for rnd in rounds:
+        if not isinstance(rnd, Mapping) or not isinstance(rnd.get("tally"), Mapping):
+            raise ChartError("a round has no tally")
+        exact = rnd.get("tally_exact") or {}
+        tally = [
+            (str(name), _fraction(exact.get(name), value)) for name, value in rnd["tally"].items()
+        ]
+        parsed.append(
+            (
+                rnd,
+                tally,
+                _round_values(rnd, "threshold"),
+                _round_values(rnd, "exhausted"),
+                _round_values(rnd, "lost"),
+            )
+        )
+    show_lost = any(lost for *_, lost in parsed)
+    scale = max(
+        [Fraction(1)]
+        + [v for _, tally, *_ in parsed for _, v in tally]
+        + [x for _, _, threshold, exhausted, lost in parsed for x in (threshold, exhausted, lost)]
+    )
+
+    body = [_tag("text", {"x": 0, "y": 18, "font-size": 15, "font-weight": "bold"}, title)]
+    elected_line = "Elected: " + (", ".join(winners) if winners else "none")
+    body.append(_tag("text", {"class": "summary", "x": 0, "y": 36}, _short_line(elected_line)))
+    y = 36 + GAP
+    desc: list[str] = []
+    elected_before: set[str] = set()
+    for number, (rnd, tally, threshold, exhausted, lost) in enumerate(parsed, start=1):
+        elected_now = _names(rnd.get("elected", []), "elected")
+        eliminated_now = _names(rnd.get("eliminated", []), "eliminated")
+        elected, eliminated = set(elected_now), set(eliminated_now)
+        actions = []
+        if elected_now:
+            actions.append("elected " + ", ".join(_short(n) for n in elected_now))
+        if eliminated_now:
+            actions.append("eliminated " + ", ".join(_short(n) for n in eliminated_now))
+        heading = f"Round {rnd.get('round', number)}"
+        body.append(_open("g", {"class": "round"}))
+        body.append(
+            _tag(
+                "text",
+                {"x": 0, "y": float(y + 15), "font-weight": "bold"},
+                _short_line(heading + (": " + "; ".join(actions) if actions else "")),
+            )
+        )
+        top = y + HEADING
+        row_y = top
+        spoken = []
+        for name, value in tally:
+            shown = fmt(value, 2)
+            if name in elected:
+                kind, note, colour, faded = "elected", f"{shown} elected", ELECTED, False
+            elif name in elected_before:
+                kind, note, colour, faded = "elected", f"{shown} (elected)", ELECTED, False
+            elif name in eliminated:
+                kind, note, colour, faded = "eliminated", f"{shown} eliminated", CONTINUING, True
+            else:
+                kind, note, colour, faded = "continuing", shown, CONTINUING, False
+            tooltip = f"{name}: {shown}" + ("" if kind == "continuing" else f", {kind}")
+            spoken.append(tooltip)
+            body += _row(
+                row_y, name, tooltip, value, scale, colour, note, f"candidate {kind}", faded=faded
+            )
+            row_y += ROW
+        extra = [("Exhausted", exhausted, EXHAUSTED, "exhausted")]
+        if show_lost:
+            extra.append(("Lost to rounding", lost, LOST, "lost"))
+        for label, value, colour, css in extra:
+            shown = fmt(value, 2)
+            body += _row(row_y, label, f"{label}: {shown}", value, scale, colour, shown, css, css)
+            spoken.append(f"{label.lower()}: {shown}")
+            row_y += ROW
+        bottom = row_y - ROW + BAR_HEIGHT + 2
+        x = float(BAR_LEFT + _width(threshold, scale))
+        body += _line(
+            x, top, bottom, f"{threshold_word} {fmt(threshold, 2)}", "threshold", label_below=True
+        )
+        body.append("</g>")
+        desc.append(
+            f"{heading}: {'; '.join(spoken)}; {threshold_word} {fmt(threshold, 2)}"
+            + (f"; {'; '.join(actions)}" if actions else "")
+            + "."
+        )
+        elected_before |= elected
+        y = row_y + GAP + 10  # room for the threshold's label under its line
+    if not parsed:
+        body.append(_tag("text", {"x": 0, "y": float(y + 15)}, "No rounds to show."))
+        y += HEADING + GAP
+    rounds_said = "1 round" if len(parsed) == 1 else f"{len(parsed)} rounds"
+    label = f"{title}. {rounds_said}. {elected_line}."
+    return _svg(y, label, title, " ".join([f"{elected_line}.", *desc]), body)
+
+
+# --- yes/no votes ----------------------------------------------------------------------------
+
+
+def majority_chart(result: Mapping[str, Any] | str, *, title: str | None = None) -> str:
+    """A bar chart of a stored yes/no vote: yes, no, abstain (and blank papers, if any),
+    with a dashed vertical line at the number of yes votes the threshold asks for.
+
+    Bars are drawn to the scale of the base (the roll for an absolute majority), so the line
+    sits where the yes bar must reach (at least) or pass (more than). Below: participation
+    against the quorum, and the outcome. Raises :class:`ChartError` for data that is not a
+    yes/no result.
+    """
+    data = _load(result, "a yes/no vote")
+    counts = data.get("counts")
+    if data.get("kind", "majority") != "majority" or not isinstance(counts, Mapping):
+        raise ChartError("not a yes/no vote result")
+    try:
+        yes, no, abstain = (int(counts[k]) for k in ("yes", "no", "abstain"))
+        blank = int(data.get("blank", 0))
+        base, roll, participation = (int(data[k]) for k in ("base", "roll", "participation"))
+        required = int(data["required"])
+        needed_turnout = int(data["quorum_required"])
+        line = Fraction(data["required_exact"])
+        strict, adopted, quorum_met = (bool(data[k]) for k in ("strict", "adopted", "quorum_met"))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        raise ChartError("not a yes/no vote result: a figure is missing") from None
+    title = str(title or data.get("title") or "Vote")
+    scale = Fraction(max(1, base, yes, no, abstain, blank, line))
+
+    body = [_tag("text", {"x": 0, "y": 18, "font-size": 15, "font-weight": "bold"}, title)]
+    relation = "more than" if strict else "at least"
+    top = 36 + GAP
+    rows = [
+        ("Yes", yes, YES, "yes"),
+        ("No", no, NO, "no"),
+        ("Abstain", abstain, ABSTAIN, "abstain"),
+    ]
+    if blank:
+        rows.append(("Blank", blank, BLANK, "blank"))
+    y = top
+    for label, value, colour, css in rows:
+        body += _row(y, label, f"{label}: {value}", Fraction(value), scale, colour, str(value), css)
+        y += ROW
+    bottom = y - ROW + BAR_HEIGHT + 2
+    x = float(BAR_LEFT + _width(line, scale))
+    body += _line(x, top, bottom, f"{relation} {mixed(line)}: {required} yes needed", "threshold")
+
+    y += GAP
+    quorum = str(data.get("quorum", "0"))
+    if quorum in ("0", "0/1"):
+        turnout = f"Participation: {participation} of {roll} (no quorum)."
+    else:
+        state = "met" if quorum_met else "not met"
+        turnout = f"Participation: {participation} of {roll}; quorum {needed_turnout}, {state}."
+    body.append(_tag("text", {"class": "participation", "x": 0, "y": float(y + 4)}, turnout))
+    if not quorum_met:
+        verdict = "Not adopted: quorum not met."
+    else:
+        verdict = "Adopted." if adopted else "Not adopted."
+    body.append(
+        _tag(
+            "text",
+            {"class": "outcome", "x": 0, "y": float(y + 4 + ROW), "font-weight": "bold"},
+            verdict,
+        )
+    )
+    y += 2 * ROW
+    label = f"{title}: {yes} yes, {no} no, {abstain} abstain. {verdict}"
+    desc = str(data.get("explanation") or verdict) + " " + turnout
+    return _svg(y, label, title, desc, body)
