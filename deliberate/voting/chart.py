@@ -3,7 +3,8 @@
 Pure functions from a result's stored JSON (a dictionary, or its JSON text) to a string of
 SVG; no Flask, no database. The ranked chart reads the dictionary of
 :meth:`~deliberate.voting.counting.model.Report.as_dict`; the yes/no chart reads that of
-:meth:`~deliberate.voting.counting.majority.MajorityResult.as_dict`.
+:meth:`~deliberate.voting.counting.majority.MajorityResult.as_dict`. Either may also be given
+a vote's whole stored result, whose ``count`` holds that dictionary.
 
 Every string that comes from people (candidate names, titles) is escaped for XML, and
 characters XML cannot hold are replaced by U+FFFD, so the output is always well-formed and a
@@ -123,6 +124,10 @@ def _load(data: Mapping[str, Any] | str, what: str) -> Mapping[str, Any]:
             raise ChartError(f"not JSON: cannot draw {what}") from None
     if not isinstance(data, Mapping):
         raise ChartError(f"not a stored result: cannot draw {what}")
+    inner = data.get("count")
+    if isinstance(inner, Mapping) and "rounds" not in data and "counts" not in data:
+        # A vote's whole result document: the count is the part a chart draws.
+        return inner
     return data
 
 

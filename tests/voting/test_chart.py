@@ -181,6 +181,14 @@ def test_json_text_and_dictionary_give_the_same_bytes():
     assert rounds_chart(food()) == svg
 
 
+def test_a_whole_vote_result_is_drawn_from_its_count():
+    data = food()
+    wrapped = {"schema": "deliberate.vote-result/1", "method": "stv", "count": data}
+    assert rounds_chart(wrapped) == rounds_chart(data)
+    yes_no = count_majority(3, 1, roll=5).as_dict()
+    assert majority_chart({"method": "majority", "count": yes_no}) == majority_chart(yes_no)
+
+
 def test_no_rounds():
     root = parse(rounds_chart(count([], []).as_dict()))
     assert not groups(root, "round")
