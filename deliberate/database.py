@@ -1,14 +1,16 @@
-"""Declarative base, naming convention, aware-UTC datetimes and SQLite connection settings."""
+"""Declarative base, naming convention, aware-UTC datetimes, enum checks, immutable rows and
+SQLite connection settings."""
 
 from __future__ import annotations
 
 import contextvars
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapper
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -53,6 +55,35 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def enum_check(column: str, values: Iterable[str]) -> str:
+    """The SQL of a CHECK that `column` holds one of `values` (a StrEnum or strings), as in
+    `CheckConstraint(enum_check("state", DraftState), name="state_known")`."""
+    quoted = ("'" + str(value).replace("'", "''") + "'" for value in values)
+    return f"{column} IN ({', '.join(quoted)})"
+
+
+ModelT = TypeVar("ModelT", bound=type[Any])
+
+
+def _refuse_change(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
+    raise RuntimeError(
+        f"{type(target).__name__} {target.id} is immutable: append-only rows are never "
+        "updated or deleted"
+    )
+
+
+def immutable_rows(model: ModelT) -> ModelT:
+    """Class decorator: the session refuses to UPDATE or DELETE rows of `model`.
+
+    A flush that would change or delete one raises RuntimeError, a programming error rather
+    than a member's: such rows (versions, revisions, histories, the audit log) are only ever
+    added. Bulk statements and database cascades are not seen by the session.
+    """
+    event.listen(model, "before_update", _refuse_change)
+    event.listen(model, "before_delete", _refuse_change)
+    return model
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from deliberate.database import UTCDateTime, utcnow
+from deliberate.database import UTCDateTime, enum_check, utcnow
 from deliberate.extensions import db
 
 if TYPE_CHECKING:
@@ -28,10 +28,6 @@ class MemberStatus(StrEnum):
     SUSPENDED = "suspended"
 
 
-def _in(column: str, enum: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in enum)})"
-
-
 def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
@@ -39,8 +35,8 @@ def new_session_token() -> str:
 class Member(db.Model):
     __tablename__ = "members"
     __table_args__ = (
-        CheckConstraint(_in("role", MemberRole), name="role_known"),
-        CheckConstraint(_in("status", MemberStatus), name="status_known"),
+        CheckConstraint(enum_check("role", MemberRole), name="role_known"),
+        CheckConstraint(enum_check("status", MemberStatus), name="status_known"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
 

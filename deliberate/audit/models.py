@@ -9,10 +9,11 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, utcnow
+from deliberate.database import UTCDateTime, immutable_rows, utcnow
 from deliberate.extensions import db
 
 
+@immutable_rows
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Mapper
-
 from deliberate.accounts.models import Member
 from deliberate.audit.models import AuditEntry
 from deliberate.extensions import db
@@ -31,9 +28,3 @@ def record_action(
     db.session.add(entry)
     db.session.flush()
     return entry
-
-
-@event.listens_for(AuditEntry, "before_update")
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_change(_mapper: Mapper[AuditEntry], _connection: Any, target: AuditEntry) -> None:
-    raise RuntimeError(f"audit entry {target.id} is append-only")

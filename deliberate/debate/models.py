@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, utcnow
+from deliberate.database import UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.extensions import db
 from deliberate.subjects import SubjectType
 from deliberate.tendencies.models import Tendency
@@ -47,10 +46,7 @@ class Comment(db.Model):
 
     __tablename__ = "comments"
     __table_args__ = (
-        CheckConstraint(
-            "subject_type IN ({})".format(", ".join(f"'{t.value}'" for t in SubjectType)),
-            name="subject_type_known",
-        ),
+        CheckConstraint(enum_check("subject_type", SubjectType), name="subject_type_known"),
         CheckConstraint(f"depth >= 0 AND depth <= {MAX_DEPTH}", name="depth_range"),
         CheckConstraint(
             "(parent_id IS NULL AND depth = 0) OR (parent_id IS NOT NULL AND depth > 0)",
@@ -112,6 +108,7 @@ class Comment(db.Model):
         return f"<Comment {self.id} on {self.subject_type} {self.subject_id}>"
 
 
+@immutable_rows
 class CommentRevision(db.Model):
     """One version of a comment's text, never changed; number 1 is the text as posted."""
 
@@ -124,9 +121,3 @@ class CommentRevision(db.Model):
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-@event.listens_for(CommentRevision, "before_update")
-@event.listens_for(CommentRevision, "before_delete")
-def _refuse_change(_mapper: Mapper[Any], _connection: Any, target: CommentRevision) -> None:
-    raise RuntimeError(f"comment revision {target.id} is immutable")

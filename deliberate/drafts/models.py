@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -16,20 +15,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    event,
 )
-from sqlalchemy.orm import Mapped, Mapper, foreign, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, utcnow
+from deliberate.database import UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.drafts import rules
 from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AmendmentState, DraftState
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
-
-
-def _in(column: str, enum: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in enum)})"
 
 
 class DraftKind(StrEnum):
@@ -55,8 +49,8 @@ class AmendmentKind(StrEnum):
 class Draft(db.Model):
     __tablename__ = "drafts"
     __table_args__ = (
-        CheckConstraint(_in("kind", DraftKind), name="kind_known"),
-        CheckConstraint(_in("state", DraftState), name="state_known"),
+        CheckConstraint(enum_check("kind", DraftKind), name="kind_known"),
+        CheckConstraint(enum_check("state", DraftState), name="state_known"),
         CheckConstraint("current_version_number >= 1", name="version_positive"),
         CheckConstraint("next_amendment_number >= 1", name="amendment_counter_positive"),
         CheckConstraint("line_width >= 20", name="line_width_sane"),
@@ -152,6 +146,7 @@ class DraftConvener(db.Model):
     member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="raise_on_sql")
 
 
+@immutable_rows
 class DraftVersion(db.Model):
     """One immutable text of a draft. Never updated: a change makes the next version."""
 
@@ -188,6 +183,7 @@ class DraftVersion(db.Model):
         return f"version {self.number}"
 
 
+@immutable_rows
 class DraftParagraph(db.Model):
     """Paragraph ¶number of a version, rendered and line-numbered once, at write time."""
 
@@ -237,8 +233,8 @@ class Amendment(db.Model):
     __table_args__ = (
         UniqueConstraint("draft_id", "number"),
         Index("ix_amendments_draft_id_state", "draft_id", "state"),
-        CheckConstraint(_in("kind", AmendmentKind), name="kind_known"),
-        CheckConstraint(_in("state", AmendmentState), name="state_known"),
+        CheckConstraint(enum_check("kind", AmendmentKind), name="kind_known"),
+        CheckConstraint(enum_check("state", AmendmentState), name="state_known"),
         CheckConstraint("number >= 1", name="number_positive"),
         CheckConstraint(
             "last_paragraph >= first_paragraph AND first_paragraph >= 0", name="range_ordered"
@@ -378,6 +374,7 @@ class AmendmentCosponsor(db.Model):
     tendency: Mapped[Tendency] = relationship(lazy="raise_on_sql")
 
 
+@immutable_rows
 class AmendmentEvent(db.Model):
     """One line of an amendment's history: who did what, when, and why. Append-only."""
 
@@ -396,10 +393,3 @@ class AmendmentEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     actor: Mapped[Member | None] = relationship(lazy="raise_on_sql")
-
-
-@event.listens_for(DraftVersion, "before_update")
-@event.listens_for(DraftParagraph, "before_update")
-@event.listens_for(AmendmentEvent, "before_update")
-def _refuse_update(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
-    raise RuntimeError(f"{type(target).__name__} {target.id} is immutable")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -14,13 +13,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    event,
     text,
 )
-from sqlalchemy.orm import Mapped, Mapper, foreign, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, utcnow
+from deliberate.database import UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.extensions import db
 from deliberate.subjects import PAPER_SUBJECT_TYPES
 from deliberate.tendencies.models import Tendency
@@ -33,10 +31,7 @@ class PaperState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-def _in(column: str, values: Any) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
-
-
+@immutable_rows
 class PaperRevision(db.Model):
     """One version of a paper's title and body; never changed once written."""
 
@@ -80,8 +75,8 @@ class PositionPaper(db.Model):
         ),
         Index("ix_position_papers_subject", "subject_type", "subject_id"),
         Index("ix_position_papers_tendency_id", "tendency_id"),
-        CheckConstraint(_in("state", PaperState), name="state_known"),
-        CheckConstraint(_in("subject_type", PAPER_SUBJECT_TYPES), name="subject_type_known"),
+        CheckConstraint(enum_check("state", PaperState), name="state_known"),
+        CheckConstraint(enum_check("subject_type", PAPER_SUBJECT_TYPES), name="subject_type_known"),
         CheckConstraint("current_revision >= 1", name="current_revision_positive"),
         CheckConstraint(
             "state = 'drafting' OR (published_at IS NOT NULL AND first_public_revision IS NOT NULL)"
@@ -152,9 +147,3 @@ class PaperSignature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member] = relationship(lazy="raise_on_sql")
-
-
-@event.listens_for(PaperRevision, "before_update")
-@event.listens_for(PaperRevision, "before_delete")
-def _refuse_change(_mapper: Mapper[Any], _connection: Any, target: PaperRevision) -> None:
-    raise RuntimeError(f"paper revision {target.id} is immutable")

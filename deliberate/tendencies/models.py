@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, utcnow
+from deliberate.database import UTCDateTime, enum_check, utcnow
 from deliberate.extensions import db
 
 
@@ -53,7 +53,7 @@ class TendencyMembership(db.Model):
             postgresql_where=text("left_at IS NULL"),
         ),
         Index("ix_tendency_memberships_tendency_id", "tendency_id"),
-        CheckConstraint("role IN ('member', 'coordinator')", name="role_known"),
+        CheckConstraint(enum_check("role", MembershipRole), name="role_known"),
         CheckConstraint("left_at IS NULL OR left_at >= joined_at", name="left_after_joined"),
     )
 
@@ -85,9 +85,7 @@ class JoinRequest(db.Model):
             sqlite_where=text("state = 'pending'"),
             postgresql_where=text("state = 'pending'"),
         ),
-        CheckConstraint(
-            "state IN ('pending', 'approved', 'declined', 'withdrawn')", name="state_known"
-        ),
+        CheckConstraint(enum_check("state", JoinRequestState), name="state_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -164,6 +164,22 @@ def test_a_version_is_immutable(session):
     session.rollback()
 
 
+@pytest.mark.parametrize("change", ["update", "delete"])
+def test_an_amendment_event_can_be_neither_changed_nor_deleted(session, change):
+    draft = make_draft()
+    amendment = propose(make_member(), draft)
+    event = session.scalars(
+        select(AmendmentEvent).where(AmendmentEvent.amendment_id == amendment.id)
+    ).first()
+    if change == "update":
+        event.summary = "rewritten history"
+    else:
+        session.delete(event)
+    with pytest.raises(RuntimeError, match="immutable"):
+        session.flush()
+    session.rollback()
+
+
 def test_the_database_refuses_a_second_version_with_the_same_number(session):
     draft = make_draft()
     savepoint = session.begin_nested()
