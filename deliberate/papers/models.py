@@ -31,6 +31,10 @@ class PaperState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Being drafted or published: the tendency may still revise or withdraw the paper.
+LIVE_PAPER_STATES = frozenset({PaperState.DRAFTING, PaperState.PUBLISHED})
+
+
 @immutable_rows
 class PaperRevision(db.Model):
     """One version of a paper's title and body; never changed once written."""
@@ -122,6 +126,19 @@ class PositionPaper(db.Model):
     @property
     def is_drafting(self) -> bool:
         return self.state == PaperState.DRAFTING
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.state == PaperState.SUPERSEDED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == PaperState.WITHDRAWN
+
+    @property
+    def is_live(self) -> bool:
+        """Its state lets the tendency revise or withdraw it (who may is checked apart)."""
+        return self.state in LIVE_PAPER_STATES
 
     @property
     def has_been_public(self) -> bool:

@@ -11,7 +11,13 @@ from deliberate.audit.services import record_action
 from deliberate.database import utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
-from deliberate.papers.models import PaperRevision, PaperSignature, PaperState, PositionPaper
+from deliberate.papers.models import (
+    LIVE_PAPER_STATES,
+    PaperRevision,
+    PaperSignature,
+    PaperState,
+    PositionPaper,
+)
 from deliberate.papers.permissions import can_write_papers, is_in_tendency
 from deliberate.subjects import Subject, resolve
 from deliberate.tendencies.models import Tendency
@@ -104,7 +110,7 @@ def revise_paper(actor: Member, paper: PositionPaper, title: str, body: str) -> 
     earlier ones stay readable. Refused for superseded or withdrawn papers and when nothing
     changed."""
     _require_writer(actor, _tendency_of(paper))
-    if paper.state not in (PaperState.DRAFTING, PaperState.PUBLISHED):
+    if paper.state not in LIVE_PAPER_STATES:
         raise InvalidTransition(f"A {paper.state} paper cannot be revised; write a new one.")
     title = clean_title(title)
     markdown, html = clean_body(body)
@@ -196,7 +202,7 @@ def withdraw_paper(actor: Member, paper: PositionPaper) -> None:
     """A coordinator withdraws a paper being drafted or published; a published one stays
     readable, marked withdrawn."""
     _require_writer(actor, _tendency_of(paper))
-    if paper.state not in (PaperState.DRAFTING, PaperState.PUBLISHED):
+    if paper.state not in LIVE_PAPER_STATES:
         raise InvalidTransition(f"A {paper.state} paper cannot be withdrawn.")
     paper.state = PaperState.WITHDRAWN
     paper.withdrawn_at = utcnow()
