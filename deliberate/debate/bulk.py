@@ -25,13 +25,16 @@ from deliberate.tendencies.queries import tendencies_of
 
 @dataclass
 class PlannedComment:
-    """One comment of a plan: its parent (an index into the plan, earlier), author, text."""
+    """One comment of a plan: its parent (an index into the plan, earlier), author, text;
+    optionally its time and the version its paragraph belongs to (else the thread's)."""
 
     parent: int | None
     author: Member
     text: str
     paragraph: int | None = None
     depth: int = 0
+    created_at: datetime | None = None
+    anchor_version: int | None = None
 
 
 def plan_thread(
@@ -84,11 +87,23 @@ def insert_thread(
     subject: Subject,
     plan: Sequence[PlannedComment],
     *,
-    start: datetime,
-    spacing: timedelta,
+    start: datetime | None = None,
+    spacing: timedelta = timedelta(0),
     anchor_version: int | None = None,
 ) -> list[int]:
-    """Insert the planned comments on `subject`; returns their ids in plan order."""
+    """Insert the planned comments on `subject`; returns their ids in plan order.
+
+    A comment is posted at its planned time, else at `start + spacing * index`; it points to
+    its paragraph in its planned version, else in `anchor_version`.
+    """
+    times: list[datetime] = []
+    for i, planned in enumerate(plan):
+        if planned.created_at is not None:
+            times.append(planned.created_at)
+        elif start is not None:
+            times.append(start + spacing * i)
+        else:
+            raise ValueError("Give the thread a start, or every planned comment its time.")
     badges = tendencies_of(sorted({p.author.id for p in plan}))
     rendered: dict[str, str] = {}
     ids: list[int] = [0] * len(plan)
@@ -113,12 +128,14 @@ def insert_thread(
                     "parent_id": ids[planned.parent] if planned.parent is not None else None,
                     "depth": depth,
                     "paragraph": planned.paragraph,
-                    "anchor_version": anchor_version if planned.paragraph else None,
+                    "anchor_version": (planned.anchor_version or anchor_version)
+                    if planned.paragraph
+                    else None,
                     "author_id": planned.author.id,
                     "author_tendency_id": tendency.id if tendency else None,
                     "body_markdown": planned.text,
                     "body_html": html,
-                    "created_at": start + spacing * i,
+                    "created_at": times[i],
                     "reply_count": replies[i],
                 }
             )
@@ -145,7 +162,7 @@ def insert_thread(
                     "number": 1,
                     "body_markdown": plan[i].text,
                     "body_html": rendered[plan[i].text],
-                    "created_at": start + spacing * i,
+                    "created_at": times[i],
                 }
                 for i in range(len(plan))
             ],
