@@ -8,8 +8,8 @@ first, so concurrent requests queue instead of both succeeding.
 One module per concern; callers use `services.<name>` from this package:
 `drafts` (drafts and their amendment window), `versions` (render, add, advance, carry over),
 `amendments` (propose, edit, withdraw, second), `sponsorship`, `convening` (accept, rule out,
-group, merge, put to a vote, record the outcome) and `common` (limits, cleaning, locks,
-history).
+group, merge, put to a vote, record the outcome), `adoption` (the draft's own vote) and
+`common` (limits, cleaning, locks, history).
 """
 
 from deliberate.drafts.services.adoption import record_adoption_outcome, start_adoption_vote
