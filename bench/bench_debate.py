@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import bench_app, organization, percentile
 from deliberate.database import utcnow
 from deliberate.debate.bulk import insert_thread, plan_thread
-from deliberate.debate.demo import comment_texts
+from deliberate.demo.comments import comment_texts
 from deliberate.drafts.services import create_draft
 from deliberate.extensions import db
 from deliberate.subjects import resolve

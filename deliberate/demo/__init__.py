@@ -1,0 +1,60 @@
+"""The demo organization: three tendencies, thirty members and a draft under debate, with a
+history spread over the last eight weeks. Loaded once (`flask demo`).
+
+Each part (people, tendencies, drafts, papers, debate) tells its storylines; the clock takes
+their steps together in time order, passing one `DemoWorld` along.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from deliberate.accounts.models import Member
+from deliberate.database import utcnow
+from deliberate.demo.debate import debate_storylines
+from deliberate.demo.drafts import draft_storylines
+from deliberate.demo.papers import paper_storylines
+from deliberate.demo.people import ADMIN, CONVENER, DEMO_PASSWORD, demo_email, people_storylines
+from deliberate.demo.tendencies import tendency_storylines
+from deliberate.demo.world import DemoClock, DemoWorld
+from deliberate.extensions import db
+
+__all__ = ["DEMO_PASSWORD", "DemoWorld", "demo_loaded", "demo_logins", "load_demo"]
+
+SEED = 2026  # the jitter of the demo's moments
+
+
+def demo_loaded() -> bool:
+    admin_email = demo_email(ADMIN)
+    return db.session.scalar(select(Member.id).where(Member.email == admin_email)) is not None
+
+
+def demo_logins() -> dict[str, str]:
+    """The accounts a newcomer should try, by what they show."""
+    return {
+        "admin": demo_email(ADMIN),
+        "convener": demo_email(CONVENER),
+        "tendency coordinator": demo_email("Rosa Keller"),
+        "member": demo_email("Mei Lin"),
+        "member without tendency": demo_email("Zainab Sesay"),
+    }
+
+
+def load_demo(now: datetime | None = None) -> DemoWorld:
+    """Create the demo organization, dated in the weeks before `now` (default: the present).
+
+    The same `now` gives the same rows and times. Flushes; the caller commits.
+    """
+    world = DemoWorld(DemoClock(now or utcnow(), SEED))
+    world.clock.run(
+        [
+            *people_storylines(world),
+            *tendency_storylines(world),
+            *draft_storylines(world),
+            *paper_storylines(world),
+            *debate_storylines(world),
+        ]
+    )
+    return world
