@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from flask import flash, redirect
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 from wtforms import ValidationError as FormValidationError
 from wtforms.fields import Field
 
-from deliberate.errors import ValidationError
+from deliberate.errors import DomainError, ValidationError
+from deliberate.extensions import db
+
+T = TypeVar("T")
+Page = Response | str | tuple[str, int]
 
 
 class ActionForm(FlaskForm):
@@ -40,3 +47,52 @@ def ensure_valid(form: FlaskForm) -> None:
         for error in errors
     ]
     raise ValidationError(" ".join(problems) or "The form was not valid; reload and try again.")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a form page shows besides the form: a refusal, a preview, or a result shown once."""
+
+    error: DomainError | None = None
+    preview: str | None = None
+    result: T | None = None
+
+
+def submit(
+    form: FlaskForm,
+    action: Callable[[], T],
+    *,
+    render: Callable[[Outcome[T]], str],
+    success_message: str | Callable[[T], str] | None,
+    redirect_to: str | Callable[[T], str] | None,
+    error_field: Field | None = None,
+    preview: Callable[[], str] | None = None,
+    refusal_status: int | None = None,
+) -> Page:
+    """The one request pipeline of a form page.
+
+    On a valid POST, call `action` (one service call) in a savepoint, commit once, flash
+    `success_message` and redirect 303 to `redirect_to`; with `redirect_to` None, render the
+    page again with the result instead (a result shown only once, such as an invitation link).
+    A DomainError undoes only the savepoint, so what the page shows stays loaded, and the page
+    is rendered again with the error (added to `error_field` when given) and the error's status,
+    or `refusal_status`. Given `preview` (the member asked for one), a valid POST renders what
+    it returns instead of acting. A GET renders the page; a form with errors renders with 400.
+    """
+    if not form.validate_on_submit():
+        return render(Outcome()), 400 if form.errors else 200
+    try:
+        if preview is not None:
+            return render(Outcome(preview=preview())), 200
+        with db.session.begin_nested():
+            result = action()
+    except DomainError as error:
+        if error_field is not None:
+            error_field.errors = [*error_field.errors, error.message]
+        return render(Outcome(error=error)), refusal_status or error.status
+    db.session.commit()
+    if success_message is not None:
+        flash(success_message(result) if callable(success_message) else success_message)
+    if redirect_to is None:
+        return render(Outcome(result=result))
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to, 303)

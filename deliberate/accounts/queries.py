@@ -54,3 +54,8 @@ def open_invitations() -> list[Invitation]:
             .order_by(Invitation.created_at.desc())
         )
     )
+
+
+def members_by_email(emails: list[str]) -> dict[str, Member]:
+    """The members whose (normalized) email is in `emails`, by email."""
+    return {m.email: m for m in db.session.scalars(select(Member).where(Member.email.in_(emails)))}

@@ -43,6 +43,16 @@ class DraftDetailsForm(FlaskForm):
     valid_until = DateField("Valid until", validators=[Optional()])
     evaluation_date = DateField("Evaluation date", validators=[Optional()])
 
+    def details(self) -> dict[str, Any]:
+        """The submitted details as the create and update services take them."""
+        return {
+            "title": self.title.data,
+            "kind": self.kind.data,
+            "valid_from": self.valid_from.data,
+            "valid_until": self.valid_until.data,
+            "evaluation_date": self.evaluation_date.data,
+        }
+
 
 class DraftForm(DraftDetailsForm):
     body = TextAreaField(

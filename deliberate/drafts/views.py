@@ -3,13 +3,15 @@ every action on them. Views adapt requests to one service call each."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from deliberate.accounts import queries as member_queries
 from deliberate.accounts.models import Member
 from deliberate.auth import actor, get_or_404, require
 from deliberate.debate.panels import debate_context
@@ -33,10 +35,10 @@ from deliberate.drafts.permissions import (
     can_second_amendment,
     can_withdraw_amendment,
 )
-from deliberate.errors import DomainError, NotFound, ValidationError
+from deliberate.errors import NotFound, ValidationError
 from deliberate.extensions import db
 from deliberate.filters import format_datetime
-from deliberate.forms import ActionForm, choices, ensure_valid
+from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
 from deliberate.papers.panels import positions_context
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.permissions import is_coordinator
@@ -44,7 +46,6 @@ from deliberate.tendencies.queries import current_membership
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 
-Page = Response | str | tuple[str, int]
 # Larger numbers in a URL cannot name a row (and PostgreSQL would refuse to compare them).
 MAX_ID = 2**31 - 1
 
@@ -62,12 +63,20 @@ def _amendment(draft: Draft, number: int) -> Amendment:
     return amendment
 
 
+def _draft_url(draft: Draft) -> str:
+    return url_for("drafts.detail", draft_id=draft.id)
+
+
+def _amendment_url(amendment: Amendment) -> str:
+    return url_for("drafts.amendment", draft_id=amendment.draft_id, number=amendment.number)
+
+
 def _to_draft(draft: Draft, anchor: str = "") -> Response:
-    return redirect(url_for("drafts.detail", draft_id=draft.id) + anchor, 303)
+    return redirect(_draft_url(draft) + anchor, 303)
 
 
 def _to_amendment(draft: Draft, amendment: Amendment) -> Response:
-    return redirect(url_for("drafts.amendment", draft_id=draft.id, number=amendment.number), 303)
+    return redirect(_amendment_url(amendment), 303)
 
 
 def _require_convener(draft: Draft) -> None:
@@ -79,7 +88,7 @@ def _members_by_email(raw: str) -> list[Member]:
     emails = [e for e in emails if e]
     if len(emails) > 50:
         raise ValidationError("Name at most 50 conveners at once.")
-    found = {m.email: m for m in db.session.scalars(select(Member).where(Member.email.in_(emails)))}
+    found = member_queries.members_by_email(emails)
     unknown = [e for e in emails if e not in found]
     if unknown:
         raise ValidationError("No member has the email " + ", ".join(unknown[:5]) + ".")
@@ -109,30 +118,20 @@ def index() -> str:
 def create() -> Page:
     require(can_create_draft(actor()), "Only conveners and admins create drafts.")
     form = DraftForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            draft = services.create_draft(
-                actor(),
-                title=form.title.data,
-                kind=form.kind.data,
-                body=form.body.data,
-                valid_from=form.valid_from.data,
-                valid_until=form.valid_until.data,
-                evaluation_date=form.evaluation_date.data,
-                conveners=_members_by_email(form.conveners.data or ""),
-                line_width=current_app.config["DRAFT_LINE_WIDTH"],
-                seconds_required=current_app.config["AMENDMENT_SECONDS_REQUIRED"],
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
-            flash(f"“{draft.title}” is created as version 1.")
-            return _to_draft(draft)
-    status = error.status if error else (400 if form.errors else 200)
-    return render_template("drafts/create.html", form=form, error=error), status
+    return submit(
+        form,
+        lambda: services.create_draft(
+            actor(),
+            **form.details(),
+            body=form.body.data,
+            conveners=_members_by_email(form.conveners.data or ""),
+            line_width=current_app.config["DRAFT_LINE_WIDTH"],
+            seconds_required=current_app.config["AMENDMENT_SECONDS_REQUIRED"],
+        ),
+        success_message=lambda draft: f"“{draft.title}” is created as version 1.",
+        redirect_to=_draft_url,
+        render=lambda shown: render_template("drafts/create.html", form=form, error=shown.error),
+    )
 
 
 @bp.get("/<int:draft_id>")
@@ -164,27 +163,15 @@ def edit(draft_id: int) -> Page:
     draft = _draft(draft_id)
     _require_convener(draft)
     form = DraftDetailsForm(obj=draft)
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.update_draft_details(
-                actor(),
-                draft,
-                title=form.title.data,
-                kind=form.kind.data,
-                valid_from=form.valid_from.data,
-                valid_until=form.valid_until.data,
-                evaluation_date=form.evaluation_date.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
-            flash("The draft's details are saved.")
-            return _to_draft(draft)
-    status = error.status if error else (400 if form.errors else 200)
-    return render_template("drafts/edit.html", form=form, draft=draft, error=error), status
+    return submit(
+        form,
+        lambda: services.update_draft_details(actor(), draft, **form.details()),
+        success_message="The draft's details are saved.",
+        redirect_to=_draft_url(draft),
+        render=lambda shown: render_template(
+            "drafts/edit.html", form=form, draft=draft, error=shown.error
+        ),
+    )
 
 
 @bp.route("/<int:draft_id>/revise", methods=["GET", "POST"])
@@ -194,27 +181,21 @@ def revise(draft_id: int) -> Page:
     _require_convener(draft)
     version = queries.current_version(draft)
     form = ReviseForm(version=version.number, body=version.body)
-    error = None
-    if form.validate_on_submit():
-        try:
-            new = services.revise_draft(
-                actor(),
-                draft,
-                body=form.body.data,
-                note=form.note.data,
-                version_number=form.version.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
-            flash(f"Version {new.number} is published.")
-            return _to_draft(draft)
-    status = error.status if error else (400 if form.errors else 200)
-    return render_template(
-        "drafts/revise.html", form=form, draft=draft, version=version, error=error
-    ), status
+    return submit(
+        form,
+        lambda: services.revise_draft(
+            actor(),
+            draft,
+            body=form.body.data,
+            note=form.note.data,
+            version_number=form.version.data,
+        ),
+        success_message=lambda new: f"Version {new.number} is published.",
+        redirect_to=_draft_url(draft),
+        render=lambda shown: render_template(
+            "drafts/revise.html", form=form, draft=draft, version=version, error=shown.error
+        ),
+    )
 
 
 @bp.get("/<int:draft_id>/versions/<int:number>")
@@ -318,11 +299,7 @@ def remove_convener(draft_id: int, member_id: int) -> Response:
 
 def _selected(draft: Draft) -> list[Amendment]:
     """The amendments of `draft` ticked in a SelectionForm (the service judges their states)."""
-    amendments = list(
-        db.session.scalars(
-            select(Amendment).where(Amendment.draft_id == draft.id).order_by(Amendment.number)
-        )
-    )
+    amendments = queries.amendments_of(draft)
     form = SelectionForm()
     form.amendments.choices = choices((a.number, a.label) for a in amendments)
     ensure_valid(form)
@@ -370,16 +347,20 @@ def _prefill(form: AmendmentForm, paragraphs: list[str]) -> None:
             form.new_text.data = text.join_paragraphs(paragraphs[first - 1 : last])
 
 
-def _amendment_form_page(
-    template: str, form: AmendmentForm, draft: Draft, error: DomainError | None, **context: object
-) -> tuple[str, int]:
-    version = queries.current_version(draft)
-    _prefill(form, [p.markdown for p in version.paragraphs])
-    form.version.data = version.number
-    status = error.status if error else (400 if form.errors else 200)
-    return render_template(
-        template, form=form, draft=draft, version=version, error=error, **context
-    ), status
+def _amendment_form(
+    template: str, form: AmendmentForm, draft: Draft, **context: object
+) -> Callable[[Outcome[Any]], str]:
+    """How an amendment form page renders: on the current text, the version it was read at."""
+
+    def render(shown: Outcome[Any]) -> str:
+        version = queries.current_version(draft)
+        _prefill(form, [p.markdown for p in version.paragraphs])
+        form.version.data = version.number
+        return render_template(
+            template, form=form, draft=draft, version=version, error=shown.error, **context
+        )
+
+    return render
 
 
 @bp.route("/<int:draft_id>/amendments/new", methods=["GET", "POST"])
@@ -387,24 +368,48 @@ def _amendment_form_page(
 def propose(draft_id: int) -> Page:
     draft = _draft(draft_id)
     form = AmendmentForm(formdata=request.form if request.method == "POST" else request.args)
-    error = None
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            amendment = services.propose_amendment(actor(), draft, **form.change())
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
-            flash(f"{amendment.label} is proposed; it needs {draft.seconds_required} seconders.")
-            return _to_amendment(draft, amendment)
-    return _amendment_form_page(
-        "drafts/propose.html",
+    return submit(
         form,
-        draft,
-        error,
-        window_closed=services.window_closed_message(draft),
+        lambda: services.propose_amendment(actor(), draft, **form.change()),
+        success_message=lambda amendment: (
+            f"{amendment.label} is proposed; it needs {draft.seconds_required} seconders."
+        ),
+        redirect_to=_amendment_url,
+        render=_amendment_form(
+            "drafts/propose.html",
+            form,
+            draft,
+            window_closed=services.window_closed_message(draft),
+        ),
     )
+
+
+def _amendment_context(draft: Draft, found: Amendment) -> dict[str, Any]:
+    """What the amendment page shows of the amendment and what the member may do with it."""
+    page = queries.amendment_page(draft, found)
+    me = actor()
+    seconds = len(page.seconders)
+    already = any(m.id == me.id for m in page.seconders)
+    sponsor = found.sponsor_tendency
+    return {
+        "draft": draft,
+        "amendment": found,
+        "page": page,
+        "rows": text.change_diff(queries.as_change(found), [p.markdown for p in page.paragraphs]),
+        "lines": {p.number: p for p in page.paragraphs},
+        "seconds": seconds,
+        "already_seconded": already,
+        "convening": can_convene(me, draft),
+        "can_edit": can_edit_amendment(me, found, seconds),
+        "can_withdraw": can_withdraw_amendment(me, found),
+        "can_second": can_second_amendment(me, found, already),
+        "coordinating_sponsor": sponsor is not None and is_coordinator(me, sponsor),
+        "membership": current_membership(me),
+        "cosponsoring": any(c.member_id == me.id for c in page.cosponsors),
+        "sponsorship": queries.sponsorship_line(found, page.cosponsor_tendencies),
+        "reason_form": ReasonForm(),
+        "optional_reason_form": OptionalReasonForm(),
+    }
 
 
 @bp.get("/<int:draft_id>/amendments/<int:number>")
@@ -412,31 +417,10 @@ def propose(draft_id: int) -> Page:
 def amendment(draft_id: int, number: int) -> str:
     draft = _draft(draft_id)
     found = _amendment(draft, number)
-    page = queries.amendment_page(draft, found)
     subject = subject_of(SubjectType.AMENDMENT, found)
-    me = actor()
-    seconds = len(page.seconders)
-    already = any(m.id == me.id for m in page.seconders)
-    sponsor = found.sponsor_tendency
     return render_template(
         "drafts/amendment.html",
-        draft=draft,
-        amendment=found,
-        page=page,
-        rows=text.change_diff(queries.as_change(found), [p.markdown for p in page.paragraphs]),
-        lines={p.number: p for p in page.paragraphs},
-        seconds=seconds,
-        already_seconded=already,
-        convening=can_convene(me, draft),
-        can_edit=can_edit_amendment(me, found, seconds),
-        can_withdraw=can_withdraw_amendment(me, found),
-        can_second=can_second_amendment(me, found, already),
-        coordinating_sponsor=sponsor is not None and is_coordinator(me, sponsor),
-        membership=current_membership(me),
-        cosponsoring=any(c.member_id == me.id for c in page.cosponsors),
-        sponsorship=queries.sponsorship_line(found, page.cosponsor_tendencies),
-        reason_form=ReasonForm(),
-        optional_reason_form=OptionalReasonForm(),
+        **_amendment_context(draft, found),
         **debate_context(subject),
         **positions_context(subject),
     )
@@ -452,18 +436,13 @@ def edit_amendment(draft_id: int, number: int) -> Page:
         "Only the proposer can edit an amendment, and only until it is first seconded.",
     )
     form = AmendmentForm.for_amendment(found) if request.method == "GET" else AmendmentForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.edit_amendment(actor(), found, **form.change())
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
-            flash(f"{found.label} is saved.")
-            return _to_amendment(draft, found)
-    return _amendment_form_page("drafts/edit_amendment.html", form, draft, error, amendment=found)
+    return submit(
+        form,
+        lambda: services.edit_amendment(actor(), found, **form.change()),
+        success_message=f"{found.label} is saved.",
+        redirect_to=_amendment_url(found),
+        render=_amendment_form("drafts/edit_amendment.html", form, draft, amendment=found),
+    )
 
 
 @bp.post("/<int:draft_id>/amendments/<int:number>/withdraw")
