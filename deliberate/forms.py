@@ -68,10 +68,12 @@ def submit(
     error_field: Field | None = None,
     preview: Callable[[], str] | None = None,
     refusal_status: int | None = None,
+    after_commit: Callable[[T], object] | None = None,
 ) -> Page:
     """The one request pipeline of a form page.
 
-    On a valid POST, call `action` (one service call) in a savepoint, commit once, flash
+    On a valid POST, call `action` (one service call) in a savepoint, commit once, call
+    `after_commit` with the result (a session effect, such as logging in), flash
     `success_message` and redirect 303 to `redirect_to`; with `redirect_to` None, render the
     page again with the result instead (a result shown only once, such as an invitation link).
     A DomainError undoes only the savepoint, so what the page shows stays loaded, and the page
@@ -91,6 +93,8 @@ def submit(
             error_field.errors = [*error_field.errors, error.message]
         return render(Outcome(error=error)), refusal_status or error.status
     db.session.commit()
+    if after_commit is not None:
+        after_commit(result)
     if success_message is not None:
         flash(success_message(result) if callable(success_message) else success_message)
     if redirect_to is None:

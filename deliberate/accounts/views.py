@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
 
 from deliberate.accounts import queries, services
 from deliberate.accounts.forms import (
@@ -19,15 +21,14 @@ from deliberate.accounts.forms import (
     SetPasswordForm,
     SuspendForm,
 )
-from deliberate.accounts.models import Member
+from deliberate.accounts.models import Invitation, Member
 from deliberate.accounts.permissions import can_manage_members
 from deliberate.auth import actor, get_or_404, require
 from deliberate.database import utcnow
-from deliberate.errors import DomainError
 from deliberate.extensions import db, limiter, login_account_key
-from deliberate.forms import ActionForm, choices, ensure_valid
+from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
 from deliberate.tendencies.models import Tendency
-from deliberate.tendencies.queries import membership_history
+from deliberate.tendencies.queries import membership_history, tendency_names
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -78,90 +79,81 @@ def logout() -> Response:
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_ADDRESS"], methods=["POST"])
-def accept_invitation(token: str) -> Response | str | tuple[str, int]:
+def accept_invitation(token: str) -> Page:
     invitation = services.get_invitation_by_token(token)
     form = AcceptInvitationForm()
     if invitation is not None and not form.is_submitted():
         form.display_name.data = invitation.display_name
-    if form.validate_on_submit():
-        try:
-            member = services.accept_invitation(
-                token,
-                form.display_name.data,
-                form.password.data,
-                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.password.errors = [error.message]
-        else:
-            db.session.commit()
-            login_user(member)
-            flash(f"Welcome, {member.display_name}.")
-            return redirect(url_for("main.index"), 303)
-    status = 200 if not form.errors else 400
     expired = invitation is not None and not invitation.is_usable(utcnow())
-    return render_template(
-        "accounts/accept.html", form=form, invitation=invitation, expired=expired
-    ), status
+    return submit(
+        form,
+        lambda: services.accept_invitation(
+            token,
+            form.display_name.data,
+            form.password.data,
+            min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
+        ),
+        success_message=lambda member: f"Welcome, {member.display_name}.",
+        redirect_to=url_for("main.index"),
+        render=lambda _shown: render_template(
+            "accounts/accept.html", form=form, invitation=invitation, expired=expired
+        ),
+        error_field=form.password,
+        refusal_status=400,  # whatever refuses it, the link the visitor brought is what is wrong
+        after_commit=login_user,
+    )
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["TOKEN_LIMIT_PER_ADDRESS"], methods=["POST"])
-def reset_password(token: str) -> Response | str | tuple[str, int]:
+def reset_password(token: str) -> Page:
     form = SetPasswordForm()
     reset = services.get_password_reset_by_token(token)
-    if form.validate_on_submit():
-        try:
-            services.reset_password(
-                token,
-                form.password.data,
-                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.password.errors = [error.message]
-        else:
-            db.session.commit()
-            flash("Your password is set. Log in with it.")
-            return redirect(url_for("accounts.login"), 303)
-    status = 200 if not form.errors else 400
-    return render_template("accounts/reset.html", form=form, reset=reset), status
+    return submit(
+        form,
+        lambda: services.reset_password(
+            token, form.password.data, min_password_length=current_app.config["MIN_PASSWORD_LENGTH"]
+        ),
+        success_message="Your password is set. Log in with it.",
+        redirect_to=url_for("accounts.login"),
+        render=lambda _shown: render_template("accounts/reset.html", form=form, reset=reset),
+        error_field=form.password,
+        refusal_status=400,  # as for invitations: the link is what is wrong
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> Response | str | tuple[str, int]:
+def change_password() -> Page:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                actor(),
-                form.current.data,
-                form.password.data,
-                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.password.errors = [error.message]
-        else:
-            db.session.commit()
-            login_user(actor())  # the session token rotated; keep this session
-            flash("Your password is changed; your other sessions are logged out.")
-            return redirect(url_for("accounts.profile", member_id=actor().id), 303)
-    return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+    return submit(
+        form,
+        lambda: services.change_password(
+            actor(),
+            form.current.data,
+            form.password.data,
+            min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
+        ),
+        success_message="Your password is changed; your other sessions are logged out.",
+        redirect_to=url_for("accounts.profile", member_id=actor().id),
+        render=lambda _shown: render_template("accounts/password.html", form=form),
+        error_field=form.password,
+        after_commit=lambda _: login_user(actor()),  # the session token rotated; keep this session
+    )
 
 
 @bp.route("/account/name", methods=["GET", "POST"])
 @login_required
-def rename() -> Response | str | tuple[str, int]:
+def rename() -> Page:
     form = DisplayNameForm(display_name=actor().display_name)
-    if form.validate_on_submit():
-        services.rename_member(actor(), form.display_name.data)
-        db.session.commit()
-        flash("Your name is changed.")
-        return redirect(url_for("accounts.profile", member_id=actor().id), 303)
-    return render_template("accounts/rename.html", form=form), 400 if form.errors else 200
+    return submit(
+        form,
+        lambda: services.rename_member(actor(), form.display_name.data),
+        success_message="Your name is changed.",
+        redirect_to=url_for("accounts.profile", member_id=actor().id),
+        render=lambda _shown: render_template("accounts/rename.html", form=form),
+        error_field=form.display_name,
+    )
 
 
 @bp.get("/members/")
@@ -213,66 +205,70 @@ def members() -> str:
     )
 
 
-def _tendency_choices() -> list[SelectChoice]:
-    from sqlalchemy import select
+def _invite_form(**kwargs: Any) -> InviteForm:
+    form = InviteForm(**kwargs)
+    form.tendency_id.choices = choices([(0, "— none —"), *tendency_names()])
+    return form
 
-    names = db.session.execute(select(Tendency.id, Tendency.name).order_by(Tendency.name)).all()
-    return choices([(0, "— none —"), *((t_id, name) for t_id, name in names)])
+
+def _invite_page(form: InviteForm) -> Callable[[Outcome[tuple[Invitation, str]]], str]:
+    """How the invitation page renders: the form, or once sent, its link and an empty form."""
+
+    def render(shown: Outcome[tuple[Invitation, str]]) -> str:
+        if shown.result is None:
+            return render_template("accounts/invite.html", form=form, link=None)
+        _invitation, token = shown.result
+        link = url_for("accounts.accept_invitation", token=token, _external=True)
+        return render_template("accounts/invite.html", form=_invite_form(formdata=None), link=link)
+
+    return render
 
 
 @admin_bp.route("/invitations/new", methods=["GET", "POST"])
 @login_required
-def invite() -> str | tuple[str, int]:
+def invite() -> Page:
     require(can_manage_members(actor()), "Only admins invite members.")
-    form = InviteForm()
-    form.tendency_id.choices = _tendency_choices()
-    link = None
-    if form.validate_on_submit():
-        tendency = (
-            db.session.get(Tendency, form.tendency_id.data) if form.tendency_id.data else None
-        )
-        try:
-            invitation, token = services.invite_member(
-                actor(),
-                form.email.data,
-                form.display_name.data or "",
-                tendency,
-                valid_for=current_app.config["INVITATION_VALID_FOR"],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.email.errors = [error.message]
-        else:
-            db.session.commit()
-            link = url_for("accounts.accept_invitation", token=token, _external=True)
-            flash(f"Invitation created for {invitation.email}. Send them the link below.")
-            form = InviteForm(formdata=None)
-            form.tendency_id.choices = _tendency_choices()
-    status = 400 if form.errors else 200
-    return render_template("accounts/invite.html", form=form, link=link), status
+    form = _invite_form()
+    return submit(
+        form,
+        lambda: services.invite_member(
+            actor(),
+            form.email.data,
+            form.display_name.data or "",
+            get_or_404(Tendency, form.tendency_id.data, "That tendency")
+            if form.tendency_id.data
+            else None,
+            valid_for=current_app.config["INVITATION_VALID_FOR"],
+        ),
+        success_message=lambda sent: (
+            f"Invitation created for {sent[0].email}. Send them the link below."
+        ),
+        redirect_to=None,
+        render=_invite_page(form),
+        error_field=form.email,
+    )
 
 
 @admin_bp.route("/invitations/import", methods=["GET", "POST"])
 @login_required
-def import_members() -> str | tuple[str, int]:
+def import_members() -> Page:
     require(can_manage_members(actor()), "Only admins import members.")
     form = ImportForm()
-    results = None
-    if form.validate_on_submit():
-        try:
-            results = services.import_invitations(
-                actor(),
-                form.file.data.read(),
-                valid_for=current_app.config["INVITATION_VALID_FOR"],
-                max_rows=current_app.config["MAX_IMPORT_ROWS"],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-    status = 400 if form.errors else 200
-    return render_template("accounts/import.html", form=form, results=results), status
+    return submit(
+        form,
+        lambda: services.import_invitations(
+            actor(),
+            form.file.data.read(),
+            valid_for=current_app.config["INVITATION_VALID_FOR"],
+            max_rows=current_app.config["MAX_IMPORT_ROWS"],
+        ),
+        success_message=None,
+        redirect_to=None,
+        render=lambda shown: render_template(
+            "accounts/import.html", form=form, results=shown.result
+        ),
+        error_field=form.file,
+    )
 
 
 def _managed_member(member_id: int) -> Member:

@@ -128,3 +128,9 @@ def tendencies_of(member_ids: list[int]) -> dict[int, Tendency]:
         .where(TendencyMembership.member_id.in_(member_ids), TendencyMembership.left_at.is_(None))
     ).all()
     return dict(rows)
+
+
+def tendency_names() -> list[tuple[int, str]]:
+    """(id, name) of every tendency, by name, for a choice of tendency."""
+    rows = db.session.execute(select(Tendency.id, Tendency.name).order_by(Tendency.name)).all()
+    return [(tendency_id, name) for tendency_id, name in rows]
