@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from deliberate.auth import actor, get_or_404, require
@@ -25,9 +26,9 @@ from deliberate.debate.permissions import (
     can_moderate,
     can_read_history,
 )
-from deliberate.errors import InvalidTransition, ValidationError
+from deliberate.errors import ValidationError
 from deliberate.extensions import db, limiter
-from deliberate.forms import ActionForm, ensure_valid
+from deliberate.forms import ActionForm, Outcome, Page, ensure_valid, submit
 from deliberate.subjects import Subject
 
 bp = Blueprint("debate", __name__)
@@ -62,33 +63,21 @@ def _no_replies(parent: Comment) -> str | None:
     return None
 
 
+def _permalink_url(comment: Comment) -> str:
+    return url_for("debate.permalink", comment_id=comment.id)
+
+
 def _permalink(comment: Comment) -> Response:
-    return redirect(url_for("debate.permalink", comment_id=comment.id), 303)
+    return redirect(_permalink_url(comment), 303)
 
 
-def _compose(
-    page: dict[str, Any],
-    form: CommentForm,
-    action: str,
-    status: int = 200,
-    *,
-    preview: bool = False,
-) -> tuple[str, int]:
-    preview_html = None
-    if preview:
-        try:
-            _markdown, preview_html = services.clean_body(
-                form.body.data, current_app.config["COMMENT_MAX_LENGTH"]
-            )
-        except ValidationError as error:
-            form.body.errors = [error.message]
-            status = 400
-    return (
-        render_template(
-            "debate/compose.html", form=form, action=action, preview=preview_html, **page
-        ),
-        status,
-    )
+def _page(subject: Subject, heading: str, **context: object) -> dict[str, Any]:
+    return {"subject": subject, "subject_url": subject_url(subject), "heading": heading, **context}
+
+
+def _preview(form: CommentForm) -> str:
+    _markdown, html = services.clean_body(form.body.data, current_app.config["COMMENT_MAX_LENGTH"])
+    return html
 
 
 def _write(
@@ -97,25 +86,20 @@ def _write(
     action: str,
     write: Callable[[], Comment],
     done: str,
-) -> Response | tuple[str, int]:
+) -> Page:
     """The common flow of posting, replying and editing: show the form, preview it, or write
     and go to the comment. A refusal is shown on the form, keeping what the member wrote."""
-    if request.method == "GET":
-        return _compose(page, form, action)
-    if not form.validate():
-        return _compose(page, form, action, 400)
-    if form.wants_preview:
-        return _compose(page, form, action, preview=True)
-    try:
-        # A savepoint: a refusal undoes only the write, and the page still shows the subject.
-        with db.session.begin_nested():
-            comment = write()
-    except (ValidationError, InvalidTransition) as error:
-        form.body.errors = [error.message]
-        return _compose(page, form, action, error.status)
-    db.session.commit()
-    flash(done)
-    return _permalink(comment)
+    return submit(
+        form,
+        write,
+        success_message=done,
+        redirect_to=_permalink_url,
+        render=lambda shown: render_template(
+            "debate/compose.html", form=form, action=action, preview=shown.preview, **page
+        ),
+        error_field=form.body,
+        preview=(lambda: _preview(form)) if form.wants_preview else None,
+    )
 
 
 @bp.get("/debate/<subject_type>/<int:subject_id>")
@@ -133,22 +117,15 @@ def thread(subject_type: str, subject_id: int) -> str:
 @bp.route("/debate/<subject_type>/<int:subject_id>/comments/new", methods=["GET", "POST"])
 @login_required
 @posting_limit
-def create(subject_type: str, subject_id: int) -> Response | tuple[str, int]:
+def create(subject_type: str, subject_id: int) -> Page:
     subject = readable_subject(subject_type, subject_id)
     form = CommentForm()
     if request.method == "GET":
         form.paragraph.data = queries.parse_filter(request.args).paragraph
-    page = {
-        "subject": subject,
-        "subject_url": subject_url(subject),
-        "heading": "New comment",
-        "refusal": subject.closed_reason,
-    }
-    action = url_for("debate.create", subject_type=subject.type.value, subject_id=subject.id)
     return _write(
-        page,
+        _page(subject, "New comment", refusal=subject.closed_reason),
         form,
-        action,
+        url_for("debate.create", subject_type=subject.type.value, subject_id=subject.id),
         lambda: services.post_comment(
             actor(),
             subject,
@@ -163,16 +140,15 @@ def create(subject_type: str, subject_id: int) -> Response | tuple[str, int]:
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
 @login_required
 @posting_limit
-def reply(comment_id: int) -> Response | tuple[str, int]:
+def reply(comment_id: int) -> Page:
     parent, subject = _comment(comment_id)
     form = CommentForm()
-    page = {
-        "subject": subject,
-        "subject_url": subject_url(subject),
-        "parent": queries.comment_detail(parent.id),
-        "heading": "Reply",
-        "refusal": _no_replies(parent) or subject.closed_reason,
-    }
+    page = _page(
+        subject,
+        "Reply",
+        parent=queries.comment_detail(parent.id),
+        refusal=_no_replies(parent) or subject.closed_reason,
+    )
     return _write(
         page,
         form,
@@ -203,9 +179,7 @@ def preview() -> tuple[str, int]:
         message = "; ".join(e for errors in form.errors.values() for e in errors)
         return render_template("debate/_preview.html", error=message), 400
     try:
-        _markdown, html = services.clean_body(
-            form.body.data, current_app.config["COMMENT_MAX_LENGTH"]
-        )
+        html = _preview(form)
     except ValidationError as error:
         return render_template("debate/_preview.html", error=error.message), 400
     return render_template("debate/_preview.html", html=html), 200
@@ -253,29 +227,18 @@ def subtree(comment_id: int) -> str:
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(comment_id: int) -> Response | tuple[str, int]:
+def edit(comment_id: int) -> Page:
     comment, subject = _comment(comment_id)
     require(can_edit(actor(), subject, comment), "Only its author can edit a live comment.")
     form = CommentForm(data={"body": comment.body_markdown})
-    page = {
-        "subject": subject,
-        "subject_url": subject_url(subject),
-        "editing": comment,
-        "heading": "Edit your comment",
-    }
 
     def write() -> Comment:
-        services.edit_comment(
-            actor(),
-            subject,
-            comment,
-            form.body.data,
-            max_length=current_app.config["COMMENT_MAX_LENGTH"],
-        )
+        max_length = current_app.config["COMMENT_MAX_LENGTH"]
+        services.edit_comment(actor(), subject, comment, form.body.data, max_length=max_length)
         return comment
 
     return _write(
-        page,
+        _page(subject, "Edit your comment", editing=comment),
         form,
         url_for("debate.edit", comment_id=comment.id),
         write,
@@ -283,53 +246,49 @@ def edit(comment_id: int) -> Response | tuple[str, int]:
     )
 
 
-@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
-@login_required
-def delete(comment_id: int) -> Response | str:
-    comment, subject = _comment(comment_id)
-    require(can_delete(actor(), comment), "Only its author can delete a comment.")
-    form = ActionForm()
-    if form.validate_on_submit():
-        services.delete_comment(actor(), comment)
-        db.session.commit()
-        flash("Your comment is deleted; replies to it stay.")
-        return _permalink(comment)
-    return render_template(
-        "debate/delete.html",
+def _comment_page(
+    template: str, form: FlaskForm, comment: Comment, subject: Subject
+) -> Callable[[Outcome[None]], str]:
+    """How the delete and hide pages render: the comment, the form, and a refusal if any."""
+    return lambda shown: render_template(
+        template,
         form=form,
         comment=queries.comment_detail(comment.id),
         subject=subject,
         subject_url=subject_url(subject),
+        error=shown.error,
+    )
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(comment_id: int) -> Page:
+    comment, subject = _comment(comment_id)
+    require(can_delete(actor(), comment), "Only its author can delete a comment.")
+    form = ActionForm()
+    return submit(
+        form,
+        lambda: services.delete_comment(actor(), comment),
+        success_message="Your comment is deleted; replies to it stay.",
+        redirect_to=_permalink_url(comment),
+        render=_comment_page("debate/delete.html", form, comment, subject),
     )
 
 
 @bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
 @login_required
-def hide(comment_id: int) -> Response | tuple[str, int]:
+def hide(comment_id: int) -> Page:
     comment, subject = _comment(comment_id)
     require(can_moderate(actor()), "Only conveners hide comments.")
     form = HideForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            with db.session.begin_nested():
-                services.hide_comment(actor(), comment, form.reason.data)
-        except (ValidationError, InvalidTransition) as error:
-            form.reason.errors = [*form.reason.errors, error.message]
-            status = error.status
-        else:
-            db.session.commit()
-            flash("The comment is hidden; the audit log records it.")
-            return _permalink(comment)
-    elif form.errors:
-        status = 400
-    return render_template(
-        "debate/hide.html",
-        form=form,
-        comment=queries.comment_detail(comment.id),
-        subject=subject,
-        subject_url=subject_url(subject),
-    ), status
+    return submit(
+        form,
+        lambda: services.hide_comment(actor(), comment, form.reason.data),
+        success_message="The comment is hidden; the audit log records it.",
+        redirect_to=_permalink_url(comment),
+        render=_comment_page("debate/hide.html", form, comment, subject),
+        error_field=form.reason,
+    )
 
 
 @bp.post("/comments/<int:comment_id>/unhide")
