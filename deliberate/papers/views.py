@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,7 +15,7 @@ from deliberate.debate.queries import parse_filter
 from deliberate.drafts.text import diff_paragraphs, split_paragraphs
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
-from deliberate.forms import ActionForm, ensure_valid
+from deliberate.forms import ActionForm, Page, ensure_valid, submit
 from deliberate.papers import queries, services
 from deliberate.papers.forms import PaperForm
 from deliberate.papers.models import PaperState, PositionPaper
@@ -56,29 +57,25 @@ def _subject_from_args() -> Subject:
     return resolve_for_paper(request.args.get("subject_type", ""), int(raw_id))
 
 
-def _form_page(
-    form: PaperForm, page: dict[str, Any], write: Any, status: int = 200
-) -> Response | tuple[str, int]:
+def _preview(form: PaperForm) -> str:
+    services.clean_title(form.title.data)
+    _markdown, html = services.clean_body(form.body.data)
+    return html
+
+
+def _form_page(form: PaperForm, page: dict[str, Any], write: Callable[[], PositionPaper]) -> Page:
     """Show the paper form, its preview, or write and go to the paper."""
-    preview = None
-    if request.method == "POST":
-        if not form.validate():
-            status = 400
-        else:
-            try:
-                if form.wants_preview:
-                    services.clean_title(form.title.data)
-                    _markdown, preview = services.clean_body(form.body.data)
-                else:
-                    with db.session.begin_nested():
-                        paper = write()
-                    db.session.commit()
-                    flash("The paper is saved.")
-                    return _back(paper)
-            except (ValidationError, InvalidTransition) as error:
-                form.body.errors = [*form.body.errors, error.message]
-                status = error.status
-    return render_template("papers/form.html", form=form, preview=preview, **page), status
+    return submit(
+        form,
+        write,
+        success_message="The paper is saved.",
+        redirect_to=lambda paper: url_for("papers.detail", paper_id=paper.id),
+        render=lambda shown: render_template(
+            "papers/form.html", form=form, preview=shown.preview, **page
+        ),
+        error_field=form.body,
+        preview=(lambda: _preview(form)) if form.wants_preview else None,
+    )
 
 
 @bp.get("/")
@@ -102,7 +99,7 @@ def index() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def create() -> Response | tuple[str, int]:
+def create() -> Page:
     tendency = _coordinated_tendency()
     subject = _subject_from_args()
     require(subject.can_view(actor()), f"You cannot see this {subject.label}.")
@@ -144,7 +141,7 @@ def detail(paper_id: int) -> str:
 
 @bp.route("/<int:paper_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(paper_id: int) -> Response | tuple[str, int]:
+def edit(paper_id: int) -> Page:
     paper = _paper(paper_id)
     require(
         can_write_papers(actor(), paper.tendency),
