@@ -59,3 +59,12 @@ def open_invitations() -> list[Invitation]:
 def members_by_email(emails: list[str]) -> dict[str, Member]:
     """The members whose (normalized) email is in `emails`, by email."""
     return {m.email: m for m in db.session.scalars(select(Member).where(Member.email.in_(emails)))}
+
+
+def active_members() -> list[Member]:
+    """Every active member, by display name."""
+    return list(
+        db.session.scalars(
+            select(Member).where(Member.status == "active").order_by(Member.display_name)
+        )
+    )

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from deliberate.accounts.models import Member
+from deliberate.accounts.queries import active_members
 from deliberate.auth import actor, get_or_404, require
-from deliberate.errors import DomainError, NotFound
+from deliberate.errors import NotFound
 from deliberate.extensions import db
-from deliberate.forms import ActionForm, choices, ensure_valid
+from deliberate.forms import ActionForm, Page, choices, ensure_valid, submit
 from deliberate.tendencies import queries, services
 from deliberate.tendencies.forms import JoinForm, LineForm, MembershipRoleForm, TendencyForm
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
 from deliberate.tendencies.permissions import can_coordinate, can_register_tendency
 
 bp = Blueprint("tendencies", __name__, url_prefix="/tendencies")
+
+
+def _detail_url(tendency: Tendency) -> str:
+    return url_for("tendencies.detail", tendency_id=tendency.id)
 
 
 def _back(tendency_id: int) -> Response:
@@ -51,29 +54,26 @@ def index() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def create() -> Response | str | tuple[str, int]:
+def create() -> Page:
     require(can_register_tendency(actor()), "Only conveners and admins register tendencies.")
     form = TendencyForm()
-    candidates = list(
-        db.session.scalars(
-            select(Member).where(Member.status == "active").order_by(Member.display_name)
-        )
-    )
+    candidates = active_members()
     form.coordinator_ids.choices = choices(
         (m.id, f"{m.display_name} <{m.email}>") for m in candidates
     )
-    if form.validate_on_submit():
-        chosen = [m for m in candidates if m.id in set(form.coordinator_ids.data)]
-        try:
-            tendency = services.register_tendency(actor(), form.name.data, form.line.data, chosen)
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(f"{tendency.name} is registered.")
-            return _back(tendency.id)
-    return render_template("tendencies/create.html", form=form), 400 if form.errors else 200
+    return submit(
+        form,
+        lambda: services.register_tendency(
+            actor(),
+            form.name.data,
+            form.line.data,
+            [m for m in candidates if m.id in set(form.coordinator_ids.data)],
+        ),
+        success_message=lambda tendency: f"{tendency.name} is registered.",
+        redirect_to=_detail_url,
+        render=lambda _shown: render_template("tendencies/create.html", form=form),
+        error_field=form.name,
+    )
 
 
 @bp.get("/<int:tendency_id>")
@@ -96,17 +96,17 @@ def detail(tendency_id: int) -> str:
 
 @bp.route("/<int:tendency_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(tendency_id: int) -> Response | str | tuple[str, int]:
+def edit(tendency_id: int) -> Page:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     require(can_coordinate(actor(), tendency), "Only the tendency's coordinators edit its line.")
     form = LineForm(line=tendency.line_markdown)
-    if form.validate_on_submit():
-        services.edit_line(actor(), tendency, form.line.data)
-        db.session.commit()
-        flash("The line is updated.")
-        return _back(tendency.id)
-    return render_template("tendencies/edit.html", form=form, tendency=tendency), (
-        400 if form.errors else 200
+    return submit(
+        form,
+        lambda: services.edit_line(actor(), tendency, form.line.data),
+        success_message="The line is updated.",
+        redirect_to=_detail_url(tendency),
+        render=lambda _shown: render_template("tendencies/edit.html", form=form, tendency=tendency),
+        error_field=form.line,
     )
 
 
