@@ -104,12 +104,14 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.main.views import bp as main_bp
     from deliberate.papers.views import bp as papers_bp
     from deliberate.tendencies.views import bp as tendencies_bp
+    from deliberate.voting.views import bp as votes_bp
 
     for blueprint in (main_bp, accounts_bp, accounts_admin_bp, tendencies_bp, audit_bp):
         app.register_blueprint(blueprint)
     for blueprint in (debate_bp, papers_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(drafts_bp)
+    app.register_blueprint(votes_bp)
 
 
 def _register_hooks(app: Flask) -> None:

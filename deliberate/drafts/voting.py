@@ -19,15 +19,29 @@ from sqlalchemy import select
 
 from deliberate.accounts.models import Member
 from deliberate.drafts import services
-from deliberate.drafts.models import Amendment, AmendmentState, Draft, DraftState
-from deliberate.errors import DomainError, InvalidTransition, ValidationError
+from deliberate.drafts.models import (
+    Amendment,
+    AmendmentState,
+    CompetitionGroup,
+    Draft,
+    DraftState,
+)
+from deliberate.errors import DomainError, InvalidTransition, NotFound, ValidationError
 from deliberate.extensions import db
 from deliberate.voting import services as voting
-from deliberate.voting.hooks import Purpose, register_purpose
+from deliberate.voting.hooks import Proposal, Purpose, register_purpose
 from deliberate.voting.models import Vote
 from deliberate.voting.rules import Settings
 
 NO_CHANGE = "No change"
+
+
+def _amendment_title(draft: Draft, amendment: Amendment) -> str:
+    return f"{amendment.label} to “{draft.title}”: {amendment.title}"
+
+
+def _adoption_title(draft: Draft) -> str:
+    return f"Adoption of “{draft.title}”, version {draft.current_version_number}"
 
 
 def _schedule(
@@ -70,7 +84,7 @@ def put_amendment_to_vote(
     draft = db.session.get_one(Draft, amendment.draft_id)
     return _schedule(
         actor,
-        title=f"{amendment.label} to “{draft.title}”: {amendment.title}",
+        title=_amendment_title(draft, amendment),
         settings=settings,
         purpose="amendment",
         subject=("amendment", amendment.id),
@@ -81,18 +95,17 @@ def put_amendment_to_vote(
 
 def put_group_to_vote(
     actor: Member,
-    draft: Draft,
-    group_number: int,
+    group: CompetitionGroup,
     settings: Settings,
     *,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
 ) -> Vote:
-    """A ranked vote among the amendments of a competing group and "No change"."""
+    """A ranked vote among the tabled amendments of a competing group and "No change"."""
     if settings.method != "irv":
         raise ValidationError("Competing amendments are decided by ranked choice (one winner).")
-    members = _group_amendments(draft, group_number)
-    tabled = [a for a in members if a.state == AmendmentState.TABLED]
+    draft = db.session.get_one(Draft, group.draft_id)
+    tabled = [a for a in _group_amendments(group) if a.state == AmendmentState.TABLED]
     if len(tabled) < 2:
         raise InvalidTransition(
             "A competing group goes to a vote when at least two of its amendments are tabled."
@@ -102,8 +115,8 @@ def put_group_to_vote(
     options.append(voting.OptionSpec(NO_CHANGE, None))
     return _schedule(
         actor,
-        title=f"Competing group {group_number} of “{draft.title}”",
-        settings=Settings(**{**settings.__dict__, "options": ()}),
+        title=_group_title(draft, group),
+        settings=settings,
         purpose="group",
         subject=("draft", draft.id),
         options=options,
@@ -126,7 +139,7 @@ def put_draft_to_adoption(
     services.start_adoption_vote(actor, draft)
     return _schedule(
         actor,
-        title=f"Adoption of “{draft.title}”, version {draft.current_version_number}",
+        title=_adoption_title(draft),
         settings=settings,
         purpose="adoption",
         subject=("draft", draft.id),
@@ -135,16 +148,7 @@ def put_draft_to_adoption(
     )
 
 
-def _group_amendments(draft: Draft, group_number: int) -> list[Amendment]:
-    from deliberate.drafts.models import CompetitionGroup
-
-    group = db.session.scalar(
-        select(CompetitionGroup).where(
-            CompetitionGroup.draft_id == draft.id, CompetitionGroup.number == group_number
-        )
-    )
-    if group is None:
-        raise ValidationError("That competing group does not exist.")
+def _group_amendments(group: CompetitionGroup) -> list[Amendment]:
     return list(
         db.session.scalars(
             select(Amendment)
@@ -152,6 +156,82 @@ def _group_amendments(draft: Draft, group_number: int) -> list[Amendment]:
             .order_by(Amendment.number)
         )
     )
+
+
+def _group_title(draft: Draft, group: CompetitionGroup) -> str:
+    return f"Competing amendments of “{draft.title}” ({group.label})"
+
+
+# --- what the votes page asks: the question about a subject, and starting its vote -----------
+
+
+def _found(model: Any, object_id: int, what: str) -> Any:
+    found = db.session.get(model, object_id)
+    if found is None:
+        raise NotFound(f"That {what} does not exist.")
+    return found
+
+
+def _propose_amendment(amendment_id: int) -> Proposal:
+    amendment = _found(Amendment, amendment_id, "amendment")
+    draft = db.session.get_one(Draft, amendment.draft_id)
+    return Proposal(
+        title=_amendment_title(draft, amendment),
+        subject_label=f"{amendment.label} {amendment.title}",
+        endpoint=("drafts.amendment", {"draft_id": draft.id, "number": amendment.number}),
+    )
+
+
+def _propose_group(group_id: int) -> Proposal:
+    group = _found(CompetitionGroup, group_id, "competing group")
+    draft = db.session.get_one(Draft, group.draft_id)
+    return Proposal(
+        title=_group_title(draft, group),
+        subject_label=f"the {group.label} of “{draft.title}”",
+        endpoint=("drafts.detail", {"draft_id": draft.id}),
+    )
+
+
+def _propose_adoption(draft_id: int) -> Proposal:
+    draft = _found(Draft, draft_id, "draft")
+    return Proposal(
+        title=_adoption_title(draft),
+        subject_label=f"“{draft.title}”, version {draft.current_version_number}",
+        endpoint=("drafts.detail", {"draft_id": draft.id}),
+    )
+
+
+def _start_amendment(
+    actor: Member,
+    amendment_id: int,
+    settings: Settings,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+) -> Vote:
+    amendment = _found(Amendment, amendment_id, "amendment")
+    return put_amendment_to_vote(actor, amendment, settings, opens_at=opens_at, closes_at=closes_at)
+
+
+def _start_group(
+    actor: Member,
+    group_id: int,
+    settings: Settings,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+) -> Vote:
+    group = _found(CompetitionGroup, group_id, "competing group")
+    return put_group_to_vote(actor, group, settings, opens_at=opens_at, closes_at=closes_at)
+
+
+def _start_adoption(
+    actor: Member,
+    draft_id: int,
+    settings: Settings,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+) -> Vote:
+    draft = _found(Draft, draft_id, "draft")
+    return put_draft_to_adoption(actor, draft, settings, opens_at=opens_at, closes_at=closes_at)
 
 
 # --- reacting to a closed vote ----------------------------------------------------------------
@@ -223,6 +303,33 @@ def _adoption_closed(vote: Vote, result: dict[str, Any]) -> None:
     services.record_adoption_outcome(draft, adopted=adopted)
 
 
-register_purpose(Purpose("amendment", "An amendment", on_close=_amendment_closed))
-register_purpose(Purpose("group", "Competing amendments", on_close=_group_closed))
-register_purpose(Purpose("adoption", "The adoption of a draft", on_close=_adoption_closed))
+register_purpose(
+    Purpose(
+        "amendment",
+        "An amendment",
+        ("majority",),
+        propose=_propose_amendment,
+        start=_start_amendment,
+        on_close=_amendment_closed,
+    )
+)
+register_purpose(
+    Purpose(
+        "group",
+        "Competing amendments",
+        ("irv",),
+        propose=_propose_group,
+        start=_start_group,
+        on_close=_group_closed,
+    )
+)
+register_purpose(
+    Purpose(
+        "adoption",
+        "The adoption of a draft",
+        ("majority", "consensus"),
+        propose=_propose_adoption,
+        start=_start_adoption,
+        on_close=_adoption_closed,
+    )
+)

@@ -9,15 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from deliberate.accounts.models import Member
+from deliberate.voting.rules import METHODS, Settings
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What is about to be put to a vote: the question, and the subject's name and page."""
+
+    title: str
+    subject_label: str
+    endpoint: tuple[str, dict[str, Any]]
+
+
+Start = Callable[[Member, int, Settings, datetime | None, datetime | None], Any]
 
 
 @dataclass(frozen=True)
 class Purpose:
     """A kind of question: its name and label, and the hooks of the domain behind it.
 
+    - `methods`: the voting methods that may decide it.
+    - `propose(subject_id)`: the question about that subject (NotFound if there is none);
+      None for a free question, whose convener writes the question and the options.
+    - `start(actor, subject_id, settings, opens_at, closes_at)`: put the subject to a vote
+      (the domain moves its object and calls `voting.services.create_vote`); returns the vote.
     - `on_open(actor, vote)`: the vote has opened (actor None: opened on schedule).
     - `on_close(vote, result)`: the vote has closed with its stored result (a dict as in
       `deliberate.voting.results`).
@@ -25,6 +44,9 @@ class Purpose:
 
     name: str
     label: str
+    methods: tuple[str, ...] = METHODS
+    propose: Callable[[int], Proposal] | None = None
+    start: Start | None = None
     on_open: Callable[[Member | None, Any], None] | None = None
     on_close: Callable[[Any, dict[str, Any]], None] | None = None
 
@@ -44,5 +66,7 @@ def purposes() -> list[Purpose]:
     return list(_purposes.values())
 
 
-register_purpose(Purpose("question", "A question put to the members"))
-register_purpose(Purpose("election", "An election"))
+register_purpose(
+    Purpose("question", "A question put to the members", ("majority", "irv", "consensus"))
+)
+register_purpose(Purpose("election", "An election", ("stv", "irv")))

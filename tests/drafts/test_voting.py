@@ -107,8 +107,8 @@ def competing_pair(convener):
 
 def test_a_competing_group_merges_its_winner_and_rejects_the_others(convener, members):
     draft, first, second = competing_pair(convener)
-    number = _group_number(first)
-    vote = put_group_to_vote(convener, draft, number, Settings(method="irv"))
+    group = _group(first)
+    vote = put_group_to_vote(convener, group, Settings(method="irv"))
     labels = [o.label for o in voting.load_options(vote)]
     assert labels[-1] == NO_CHANGE
     assert len(labels) == 3
@@ -128,7 +128,7 @@ def test_a_competing_group_merges_its_winner_and_rejects_the_others(convener, me
 
 def test_no_change_winning_rejects_every_amendment_of_the_group(convener, members):
     draft, first, second = competing_pair(convener)
-    vote = put_group_to_vote(convener, draft, _group_number(first), Settings(method="irv"))
+    vote = put_group_to_vote(convener, _group(first), Settings(method="irv"))
     cast_all(vote, members, [{"ranking": [NO_CHANGE]}] * 4)
     voting.close_vote(convener, vote)
     for amendment in (first, second):
@@ -137,11 +137,11 @@ def test_no_change_winning_rejects_every_amendment_of_the_group(convener, member
     assert draft.current_version_number == 1
 
 
-def _group_number(amendment):
+def _group(amendment):
     from deliberate.drafts.models import CompetitionGroup
 
     db.session.refresh(amendment)
-    return db.session.get_one(CompetitionGroup, amendment.competition_group_id).number
+    return db.session.get_one(CompetitionGroup, amendment.competition_group_id)
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from deliberate.tendencies.services import request_to_join
 from tests.debate.world import build_debate
 from tests.drafts.world import DRAFT_STATES, build_drafts
 from tests.factories import make_member, make_tendency
+from tests.voting.world import VOTE_STATES, build_votes
 
 ROLES = (
     "anonymous",
@@ -79,8 +80,9 @@ BUILDERS: list[Callable[[World], None]] = [
     build_people_and_tendencies,
     build_debate,
     build_drafts,
+    build_votes,
 ]
-STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES}
+STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES, **VOTE_STATES}
 
 
 def build_world(state: str | None = None) -> World:

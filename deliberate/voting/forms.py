@@ -1,0 +1,164 @@
+"""Forms of votes: the settings a convener fixes before opening, a meeting's count, paper files.
+
+Ballots themselves are read from the request by `ballot_from_form`, because their fields
+depend on the vote (one rank field per option).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from deliberate.errors import ValidationError
+from deliberate.forms import choices, no_control_characters
+from deliberate.voting.rules import (
+    BLOCK_RULE_LABELS,
+    MAX_OPTIONS,
+    METHOD_LABELS,
+    THRESHOLD_LABELS,
+    Settings,
+    ranking_from_ranks,
+)
+
+TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+MAX_OPTION_LINES = 20_000
+
+
+class VoteForm(FlaskForm):
+    """The settings of a vote, fixed before it opens and shown on the ballot."""
+
+    title = StringField(
+        "Question", validators=[DataRequired(), Length(max=300), no_control_characters]
+    )
+    description = TextAreaField(
+        "Explanation (Markdown, optional)",
+        validators=[Optional(), Length(max=20_000), no_control_characters],
+    )
+    method = SelectField("Method", choices=choices(METHOD_LABELS.items()))
+    options = TextAreaField(
+        "Options or candidates, one per line (ranked votes)",
+        validators=[Optional(), Length(max=MAX_OPTION_LINES), no_control_characters],
+    )
+    seats = IntegerField("Seats to fill (STV)", default=1, validators=[NumberRange(1, 59)])
+    stv_variant = SelectField(
+        "STV variant",
+        choices=choices(
+            [
+                ("stv", "weighted inclusive Gregory, exact fractions"),
+                ("scottish", "Scottish STV (5 decimal places)"),
+                ("meek", "Meek's method"),
+            ]
+        ),
+    )
+    quota = SelectField("Quota (STV)", choices=choices([("droop", "Droop"), ("hare", "Hare")]))
+    threshold = SelectField("Majority needed", choices=choices(THRESHOLD_LABELS.items()))
+    abstentions_in_base = BooleanField("Abstentions count in the base (they weigh like a no)")
+    quorum_percent = IntegerField(
+        "Quorum: share of the roll that must take part (percent)",
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 100)],
+    )
+    block_rule = SelectField("What a block does", choices=choices(BLOCK_RULE_LABELS.items()))
+    fallback_percent = IntegerField(
+        "Fallback supermajority (percent)",
+        validators=[Optional(), NumberRange(51, 100)],
+    )
+    secret = BooleanField("Secret ballot (otherwise roll-call, shown by tendency)", default=True)
+    replaceable = BooleanField("A voter may replace their ballot until the close", default=True)
+    breakdown_by_tendency = BooleanField(
+        "Announce a breakdown of the secret result by tendency (small tendencies merged)"
+    )
+    body_id = SelectField("Who votes", coerce=str, validate_choice=True)
+    opens_at = DateTimeLocalField(
+        "Open at (UTC; empty: open now)", format=TIME_FORMATS, validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        "Close at (UTC; empty: a convener closes it)", format=TIME_FORMATS, validators=[Optional()]
+    )
+
+    def set_bodies(self, bodies: Sequence[tuple[int, str, int]]) -> None:
+        self.body_id.choices = choices(
+            [("", "every active member"), *((str(i), f"{n} ({s} members)") for i, n, s in bodies)]
+        )
+
+    def limit_methods(self, methods: Sequence[str]) -> None:
+        self.method.choices = choices((m, METHOD_LABELS[m]) for m in methods)
+
+    def option_labels(self) -> list[str]:
+        return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+
+    def settings(self) -> Settings:
+        method = self.method.data or ""
+        ranked = method in ("irv", "stv")
+        labels = self.option_labels() if ranked else []
+        if len(labels) > MAX_OPTIONS:
+            raise ValidationError(f"A vote has at most {MAX_OPTIONS} options.")
+        return Settings(
+            method=method,
+            options=tuple(labels),
+            seats=(self.seats.data or 1) if method == "stv" else 1,
+            stv_variant=self.stv_variant.data if method == "stv" else None,
+            quota=self.quota.data or "droop",
+            threshold=self.threshold.data if method == "majority" else None,
+            abstentions_in_base=bool(self.abstentions_in_base.data) and method == "majority",
+            quorum_percent=self.quorum_percent.data or 0,
+            block_rule=self.block_rule.data if method == "consensus" else None,
+            fallback_percent=self.fallback_percent.data
+            if method == "consensus" and self.block_rule.data == "fallback"
+            else None,
+            secret=bool(self.secret.data),
+            replaceable=bool(self.replaceable.data),
+            breakdown_by_tendency=bool(self.breakdown_by_tendency.data and self.secret.data),
+        )
+
+    def body(self) -> int | None:
+        return int(self.body_id.data) if self.body_id.data else None
+
+    def times(self) -> tuple[datetime | None, datetime | None]:
+        def aware(value: datetime | None) -> datetime | None:
+            return value.replace(tzinfo=UTC) if value is not None else None
+
+        return aware(self.opens_at.data), aware(self.closes_at.data)
+
+
+class MeetingForm(VoteForm):
+    """A vote taken at a meeting: its settings, when it was held, and what was counted."""
+
+    held_at = DateTimeLocalField("Held at (UTC)", format=TIME_FORMATS, validators=[InputRequired()])
+    present = IntegerField(
+        "Members entitled to vote at the meeting", validators=[InputRequired(), NumberRange(1)]
+    )
+    yes = IntegerField("For", default=0, validators=[Optional(), NumberRange(0)])
+    no = IntegerField("Against", default=0, validators=[Optional(), NumberRange(0)])
+    abstain = IntegerField("Abstentions", default=0, validators=[Optional(), NumberRange(0)])
+    ballot_file = FileField("Ranked paper count (BLT or CSV)")
+
+
+class PaperBallotsForm(FlaskForm):
+    ballot_file = FileField("Paper ballots (BLT or CSV)", validators=[DataRequired()])
+
+
+def ballot_from_form(
+    method: str, options: Sequence[str], form: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ballot a member sent: a choice, a position with a reason, or a ranking built from
+    the rank fields `rank_<position>` (1 = first choice; blank = unranked)."""
+    if method == "majority":
+        return {"choice": form.get("choice")}
+    if method == "consensus":
+        return {"position": form.get("position"), "reason": form.get("reason", "")}
+    ranks = {label: form.get(f"rank_{i}", "") for i, label in enumerate(options, start=1)}
+    return {"ranking": ranking_from_ranks(options, ranks)}

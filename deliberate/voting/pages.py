@@ -1,0 +1,300 @@
+"""What the vote pages need beyond one service call: reading the query, building the page.
+
+The views stay adapters; this module turns request arguments and forms into service calls
+and stored results into what the templates show. It imports Flask only for rendering and
+redirecting, never for state: every change goes through `deliberate.voting.services`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from deliberate.accounts.models import Member
+from deliberate.database import utcnow
+from deliberate.errors import NotFound, PermissionDenied, ValidationError
+from deliberate.extensions import db
+from deliberate.subjects import resolve
+from deliberate.voting import chart, hooks, queries, rules, services
+from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm
+from deliberate.voting.models import Vote
+from deliberate.voting.permissions import can_run_votes
+
+MAX_PAGE = 10_000
+MAX_UPLOAD = 5 * 1024 * 1024
+FREE_PURPOSES = ("question", "election")
+
+
+def page_number(args: Mapping[str, str]) -> int:
+    raw = args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise ValidationError(f"The page number must be a whole number from 1 to {MAX_PAGE}.")
+    return int(raw)
+
+
+def purpose_from_args(
+    args: Mapping[str, str],
+) -> tuple[hooks.Purpose, int | None, hooks.Proposal | None]:
+    """The purpose (`?purpose=`) and subject (`?subject=`) a vote is being made for."""
+    name = args.get("purpose", "question")
+    purpose = hooks.purpose(name)
+    if purpose is None:
+        raise NotFound("That kind of vote is not known here.")
+    if purpose.propose is None:
+        return purpose, None, None
+    raw = args.get("subject", "")
+    if not raw.isdigit() or int(raw) > 2**31 - 1:
+        raise NotFound(f"Say which {purpose.label.lower()} is put to the vote.")
+    subject_id = int(raw)
+    return purpose, subject_id, purpose.propose(subject_id)
+
+
+def prepare_vote_form(form: VoteForm, purpose: hooks.Purpose, *, in_person: bool = False) -> None:
+    methods = [m for m in purpose.methods if not (in_person and m == "consensus")]
+    form.limit_methods(methods)
+    form.set_bodies(_body_choices())
+
+
+def _body_choices() -> list[tuple[int, str, int]]:
+    try:
+        from deliberate.bodies.queries import body_choices
+    except ImportError:  # the bodies package is optional in a minimal install
+        return []
+    return body_choices()
+
+
+def start_vote(
+    actor: Member, form: VoteForm, purpose: hooks.Purpose, subject_id: int | None
+) -> Vote:
+    """Put the question to a vote as the form says: the purpose's domain starts it, or a free
+    question is made with the form's own question and options."""
+    settings = form.settings()
+    opens_at, closes_at = form.times()
+    if purpose.start is not None and subject_id is not None:
+        return purpose.start(actor, subject_id, settings, opens_at, closes_at)
+    return services.create_vote(
+        actor,
+        title=form.title.data or "",
+        settings=settings,
+        description=form.description.data or "",
+        options=[services.OptionSpec(label) for label in settings.options],
+        purpose=purpose.name,
+        body_id=form.body(),
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+def record_meeting_vote(
+    actor: Member, form: MeetingForm, purpose: hooks.Purpose, subject_id: int | None
+) -> Vote:
+    """Record a vote taken at a meeting (free questions and elections)."""
+    if purpose.start is not None:
+        raise ValidationError("Record a meeting's vote on a free question or an election.")
+    settings = form.settings()
+    held_at = form.held_at.data
+    upload = form.ballot_file.data
+    return services.record_in_person_vote(
+        actor,
+        title=form.title.data or "",
+        settings=settings,
+        description=form.description.data or "",
+        options=[services.OptionSpec(label) for label in settings.options],
+        purpose=purpose.name,
+        counted=services.MeetingCount(
+            yes=form.yes.data or 0,
+            no=form.no.data or 0,
+            abstain=form.abstain.data or 0,
+            ballot_file=_read(upload) if upload else None,
+            filename=getattr(upload, "filename", "") or "",
+        ),
+        present=form.present.data or 0,
+        held_at=held_at.replace(tzinfo=UTC) if held_at else utcnow(),
+    )
+
+
+def _read(upload: Any) -> bytes:
+    data = upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise ValidationError("The file is larger than 5 MB.")
+    return data
+
+
+def read_upload(form: PaperBallotsForm) -> bytes:
+    return _read(form.ballot_file.data)
+
+
+def closed(vote: Vote) -> Vote:
+    """The vote, if closed: results and ballots are published only then."""
+    if not vote.is_closed:
+        raise NotFound("Results and ballots are published when the vote closes.")
+    return vote
+
+
+@dataclass(frozen=True)
+class Explained:
+    """The settings of a vote in words, as the ballot shows them before anyone votes."""
+
+    method: str
+    lines: list[str]
+
+
+def explain(vote: Vote) -> Explained:
+    lines: list[str] = []
+    if vote.method == "majority":
+        lines.append("Majority needed: " + rules.THRESHOLD_LABELS[vote.threshold or "simple"] + ".")
+        lines.append(
+            "Abstentions count in the base."
+            if vote.abstentions_in_base
+            else "Abstentions are reported but not counted in the base."
+        )
+    if vote.method == "stv":
+        variant = {"stv": "weighted inclusive Gregory", "scottish": "Scottish STV", "meek": "Meek"}
+        lines.append(
+            f"{vote.seats} seats; {variant[vote.stv_variant or 'stv']}, "
+            f"{'Hare' if vote.quota == 'hare' else 'Droop'} quota."
+        )
+    if vote.is_ranked:
+        lines.append("Rank as many options as you like; an unranked option gets no preference.")
+        lines.append("Ties are settled by earlier rounds, then by the lot drawn at opening.")
+    if vote.method == "consensus":
+        rule = rules.BLOCK_RULE_LABELS[vote.block_rule or "no_decision"]
+        if vote.block_rule == "fallback":
+            rule += f" of {vote.fallback_percent}% of those who take part, less stand-asides"
+        lines.append(rule[0].upper() + rule[1:] + ".")
+        lines.append("A block needs a reason; the other positions may give one.")
+    lines.append(
+        f"Quorum: {vote.quorum_percent}% of the roll must take part."
+        if vote.quorum_percent
+        else "No quorum."
+    )
+    if vote.secret:
+        lines.append(
+            "Secret ballot: who voted is stored apart from what was chosen; you get a receipt "
+            "code to check your ballot in the published list after the close."
+        )
+        if vote.breakdown_by_tendency:
+            minimum = current_app.config.get("SECRET_BREAKDOWN_MIN", 10)
+            lines.append(
+                "The result will also be broken down by tendency, for tendencies with at least "
+                f"{minimum} voters; smaller groups are merged into “others”."
+            )
+    else:
+        lines.append("Roll-call: the results show who voted what, grouped by tendency.")
+    lines.append(
+        "You may replace your ballot until the close."
+        if vote.replaceable
+        else "A ballot cannot be replaced once cast."
+    )
+    return Explained(method=rules.METHOD_LABELS[vote.method], lines=lines)
+
+
+def vote_page(vote: Vote, member: Member) -> dict[str, Any]:
+    """Everything the vote page shows."""
+    purpose = hooks.purpose(vote.purpose)
+    result = vote.result
+    roll_call_names = (
+        queries.member_names([row["member_id"] for row in result.get("roll_call", [])])
+        if result
+        else {}
+    )
+    return {
+        "vote": vote,
+        "purpose": purpose,
+        "subject_link": _subject_link(vote),
+        "explained": explain(vote),
+        "standing": queries.standing(vote, member),
+        "voted_count": queries.participation_count(vote),
+        "now": utcnow(),
+        "running": can_run_votes(member),
+        "result": result,
+        "chart": chart_for(vote, result) if result else None,
+        "roll_call_names": roll_call_names,
+        "positions": rules.POSITION_LABELS,
+        "import_form": PaperBallotsForm(),
+    }
+
+
+def _subject_link(vote: Vote) -> tuple[str, str] | None:
+    """What the vote decides, as (label, address), through the subjects registry."""
+    if vote.subject_type is None or vote.subject_id is None:
+        return None
+    try:
+        subject = resolve(vote.subject_type, vote.subject_id)
+    except NotFound:
+        return None
+    endpoint, values = subject.endpoint
+    return f"the {subject.label} “{subject.title}”", url_for(endpoint, **values)
+
+
+def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
+    """The SVG chart of a closed vote's rounds (or of its majority count)."""
+    if vote.is_ranked:
+        return chart.rounds_chart(result["count"])
+    if vote.method == "majority":
+        return chart.majority_chart(result["count"])
+    return None
+
+
+def confirmation(vote: Vote, content: dict[str, Any], receipt: str | None) -> str:
+    """The page that shows exactly what will be recorded, before the voter confirms."""
+    settings = services.settings_of(vote)
+    checked = rules.check_ballot(settings, content)
+    return render_template(
+        "votes/confirm.html",
+        vote=vote,
+        content=checked,
+        receipt=receipt,
+        positions=rules.POSITION_LABELS,
+        rank_fields={
+            f"rank_{i}": str(checked["ranking"].index(o.label) + 1)
+            for i, o in enumerate(vote.options, start=1)
+            if o.label in checked.get("ranking", [])
+        },
+    )
+
+
+def act(actor: Member, vote: Vote, verb: str) -> str:
+    """Open, close or cancel a vote; commit; the message to show.
+
+    Conveners do all three. Any member may ask to close a vote past its scheduled close:
+    the system closes it then, as it would on schedule.
+    """
+    breakdown_min = current_app.config.get("SECRET_BREAKDOWN_MIN", 10)
+    if verb == "close" and services.is_due(vote) and not can_run_votes(actor):
+        services.close_vote(None, vote, breakdown_min=breakdown_min)
+        message = f"The voting time was over; the vote is now counted: {vote.outcome}"
+    elif not can_run_votes(actor):
+        raise PermissionDenied("Only conveners run votes.")
+    elif verb == "open":
+        services.open_vote(actor, vote)
+        message = f"The vote is open: {vote.roll_size} members are on its roll."
+    elif verb == "close":
+        was_closed = vote.is_closed
+        services.close_vote(actor, vote, breakdown_min=breakdown_min)
+        message = "The vote was already closed." if was_closed else f"Closed: {vote.outcome}"
+    else:
+        services.cancel_vote(actor, vote)
+        message = "The vote is cancelled."
+    db.session.commit()
+    return message
+
+
+def close_due(vote: Vote) -> str:
+    """Close, as the system, a vote past its scheduled close that a ballot arrived for; the
+    message for the member whose ballot came too late."""
+    services.close_vote(
+        None, vote, breakdown_min=current_app.config.get("SECRET_BREAKDOWN_MIN", 10)
+    )
+    db.session.commit()
+    return "Voting had ended; your ballot was not recorded. The vote is now counted."
+
+
+def back_to(vote: Vote, message: str) -> Response:
+    flash(message)
+    return redirect(url_for("votes.detail", vote_id=vote.id), 303)

@@ -1,0 +1,119 @@
+"""Read-side selects of votes: the vote page, lists, participation, the published ballots."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from deliberate.accounts.models import Member
+from deliberate.extensions import db
+from deliberate.voting.models import (
+    Ballot,
+    Participation,
+    RollEntry,
+    Vote,
+    VoteOption,
+    VoteState,
+)
+
+PAGE_SIZE = 25
+
+
+def vote_with_options(vote_id: int) -> Vote | None:
+    return db.session.scalar(
+        select(Vote)
+        .options(selectinload(Vote.options), joinedload(Vote.created_by), joinedload(Vote.body))
+        .where(Vote.id == vote_id)
+    )
+
+
+def participation_count(vote: Vote) -> int:
+    online = db.session.scalar(
+        select(func.count()).select_from(Participation).where(Participation.vote_id == vote.id)
+    )
+    return int(online or 0)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the viewing member stands in a vote."""
+
+    on_roll: bool
+    voted: bool
+
+
+def standing(vote: Vote, member: Member) -> Standing:
+    on_roll = db.session.get(RollEntry, (vote.id, member.id)) is not None
+    voted = db.session.get(Participation, (vote.id, member.id)) is not None
+    return Standing(on_roll=on_roll, voted=voted)
+
+
+def votes_on(subject_type: str, subject_id: int) -> list[Vote]:
+    """The votes on a subject (an amendment, a draft), newest first."""
+    return list(
+        db.session.scalars(
+            select(Vote)
+            .where(Vote.subject_type == subject_type, Vote.subject_id == subject_id)
+            .order_by(Vote.created_at.desc(), Vote.id.desc())
+        )
+    )
+
+
+def votes_in(states: tuple[str, ...], *, page: int = 1) -> tuple[list[Vote], bool]:
+    """Votes in these states, most recent first, a page at a time (and whether more follow)."""
+    rows = list(
+        db.session.scalars(
+            select(Vote)
+            .where(Vote.state.in_(states))
+            .order_by(
+                func.coalesce(Vote.closed_at, Vote.opened_at, Vote.opens_at).desc(), Vote.id.desc()
+            )
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE + 1)
+        )
+    )
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def open_and_scheduled() -> list[Vote]:
+    return list(
+        db.session.scalars(
+            select(Vote)
+            .where(Vote.state.in_((VoteState.OPEN, VoteState.SCHEDULED)))
+            .order_by(Vote.closes_at.is_(None), Vote.closes_at, Vote.id)
+        )
+    )
+
+
+def member_names(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(select(Member.id, Member.display_name).where(Member.id.in_(ids))).all()
+    )
+
+
+def published_ballots(vote: Vote) -> list[tuple[str | None, dict[str, Any]]]:
+    """Every counted ballot of a closed vote as (receipt hash or None for paper, content),
+    sorted by hash (paper ballots last, by content): the order says nothing of casting."""
+    rows = db.session.execute(
+        select(Ballot.receipt_hash, Ballot.content).where(Ballot.vote_id == vote.id)
+    ).all()
+    return sorted(
+        ((receipt, json.loads(content)) for receipt, content in rows),
+        key=lambda row: (row[0] is None, row[0] or "", json.dumps(row[1], sort_keys=True)),
+    )
+
+
+def option_labels(vote: Vote) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(VoteOption.label)
+            .where(VoteOption.vote_id == vote.id)
+            .order_by(VoteOption.position)
+        )
+    )

@@ -1,0 +1,211 @@
+"""Vote pages: the list, putting a question to a vote, the ballot, closing, results, recount."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from deliberate.auth import actor, require
+from deliberate.debate.panels import debate_context
+from deliberate.errors import NotFound
+from deliberate.extensions import db, limiter
+from deliberate.forms import ActionForm, Page, ensure_valid, submit
+from deliberate.papers.panels import positions_context
+from deliberate.subjects import SubjectType, subject_of
+from deliberate.voting import pages, publish, queries, services
+from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
+from deliberate.voting.models import Vote
+from deliberate.voting.permissions import can_run_votes, can_view_vote
+
+bp = Blueprint("votes", __name__, url_prefix="/votes")
+MAX_ID = 2**31 - 1
+
+
+def _member_key() -> str:
+    """Rate-limit key: the logged-in member (a venue's delegates share one address)."""
+    if current_user.is_authenticated:
+        return f"member:{current_user.id}"
+    return f"address:{request.remote_addr}"
+
+
+casting_limit = limiter.limit(
+    lambda: current_app.config.get("BALLOT_LIMIT_PER_MEMBER", "20 per minute"),
+    key_func=_member_key,
+    error_message="You are sending ballots faster than this site allows. Wait a minute.",
+)
+
+
+def _vote(vote_id: int) -> Vote:
+    """The vote with its options; it opens or closes first if its time has come."""
+    vote = queries.vote_with_options(vote_id) if vote_id <= MAX_ID else None
+    if vote is None:
+        raise NotFound("That vote does not exist.")
+    require(can_view_vote(actor(), vote), "You cannot see this vote.")
+    return vote
+
+
+def _require_runner() -> None:
+    require(can_run_votes(actor()), "Only conveners run votes.")
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    page = pages.page_number(request.args)
+    closed, more = queries.votes_in(("closed",), page=page)
+    return render_template(
+        "votes/index.html",
+        current=queries.open_and_scheduled(),
+        closed=closed,
+        page=page,
+        has_more=more,
+        can_run=can_run_votes(actor()),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> Page:
+    _require_runner()
+    purpose, subject_id, proposal = pages.purpose_from_args(request.args)
+    form = VoteForm(data={"title": proposal.title} if proposal else None)
+    pages.prepare_vote_form(form, purpose)
+    return submit(
+        form,
+        lambda: pages.start_vote(actor(), form, purpose, subject_id),
+        render=lambda outcome: render_template(
+            "votes/create.html", form=form, purpose=purpose, proposal=proposal, error=outcome.error
+        ),
+        success_message=lambda vote: f"“{vote.title}” is {vote.state}.",
+        redirect_to=lambda vote: url_for("votes.detail", vote_id=vote.id),
+    )
+
+
+@bp.route("/record", methods=["GET", "POST"])
+@login_required
+def record() -> Page:
+    _require_runner()
+    purpose, subject_id, proposal = pages.purpose_from_args(request.args)
+    form = MeetingForm(data={"title": proposal.title} if proposal else None)
+    pages.prepare_vote_form(form, purpose, in_person=True)
+    return submit(
+        form,
+        lambda: pages.record_meeting_vote(actor(), form, purpose, subject_id),
+        render=lambda outcome: render_template(
+            "votes/record.html", form=form, purpose=purpose, proposal=proposal, error=outcome.error
+        ),
+        success_message=lambda vote: f"The meeting's vote is recorded: {vote.outcome}",
+        redirect_to=lambda vote: url_for("votes.detail", vote_id=vote.id),
+    )
+
+
+@bp.get("/<int:vote_id>")
+@login_required
+def detail(vote_id: int) -> str:
+    vote = _vote(vote_id)
+    subject = subject_of(SubjectType.VOTE, vote)
+    return render_template(
+        "votes/detail.html",
+        **pages.vote_page(vote, actor()),
+        action_form=ActionForm(),
+        **debate_context(subject),
+        **positions_context(subject),
+    )
+
+
+@bp.post("/<int:vote_id>/cast")
+@login_required
+@casting_limit
+def cast(vote_id: int) -> Page:
+    vote = _vote(vote_id)
+    ensure_valid(ActionForm())
+    if services.is_due(vote):
+        return pages.back_to(vote, pages.close_due(vote))
+    labels = [o.label for o in vote.options]
+    content = ballot_from_form(vote.method, labels, request.form)
+    receipt = request.form.get("receipt") or None
+    if request.form.get("confirm") != "1":
+        return pages.confirmation(vote, content, receipt)
+    result = services.cast_ballot(actor(), vote, content, receipt=receipt)
+    db.session.commit()
+    return render_template("votes/receipt.html", vote=vote, receipt=result, content=content)
+
+
+@bp.post("/<int:vote_id>/<any(open, close, cancel):verb>")
+@login_required
+def act(vote_id: int, verb: str) -> Response:
+    vote = _vote(vote_id)
+    ensure_valid(ActionForm())
+    message = pages.act(actor(), vote, verb)
+    return pages.back_to(vote, message)
+
+
+@bp.route("/<int:vote_id>/import", methods=["GET", "POST"])
+@login_required
+def import_ballots(vote_id: int) -> Page:
+    vote = _vote(vote_id)
+    _require_runner()
+    form = PaperBallotsForm()
+    return submit(
+        form,
+        lambda: services.import_paper_ballots(
+            actor(), vote, form.ballot_file.data.filename or "", pages.read_upload(form)
+        ),
+        render=lambda outcome: render_template(
+            "votes/import.html", vote=vote, form=form, error=outcome.error
+        ),
+        success_message=lambda count: f"{count} paper ballots were added to the count.",
+        redirect_to=url_for("votes.detail", vote_id=vote.id),
+        error_field=form.ballot_file,
+    )
+
+
+@bp.get("/<int:vote_id>/participation.json")
+@login_required
+def participation(vote_id: int) -> Response:
+    """Live participation: how many took part, never what they chose."""
+    vote = _vote(vote_id)
+    voted = queries.participation_count(vote)
+    return jsonify(state=vote.state, voted=voted, roll=vote.roll_size or 0)
+
+
+@bp.get("/<int:vote_id>/results.json")
+@login_required
+def results_json(vote_id: int) -> Response:
+    vote = pages.closed(_vote(vote_id))
+    return Response(vote.result_json, mimetype="application/json")
+
+
+@bp.get("/<int:vote_id>/ballots.<any(blt, csv):kind>")
+@login_required
+def ballots_file(vote_id: int, kind: str) -> Response:
+    vote = pages.closed(_vote(vote_id))
+    ballots = [content for _receipt, content in queries.published_ballots(vote)]
+    if kind == "blt":
+        if not vote.is_ranked:
+            raise NotFound("This vote is not ranked; its ballots are published as CSV.")
+        text = publish.ballots_blt(
+            vote.title, [o.label for o in vote.options], vote.seats, [b["ranking"] for b in ballots]
+        )
+    else:
+        if vote.is_ranked:
+            raise NotFound("This vote is ranked; its ballots are published as BLT.")
+        text = publish.ballots_csv(vote.method, ballots)
+    return Response(
+        text,
+        mimetype="text/plain" if kind == "blt" else "text/csv",
+        headers={"Content-Disposition": f"attachment; filename=vote-{vote.id}-ballots.{kind}"},
+    )
+
+
+@bp.get("/<int:vote_id>/receipts")
+@login_required
+def receipts(vote_id: int) -> str:
+    vote = pages.closed(_vote(vote_id))
+    if not vote.secret:
+        raise NotFound("A roll-call vote shows who voted what on its results page.")
+    rows = [
+        (receipt, publish.describe(vote.method, content))
+        for receipt, content in queries.published_ballots(vote)
+    ]
+    return render_template("votes/receipts.html", vote=vote, rows=rows)

@@ -1,0 +1,88 @@
+"""Vote objects for the security suite's world (tests/security/world.py).
+
+open_vote          a secret majority vote, open, every active member on its roll; `owner` voted
+                   (`owner_receipt` is the receipt code)
+ranked_vote        an open secret ranked vote (IRV) among Ana, Ben and Chloé
+scheduled_vote     a majority vote opening tomorrow
+closed_vote        a closed secret ranked vote with ballots (results, BLT, receipts published)
+closed_roll_call   a closed roll-call majority vote (CSV published, no receipts)
+first_amendment    amendment 1 of the drafts world's `draft` (awaiting seconders)
+
+State `vote_due`: the open vote's scheduled close has passed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from deliberate.database import utcnow
+from deliberate.drafts.models import Amendment
+from deliberate.extensions import db
+from deliberate.voting import services
+from deliberate.voting.rules import Settings
+
+NAMES = ("Ana", "Ben", "Chloé")
+
+
+def _ranked(convener: Any, title: str) -> Any:
+    return services.create_vote(
+        convener,
+        title=title,
+        settings=Settings(method="irv"),
+        options=[services.OptionSpec(name) for name in NAMES],
+    )
+
+
+def build_votes(world: dict[str, Any]) -> None:
+    convener = world["convener"]
+    majority = Settings(method="majority", threshold="simple")
+    open_vote = services.create_vote(
+        convener,
+        title="Security world question",
+        settings=majority,
+        closes_at=utcnow() + timedelta(days=2),
+    )
+    receipt = services.cast_ballot(world["owner"], open_vote, {"choice": "yes"})
+    scheduled = services.create_vote(
+        convener,
+        title="Tomorrow's question",
+        settings=majority,
+        opens_at=utcnow() + timedelta(days=1),
+    )
+    closed = _ranked(convener, "Security world election")
+    for voter, ranking in (
+        (world["member"], ["Ana"]),
+        (world["other_member"], ["Ben", "Ana"]),
+        (world["owner"], ["Chloé", "Ben"]),
+    ):
+        services.cast_ballot(voter, closed, {"ranking": ranking})
+    services.close_vote(convener, closed)
+    roll_call = services.create_vote(
+        convener,
+        title="Security world roll call",
+        settings=Settings(method="majority", threshold="simple", secret=False),
+    )
+    services.cast_ballot(world["member"], roll_call, {"choice": "no"})
+    services.close_vote(convener, roll_call)
+    world.update(
+        first_amendment=db.session.scalar(
+            select(Amendment).where(Amendment.draft_id == world["draft"].id, Amendment.number == 1)
+        ),
+        open_vote=open_vote,
+        owner_receipt=receipt.code,
+        ranked_vote=_ranked(convener, "Security world ranked question"),
+        scheduled_vote=scheduled,
+        closed_vote=closed,
+        closed_roll_call=roll_call,
+    )
+
+
+def vote_due(world: dict[str, Any]) -> None:
+    world["open_vote"].closes_at = utcnow() - timedelta(minutes=1)
+    db.session.flush()
+
+
+VOTE_STATES = {"vote_due": vote_due}
