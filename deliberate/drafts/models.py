@@ -123,6 +123,10 @@ class Draft(db.Model):
         return self.state == DraftState.AMENDMENTS_OPEN
 
     @property
+    def can_go_to_adoption_vote(self) -> bool:
+        return self.state in rules.ADOPTION_VOTE_DRAFT_STATES
+
+    @property
     def can_be_revised(self) -> bool:
         """Its state lets conveners revise the text directly (permissions are checked apart)."""
         return self.state in rules.REVISABLE_DRAFT_STATES
@@ -317,6 +321,10 @@ class Amendment(db.Model):
     @property
     def can_be_ruled_out(self) -> bool:
         return self.state in rules.RULABLE_OUT_AMENDMENT_STATES
+
+    @property
+    def can_go_to_vote(self) -> bool:
+        return self.state in rules.VOTABLE_AMENDMENT_STATES
 
     @property
     def sponsorship_can_change(self) -> bool:

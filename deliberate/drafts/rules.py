@@ -49,6 +49,8 @@ FINAL_DRAFT_STATES = frozenset({DraftState.ADOPTED, DraftState.REJECTED, DraftSt
 REVISABLE_DRAFT_STATES = frozenset({DraftState.DRAFTING})
 # Amendments on the floor may be seconded, and those needing an update updated.
 SECONDING_DRAFT_STATES = frozenset({DraftState.AMENDMENTS_OPEN, DraftState.DEBATE})
+# The adoption vote is held from debate, once the amendment window is closed.
+ADOPTION_VOTE_DRAFT_STATES = frozenset({DraftState.DEBATE})
 
 
 # --- amendments -------------------------------------------------------------------------------

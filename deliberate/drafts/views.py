@@ -43,6 +43,7 @@ from deliberate.papers.panels import positions_context
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.permissions import is_coordinator
 from deliberate.tendencies.queries import current_membership
+from deliberate.voting.panels import votes_context
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 
@@ -154,6 +155,7 @@ def detail(draft_id: int) -> str:
         selection_form=SelectionForm(),
         **debate_context(subject, margin=True),
         **positions_context(subject),
+        **votes_context(subject),
     )
 
 
@@ -423,6 +425,7 @@ def amendment(draft_id: int, number: int) -> str:
         **_amendment_context(draft, found),
         **debate_context(subject),
         **positions_context(subject),
+        **votes_context(subject),
     )
 
 

@@ -40,9 +40,7 @@ MAX_OPTION_LINES = 20_000
 class VoteForm(FlaskForm):
     """The settings of a vote, fixed before it opens and shown on the ballot."""
 
-    title = StringField(
-        "Question", validators=[DataRequired(), Length(max=300), no_control_characters]
-    )
+    title = StringField("Question", validators=[Optional(), Length(max=300), no_control_characters])
     description = TextAreaField(
         "Explanation (Markdown, optional)",
         validators=[Optional(), Length(max=20_000), no_control_characters],
@@ -55,6 +53,7 @@ class VoteForm(FlaskForm):
     seats = IntegerField("Seats to fill (STV)", default=1, validators=[NumberRange(1, 59)])
     stv_variant = SelectField(
         "STV variant",
+        default="stv",
         choices=choices(
             [
                 ("stv", "weighted inclusive Gregory, exact fractions"),
@@ -63,15 +62,21 @@ class VoteForm(FlaskForm):
             ]
         ),
     )
-    quota = SelectField("Quota (STV)", choices=choices([("droop", "Droop"), ("hare", "Hare")]))
-    threshold = SelectField("Majority needed", choices=choices(THRESHOLD_LABELS.items()))
+    quota = SelectField(
+        "Quota (STV)", default="droop", choices=choices([("droop", "Droop"), ("hare", "Hare")])
+    )
+    threshold = SelectField(
+        "Majority needed", default="simple", choices=choices(THRESHOLD_LABELS.items())
+    )
     abstentions_in_base = BooleanField("Abstentions count in the base (they weigh like a no)")
     quorum_percent = IntegerField(
         "Quorum: share of the roll that must take part (percent)",
         default=0,
         validators=[InputRequired(), NumberRange(0, 100)],
     )
-    block_rule = SelectField("What a block does", choices=choices(BLOCK_RULE_LABELS.items()))
+    block_rule = SelectField(
+        "What a block does", default="no_decision", choices=choices(BLOCK_RULE_LABELS.items())
+    )
     fallback_percent = IntegerField(
         "Fallback supermajority (percent)",
         validators=[Optional(), NumberRange(51, 100)],
@@ -81,7 +86,7 @@ class VoteForm(FlaskForm):
     breakdown_by_tendency = BooleanField(
         "Announce a breakdown of the secret result by tendency (small tendencies merged)"
     )
-    body_id = SelectField("Who votes", coerce=str, validate_choice=True)
+    body_id = SelectField("Who votes", coerce=str, default="")
     opens_at = DateTimeLocalField(
         "Open at (UTC; empty: open now)", format=TIME_FORMATS, validators=[Optional()]
     )

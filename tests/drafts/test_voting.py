@@ -159,3 +159,23 @@ def test_a_draft_is_adopted_or_rejected_by_its_adoption_vote(convener, members, 
     voting.close_vote(convener, vote)
     db.session.refresh(draft)
     assert draft.state == state
+
+
+def test_the_amendment_page_offers_the_vote_and_lists_it(client, login_as, convener, members):
+    draft = make_draft(convener)
+    amendment = tabled_amendment(draft)
+    page = f"/drafts/{draft.id}/amendments/{amendment.number}"
+    login_as(members[0])
+    assert "Put this amendment to a vote" not in client.get(page).get_data(as_text=True)
+    login_as(convener)
+    offer = client.get(page).get_data(as_text=True)
+    assert f"/votes/new?purpose=amendment&amp;subject={amendment.id}" in offer
+    response = client.post(
+        f"/votes/new?purpose=amendment&subject={amendment.id}",
+        data={"method": "majority", "threshold": "simple", "quorum_percent": "0", "secret": "y"},
+    )
+    assert response.status_code == 303, response.get_data(as_text=True).split("<main>")[1][:3000]
+    listed = client.get(page).get_data(as_text=True)
+    assert "Put this amendment to a vote" not in listed
+    assert f"{amendment.label} to “{draft.title}”: {amendment.title}" in listed
+    assert "being voted on" in listed or "voting" in listed
