@@ -78,6 +78,9 @@ class BaseConfig:
     DRAFT_LINE_WIDTH = 80
     # Seconders (besides the proposer) an amendment needs before it goes to the floor.
     AMENDMENT_SECONDS_REQUIRED = 2
+    # A secret vote's breakdown by tendency shows only tendencies with at least this many
+    # voters; the others are merged as "others".
+    SECRET_BREAKDOWN_MIN = 10
 
 
 class DevelopmentConfig(BaseConfig):

@@ -1,4 +1,4 @@
-"""Flask commands: demo, create-admin, tally."""
+"""Flask commands: demo, create-admin, tally, close-due."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(tally_command)
+    app.cli.add_command(close_due_command)
 
 
 @click.command("demo")
@@ -56,3 +57,33 @@ def create_admin_command(email: str, name: str, password: str) -> None:
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"Admin {member.email} created.")
+
+
+@click.command("close-due")
+def close_due_command() -> None:
+    """Open the scheduled votes whose time has come and close the open votes past their close.
+
+    Meant for cron: one transaction, one line per vote opened or closed, nothing printed when
+    nothing was due. On an error nothing is changed and the command exits with status 1.
+    """
+    from flask import current_app
+
+    from deliberate.database import utcnow
+    from deliberate.errors import DomainError
+    from deliberate.voting import services
+
+    now = utcnow()
+    try:
+        opened = services.open_due_votes(now)
+        closed = services.close_due_votes(
+            breakdown_min=current_app.config.get("SECRET_BREAKDOWN_MIN", 10), now=now
+        )
+    except (DomainError, ValueError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"nothing was opened or closed: {error}") from None
+    db.session.commit()
+    for vote in sorted(opened, key=lambda v: v.id):
+        click.echo(f"opened vote {vote.id} “{vote.title}”")
+    for vote in sorted(closed, key=lambda v: v.id):
+        summary = vote.result["outcome"]["summary"] if vote.result else vote.outcome
+        click.echo(f"closed vote {vote.id} “{vote.title}”: {summary}")

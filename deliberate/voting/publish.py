@@ -3,7 +3,8 @@
 Ranked ballots are published as BLT (the format of OpenSTV and the Droop reference counts,
 which `flask --app deliberate tally` reads); other ballots as CSV. Identical ballots are
 grouped with their count and listed in a canonical order, so the file says nothing about the
-order in which ballots were cast.
+order in which ballots were cast. What a BLT file cannot say (the method, the quota, the lot)
+is in the stored result, which `tally --results` reads beside it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from deliberate.voting.counting.formats import FormatError
+
+#: The header of each CSV kind, which also names the vote's method.
+CSV_HEADERS = {"majority": ["count", "choice"], "consensus": ["count", "position", "reason"]}
+#: First characters a spreadsheet may read as the start of a formula; and the escape itself.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -22,12 +31,13 @@ def _quote(text: str) -> str:
 def ballots_blt(
     title: str, options: Sequence[str], seats: int, rankings: Iterable[Sequence[str]]
 ) -> str:
-    """A BLT file of ranked ballots: header, grouped ballots by descending count, names, title."""
-    number = {label: str(i) for i, label in enumerate(options, start=1)}
+    """A BLT file of ranked ballots: header, grouped ballots by descending count (then by
+    their preferences, as numbers), names in the vote's order, title."""
+    number = {label: i for i, label in enumerate(options, start=1)}
     grouped = Counter(tuple(number[label] for label in ranking) for ranking in rankings)
     lines = [f"{len(options)} {seats}"]
     for ranking, weight in sorted(grouped.items(), key=lambda item: (-item[1], item[0])):
-        lines.append(" ".join([str(weight), *ranking, "0"]))
+        lines.append(" ".join(map(str, [weight, *ranking, 0])))
     lines.append("0")
     lines.extend(_quote(label) for label in options)
     lines.append(_quote(title.replace("\n", " ")))
@@ -36,23 +46,64 @@ def ballots_blt(
 
 def ballots_csv(method: str, ballots: Iterable[Mapping[str, Any]]) -> str:
     """A CSV of majority or consensus ballots, grouped: `count,choice` or
-    `count,position,reason`."""
+    `count,position,reason`, by descending count, then by content."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # The writer quotes only what holds its line terminator; a reason with a lone carriage
+    # return needs quoting too, or a reader would take it for the end of the row.
+    quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(CSV_HEADERS[method])
     if method == "majority":
-        writer.writerow(["count", "choice"])
         grouped = Counter((b["choice"],) for b in ballots)
     else:
-        writer.writerow(["count", "position", "reason"])
-        grouped = Counter((b["position"], b.get("reason", "")) for b in ballots)
+        grouped = Counter((b["position"], b.get("reason") or "") for b in ballots)
     for key, weight in sorted(grouped.items(), key=lambda item: (-item[1], item[0])):
-        writer.writerow([weight, *(_neutralize(v) for v in key)])
+        cells = [neutralize(v) for v in key]
+        (quoting if any("\r" in c for c in cells) else writer).writerow([weight, *cells])
     return out.getvalue()
 
 
-def _neutralize(value: str) -> str:
-    """Keep a spreadsheet from reading member text as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+def neutralize(value: str) -> str:
+    """Keep a spreadsheet from reading member text as a formula (CSV injection): a cell that
+    starts with a formula character gets a leading `'`. A cell that already starts with `'`
+    gets one too, so that `restore` gives back exactly what the member wrote."""
+    return ESCAPE + value if value[:1] in (*FORMULA_STARTS, ESCAPE) else value
+
+
+def restore(cell: str) -> str:
+    """The text as written, from a cell `neutralize` made."""
+    return cell[1:] if cell.startswith(ESCAPE) else cell
+
+
+def parse_ballots_csv(text: str) -> tuple[str, list[tuple[int, tuple[str, ...]]]]:
+    """Read a CSV made by `ballots_csv`: the method its header names and each group of
+    identical ballots as (count, (choice,)) or (count, (position, reason)), cells restored.
+
+    Raises FormatError (with the line) for another header, a row of the wrong length or a
+    count that is not a whole number."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    method: str | None = None
+    groups: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        for row in reader:
+            if method is None:
+                method = next((m for m, h in CSV_HEADERS.items() if row == h), None)
+                if method is None:
+                    expected = " or ".join(",".join(h) for h in CSV_HEADERS.values())
+                    raise FormatError(reader.line_num, f"the header must be {expected}")
+                continue
+            if len(row) != len(CSV_HEADERS[method]):
+                raise FormatError(
+                    reader.line_num, f"{len(CSV_HEADERS[method])} cells expected, {len(row)} found"
+                )
+            if not (row[0].isascii() and row[0].isdigit()):
+                raise FormatError(reader.line_num, f"count {row[0]!r} is not a whole number")
+            groups.append((int(row[0]), tuple(restore(cell) for cell in row[1:])))
+    except csv.Error as exc:
+        raise FormatError(reader.line_num, f"not valid CSV: {exc}") from None
+    if method is None:
+        raise FormatError(None, "the file is empty: a header row is needed")
+    return method, groups
 
 
 def describe(method: str, content: Mapping[str, Any]) -> str:

@@ -1,5 +1,7 @@
 """The ``tally`` command: count a BLT or CSV ballot file and print the round-by-round result.
 
+With ``--results`` it recounts a closed vote from what the vote published (its ballot file and
+its stored result) under the stored rules and lot, and says whether the recount matches.
 It needs no application context and touches no database; the application registers it with
 ``app.cli.add_command(tally_command)``.
 """
@@ -7,15 +9,37 @@ It needs no application context and touches no database; the application registe
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from .counting import Rules, RulesError, check_candidates, count_grouped
 from .counting.ballots import group_ballots
+from .counting.consensus import ConsensusBallot, ConsensusRules, count_consensus
 from .counting.formats import FormatError, decode, detect, parse_blt, parse_csv
+from .counting.majority import MajorityRules, count_majority_ballots
 from .counting.model import BallotError
 from .counting.report import render_text
+from .publish import parse_ballots_csv
+
+#: Options that say how to count; with --results the stored result says it instead.
+RULE_OPTIONS = (
+    "method",
+    "seats",
+    "quota",
+    "decimals",
+    "batch_elimination",
+    "overvote",
+    "max_skipped",
+    "duplicates",
+    "declared",
+    "tie_order",
+)
+MATCHES = "The recount matches the stored result."
 
 
 class TallyError(click.ClickException):
@@ -98,6 +122,14 @@ def _names(option: str, value: str | None) -> list[str] | None:
     default=None,
     help='The lot for ties earlier rounds do not settle, e.g. "B,A,C" (default: candidate order).',
 )
+@click.option(
+    "--results",
+    "results_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A closed vote's stored result (JSON): count FILE, the ballots it published, by the "
+    "result's method, seats, quota and lot, and check the recount against it (exit 1 if not).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option(
     "--cross-check",
@@ -116,17 +148,32 @@ def tally_command(
     duplicates: str,
     declared: str | None,
     tie_order: str | None,
+    results_file: Path | None,
     as_json: bool,
     cross_check: bool,
 ) -> None:
-    """Count the ranked ballots in FILE (BLT or CSV) and print every round."""
+    """Count the ranked ballots in FILE (BLT or CSV) and print every round.
+
+    With --results, recount a closed vote from the ballots it published (BLT, or the CSV of a
+    majority or consensus vote) and its stored result."""
+    stored = _read_results(results_file) if results_file is not None else None
+    if stored is not None:
+        _refuse_rule_options()
+        if stored["method"] in ("majority", "consensus"):
+            if cross_check:
+                raise TallyError("--cross-check applies to ranked ballots")
+            _recount_unranked(file, stored, as_json)
+            return
+        declared = None
     declared_names = _names("--candidates", declared)
     lot = _names("--tie-order", tie_order)
+    if stored is not None:
+        declared_names = _stored_options(stored)
     try:
         text = decode(file.read_bytes())
         kind = detect(file.name, text)
         if kind == "blt":
-            if declared_names is not None:
+            if declared_names is not None and stored is None:
                 raise TallyError("--candidates applies to CSV files; a BLT file names its own")
             election = parse_blt(text)
         else:
@@ -137,21 +184,31 @@ def tally_command(
     except OSError as exc:
         raise TallyError(f"{file.name}: cannot be read ({exc.strerror})") from None
 
+    if stored is not None and election.candidates != declared_names:
+        _finish_recount(
+            as_json,
+            {"title": election.title},
+            "the ballot file names " + ", ".join(election.candidates) + "; the stored result's "
+            "options are " + ", ".join(declared_names or []),
+        )
     seats = seats or election.seats or 1
     if method is None:
         method = "irv" if seats == 1 else "stv"
     try:
-        rules = Rules(
-            method=method,
-            seats=seats,
-            quota=quota,
-            decimals=decimals,
-            batch_elimination=batch_elimination,
-            overvote=overvote,
-            max_skipped=max_skipped,
-            duplicates=duplicates,
-            tie_order=tuple(lot) if lot is not None else None,
-        )
+        if stored is not None:
+            rules = _stored_rules(stored)
+        else:
+            rules = Rules(
+                method=method,
+                seats=seats,
+                quota=quota,
+                decimals=decimals,
+                batch_elimination=batch_elimination,
+                overvote=overvote,
+                max_skipped=max_skipped,
+                duplicates=duplicates,
+                tie_order=tuple(lot) if lot is not None else None,
+            )
         names = check_candidates(election.candidates)
         rules.lot(names)
         groups = group_ballots(election.ballots, names, rules)
@@ -165,6 +222,9 @@ def tally_command(
 
         check = run_cross_check(names, groups, report)
 
+    difference = None
+    if stored is not None:
+        difference = first_difference(stored["count"], _plain(report.as_dict()))
     if as_json:
         data = report.as_dict()
         data["title"] = election.title
@@ -172,6 +232,8 @@ def tally_command(
             data["withdrawn"] = list(election.withdrawn)
         if check is not None:
             data["cross_check"] = check.as_dict()
+        if stored is not None:
+            _finish_recount(True, data, difference)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if election.title:
@@ -182,3 +244,179 @@ def tally_command(
     click.echo(render_text(report), nl=False)
     if check is not None:
         click.echo(check.describe(), nl=False)
+    if stored is not None:
+        _finish_recount(False, {}, difference)
+
+
+# --- recounting a closed vote from what it published ------------------------------------------
+
+
+def _read_results(path: Path) -> dict[str, Any]:
+    """The stored result document in ``path``, checked to be one."""
+    from .results import SCHEMA
+
+    try:
+        doc = json.loads(decode(path.read_bytes()))
+    except (FormatError, ValueError) as exc:
+        raise TallyError(f"{path.name}: not a stored vote result ({exc})") from None
+    except OSError as exc:
+        raise TallyError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    if (
+        not isinstance(doc, dict)
+        or doc.get("schema") != SCHEMA
+        or not isinstance(doc.get("count"), dict)
+        or doc.get("method") not in ("majority", "consensus", "irv", "stv")
+    ):
+        raise TallyError(f"{path.name}: not a stored vote result (schema {SCHEMA})")
+    return doc
+
+
+def _refuse_rule_options() -> None:
+    ctx = click.get_current_context()
+    given = [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name in RULE_OPTIONS
+        and ctx.get_parameter_source(param.name)
+        in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    ]
+    if given:
+        raise TallyError(
+            "--results counts by the stored result's rules and lot; leave out " + ", ".join(given)
+        )
+
+
+def _stored_options(stored: Mapping[str, Any]) -> list[str]:
+    options = stored.get("options")
+    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        raise TallyError("the stored result does not list the vote's options")
+    return options
+
+
+def _stored_rules(stored: Mapping[str, Any]) -> Rules:
+    """The counting rules a stored result was counted by, with its lot."""
+    try:
+        counted = stored["count"]
+        rules = counted["rules"]
+        lot = stored.get("lot") or rules.get("tie_order")
+        return Rules(
+            method=counted["method"],
+            seats=stored["seats"],
+            quota=rules["quota"] or "droop",
+            decimals=rules["decimals"],
+            batch_elimination=rules["batch_elimination"],
+            overvote=rules["overvote"],
+            max_skipped=rules["max_skipped"],
+            duplicates=rules["duplicates"],
+            tie_order=tuple(lot) if lot else None,
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise TallyError(f"the stored result does not say how it was counted ({exc})") from None
+
+
+def _recount_unranked(file: Path, stored: Mapping[str, Any], as_json: bool) -> None:
+    """Recount the CSV a majority or consensus vote published, by the stored result's rules,
+    roll and participation, and compare with its count."""
+    try:
+        method, groups = parse_ballots_csv(decode(file.read_bytes()))
+    except FormatError as exc:
+        where = f", line {exc.line}" if exc.line else ""
+        raise TallyError(f"{file.name}{where}: {exc.reason}") from None
+    except OSError as exc:
+        raise TallyError(f"{file.name}: cannot be read ({exc.strerror})") from None
+    if method != stored["method"]:
+        raise TallyError(
+            f"{file.name} holds {method} ballots; the stored result is of a {stored['method']} vote"
+        )
+    counted = stored["count"]
+    try:
+        if method == "majority":
+            result: Any = count_majority_ballots(
+                (c for n, (choice,) in groups for c in repeat(choice, n)),
+                roll=counted["roll"],
+                participation=counted["participation"],
+                rules=MajorityRules(
+                    threshold=counted["threshold"],
+                    abstentions_count=counted["abstentions_count"],
+                    quorum=counted["quorum"],
+                ),
+            )
+            lines = [
+                f"Yes {result.yes}, no {result.no}, abstain {result.abstain}.",
+                result.explanation,
+            ]
+        else:
+            result = count_consensus(
+                [ConsensusBallot(p, r) for n, (p, r) in groups for _ in range(n)],
+                roll=counted["roll"],
+                participation=counted["participation"],
+                rules=ConsensusRules(
+                    on_block=counted["on_block"],
+                    fallback=counted["fallback"],
+                    quorum=counted["quorum"],
+                ),
+            )
+            lines = [
+                f"Agree {result.agree}, agree with reservations {result.agree_with_reservations}"
+                f", stand aside {result.stand_aside}, block {result.block}.",
+                result.block_rule_effect,
+            ]
+    except (BallotError, RulesError) as exc:
+        raise TallyError(str(exc)) from None
+    except (KeyError, TypeError) as exc:
+        raise TallyError(f"the stored result does not say how it was counted ({exc})") from None
+    data = result.as_dict()
+    difference = first_difference(counted, _plain(data))
+    if as_json:
+        _finish_recount(True, data, difference)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n".join(lines))
+    _finish_recount(False, {}, difference)
+
+
+def _finish_recount(as_json: bool, data: dict[str, Any], difference: str | None) -> None:
+    """Say whether the recount matches (into ``data`` for JSON); exit 1 when it does not."""
+    if as_json:
+        data["recount"] = {"matches": difference is None, "difference": difference}
+        if difference is not None:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(MATCHES if difference is None else f"The recount differs: {difference}.")
+    if difference is not None:
+        click.get_current_context().exit(1)
+
+
+def _plain(data: Any) -> Any:
+    """``data`` as it reads back from JSON (tuples become lists, and so on)."""
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def first_difference(stored: Any, recount: Any, path: str = "count") -> str | None:
+    """The first place where a recount differs from the stored count, in the recount's own
+    order (rounds before winners), or None when they are the same."""
+    if isinstance(stored, dict) and isinstance(recount, dict):
+        for key in [*recount, *(k for k in stored if k not in recount)]:
+            where = f"{path}.{key}"
+            if key not in stored:
+                return f"{where} is in the recount, not in the stored result"
+            if key not in recount:
+                return f"{where} is in the stored result, not in the recount"
+            found = first_difference(stored[key], recount[key], where)
+            if found is not None:
+                return found
+        return None
+    if isinstance(stored, list) and isinstance(recount, list):
+        for i, (a, b) in enumerate(zip(stored, recount, strict=False)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        if len(stored) != len(recount):
+            return f"{path} has {len(stored)} entries stored, {len(recount)} in the recount"
+        return None
+    if stored != recount or type(stored) is not type(recount):
+        return (
+            f"{path} is {json.dumps(stored, ensure_ascii=False)} in the stored result, "
+            f"{json.dumps(recount, ensure_ascii=False)} in the recount"
+        )
+    return None
