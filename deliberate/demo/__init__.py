@@ -1,7 +1,7 @@
-"""The demo organization: three tendencies, thirty members and a draft under debate, with a
-history spread over the last eight weeks. Loaded once (`flask demo`).
+"""The demo organization: three tendencies, thirty members, a draft under debate and the votes
+that decide it, with a history spread over the last eight weeks. Loaded once (`flask demo`).
 
-Each part (people, tendencies, drafts, papers, debate) tells its storylines; the clock takes
+Each part (people, tendencies, drafts, papers, debate, votes) tells its storylines; the clock takes
 their steps together in time order, passing one `DemoWorld` along.
 """
 
@@ -18,6 +18,7 @@ from deliberate.demo.drafts import draft_storylines
 from deliberate.demo.papers import paper_storylines
 from deliberate.demo.people import ADMIN, CONVENER, DEMO_PASSWORD, demo_email, people_storylines
 from deliberate.demo.tendencies import tendency_storylines
+from deliberate.demo.votes import vote_storylines
 from deliberate.demo.world import DemoClock, DemoWorld
 from deliberate.extensions import db
 
@@ -55,6 +56,7 @@ def load_demo(now: datetime | None = None) -> DemoWorld:
             *draft_storylines(world),
             *paper_storylines(world),
             *debate_storylines(world),
+            *vote_storylines(world),
         ]
     )
     return world

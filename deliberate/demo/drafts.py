@@ -1,6 +1,6 @@
-"""The demo's draft: a six-month situational objective written four weeks ago, in its second
-version for two weeks, with amendments in every state, two competing groups and
-tendency-sponsored amendments."""
+"""The demo's draft: a six-month situational objective written four weeks ago, its second
+version made two weeks ago and its third by a vote last week, with amendments in every state,
+two competing groups and tendency-sponsored amendments."""
 
 from __future__ import annotations
 
@@ -51,12 +51,6 @@ def _put_to_vote(world: DemoWorld, amendment: Amendment) -> None:
     services.put_amendments_to_vote(world.members[CONVENER], [amendment])
 
 
-def _vote_outcome(adopted: bool, summary: str) -> Step:
-    return lambda world, amendment: services.record_vote_outcome(
-        world.members[CONVENER], amendment, adopted=adopted, summary=summary
-    )
-
-
 def _rule_out(reason: str) -> Step:
     return lambda world, amendment: services.rule_out_amendment(
         world.members[MODERATOR], amendment, reason
@@ -100,28 +94,14 @@ HISTORIES: list[tuple[float, list[tuple[float, Step]]]] = [
             (10.3, _second("Oskar Lindqvist")),
         ],
     ),
-    # A5 and A6 compete on the councillors (¶8); A6 is being voted on.
-    (12, [(11.2, _second("Ingrid Solberg"))]),
-    (11.5, [(10.8, _second("Mei Lin")), (9.8, _second("Jonah Feld")), (4.2, _put_to_vote)]),
-    # A7 adopted by a vote (waiting to be merged); A8 rejected by a vote.
-    (
-        11,
-        [
-            (10.2, _second("Viktor Petrov")),
-            (9.6, _second("Grace Mwangi")),
-            (8.2, _put_to_vote),
-            (6.2, _vote_outcome(True, "Adopted by the delegate assembly, 41 for, 12 against.")),
-        ],
-    ),
-    (
-        10.5,
-        [
-            (9.7, _second("Hannah Okafor")),
-            (9.2, _second("Fatima Zahra Bennani")),
-            (8.1, _put_to_vote),
-            (6.1, _vote_outcome(False, "Rejected by the delegate assembly, 17 for, 38 against.")),
-        ],
-    ),
+    # A5 and A6 compete on the councillors (¶8); both tabled, they are being decided by a
+    # ranked vote (the votes part).
+    (12, [(11.2, _second("Ingrid Solberg")), (10.4, _second("Clara Dubois"))]),
+    (11.5, [(10.8, _second("Mei Lin")), (9.8, _second("Jonah Feld"))]),
+    # A7 goes to the delegate assembly, which adopts it (recorded in the votes part, which
+    # merges it into version 3); A8 goes to an online vote that rejects it.
+    (11, [(10.2, _second("Viktor Petrov")), (9.6, _second("Grace Mwangi")), (8.2, _put_to_vote)]),
+    (10.5, [(9.7, _second("Hannah Okafor")), (9.2, _second("Fatima Zahra Bennani"))]),
     # A9 ruled out of order; A10 withdrawn by its proposer.
     (
         9.5,

@@ -76,7 +76,8 @@ class DemoClock:
             with self.at(moment):
                 following = next(storyline, None)
             if following is not None:
-                heapq.heappush(queue, (following, index, storyline))
+                # Jittered moments of close steps may cross; a storyline never goes back.
+                heapq.heappush(queue, (max(following, moment), index, storyline))
 
     @contextmanager
     def at(self, moment: datetime) -> Iterator[datetime]:

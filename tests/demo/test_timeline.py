@@ -16,7 +16,7 @@ from deliberate.extensions import db
 from deliberate.papers.models import PaperSignature, PositionPaper
 
 # Times that are meant to lie ahead: when an invitation lapses, when the amendment window ends.
-AHEAD = {"expires_at", "amendment_deadline_at"}
+AHEAD = {"expires_at", "amendment_deadline_at", "closes_at"}  # deadlines ahead, by design
 
 
 def _dated_columns():
@@ -74,6 +74,7 @@ def test_the_history_is_spread_over_eight_weeks(session):
     versions = dict(session.execute(select(DraftVersion.number, DraftVersion.created_at)).all())
     assert 26 < days_ago(versions[1]) <= 29
     assert 12 < days_ago(versions[2]) <= 16
+    assert 6 < days_ago(versions[3]) <= 7
     published = [p for p in session.scalars(select(PositionPaper.published_at)) if p]
     signed = list(session.scalars(select(PaperSignature.signed_at)))
     assert days_ago(max(published)) > 3

@@ -1,0 +1,207 @@
+"""The demo's votes: how the organization decided, and what it is deciding now.
+
+- A7 was adopted at the delegate assembly, 41 to 12: a convener recorded that in-person vote,
+  and the system merged A7 into the draft's third version.
+- A8 was put to an online secret vote and rejected.
+- The committee of the Eastside campaign was elected by STV (three seats, six candidates,
+  several rounds), with a breakdown by tendency announced before it opened.
+- Where the spring assembly meets was decided by a roll-call consensus vote: one block, with
+  its reason, and the vote fell back to a three-quarters supermajority.
+- The competing amendments on the councillors' mandates (A5 and A6) are being decided by a
+  ranked vote that is still open; some members have voted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from deliberate.demo.people import CONVENER, MODERATOR
+from deliberate.demo.texts import AMENDMENTS
+from deliberate.demo.world import DemoWorld, Storyline
+from deliberate.drafts.models import Amendment, CompetitionGroup
+from deliberate.drafts.voting import put_amendment_to_vote, put_group_to_vote
+from deliberate.extensions import db
+from deliberate.tendencies.queries import current_membership
+from deliberate.voting import services
+from deliberate.voting.models import Vote
+from deliberate.voting.rules import Settings
+
+MAJORITY = Settings(method="majority", threshold="simple", quorum_percent=20)
+COMMITTEE = ("Rosa Keller", "Priya Raman", "Yusuf Demir", "Samir Haddad", "Mei Lin", "Emma Schulz")
+# Ballots of the committee election: rankings by a voter's tendency (with some crossing).
+COMMITTEE_RANKINGS = {
+    "Mass Party Platform": [
+        ["Priya Raman", "Mei Lin", "Emma Schulz"],
+        ["Mei Lin", "Priya Raman", "Yusuf Demir"],
+        ["Priya Raman", "Emma Schulz"],
+    ],
+    "Rank-and-File Caucus": [
+        ["Rosa Keller", "Samir Haddad", "Yusuf Demir"],
+        ["Samir Haddad", "Rosa Keller"],
+        ["Rosa Keller", "Yusuf Demir", "Emma Schulz"],
+    ],
+    "Assembly Network": [
+        ["Yusuf Demir", "Emma Schulz", "Rosa Keller"],
+        ["Yusuf Demir", "Rosa Keller"],
+    ],
+    None: [
+        ["Emma Schulz", "Yusuf Demir", "Priya Raman"],
+        ["Rosa Keller", "Emma Schulz"],
+        ["Mei Lin", "Emma Schulz", "Priya Raman"],
+    ],
+}
+VENUE_REASONS = {
+    "block": (
+        "The hall has no step-free entrance; two of our oldest tenant leaders could not come. "
+        "I block until we have an accessible room."
+    ),
+    "stand_aside": "I cannot come on that date, so I leave it to those who can.",
+    "agree_with_reservations": "Fine, but we must book the ramp the housing office lends.",
+}
+
+
+def _amendment(world: DemoWorld, label: str) -> Amendment:
+    index = int(label.removeprefix("A")) - 1
+    return world.amendments[AMENDMENTS[index].title]
+
+
+def _voters(world: DemoWorld) -> list[Any]:
+    """Every demo member who can vote, in a fixed order."""
+    return [m for name, m in sorted(world.members.items()) if m.is_active]
+
+
+def _tendency_of(member: Any) -> str | None:
+    membership = current_membership(member)
+    return membership.tendency.name if membership else None
+
+
+def vote_storylines(world: DemoWorld) -> list[Storyline]:
+    return [
+        _assembly_adopts_a7(world),
+        _online_vote_on_a8(world),
+        _committee_election(world),
+        _venue_consensus(world),
+        _open_group_vote(world),
+    ]
+
+
+def _assembly_adopts_a7(world: DemoWorld) -> Storyline:
+    """A7 went to the delegate assembly (put to a vote in the drafts part); the convener
+    records the meeting's count the evening after."""
+    yield world.clock.ago(6.2)
+    amendment = _amendment(world, "A7")
+    services.record_in_person_vote(
+        world.members[CONVENER],
+        title=f"{amendment.label} at the delegate assembly: {amendment.title}",
+        settings=MAJORITY,
+        counted=services.MeetingCount(yes=41, no=12, abstain=3),
+        present=58,
+        held_at=world.clock.current - timedelta(hours=20),
+        subject=("amendment", amendment.id),
+        purpose="amendment",
+        description="Counted by show of hands at the delegate assembly of the branches.",
+    )
+    draft = world.demo_draft()
+    db.session.refresh(draft)
+    world.versions.setdefault(draft.current_version_number, world.clock.current)
+
+
+def _cast_over(
+    world: DemoWorld, vote: Vote, ballots: Sequence[tuple[Any, dict[str, Any]]], hours: float
+) -> Storyline:
+    """Cast the ballots one after another over about `hours`."""
+    start = world.clock.current
+    for moment, (member, content) in zip(
+        world.clock.spread(start, start + timedelta(hours=hours), len(ballots)),
+        ballots,
+        strict=True,
+    ):
+        yield moment
+        if member.is_active:  # a member suspended meanwhile has lost the right
+            services.cast_ballot(member, vote, content)
+
+
+def _online_vote_on_a8(world: DemoWorld) -> Storyline:
+    yield world.clock.ago(8.1)
+    amendment = _amendment(world, "A8")
+    vote = put_amendment_to_vote(world.members[CONVENER], amendment, MAJORITY)
+    voters = _voters(world)
+    choices = ["no"] * 14 + ["yes"] * 8 + ["abstain"] * 3
+    ballots = [(m, {"choice": c}) for m, c in zip(voters, choices, strict=False)]
+    yield from _cast_over(world, vote, ballots, hours=40)
+    yield world.clock.ago(6.1)
+    services.close_vote(world.members[CONVENER], vote)
+
+
+def _committee_election(world: DemoWorld) -> Storyline:
+    yield world.clock.ago(9.5)
+    vote = services.create_vote(
+        world.members[CONVENER],
+        title="Coordinating committee of the Eastside campaign (three seats)",
+        description=(
+            "The committee coordinates the campaign between assemblies. Rank the candidates "
+            "you support; three are elected by the single transferable vote."
+        ),
+        settings=Settings(
+            method="stv",
+            options=COMMITTEE,
+            seats=3,
+            stv_variant="stv",
+            breakdown_by_tendency=True,
+        ),
+        options=[services.OptionSpec(name) for name in COMMITTEE],
+        purpose="election",
+    )
+    ballots = []
+    for index, member in enumerate(_voters(world)):
+        patterns = COMMITTEE_RANKINGS[_tendency_of(member)]
+        ballots.append((member, {"ranking": patterns[index % len(patterns)]}))
+    yield from _cast_over(world, vote, ballots, hours=30)
+    yield world.clock.ago(7.8)
+    services.close_vote(world.members[CONVENER], vote)
+
+
+def _venue_consensus(world: DemoWorld) -> Storyline:
+    yield world.clock.ago(5.5)
+    vote = services.create_vote(
+        world.members[MODERATOR],
+        title="Hold the spring assembly in the Eastside community hall",
+        description="The hall is free on the first Saturday of the month and holds 200.",
+        settings=Settings(
+            method="consensus",
+            block_rule="fallback",
+            fallback_percent=75,
+            quorum_percent=30,
+            secret=False,
+        ),
+        purpose="question",
+    )
+    positions = (
+        ["block", "stand_aside", "stand_aside"] + ["agree_with_reservations"] * 3 + ["agree"] * 14
+    )
+    ballots = [
+        (m, {"position": p, "reason": VENUE_REASONS.get(p, "")})
+        for m, p in zip(_voters(world)[3:], positions, strict=False)
+    ]
+    yield from _cast_over(world, vote, ballots, hours=36)
+    yield world.clock.ago(3.4)
+    services.close_vote(world.members[MODERATOR], vote)
+
+
+def _open_group_vote(world: DemoWorld) -> Storyline:
+    yield world.clock.ago(4.2)
+    a6 = _amendment(world, "A6")
+    group = db.session.get_one(CompetitionGroup, a6.competition_group_id)
+    vote = put_group_to_vote(
+        world.members[CONVENER],
+        group,
+        Settings(method="irv", quorum_percent=25),
+        closes_at=world.clock.now + timedelta(days=2),
+    )
+    labels = [o.label for o in services.load_options(vote)]
+    a5_first, a6_first, no_change = [labels[0], labels[1]], [labels[1], labels[0]], [labels[2]]
+    rankings = [a5_first] * 5 + [a6_first] * 4 + [no_change, [labels[1], labels[2]]]
+    ballots = [(m, {"ranking": r}) for m, r in zip(_voters(world)[1::2], rankings, strict=False)]
+    yield from _cast_over(world, vote, ballots, hours=70)

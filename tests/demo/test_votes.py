@@ -1,0 +1,67 @@
+"""The demo's votes: a meeting's count that made the current version, an online rejection, an
+STV election, a consensus that fell back to a supermajority, and a ranked vote still open."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from deliberate.demo import load_demo
+from deliberate.drafts.models import Amendment, AmendmentState
+from deliberate.voting import services
+from deliberate.voting.models import Vote, VoteState
+from tests.factories import make_member
+
+
+def votes_by_title(session) -> dict[str, Vote]:
+    return {vote.title: vote for vote in session.scalars(select(Vote))}
+
+
+def test_the_demo_decides_by_votes(session):
+    load_demo()
+    votes = votes_by_title(session)
+    assembly = next(v for t, v in votes.items() if t.startswith("A7 at the delegate assembly"))
+    assert assembly.in_person
+    assert assembly.outcome == "Adopted by 41 to 12, 3 abstaining."
+    a7 = session.get(Amendment, assembly.subject_id)
+    assert a7.state == AmendmentState.MERGED
+    a8_vote = next(v for t, v in votes.items() if t.startswith("A8 to"))
+    assert a8_vote.outcome.startswith("Rejected: 8 for, 14 against")
+    assert session.get(Amendment, a8_vote.subject_id).state == AmendmentState.REJECTED
+
+    committee = votes["Coordinating committee of the Eastside campaign (three seats)"]
+    result = committee.result
+    assert len(result["outcome"]["winners"]) == 3
+    assert len(result["count"]["rounds"]) >= 3
+    assert result["by_tendency"], "the breakdown announced before opening is shown"
+
+    venue = votes["Hold the spring assembly in the Eastside community hall"]
+    count = venue.result["count"]
+    assert count["outcome"] == "adopted_by_fallback"
+    assert count["counts"]["block"] == 1
+    assert count["counts"]["stand_aside"] == 2
+    assert "step-free entrance" in count["reasons"]["block"][0]
+    assert venue.result["roll_call"]
+
+    group = next(v for t, v in votes.items() if t.startswith("Competing amendments"))
+    assert group.state == VoteState.OPEN
+    assert group.result_json is None
+    voting = session.scalars(select(Amendment).where(Amendment.state == AmendmentState.VOTING))
+    options = services.load_options(group)
+    assert {a.id for a in voting} == {o.ref_id for o in options if o.ref_id}
+
+
+def test_the_demo_vote_pages_show_what_happened(session, client, login_as):
+    load_demo()
+    votes = votes_by_title(session)
+    login_as(make_member())
+    index = client.get("/votes/").get_data(as_text=True)
+    assert "Competing amendments" in index
+    assert "Adopted by 41 to 12, 3 abstaining." in index
+    venue = votes["Hold the spring assembly in the Eastside community hall"]
+    page = client.get(f"/votes/{venue.id}").get_data(as_text=True)
+    assert "What the block rule did:" in page
+    assert "Who voted what" in page
+    committee = votes["Coordinating committee of the Eastside campaign (three seats)"]
+    election = client.get(f"/votes/{committee.id}").get_data(as_text=True)
+    assert "Round by round" in election
+    assert "By tendency" in election
