@@ -97,16 +97,32 @@ def member_names(ids: list[int]) -> dict[int, str]:
     )
 
 
-def published_ballots(vote: Vote) -> list[tuple[str | None, dict[str, Any]]]:
-    """Every counted ballot of a closed vote as (receipt hash or None for paper, content),
-    sorted by hash (paper ballots last, by content): the order says nothing of casting."""
-    rows = db.session.execute(
-        select(Ballot.receipt_hash, Ballot.content).where(Ballot.vote_id == vote.id)
-    ).all()
-    return sorted(
-        ((receipt, json.loads(content)) for receipt, content in rows),
-        key=lambda row: (row[0] is None, row[0] or "", json.dumps(row[1], sort_keys=True)),
+RECEIPTS_PAGE_SIZE = 1000
+
+
+def _published_order(vote: Vote) -> Any:
+    """Every counted ballot of a vote in the published order: by receipt hash, paper ballots
+    (no receipt) last by content. The order says nothing about when a ballot was cast."""
+    return (
+        select(Ballot.receipt_hash, Ballot.content)
+        .where(Ballot.vote_id == vote.id)
+        .order_by(Ballot.receipt_hash.is_(None), Ballot.receipt_hash, Ballot.content)
     )
+
+
+def published_ballots(vote: Vote) -> list[tuple[str | None, dict[str, Any]]]:
+    """Every counted ballot of a closed vote as (receipt hash or None for paper, content)."""
+    rows = db.session.execute(_published_order(vote)).all()
+    return [(receipt, json.loads(content)) for receipt, content in rows]
+
+
+def published_page(vote: Vote, page: int) -> tuple[list[tuple[str | None, dict[str, Any]]], bool]:
+    """A page of the published ballots, and whether more follow."""
+    rows = db.session.execute(
+        _published_order(vote).offset((page - 1) * RECEIPTS_PAGE_SIZE).limit(RECEIPTS_PAGE_SIZE + 1)
+    ).all()
+    shown = [(receipt, json.loads(content)) for receipt, content in rows[:RECEIPTS_PAGE_SIZE]]
+    return shown, len(rows) > RECEIPTS_PAGE_SIZE
 
 
 def option_labels(vote: Vote) -> list[str]:

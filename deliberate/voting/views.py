@@ -204,8 +204,7 @@ def receipts(vote_id: int) -> str:
     vote = pages.closed(_vote(vote_id))
     if not vote.secret:
         raise NotFound("A roll-call vote shows who voted what on its results page.")
-    rows = [
-        (receipt, publish.describe(vote.method, content))
-        for receipt, content in queries.published_ballots(vote)
-    ]
-    return render_template("votes/receipts.html", vote=vote, rows=rows)
+    page = pages.page_number(request.args)
+    ballots, more = queries.published_page(vote, page)
+    rows = [(receipt, publish.describe(vote.method, content)) for receipt, content in ballots]
+    return render_template("votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more)
