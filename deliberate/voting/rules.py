@@ -112,6 +112,10 @@ def check_settings(settings: Settings) -> Settings:
                 raise ValidationError("Choose an STV variant: weighted Gregory, Scottish or Meek.")
             if settings.quota not in QUOTAS:
                 raise ValidationError("Choose a quota: Droop or Hare.")
+            if settings.stv_variant in ("scottish", "meek") and settings.quota != "droop":
+                raise ValidationError(
+                    "Scottish STV and Meek's method count with the Droop quota; choose Droop."
+                )
             if not 1 <= settings.seats < len(settings.options):
                 raise ValidationError(
                     "An election needs at least one seat and more candidates than seats."

@@ -308,3 +308,12 @@ def test_what_a_block_does_is_the_vote_s_rule(convener, voters, rule, fallback, 
     assert result["outcome"]["summary"] == summary
     assert result["count"]["reasons"]["block"] == ["It abandons the tenants of block C."]
     assert result["count"]["reasons"]["stand_aside"] == ["Not my branch."]
+
+
+@pytest.mark.parametrize("variant", ["scottish", "meek"])
+def test_scottish_and_meek_refuse_the_hare_quota(convener, variant):
+    settings = Settings(method="stv", seats=2, stv_variant=variant, quota="hare")
+    options = [services.OptionSpec(name) for name in ("Ana", "Ben", "Chloé")]
+    with pytest.raises(ValidationError, match="Droop quota"):
+        services.create_vote(convener, title="Committee", settings=settings, options=options)
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 0
