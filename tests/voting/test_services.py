@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from deliberate.accounts.models import MemberRole, MemberStatus
 from deliberate.audit.models import AuditEntry
@@ -317,3 +318,44 @@ def test_scottish_and_meek_refuse_the_hare_quota(convener, variant):
     with pytest.raises(ValidationError, match="Droop quota"):
         services.create_vote(convener, title="Committee", settings=settings, options=options)
     assert db.session.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+def test_nothing_stored_links_a_secret_ballot_to_its_voter(convener, voters):
+    """The schema and the rows: no member, no time, no shared sequence."""
+    vote = majority_vote(convener)
+    for voter in voters:
+        services.cast_ballot(voter, vote, {"choice": "yes"})
+    inspector = inspect(db.engine)
+    ballot_columns = {c["name"] for c in inspector.get_columns("ballots")}
+    assert ballot_columns == {
+        "id",
+        "vote_id",
+        "member_id",
+        "receipt_hash",
+        "tendency_id",
+        "source",
+        "content",
+    }
+    rows = db.session.execute(
+        select(Ballot.id, Ballot.member_id, Ballot.tendency_id).where(Ballot.vote_id == vote.id)
+    ).all()
+    assert len(rows) == len(voters)
+    assert all(member is None and tendency is None for _id, member, tendency in rows)
+    ids = [row.id for row in rows]
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)  # 128 random bits, no sequence
+    assert len(set(ids)) == len(ids)
+    # Participations carry no ballot id; ballots carry no participation key.
+    participation_columns = {c["name"] for c in inspector.get_columns("vote_participations")}
+    assert participation_columns == {"vote_id", "member_id", "tendency_id"}
+    # A secret ballot cannot also name its member: the database refuses it.
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(
+            Ballot(
+                id="f" * 32,
+                vote_id=vote.id,
+                member_id=voters[0].id,
+                receipt_hash="0" * 64,
+                content='{"choice":"no"}',
+            )
+        )
+        db.session.flush()
