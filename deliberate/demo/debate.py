@@ -108,7 +108,7 @@ def _exchange(
     """Each line answers the one before, a few hours later."""
     clock = world.clock
     yield clock.ago(days)
-    parent = None
+    parent: Comment | None = None
     for index, (name, text) in enumerate(lines):
         if index:
             yield clock.after(clock.current, 3 + 9 * clock.rng.random())
