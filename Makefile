@@ -36,11 +36,12 @@ lint: install-test
 audit: install-test
 	$(BIN)/pip-audit --progress-spinner off --no-deps --disable-pip -r requirements.lock -r requirements-test.lock
 
+# `-m ""`: the sweeps always run here, even if PYTEST_ADDOPTS deselects them for local work.
 test: install-test lint audit
-	$(BIN)/pytest
+	$(BIN)/pytest -m ""
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again against PostgreSQL =="; \
-		DELIBERATE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/pytest; \
+		DELIBERATE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/pytest -m ""; \
 	fi
 
 bench: install-test

@@ -1,16 +1,17 @@
-"""Fixtures: one app per session, one rolled-back transaction per test, an auth helper."""
+"""Fixtures: one app per session, one rolled-back transaction per test, an auth helper,
+stand-in subjects and a query counter."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import scoped_session
@@ -19,6 +20,7 @@ from config import database_url
 from deliberate import create_app
 from deliberate.accounts.models import Member
 from deliberate.extensions import db, limiter
+from tests.factories import MakeSubject, stand_in_subjects
 
 POSTGRES_URL = os.environ.get("DELIBERATE_TEST_DB")
 
@@ -177,3 +179,41 @@ def committed(app: Flask) -> Iterator[None]:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.session.remove()
+
+
+@pytest.fixture
+def make_subject(session: scoped_session) -> Iterator[MakeSubject]:
+    """A factory of stand-in subjects (registered as the "vote" kind for the test)."""
+    with stand_in_subjects() as make:
+        yield make
+
+
+@contextmanager
+def queries_sent() -> Iterator[list[str]]:
+    """The SQL statements sent to the database while the block runs."""
+    statements: list[str] = []
+
+    def before(_conn, _cursor, statement, _params, _context, _executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def count_queries(session: scoped_session) -> Callable[[], AbstractContextManager[list[str]]]:
+    """`with count_queries() as statements:` holds a page to its query budget."""
+    return queries_sent
+
+
+def page_queries(client: FlaskClient, url: str) -> list[str]:
+    """The statements a GET of `url` sends (it must answer 200)."""
+    db.session.commit()  # the client commits setup first; keep that out of the count
+    with queries_sent() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return statements

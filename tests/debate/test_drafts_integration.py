@@ -18,8 +18,9 @@ from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db
 from deliberate.papers import services as papers
 from deliberate.subjects import resolve
-from tests.debate.factories import make_comment, make_draft
-from tests.debate.test_query_budget import TEXTS, count_queries
+from tests.debate.factories import make_comment
+from tests.debate.test_query_budget import TEXTS
+from tests.drafts.factories import make_draft
 from tests.factories import make_member, make_tendency
 
 
@@ -33,7 +34,7 @@ def org(session):
         "yusuf": make_member("Yusuf Demir", tendency=network, coordinator=True),
         "reader": make_member("Reader"),
     }
-    draft = make_draft(convener=people["convener"])
+    draft = make_draft(people["convener"], paragraphs=3, open_window=False)
     drafts.open_amendment_window(people["convener"], draft, utcnow() + timedelta(days=5))
     amendment = drafts.propose_amendment(
         people["samir"],
@@ -169,9 +170,11 @@ def test_anchors_follow_the_current_version(org):
     assert (old.paragraph, old.anchor_version) == (3, 1)
 
 
-def test_the_draft_page_runs_the_same_queries_for_20_and_2000_comments(client, login_as, org):
+def test_the_draft_page_runs_the_same_queries_for_20_and_2000_comments(
+    client, login_as, org, count_queries
+):
     authors = [org["rosa"], org["samir"], org["yusuf"], org["reader"]]
-    small, large = make_draft(convener=org["convener"]), make_draft(convener=org["convener"])
+    small, large = make_draft(org["convener"]), make_draft(org["convener"])
     for draft, count in ((small, 20), (large, 2000)):
         plan = plan_thread(count, authors, TEXTS, random.Random(count), max_depth=8, paragraphs=3)
         insert_thread(

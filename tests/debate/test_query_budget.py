@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from deliberate.database import utcnow
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.debate.models import Comment
 from deliberate.extensions import db
 from deliberate.subjects import resolve
-from tests.debate.factories import make_draft
+from tests.conftest import page_queries
+from tests.drafts.factories import make_draft
 from tests.factories import make_member, make_tendency
 
 TEXTS = [
@@ -24,21 +23,6 @@ TEXTS = [
     "> We evaluate in January.\n\nJanuary is too late for the branches that start now.",
     "- more assemblies\n- fewer committees",
 ]
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, _params, _context, _executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
@@ -53,14 +37,6 @@ def build_thread(authors, count: int, seed: int = 7):
     plan = plan_thread(count, authors, TEXTS, random.Random(seed), max_depth=8, paragraphs=3)
     insert_thread(subject, plan, start=utcnow() - timedelta(days=3), spacing=timedelta(seconds=30))
     return draft
-
-
-def page_queries(client, url: str) -> list[str]:
-    db.session.commit()  # the client commits setup first; keep that out of the count
-    with count_queries() as statements:
-        response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return statements
 
 
 @pytest.mark.parametrize(

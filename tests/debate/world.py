@@ -14,11 +14,11 @@ from typing import Any
 from deliberate.debate.services import hide_comment, post_comment
 from deliberate.papers.services import create_paper, publish_paper, sign_paper
 from deliberate.subjects import resolve
-from tests.debate.factories import make_draft
+from tests.drafts.factories import make_draft
 
 
 def build_debate(world: dict[str, Any]) -> None:
-    draft = make_draft()
+    draft = make_draft(paragraphs=3, open_window=False)
     subject = resolve("draft", draft.id)
     comment = post_comment(world["owner"], subject, "The owner's comment on ¶1.", paragraph=1)
     hidden = post_comment(world["bystander"], subject, "A remark a convener hid.")

@@ -27,6 +27,9 @@ def make_draft(
     seconds_required: int = 2,
     title: str = "Housing resolution",
 ) -> Draft:
+    """A draft made by the drafts service, by a new convener unless one is given, of
+    `paragraphs` numbered paragraphs (or `body`), its amendment window open for a week
+    unless `open_window` is false. The one draft builder of every domain's tests."""
     convener = convener or make_member(role=MemberRole.CONVENER)
     draft = services.create_draft(
         convener,

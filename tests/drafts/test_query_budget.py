@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from deliberate.accounts.models import MemberRole
 from deliberate.drafts import services
-from deliberate.extensions import db
+from tests.conftest import page_queries
 from tests.drafts.factories import bulk_amendments, make_draft, propose
 from tests.factories import make_member, make_tendency
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, _params, _context, _executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-
-
-def page_queries(client, url: str) -> list[str]:
-    db.session.commit()  # the client commits setup first; keep that out of the count
-    with count_queries() as statements:
-        response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return statements
 
 
 def build(paragraphs: int, amendments: int, members: list, chair) -> int:

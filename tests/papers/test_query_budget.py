@@ -10,8 +10,9 @@ import pytest
 from deliberate.database import utcnow
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.subjects import SubjectType, resolve, subject_of
-from tests.debate.factories import make_draft
-from tests.debate.test_query_budget import TEXTS, page_queries
+from tests.conftest import page_queries
+from tests.debate.test_query_budget import TEXTS
+from tests.drafts.factories import make_draft
 from tests.factories import make_member, make_tendency
 from tests.papers.factories import make_paper
 

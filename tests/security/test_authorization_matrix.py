@@ -64,6 +64,7 @@ def _fill(value: Any, values: dict[str, str]) -> Any:
     return str(value).format(**values)
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize(("endpoint", "index", "role"), CASES)
 def test_route_answers_each_role_as_the_matrix_says(app, built, endpoint, index, role):
     row = MATRIX[endpoint][index]

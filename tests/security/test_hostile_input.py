@@ -72,6 +72,7 @@ def test_every_post_route_is_fuzzed(app):
     assert not missing, "POST routes missing from hostile_forms.yaml:\n" + "\n".join(missing)
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize(("endpoint", "index"), CASES)
 def test_hostile_form_input(app, built, endpoint, index):
     entry = FORMS[endpoint][index]
@@ -95,6 +96,7 @@ def test_hostile_form_input(app, built, endpoint, index):
         fuzz()
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize(("endpoint", "index"), CASES)
 def test_invalid_utf8_and_nul_bytes(app, built, endpoint, index):
     entry = FORMS[endpoint][index]
@@ -112,6 +114,7 @@ def test_invalid_utf8_and_nul_bytes(app, built, endpoint, index):
             assert_refusal_is_clean(response, before)
 
 
+@pytest.mark.sweep
 def test_oversized_bodies_get_413_everywhere(app, built):
     big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     with world_case(built):

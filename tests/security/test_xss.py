@@ -28,7 +28,7 @@ from deliberate.papers import queries as paper_queries
 from deliberate.papers import services as papers
 from deliberate.subjects import resolve
 from deliberate.tendencies.queries import current_membership
-from tests.debate.factories import make_draft
+from tests.drafts.factories import make_draft
 from tests.factories import make_member, make_tendency
 
 PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
@@ -63,7 +63,10 @@ MARKDOWN_ATTRIBUTES = {"href", "title", "rel", "start", "align"}
 
 
 def is_line_marker(tag: str, values: dict[str, str]) -> bool:
-    """<span class="ln" data-ln="12" aria-hidden="true">: a line number of a draft."""
+    """<span class="ln" data-ln="12" aria-hidden="true">: a line number of a draft, and
+    <br class="lb">: where a draft's long line wraps."""
+    if tag == "br":
+        return values == {"class": "lb"}
     return (
         tag == "span"
         and set(values) == {"class", "data-ln", "aria-hidden"}
@@ -240,7 +243,7 @@ def test_comments_and_display_names(client, login_as, app, monkeypatch):
     monkeypatch.setitem(app.config, "THREAD_MAX_INDENT", 60)
     authors = _hostile_people(40)
     convener = make_member("Convener", role=MemberRole.CONVENER)
-    draft = make_draft(PAYLOADS[0][:200])
+    draft = make_draft(title=PAYLOADS[0][:200])
     subject = resolve("draft", draft.id)
     posted = []
     for index, payload in enumerate(PAYLOADS):
@@ -279,7 +282,7 @@ def test_paper_titles_texts_and_signatories(client, login_as, app):
     tendency = make_tendency("Tendency T")
     coordinator = make_member(PAYLOADS[3][:80], tendency=tendency, coordinator=True)
     signer = make_member(PAYLOADS[4][:80], tendency=tendency)
-    draft = make_draft(PAYLOADS[5][:200])
+    draft = make_draft(title=PAYLOADS[5][:200])
     subject = resolve("draft", draft.id)
     # Every payload is a paper's title; the texts carry them in chunks, so a few pages show
     # them all: a paper's page lists every paper of its tendency on the subject (insiders see
@@ -330,10 +333,11 @@ def test_tendency_names_and_lines(client, login_as):
         assert_safe(client.get(url).get_data(as_text=True), url)
 
 
+@pytest.mark.sweep
 def test_draft_titles(client, login_as):
     login_as(make_member())
     for payload in PAYLOADS:
-        draft = make_draft(payload[:200] or "x")
+        draft = make_draft(title=payload[:200] or "x")
         page = client.get(f"/debate/draft/{draft.id}").get_data(as_text=True)
         assert_safe(page, f"draft titled {payload!r}")
 
@@ -342,7 +346,7 @@ def test_draft_and_amendment_pages(client, login_as, app, monkeypatch):
     """The papers, the paragraph margin and the thread as the draft pages include them."""
     monkeypatch.setitem(app.config, "THREAD_PAGE_SIZE", 2000)
     convener = make_member("Convener", role=MemberRole.CONVENER)
-    draft = make_draft(PAYLOADS[10][:200], convener=convener)
+    draft = make_draft(convener, title=PAYLOADS[10][:200], open_window=False)
     drafts.open_amendment_window(convener, draft, utcnow() + timedelta(days=3))
     authors = _hostile_people(30)
     amendment = drafts.propose_amendment(

@@ -1,0 +1,53 @@
+"""The "database unchanged" check sees every change of content, not only of row counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from deliberate.accounts.models import Member
+from deliberate.extensions import db
+from tests.factories import make_member
+from tests.security.snapshot import database_snapshot
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {name for name in before if before[name] != after[name]}
+
+
+def counts(snapshot: dict[str, str]) -> dict[str, str]:
+    return {name: value.split(":")[0] for name, value in snapshot.items()}
+
+
+def test_an_update_that_keeps_every_row_count_is_seen(session):
+    member = make_member("Ada")
+    before = database_snapshot()
+    # Core UPDATE, as a careless service might write it: nothing in the session knows.
+    session.execute(update(Member).where(Member.id == member.id).values(display_name="Eve"))
+    after = database_snapshot()
+    assert counts(after) == counts(before)
+    assert changed_tables(before, after) == {"members"}
+
+
+def test_a_timestamp_moved_by_one_microsecond_is_seen(session):
+    member = make_member()
+    before = database_snapshot()
+    member.joined_at += timedelta(microseconds=1)
+    assert changed_tables(before, database_snapshot()) == {"members"}
+
+
+def test_two_rows_exchanging_a_value_are_seen(session):
+    first, second = make_member("First"), make_member("Second")
+    before = database_snapshot()
+    first.display_name, second.display_name = second.display_name, first.display_name
+    assert changed_tables(before, database_snapshot()) == {"members"}
+
+
+def test_a_change_undone_is_no_change(session):
+    member = make_member("Ada")
+    before = database_snapshot()
+    member.display_name = "Eve"
+    db.session.flush()
+    member.display_name = "Ada"
+    assert database_snapshot() == before
