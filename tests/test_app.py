@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from flask import Flask
 
 from config import CONTENT_SECURITY_POLICY
 from deliberate import create_app
-from tests.factories import make_member
+from deliberate.extensions import db
+from tests.factories import PASSWORD, make_member
 
 
 def assert_security_headers(response) -> None:
@@ -66,15 +70,45 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
         create_app({"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
-def test_production_cookies_are_secure():
+@pytest.fixture
+def production_app() -> Iterator[Flask]:
+    """A production app on a database of its own in memory (hashing as cheap as in tests)."""
     app = create_app(
-        {"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "WTF_CSRF_ENABLED": False,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+            "ARGON2_PARALLELISM": 1,
+        }
     )
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    assert app.config["REMEMBER_COOKIE_SECURE"] is True
-    assert app.config["MAX_CONTENT_LENGTH"]
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_production_login_cookies_go_over_https_only_and_never_to_scripts(production_app):
+    member = make_member()
+    db.session.commit()
+    response = production_app.test_client().post(
+        "/login", data={"email": member.email, "password": PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 303
+    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
+    assert set(cookies) == {"session", "remember_token"}
+    for cookie in cookies.values():
+        assert "; Secure" in cookie
+        assert "; HttpOnly" in cookie
+        assert "; SameSite=Lax" in cookie
+
+
+def test_production_refuses_oversized_bodies(production_app):
+    response = production_app.test_client().post("/login", data={"email": "a" * (3 << 20)})
+    assert response.status_code == 413
 
 
 def test_session_cookie_flags_on_login(client, session):

@@ -213,9 +213,15 @@ def test_deleting_leaves_a_tombstone_and_keeps_the_replies(session, make_subject
     with pytest.raises(PermissionDenied):
         services.delete_comment(other, comment)
     services.delete_comment(author, comment)
+    db.session.expire_all()  # what the database holds, not what this session remembers
     assert comment.is_deleted
-    assert comment.body_html == ""
-    assert db.session.get(Comment, reply.id) is not None
+    assert (comment.body_markdown, comment.body_html) == ("", "")
+    assert (reply.parent_id, reply.body_markdown) == (comment.id, "Indeed.")
+    # The conveners' moderation record keeps what was written.
+    kept = db.session.scalars(
+        select(CommentRevision.body_markdown).where(CommentRevision.comment_id == comment.id)
+    ).all()
+    assert kept == ["Something I regret."]
     with pytest.raises(InvalidTransition, match="already deleted"):
         services.delete_comment(author, comment)
     with pytest.raises(InvalidTransition, match="deleted"):
@@ -265,10 +271,14 @@ def test_hidden_comments_cannot_be_edited_by_their_author(session, make_subject)
 
 
 def test_comment_revisions_are_immutable(session, make_subject):
-    comment = make_comment(make_subject(), make_member())
+    comment = make_comment(make_subject(), make_member(), "What I first wrote.")
+    db.session.commit()  # stored, as at the end of the request that posted it
     revision = db.session.scalar(select(CommentRevision))
     revision.body_markdown = "rewritten history"
     with pytest.raises(RuntimeError, match="immutable"):
         db.session.flush()
     db.session.rollback()
-    assert comment is not None
+    stored = db.session.scalars(
+        select(CommentRevision.body_markdown).where(CommentRevision.comment_id == comment.id)
+    ).all()
+    assert stored == ["What I first wrote."]
