@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts.views import admin_bp as accounts_admin_bp
     from deliberate.accounts.views import bp as accounts_bp
     from deliberate.audit.views import bp as audit_bp
+    from deliberate.bodies.views import bp as bodies_bp
     from deliberate.debate.views import bp as debate_bp
     from deliberate.drafts.views import bp as drafts_bp
     from deliberate.main.views import bp as main_bp
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (debate_bp, papers_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(drafts_bp)
+    app.register_blueprint(bodies_bp)
     app.register_blueprint(votes_bp)
 
 

@@ -2,6 +2,7 @@
 
 from deliberate.accounts.models import Invitation, Member, PasswordReset
 from deliberate.audit.models import AuditEntry
+from deliberate.bodies.models import Body, BodyMembership
 from deliberate.debate.models import Comment, CommentRevision
 from deliberate.drafts.models import (
     Amendment,
@@ -18,8 +19,6 @@ from deliberate.papers.models import PaperRevision, PaperSignature, PositionPape
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
 from deliberate.voting.models import (
     Ballot,
-    Body,
-    BodyMembership,
     Participation,
     RollEntry,
     Vote,

@@ -1,4 +1,4 @@
-"""Votes, their options and rolls, who took part, the ballots, and the bodies that vote.
+"""Votes, their options and rolls, who took part, and the ballots; a vote may go to a body.
 
 Secrecy is a property of the schema, not only of the code. For a secret vote, who took part
 (`vote_participations`) is stored apart from what was chosen (`ballots`). A secret ballot row
@@ -24,11 +24,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
+from deliberate.bodies.models import Body
 from deliberate.database import UTCDateTime, utcnow
 from deliberate.extensions import db
 
@@ -90,46 +90,6 @@ class MajorityChoice(StrEnum):
 class BallotSource(StrEnum):
     ONLINE = "online"
     PAPER = "paper"
-
-
-class Body(db.Model):
-    """A named list of members who may vote: a convention's delegates, a committee."""
-
-    __tablename__ = "bodies"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
-
-
-class BodyMembership(db.Model):
-    """One period of a member's seat in a body; `removed_at` is null while current."""
-
-    __tablename__ = "body_memberships"
-    __table_args__ = (
-        Index(
-            "uq_body_memberships_current",
-            "body_id",
-            "member_id",
-            unique=True,
-            sqlite_where=text("removed_at IS NULL"),
-            postgresql_where=text("removed_at IS NULL"),
-        ),
-        Index("ix_body_memberships_member_id", "member_id"),
-        CheckConstraint("removed_at IS NULL OR removed_at >= added_at", name="removed_after_added"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
-    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
-
-    member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="raise_on_sql")
 
 
 class Vote(db.Model):

@@ -1,4 +1,4 @@
-"""Who may do what with votes and bodies (the services check again, with reasons)."""
+"""Who may do what with votes (the services check again, with reasons)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ from deliberate.voting.models import Vote
 def can_run_votes(actor: Member) -> bool:
     """The organization's conveners (and admins) open, close and record votes."""
     return actor.is_active and actor.is_convener
-
-
-def can_manage_bodies(actor: Member) -> bool:
-    """Admins keep the bodies (delegates, committees) that votes may be restricted to."""
-    return actor.is_active and actor.is_admin
 
 
 def can_view_vote(actor: Member, _vote: Vote) -> bool:

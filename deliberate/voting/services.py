@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from deliberate.accounts.models import Member, MemberStatus
 from deliberate.audit.services import record_action
+from deliberate.bodies.models import Body, BodyMembership
 from deliberate.database import utcnow
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -31,7 +32,6 @@ from deliberate.voting import hooks, results
 from deliberate.voting.models import (
     Ballot,
     BallotSource,
-    BodyMembership,
     Participation,
     RollEntry,
     Vote,
@@ -222,8 +222,6 @@ def _draw_lot(options: Sequence[VoteOption]) -> list[str]:
 
 
 def _body_exists(body_id: int) -> bool:
-    from deliberate.voting.models import Body
-
     return db.session.get(Body, body_id) is not None
 
 
