@@ -29,12 +29,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.bodies.models import Body
-from deliberate.database import UTCDateTime, utcnow
+from deliberate.database import UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.extensions import db
-
-
-def enum_check(column: str, values: type[StrEnum]) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{v.value}'" for v in values))
 
 
 class VoteMethod(StrEnum):
@@ -206,6 +202,10 @@ class Vote(db.Model):
         return self.state == VoteState.SCHEDULED
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.state == VoteState.CANCELLED
+
+    @property
     def is_ranked(self) -> bool:
         return self.method in (VoteMethod.IRV, VoteMethod.STV)
 
@@ -245,6 +245,7 @@ class VoteOption(db.Model):
     vote: Mapped[Vote] = relationship(back_populates="options", lazy="raise_on_sql")
 
 
+@immutable_rows
 class RollEntry(db.Model):
     """A member on a vote's roll: the snapshot taken when it opened, with their tendency."""
 
@@ -257,6 +258,7 @@ class RollEntry(db.Model):
     tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
 
 
+@immutable_rows
 class Participation(db.Model):
     """That a member took part in a vote. Its primary key is the one-ballot-per-member rule:
     a second ballot from the same member cannot be inserted, whatever the code does."""

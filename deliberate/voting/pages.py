@@ -16,6 +16,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from deliberate.accounts.models import Member
+from deliberate.bodies.queries import body_choices
 from deliberate.database import utcnow
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -57,15 +58,7 @@ def purpose_from_args(
 def prepare_vote_form(form: VoteForm, purpose: hooks.Purpose, *, in_person: bool = False) -> None:
     methods = [m for m in purpose.methods if not (in_person and m == "consensus")]
     form.limit_methods(methods)
-    form.set_bodies(_body_choices())
-
-
-def _body_choices() -> list[tuple[int, str, int]]:
-    try:
-        from deliberate.bodies.queries import body_choices
-    except ImportError:  # the bodies package is optional in a minimal install
-        return []
-    return body_choices()
+    form.set_bodies(body_choices())
 
 
 def start_vote(

@@ -23,10 +23,10 @@ from sqlalchemy.exc import IntegrityError
 from deliberate.accounts.models import Member, MemberStatus
 from deliberate.audit.services import record_action
 from deliberate.bodies.models import Body, BodyMembership
+from deliberate.cleaning import clean_line, clean_markdown
 from deliberate.database import utcnow
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
-from deliberate.markup import render_markdown
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.voting import hooks, results
 from deliberate.voting.models import (
@@ -98,12 +98,12 @@ def _require_runner(actor: Member, what: str) -> None:
 
 
 def _clean_title(raw: str | None) -> str:
-    title = " ".join((raw or "").split())
-    if not title:
-        raise ValidationError("The question cannot be empty.")
-    if len(title) > MAX_TITLE:
-        raise ValidationError(f"The question has at most {MAX_TITLE} characters.")
-    return title
+    return clean_line(
+        raw,
+        max_length=MAX_TITLE,
+        empty="The question cannot be empty.",
+        too_long="The question has at most {limit} characters.",
+    )
 
 
 def _lock(vote: Vote, *, shared: bool = False) -> Vote:
@@ -161,15 +161,22 @@ def create_vote(
         raise ValidationError("The opening time is in the past; open it now instead.")
     if closes_at is not None and closes_at <= (opens_at or now):
         raise ValidationError("The closing time must be later than the opening.")
-    description = (description or "").strip()
-    if len(description) > MAX_DESCRIPTION:
-        raise ValidationError(f"The description has at most {MAX_DESCRIPTION} characters.")
+    description_markdown, description_html = (
+        clean_markdown(
+            description,
+            max_length=MAX_DESCRIPTION,
+            empty="The explanation shows no text; leave it empty or write one.",
+            too_long="The explanation has at most {limit} characters.",
+        )
+        if (description or "").strip()
+        else ("", "")
+    )
     if body_id is not None and not _body_exists(body_id):
         raise ValidationError("That body does not exist.")
     vote = Vote(
         title=_clean_title(title),
-        description_markdown=description,
-        description_html=render_markdown(description) if description else "",
+        description_markdown=description_markdown,
+        description_html=description_html,
         subject_type=subject[0] if subject else None,
         subject_id=subject[1] if subject else None,
         purpose=purpose,
