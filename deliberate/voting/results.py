@@ -47,6 +47,18 @@ class CountedBallot:
     content: Mapping[str, Any]
     tendency_id: int | None = None
     member_id: int | None = None
+    weight: int = 1  # identical ballots counted together
+
+
+def _tally(key: str, ballots: Sequence[CountedBallot]) -> Counter[str]:
+    tally: Counter[str] = Counter()
+    for ballot in ballots:
+        tally[ballot.content[key]] += ballot.weight
+    return tally
+
+
+def _voters(ballots: Sequence[CountedBallot]) -> int:
+    return sum(b.weight for b in ballots)
 
 
 def engine_rules(settings: Settings) -> Rules:
@@ -71,7 +83,7 @@ def _count(
 ) -> dict[str, Any]:
     """The method's count of these ballots, as JSON-ready data."""
     if settings.method == "majority":
-        tally = Counter(b.content["choice"] for b in ballots)
+        tally = _tally("choice", ballots)
         return count_majority(
             tally["yes"],
             tally["no"],
@@ -86,7 +98,11 @@ def _count(
         ).as_dict()
     if settings.method == "consensus":
         return count_consensus(
-            [ConsensusBallot(b.content["position"], b.content.get("reason", "")) for b in ballots],
+            [
+                ConsensusBallot(b.content["position"], b.content.get("reason", ""))
+                for b in ballots
+                for _ in range(b.weight)
+            ],
             roll=roll_size,
             participation=participation,
             rules=ConsensusRules(
@@ -99,7 +115,7 @@ def _count(
         ).as_dict()
     report = count(
         list(settings.options),
-        ((b.content["ranking"], 1) for b in ballots),
+        ((b.content["ranking"], b.weight) for b in ballots),
         engine_rules(settings),
     )
     return report.as_dict()
@@ -140,12 +156,15 @@ def _outcome(settings: Settings, counted: Mapping[str, Any], met: bool) -> dict[
 def _breakdown_counts(settings: Settings, ballots: Sequence[CountedBallot]) -> dict[str, Any]:
     """A short count for a group of voters: choices, positions or first preferences."""
     if settings.method == "majority":
-        tally = Counter(b.content["choice"] for b in ballots)
+        tally = _tally("choice", ballots)
         return {c: tally[c] for c in ("yes", "no", "abstain")}
     if settings.method == "consensus":
-        tally = Counter(b.content["position"] for b in ballots)
+        tally = _tally("position", ballots)
         return {p: tally[p] for p in ("agree", "agree_with_reservations", "stand_aside", "block")}
-    firsts = Counter(b.content["ranking"][0] for b in ballots if b.content["ranking"])
+    firsts: Counter[str] = Counter()
+    for ballot in ballots:
+        if ballot.content["ranking"]:
+            firsts[ballot.content["ranking"][0]] += ballot.weight
     return {"first_preferences": {o: firsts[o] for o in settings.options}}
 
 
@@ -168,7 +187,7 @@ def _by_tendency(
         name = tendencies.get(tendency_id, NO_TENDENCY) if tendency_id is not None else None
         if roll_call:
             shown.append((name or NO_TENDENCY, members))
-        elif name is not None and len(members) >= breakdown_min:
+        elif name is not None and _voters(members) >= breakdown_min:
             shown.append((name, members))
         else:
             others.extend(members)
@@ -176,7 +195,7 @@ def _by_tendency(
     if others:
         shown.append((OTHERS, others))
     return [
-        {"tendency": name, "voters": len(group), "count": _breakdown_counts(settings, group)}
+        {"tendency": name, "voters": _voters(group), "count": _breakdown_counts(settings, group)}
         for name, group in shown
     ]
 
@@ -203,7 +222,7 @@ def compute(
         "participation": {
             "roll": roll_size,
             "voted": participation,
-            "ballots": len(ballots),
+            "ballots": _voters(ballots),
             "share": f"{participation}/{roll_size}",
             "quorum_percent": settings.quorum_percent,
             "quorum_met": met,
