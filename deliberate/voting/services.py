@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, inspect, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from deliberate.accounts.models import Member, MemberStatus
 from deliberate.audit.services import record_action
@@ -327,50 +328,87 @@ def cast_ballot(
     a new secret ballot, which the server keeps only as a hash.
     """
     now = now or utcnow()
-    vote = _lock(vote, shared=True)
-    if vote.state != VoteState.OPEN or is_due(vote, now):
+    state, closes_at = _share_lock(vote)
+    if state != VoteState.OPEN or (closes_at is not None and closes_at <= now):
         raise InvalidTransition("This vote is closed; your ballot was not recorded.")
     if not actor.is_active:
         raise PermissionDenied("A suspended member cannot vote.")
-    roll = db.session.get(RollEntry, (vote.id, actor.id))
-    if roll is None:
+    standing = _standing(vote, actor)
+    if not standing.on_roll:
         raise PermissionDenied("You are not on the roll of this vote, so you cannot vote in it.")
-    stored = encode(check_ballot(settings_of(vote, load_options(vote)), content))
-    voted = db.session.get(Participation, (vote.id, actor.id)) is not None
+    stored = encode(check_ballot(settings_of(vote, _options(vote)), content))
     if vote.secret:
-        return _cast_secret(vote, actor, stored, voted=voted, receipt=receipt)
-    return _cast_roll_call(vote, actor, stored, voted=voted)
+        return _cast_secret(vote, actor, stored, standing, receipt=receipt)
+    return _cast_roll_call(vote, actor, stored, standing)
 
 
-def _participate(vote: Vote, actor: Member) -> None:
-    """Insert the participation row; a concurrent second ballot fails on its primary key."""
-    tendency_id = _tendency_now(actor)
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                Participation(vote_id=vote.id, member_id=actor.id, tendency_id=tendency_id)
-            )
-    except IntegrityError:
-        raise AlreadyVoted("Your ballot is already in; it was not recorded twice.") from None
+def _share_lock(vote: Vote) -> tuple[str, datetime | None]:
+    """The vote's state and close, read under a shared lock that a closing transaction's
+    exclusive lock waits for (PostgreSQL; SQLite serializes writing transactions)."""
+    row = db.session.execute(
+        select(Vote.state, Vote.closes_at).where(Vote.id == vote.id).with_for_update(read=True)
+    ).one()
+    return row.state, row.closes_at
 
 
-def _tendency_now(actor: Member) -> int | None:
-    return db.session.scalar(
-        select(TendencyMembership.tendency_id).where(
-            TendencyMembership.member_id == actor.id, TendencyMembership.left_at.is_(None)
-        )
+def _options(vote: Vote) -> Sequence[VoteOption]:
+    """The vote's options: as loaded with it, or read now."""
+    loaded = inspect(vote).dict.get("options")
+    return loaded if loaded is not None else load_options(vote)
+
+
+@dataclass(frozen=True)
+class _Standing:
+    on_roll: bool
+    voted: bool
+    tendency_id: int | None  # the member's tendency now
+
+
+def _standing(vote: Vote, actor: Member) -> _Standing:
+    """Whether the member is on the roll and has voted, and their tendency now: one query."""
+    voted = (
+        select(Participation.member_id)
+        .where(Participation.vote_id == vote.id, Participation.member_id == actor.id)
+        .exists()
     )
+    tendency = (
+        select(TendencyMembership.tendency_id)
+        .where(TendencyMembership.member_id == actor.id, TendencyMembership.left_at.is_(None))
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(RollEntry.member_id, voted.label("voted"), tendency.label("tendency_id")).where(
+            RollEntry.vote_id == vote.id, RollEntry.member_id == actor.id
+        )
+    ).first()
+    if row is None:
+        return _Standing(on_roll=False, voted=False, tendency_id=None)
+    return _Standing(on_roll=True, voted=bool(row.voted), tendency_id=row.tendency_id)
+
+
+def _participate(vote: Vote, actor: Member, tendency_id: int | None) -> None:
+    """Insert the participation row; the primary key refuses a second one, even from a
+    concurrent request (the insert then does nothing and the ballot is refused)."""
+    dialect = db.session.get_bind().dialect.name
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Participation)
+    inserted = db.session.execute(
+        statement.values(vote_id=vote.id, member_id=actor.id, tendency_id=tendency_id)
+        .on_conflict_do_nothing()
+        .returning(Participation.member_id)
+    ).first()
+    if inserted is None:
+        raise AlreadyVoted("Your ballot is already in; it was not recorded twice.")
 
 
 def _cast_secret(
-    vote: Vote, actor: Member, stored: str, *, voted: bool, receipt: str | None
+    vote: Vote, actor: Member, stored: str, standing: _Standing, *, receipt: str | None
 ) -> CastReceipt:
-    if voted or receipt:
+    if standing.voted or receipt:
         if not vote.replaceable:
             raise AlreadyVoted(
                 "Your ballot is already in, and this vote does not allow replacing it."
             )
-        if not voted:
+        if not standing.voted:
             raise ValidationError("You have not voted yet; leave the receipt code empty.")
         if not receipt or not receipt.strip():
             raise AlreadyVoted(
@@ -386,49 +424,46 @@ def _cast_secret(
         ballot.content = stored
         db.session.flush()
         return CastReceipt(code=receipt.strip(), replaced=True)
-    _participate(vote, actor)
+    _participate(vote, actor, standing.tendency_id)
     code = secrets.token_urlsafe(RECEIPT_BYTES)
-    db.session.add(
-        Ballot(
+    db.session.execute(
+        insert(Ballot).values(
             id=secrets.token_hex(16),
             vote_id=vote.id,
             receipt_hash=receipt_hash(vote.id, code),
-            tendency_id=_tendency_now(actor) if vote.breakdown_by_tendency else None,
+            tendency_id=standing.tendency_id if vote.breakdown_by_tendency else None,
             source=BallotSource.ONLINE,
             content=stored,
         )
     )
-    db.session.flush()
     return CastReceipt(code=code, replaced=False)
 
 
-def _cast_roll_call(vote: Vote, actor: Member, stored: str, *, voted: bool) -> CastReceipt:
-    if voted:
+def _cast_roll_call(vote: Vote, actor: Member, stored: str, standing: _Standing) -> CastReceipt:
+    if standing.voted:
         if not vote.replaceable:
             raise AlreadyVoted(
                 "Your ballot is already in, and this vote does not allow replacing it."
             )
-        ballot = db.session.scalar(
-            select(Ballot).where(Ballot.vote_id == vote.id, Ballot.member_id == actor.id)
+        replaced = db.session.execute(
+            update(Ballot)
+            .where(Ballot.vote_id == vote.id, Ballot.member_id == actor.id)
+            .values(content=stored, tendency_id=standing.tendency_id)
         )
-        if ballot is None:  # pragma: no cover - participation and ballot are written together
+        if replaced.rowcount != 1:  # pragma: no cover - participation and ballot go together
             raise InvalidTransition("Your earlier ballot could not be found; nothing changed.")
-        ballot.content = stored
-        ballot.tendency_id = _tendency_now(actor)
-        db.session.flush()
         return CastReceipt(code=None, replaced=True)
-    _participate(vote, actor)
-    db.session.add(
-        Ballot(
+    _participate(vote, actor, standing.tendency_id)
+    db.session.execute(
+        insert(Ballot).values(
             id=secrets.token_hex(16),
             vote_id=vote.id,
             member_id=actor.id,
-            tendency_id=_tendency_now(actor),
+            tendency_id=standing.tendency_id,
             source=BallotSource.ONLINE,
             content=stored,
         )
     )
-    db.session.flush()
     return CastReceipt(code=None, replaced=False)
 
 

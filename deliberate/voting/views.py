@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from deliberate.auth import actor, require
 from deliberate.debate.panels import debate_context
@@ -127,13 +128,15 @@ def cast(vote_id: int) -> Page:
     if request.form.get("confirm") != "1":
         return pages.confirmation(vote, content, receipt)
     result = services.cast_ballot(actor(), vote, content, receipt=receipt)
+    # Rendered before the commit, which would expire what the page shows.
+    page = render_template("votes/receipt.html", vote=vote, receipt=result, content=content)
     db.session.commit()
-    return render_template("votes/receipt.html", vote=vote, receipt=result, content=content)
+    return page
 
 
 @bp.post("/<int:vote_id>/<any(open, close, cancel):verb>")
 @login_required
-def act(vote_id: int, verb: str) -> Response:
+def act(vote_id: int, verb: str) -> WerkzeugResponse:
     vote = _vote(vote_id)
     ensure_valid(ActionForm())
     message = pages.act(actor(), vote, verb)
