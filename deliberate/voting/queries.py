@@ -31,6 +31,13 @@ def vote_with_options(vote_id: int) -> Vote | None:
     )
 
 
+def vote_for_ballot(vote_id: int) -> Vote | None:
+    """The vote with its options in one query: what casting a ballot needs."""
+    return db.session.scalar(
+        select(Vote).options(joinedload(Vote.options)).where(Vote.id == vote_id)
+    )
+
+
 def participation_count(vote: Vote) -> int:
     online = db.session.scalar(
         select(func.count()).select_from(Participation).where(Participation.vote_id == vote.id)
@@ -92,9 +99,8 @@ def open_and_scheduled() -> list[Vote]:
 def member_names(ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(
-        db.session.execute(select(Member.id, Member.display_name).where(Member.id.in_(ids))).all()
-    )
+    rows = db.session.execute(select(Member.id, Member.display_name).where(Member.id.in_(ids)))
+    return dict(rows.tuples().all())
 
 
 RECEIPTS_PAGE_SIZE = 1000

@@ -36,9 +36,10 @@ casting_limit = limiter.limit(
 )
 
 
-def _vote(vote_id: int) -> Vote:
-    """The vote with its options; it opens or closes first if its time has come."""
-    vote = queries.vote_with_options(vote_id) if vote_id <= MAX_ID else None
+def _vote(vote_id: int, *, for_ballot: bool = False) -> Vote:
+    """The vote with its options (and, for its pages, who made it and its body)."""
+    load = queries.vote_for_ballot if for_ballot else queries.vote_with_options
+    vote = load(vote_id) if vote_id <= MAX_ID else None
     if vote is None:
         raise NotFound("That vote does not exist.")
     require(can_view_vote(actor(), vote), "You cannot see this vote.")
@@ -118,7 +119,7 @@ def detail(vote_id: int) -> str:
 @login_required
 @casting_limit
 def cast(vote_id: int) -> Page:
-    vote = _vote(vote_id)
+    vote = _vote(vote_id, for_ballot=True)
     ensure_valid(ActionForm())
     if services.is_due(vote):
         return pages.back_to(vote, pages.close_due(vote))
