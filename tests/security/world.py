@@ -27,6 +27,7 @@ from deliberate.accounts.services import invite_member, issue_password_reset
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.tendencies.queries import current_membership
 from deliberate.tendencies.services import request_to_join
+from tests.bodies.world import build_bodies
 from tests.debate.world import build_debate
 from tests.drafts.world import DRAFT_STATES, build_drafts
 from tests.factories import make_member, make_tendency
@@ -81,6 +82,7 @@ BUILDERS: list[Callable[[World], None]] = [
     build_debate,
     build_drafts,
     build_votes,
+    build_bodies,
 ]
 STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES, **VOTE_STATES}
 
