@@ -32,6 +32,7 @@ run: install
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check deliberate tests bench config.py
+	$(BIN)/mypy  # what it checks and how strictly: [tool.mypy] in pyproject.toml
 
 audit: install-test
 	$(BIN)/pip-audit --progress-spinner off --no-deps --disable-pip -r requirements.lock -r requirements-test.lock

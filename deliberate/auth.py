@@ -29,7 +29,7 @@ def load_member(user_id: str) -> Member | None:
 
 def actor() -> Member:
     """The logged-in member (views behind login_required only)."""
-    return cast(Member, current_user._get_current_object())  # type: ignore[attr-defined]
+    return cast(Member, current_user._get_current_object())
 
 
 def require(allowed: bool, message: str = "You do not have permission to do this.") -> None:

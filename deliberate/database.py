@@ -7,9 +7,9 @@ import contextvars
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Result, event
 from sqlalchemy.orm import DeclarativeBase, Mapper
 from sqlalchemy.types import TypeDecorator
 
@@ -28,6 +28,9 @@ write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_inten
 
 
 class Base(DeclarativeBase):
+    """What every model derives from. Flask-SQLAlchemy builds `db.Model` from it with the
+    same registry and metadata; models name `Base` itself so type checkers see their columns."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
@@ -55,6 +58,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through `Session.execute` matched.
+
+    The session types every result as a `Result`; for these statements it is a
+    `CursorResult`, the only kind that knows the count.
+    """
+    return cast(CursorResult[Any], result).rowcount
 
 
 def enum_check(column: str, values: Iterable[str]) -> str:

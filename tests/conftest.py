@@ -104,6 +104,9 @@ def rolled_back_connection(app: Flask) -> Iterator[Connection]:
     conn = engine.connect()
     outer = conn.begin()
     engines = db._app_engines[app]
+    # The ignores: Flask-SQLAlchemy types its binds as engines and `session` as a method-like
+    # attribute; SQLAlchemy's "join an external transaction" recipe binds sessions to a
+    # connection, and Flask-SQLAlchemy has no other hook for per-test session options.
     engines[None] = conn  # type: ignore[assignment]
     original_session = db.session
     db.session = db._make_scoped_session(  # type: ignore[method-assign]

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from deliberate.database import UTCDateTime, enum_check, utcnow
-from deliberate.extensions import db
+from deliberate.database import Base, UTCDateTime, enum_check, utcnow
 
 if TYPE_CHECKING:
     from deliberate.tendencies.models import Tendency
@@ -32,7 +31,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Member(db.Model):
+class Member(Base):
     __tablename__ = "members"
     __table_args__ = (
         CheckConstraint(enum_check("role", MemberRole), name="role_known"),
@@ -80,7 +79,7 @@ class Member(db.Model):
         return f"<Member {self.id} {self.email}>"
 
 
-class Invitation(db.Model):
+class Invitation(Base):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,7 +105,7 @@ class Invitation(db.Model):
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Base):
     __tablename__ = "password_resets"
     __table_args__ = (Index("ix_password_resets_member_id", "member_id"),)
 

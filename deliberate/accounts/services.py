@@ -22,7 +22,7 @@ from deliberate.accounts.models import (
 )
 from deliberate.accounts.passwords import hash_password, verify_password
 from deliberate.audit.services import record_action
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
@@ -313,7 +313,7 @@ def accept_invitation(
         .values(accepted_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rows_matched(claimed) != 1:
         raise InvalidTransition("This invitation has already been used. Log in instead.")
     if email_in_use(invitation.email):
         raise ValidationError(f"{invitation.email} is already a member. Log in instead.")
@@ -390,7 +390,7 @@ def reset_password(token: str, password: str, *, min_password_length: int) -> Me
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rows_matched(claimed) != 1:
         raise InvalidTransition("This password reset link was already used.")
     member = db.session.get_one(Member, reset.member_id)
     member.password_hash = hash_password(password)

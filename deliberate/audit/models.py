@@ -9,12 +9,11 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, immutable_rows, utcnow
-from deliberate.extensions import db
+from deliberate.database import Base, UTCDateTime, immutable_rows, utcnow
 
 
 @immutable_rows
-class AuditEntry(db.Model):
+class AuditEntry(Base):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)

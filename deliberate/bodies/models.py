@@ -8,11 +8,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, utcnow
-from deliberate.extensions import db
+from deliberate.database import Base, UTCDateTime, utcnow
 
 
-class Body(db.Model):
+class Body(Base):
     """A named list of members who may vote: a convention's delegates, a committee."""
 
     __tablename__ = "bodies"
@@ -27,7 +26,7 @@ class Body(db.Model):
         return f"<Body {self.id} {self.name}>"
 
 
-class BodyMembership(db.Model):
+class BodyMembership(Base):
     """One period of a member's seat in a body; `removed_at` is null while current.
 
     Removing a member closes the period and keeps it; adding them again opens a new one. The

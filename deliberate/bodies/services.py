@@ -24,7 +24,7 @@ from deliberate.audit.services import record_action
 from deliberate.bodies.models import Body, BodyMembership
 from deliberate.bodies.permissions import can_manage_bodies
 from deliberate.bodies.queries import current_member_ids, current_membership, members_by_email
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 
@@ -191,7 +191,7 @@ def remove_member(
         .values(removed_at=now, removed_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rows_matched(claimed) != 1:
         raise InvalidTransition(missing)
     db.session.refresh(seat)
     record_action(

@@ -8,8 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, enum_check, immutable_rows, utcnow
-from deliberate.extensions import db
+from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.subjects import SubjectType
 from deliberate.tendencies.models import Tendency
 
@@ -34,7 +33,7 @@ def subtree_upper_bound(path: str) -> str:
     return path[:-1] + "0"
 
 
-class Comment(db.Model):
+class Comment(Base):
     """One comment in the thread (subject_type, subject_id).
 
     `path` is the materialized path of ids from the thread's top-level comment down to this
@@ -109,7 +108,7 @@ class Comment(db.Model):
 
 
 @immutable_rows
-class CommentRevision(db.Model):
+class CommentRevision(Base):
     """One version of a comment's text, never changed; number 1 is the text as posted."""
 
     __tablename__ = "comment_revisions"

@@ -196,7 +196,7 @@ def permalink(comment_id: int) -> Response:
         return redirect(
             url_for("debate.subtree", comment_id=comment.id, _anchor=f"c{comment.id}"), 302
         )
-    args = {"page": page} if page > 1 else {}
+    args: dict[str, Any] = {"page": page} if page > 1 else {}
     return redirect(
         url_for(
             "debate.thread",

@@ -105,7 +105,7 @@ class DemoClock:
             event.remove(session, "before_flush", date_flushed)
 
     def _date(self, obj: object, moment: datetime, *, new: bool = False) -> None:
-        state = inspect(obj)
+        state = inspect(obj, raiseerr=True)
         present = utcnow()
         for attribute in state.mapper.column_attrs:
             column = attribute.columns[0]

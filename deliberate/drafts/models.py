@@ -19,10 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, enum_check, immutable_rows, utcnow
+from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.drafts import rules
 from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AmendmentState, DraftState
-from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
 
 
@@ -46,7 +45,7 @@ class AmendmentKind(StrEnum):
     SUBSTITUTE = "substitute"
 
 
-class Draft(db.Model):
+class Draft(Base):
     __tablename__ = "drafts"
     __table_args__ = (
         CheckConstraint(enum_check("kind", DraftKind), name="kind_known"),
@@ -135,7 +134,7 @@ class Draft(db.Model):
         return f"<Draft {self.id} {self.title!r}>"
 
 
-class DraftConvener(db.Model):
+class DraftConvener(Base):
     """A member named to convene one draft, beside the organization's conveners."""
 
     __tablename__ = "draft_conveners"
@@ -151,7 +150,7 @@ class DraftConvener(db.Model):
 
 
 @immutable_rows
-class DraftVersion(db.Model):
+class DraftVersion(Base):
     """One immutable text of a draft. Never updated: a change makes the next version."""
 
     __tablename__ = "draft_versions"
@@ -188,7 +187,7 @@ class DraftVersion(db.Model):
 
 
 @immutable_rows
-class DraftParagraph(db.Model):
+class DraftParagraph(Base):
     """Paragraph ¶number of a version, rendered and line-numbered once, at write time."""
 
     __tablename__ = "draft_paragraphs"
@@ -215,7 +214,7 @@ class DraftParagraph(db.Model):
         return self.first_line + self.line_count - 1
 
 
-class CompetitionGroup(db.Model):
+class CompetitionGroup(Base):
     """Amendments whose ranges overlap: they cannot all be merged and are decided together."""
 
     __tablename__ = "competition_groups"
@@ -232,7 +231,7 @@ class CompetitionGroup(db.Model):
         return f"competing group {self.number}"
 
 
-class Amendment(db.Model):
+class Amendment(Base):
     __tablename__ = "amendments"
     __table_args__ = (
         UniqueConstraint("draft_id", "number"),
@@ -353,7 +352,7 @@ class Amendment(db.Model):
         return f"<Amendment {self.draft_id}/A{self.number} {self.state}>"
 
 
-class AmendmentSecond(db.Model):
+class AmendmentSecond(Base):
     __tablename__ = "amendment_seconds"
     __table_args__ = (UniqueConstraint("amendment_id", "member_id"),)
 
@@ -365,7 +364,7 @@ class AmendmentSecond(db.Model):
     member: Mapped[Member] = relationship(lazy="raise_on_sql")
 
 
-class AmendmentCosponsor(db.Model):
+class AmendmentCosponsor(Base):
     """A member of another tendency supporting a tendency-sponsored amendment."""
 
     __tablename__ = "amendment_cosponsors"
@@ -383,7 +382,7 @@ class AmendmentCosponsor(db.Model):
 
 
 @immutable_rows
-class AmendmentEvent(db.Model):
+class AmendmentEvent(Base):
     """One line of an amendment's history: who did what, when, and why. Append-only."""
 
     __tablename__ = "amendment_events"

@@ -135,7 +135,9 @@ def second_counts(amendment_ids: list[int]) -> dict[int, int]:
             select(AmendmentSecond.amendment_id, func.count())
             .where(AmendmentSecond.amendment_id.in_(amendment_ids))
             .group_by(AmendmentSecond.amendment_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 

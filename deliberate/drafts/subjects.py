@@ -45,7 +45,8 @@ def _draft_amendments(draft: Draft) -> list[RelatedSubject]:
 
 
 def _draft_titles(ids: list[int]) -> dict[int, str]:
-    return dict(db.session.execute(select(Draft.id, Draft.title).where(Draft.id.in_(ids))).all())
+    rows = db.session.execute(select(Draft.id, Draft.title).where(Draft.id.in_(ids)))
+    return dict(rows.tuples().all())
 
 
 def load_amendment(amendment_id: int) -> Amendment | None:

@@ -29,5 +29,5 @@ def index() -> str:
         tendencies=tendency_summaries(),
         member_count=count_members(),
         mine=mine,
-        waiting=pending_requests(mine.tendency) if coordinating else [],
+        waiting=pending_requests(mine.tendency) if coordinating and mine is not None else [],
     )

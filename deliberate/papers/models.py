@@ -18,8 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, enum_check, immutable_rows, utcnow
-from deliberate.extensions import db
+from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.subjects import PAPER_SUBJECT_TYPES
 from deliberate.tendencies.models import Tendency
 
@@ -36,7 +35,7 @@ LIVE_PAPER_STATES = frozenset({PaperState.DRAFTING, PaperState.PUBLISHED})
 
 
 @immutable_rows
-class PaperRevision(db.Model):
+class PaperRevision(Base):
     """One version of a paper's title and body; never changed once written."""
 
     __tablename__ = "paper_revisions"
@@ -57,7 +56,7 @@ class PaperRevision(db.Model):
     created_by: Mapped[Member] = relationship(lazy="raise_on_sql")
 
 
-class PositionPaper(db.Model):
+class PositionPaper(Base):
     """A tendency's statement on a subject (draft, amendment or vote).
 
     The paper points to its current revision by number. Revisions written while the paper
@@ -148,7 +147,7 @@ class PositionPaper(db.Model):
         return f"<PositionPaper {self.id} {self.state}>"
 
 
-class PaperSignature(db.Model):
+class PaperSignature(Base):
     """A member of the paper's tendency signs it; `revision` is the text they signed."""
 
     __tablename__ = "paper_signatures"

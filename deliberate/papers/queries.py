@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -114,7 +115,7 @@ class Positions:
         return any(column.has_papers for column in self.columns)
 
 
-def _on_any(subjects: list[Subject]) -> ColumnElement[bool]:
+def _on_any(subjects: Iterable[Subject | RelatedSubject]) -> ColumnElement[bool]:
     """Papers on any of `subjects`: one IN list per subject type, however many subjects."""
     ids_by_type: dict[str, list[int]] = {}
     for subject in subjects:

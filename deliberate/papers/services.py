@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from deliberate import cleaning
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.papers.models import (
@@ -238,5 +238,5 @@ def unsign_paper(actor: Member, paper: PositionPaper) -> None:
         .where(PaperSignature.paper_id == paper.id, PaperSignature.member_id == actor.id)
         .execution_options(synchronize_session=False)
     )
-    if removed.rowcount != 1:
+    if rows_matched(removed) != 1:
         raise InvalidTransition("You have not signed this paper.")

@@ -9,8 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
-from deliberate.database import UTCDateTime, enum_check, utcnow
-from deliberate.extensions import db
+from deliberate.database import Base, UTCDateTime, enum_check, utcnow
 
 
 class MembershipRole(StrEnum):
@@ -25,7 +24,7 @@ class JoinRequestState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Tendency(db.Model):
+class Tendency(Base):
     __tablename__ = "tendencies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +38,7 @@ class Tendency(db.Model):
         return f"<Tendency {self.id} {self.name}>"
 
 
-class TendencyMembership(db.Model):
+class TendencyMembership(Base):
     """One period of a member's belonging to a tendency; `left_at` is null while current."""
 
     __tablename__ = "tendency_memberships"
@@ -74,7 +73,7 @@ class TendencyMembership(db.Model):
         return self.role == MembershipRole.COORDINATOR
 
 
-class JoinRequest(db.Model):
+class JoinRequest(Base):
     __tablename__ = "join_requests"
     __table_args__ = (
         Index(

@@ -50,7 +50,9 @@ def tendency_sizes() -> dict[int, int]:
             select(TendencyMembership.tendency_id, func.count())
             .where(TendencyMembership.left_at.is_(None))
             .group_by(TendencyMembership.tendency_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 
@@ -126,8 +128,8 @@ def tendencies_of(member_ids: list[int]) -> dict[int, Tendency]:
         select(TendencyMembership.member_id, Tendency)
         .join(Tendency, Tendency.id == TendencyMembership.tendency_id)
         .where(TendencyMembership.member_id.in_(member_ids), TendencyMembership.left_at.is_(None))
-    ).all()
-    return dict(rows)
+    )
+    return dict(rows.tuples().all())
 
 
 def tendency_names() -> list[tuple[int, str]]:

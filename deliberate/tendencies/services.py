@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from deliberate import cleaning
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.markup import render_markdown
@@ -159,7 +159,7 @@ def _decide(actor: Member, join_request: JoinRequest, state: JoinRequestState) -
         .values(state=state, decided_at=now, decided_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rows_matched(claimed) != 1:
         raise InvalidTransition("This request has already been decided or withdrawn.")
     db.session.refresh(join_request)
     if state == JoinRequestState.APPROVED:
@@ -201,7 +201,7 @@ def _end(membership: TendencyMembership, reason: str) -> None:
         .values(left_at=utcnow(), end_reason=reason)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rows_matched(claimed) != 1:
         raise InvalidTransition("This membership has already ended.")
     db.session.refresh(membership)
 

@@ -365,7 +365,7 @@ def majority_chart(result: Mapping[str, Any] | str, *, title: str | None = None)
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         raise ChartError("not a yes/no vote result: a figure is missing") from None
     title = str(title or data.get("title") or "Vote")
-    scale = Fraction(max(1, base, yes, no, abstain, blank, line))
+    scale = max(line, *map(Fraction, (1, base, yes, no, abstain, blank)))
 
     body = [_tag("text", {"x": 0, "y": 18, "font-size": 15, "font-weight": "bold"}, title)]
     relation = "more than" if strict else "at least"

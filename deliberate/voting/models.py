@@ -29,8 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.bodies.models import Body
-from deliberate.database import UTCDateTime, enum_check, immutable_rows, utcnow
-from deliberate.extensions import db
+from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
 
 
 class VoteMethod(StrEnum):
@@ -88,7 +87,7 @@ class BallotSource(StrEnum):
     PAPER = "paper"
 
 
-class Vote(db.Model):
+class Vote(Base):
     """A question put to a roll of members, with settings fixed before it opens.
 
     `subject_type`/`subject_id` name what the vote decides (an amendment, a competing group,
@@ -225,7 +224,7 @@ class Vote(db.Model):
         return f"<Vote {self.id} {self.method} {self.state}>"
 
 
-class VoteOption(db.Model):
+class VoteOption(Base):
     """One choice on the ballot. `ref_id` points into the subject's domain (an amendment of
     a competing group, say); voting never follows it."""
 
@@ -246,7 +245,7 @@ class VoteOption(db.Model):
 
 
 @immutable_rows
-class RollEntry(db.Model):
+class RollEntry(Base):
     """A member on a vote's roll: the snapshot taken when it opened, with their tendency."""
 
     __tablename__ = "vote_roll"
@@ -259,7 +258,7 @@ class RollEntry(db.Model):
 
 
 @immutable_rows
-class Participation(db.Model):
+class Participation(Base):
     """That a member took part in a vote. Its primary key is the one-ballot-per-member rule:
     a second ballot from the same member cannot be inserted, whatever the code does."""
 
@@ -272,7 +271,7 @@ class Participation(db.Model):
     tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
 
 
-class Ballot(db.Model):
+class Ballot(Base):
     """What was chosen. Roll-call ballots name their member; secret ballots carry only the
     hash of their receipt code; paper ballots imported from a meeting carry neither.
 

@@ -53,6 +53,7 @@ def ballots_csv(method: str, ballots: Iterable[Mapping[str, Any]]) -> str:
     # return needs quoting too, or a reader would take it for the end of the row.
     quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_HEADERS[method])
+    grouped: Counter[tuple[str, ...]]
     if method == "majority":
         grouped = Counter((b["choice"],) for b in ballots)
     else:

@@ -25,7 +25,7 @@ from deliberate.accounts.models import Member, MemberStatus
 from deliberate.audit.services import record_action
 from deliberate.bodies.models import Body, BodyMembership
 from deliberate.cleaning import clean_line, clean_markdown
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
@@ -450,7 +450,7 @@ def _cast_roll_call(vote: Vote, actor: Member, stored: str, standing: _Standing)
             .where(Ballot.vote_id == vote.id, Ballot.member_id == actor.id)
             .values(content=stored, tendency_id=standing.tendency_id)
         )
-        if replaced.rowcount != 1:  # pragma: no cover - participation and ballot go together
+        if rows_matched(replaced) != 1:  # pragma: no cover - participation and ballot go together
             raise InvalidTransition("Your earlier ballot could not be found; nothing changed.")
         return CastReceipt(code=None, replaced=True)
     _participate(vote, actor, standing.tendency_id)

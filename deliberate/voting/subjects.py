@@ -26,7 +26,8 @@ def _endpoint(vote: Vote) -> tuple[str, dict[str, Any]]:
 
 
 def _titles(ids: list[int]) -> dict[int, str]:
-    return dict(db.session.execute(select(Vote.id, Vote.title).where(Vote.id.in_(ids))).all())
+    rows = db.session.execute(select(Vote.id, Vote.title).where(Vote.id.in_(ids)))
+    return dict(rows.tuples().all())
 
 
 register_subject(

@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from deliberate.accounts.models import Member
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.drafts import rules, text
 from deliberate.drafts.models import (
     Amendment,
@@ -206,9 +206,11 @@ def edit_amendment(
     amendment.rationale_html = render_markdown(rationale)
     amendment.updated_at = utcnow()
     if updating:
-        cleared = db.session.execute(
-            delete(AmendmentSecond).where(AmendmentSecond.amendment_id == amendment.id)
-        ).rowcount
+        cleared = rows_matched(
+            db.session.execute(
+                delete(AmendmentSecond).where(AmendmentSecond.amendment_id == amendment.id)
+            )
+        )
         _move(
             amendment,
             actor,

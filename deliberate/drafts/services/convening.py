@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.drafts import rules, text
 from deliberate.drafts.models import (
     Amendment,
@@ -271,7 +271,7 @@ def merge_amendments(
         .values(state=AmendmentState.MERGED, merged_into_version_id=new.id, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != len(chosen_ids):  # pragma: no cover - rows are locked above
+    if rows_matched(claimed) != len(chosen_ids):  # pragma: no cover - rows are locked above
         raise InvalidTransition(
             "These amendments changed meanwhile. Reload the page and try again."
         )

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from deliberate.accounts.models import Member
 from deliberate.audit.services import record_action
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.drafts import rules, text
 from deliberate.drafts.models import Draft, DraftConvener, DraftKind, DraftState, DraftVersion
 from deliberate.drafts.permissions import can_create_draft
@@ -191,7 +191,7 @@ def remove_convener(actor: Member, draft: Draft, member: Member) -> None:
             DraftConvener.draft_id == draft.id, DraftConvener.member_id == member.id
         )
     )
-    if removed.rowcount != 1:
+    if rows_matched(removed) != 1:
         raise InvalidTransition(f"{member.display_name} is not a named convener of this draft.")
     record_action(
         actor, "draft.remove_convener", draft, f"{member.display_name} no longer convenes"

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from deliberate.accounts.models import Member
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.drafts import rules
 from deliberate.drafts.models import Amendment, AmendmentCosponsor
 from deliberate.drafts.services.common import (
@@ -154,7 +154,7 @@ def withdraw_cosponsorship(actor: Member, amendment: Amendment) -> None:
             AmendmentCosponsor.member_id == actor.id,
         )
     )
-    if removed.rowcount != 1:
+    if rows_matched(removed) != 1:
         raise InvalidTransition(f"You do not co-sponsor {amendment.label}.")
     _event(amendment, actor, "cosponsor_withdrawn", "A co-sponsor withdrew.")
     db.session.flush()

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberate.accounts.models import Member
-from deliberate.database import utcnow
+from deliberate.database import rows_matched, utcnow
 from deliberate.drafts import rules, text
 from deliberate.drafts.models import (
     Amendment,
@@ -103,7 +103,7 @@ def _advance_version(
         .values(current_version_number=old.number + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if advanced.rowcount != 1:
+    if rows_matched(advanced) != 1:
         raise InvalidTransition(
             f"This draft moved past version {old.number} meanwhile. Reload the page and try again."
         )

@@ -103,7 +103,9 @@ def group_ballots(
         if count < 0:
             raise BallotError(f"ballot count {count} is negative")
         try:
-            raw[ballot] = get(ballot, 0) + count  # type: ignore[index]
+            # The ballot itself is the key when it is hashable (a tuple, the usual case), which
+            # the declared Sequence does not promise; a list raises TypeError and is frozen.
+            raw[ballot] = get(ballot, 0) + count  # type: ignore[index, call-overload]
         except TypeError:
             key = _freeze(ballot)
             raw[key] = get(key, 0) + count
