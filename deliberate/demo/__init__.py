@@ -1,8 +1,8 @@
 """The demo organization: three tendencies, thirty members, a draft under debate and the votes
 that decide it, with a history spread over the last eight weeks. Loaded once (`flask demo`).
 
-Each part (people, tendencies, drafts, papers, debate, votes) tells its storylines; the clock takes
-their steps together in time order, passing one `DemoWorld` along.
+Each part (people, tendencies, drafts, papers, debate, bodies, votes) tells its storylines;
+the clock takes their steps together in time order, passing one `DemoWorld` along.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from deliberate.accounts.models import Member
 from deliberate.database import utcnow
+from deliberate.demo.bodies import body_storylines
 from deliberate.demo.debate import debate_storylines
 from deliberate.demo.drafts import draft_storylines
 from deliberate.demo.papers import paper_storylines
@@ -56,6 +57,7 @@ def load_demo(now: datetime | None = None) -> DemoWorld:
             *draft_storylines(world),
             *paper_storylines(world),
             *debate_storylines(world),
+            *body_storylines(world),
             *vote_storylines(world),
         ]
     )

@@ -65,3 +65,20 @@ def test_the_demo_vote_pages_show_what_happened(session, client, login_as):
     election = client.get(f"/votes/{committee.id}").get_data(as_text=True)
     assert "Round by round" in election
     assert "By tendency" in election
+
+
+def test_the_demo_keeps_bodies_with_their_history(session):
+    from deliberate.bodies.models import Body, BodyMembership
+
+    load_demo()
+    bodies = {body.name: body for body in session.scalars(select(Body))}
+    assert set(bodies) == {"Spring assembly delegates", "Coordinating committee"}
+    seats = list(
+        session.scalars(
+            select(BodyMembership).where(
+                BodyMembership.body_id == bodies["Spring assembly delegates"].id
+            )
+        )
+    )
+    assert len(seats) == 15
+    assert sum(seat.removed_at is not None for seat in seats) == 1
