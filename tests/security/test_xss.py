@@ -55,9 +55,12 @@ VOID_TAGS = {
     "track", "wbr", "keygen", "param", "image", "isindex",
 }  # fmt: skip
 FORM_CONTROLS = {"input", "select", "textarea", "button", "form"}
-# Ids our own templates give outside forms: comment, paragraph and amendment anchors, and
-# the fixed ones of the debate and draft pages.
-OWN_IDS = re.compile(r"^(c\d+|p\d+|a\d+|reply-form-template|amendments|history|conveners|convene)$")
+# Ids our own templates give outside forms: comment, paragraph and amendment anchors, the
+# fixed ones of the debate and draft pages, and section headings (`…-heading`).
+OWN_IDS = re.compile(
+    r"^(c\d+|p\d+|a\d+|reply-form-template|amendments|history|conveners|convene"
+    r"|[a-z-]+-heading)$"
+)
 FORM_FIELD_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 MARKDOWN_ATTRIBUTES = {"href", "title", "rel", "start", "align"}
 
