@@ -11,7 +11,6 @@ not met, a block sending it to a second round) returns its amendments to the flo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +25,7 @@ from deliberate.drafts.models import (
     Draft,
     DraftState,
 )
-from deliberate.errors import DomainError, InvalidTransition, NotFound, ValidationError
+from deliberate.errors import DomainError, InvalidTransition, NotFound
 from deliberate.extensions import db
 from deliberate.voting import services as voting
 from deliberate.voting.hooks import Proposal, Purpose, register_purpose
@@ -44,31 +43,6 @@ def _adoption_title(draft: Draft) -> str:
     return f"Adoption of “{draft.title}”, version {draft.current_version_number}"
 
 
-def _schedule(
-    actor: Member,
-    *,
-    title: str,
-    settings: Settings,
-    purpose: str,
-    subject: tuple[str, int],
-    options: Sequence[voting.OptionSpec] = (),
-    description: str = "",
-    opens_at: datetime | None = None,
-    closes_at: datetime | None = None,
-) -> Vote:
-    return voting.create_vote(
-        actor,
-        title=title,
-        settings=settings,
-        description=description,
-        options=options,
-        subject=subject,
-        purpose=purpose,
-        opens_at=opens_at,
-        closes_at=closes_at,
-    )
-
-
 def put_amendment_to_vote(
     actor: Member,
     amendment: Amendment,
@@ -78,11 +52,9 @@ def put_amendment_to_vote(
     closes_at: datetime | None = None,
 ) -> Vote:
     """A yes / no / abstain vote on one tabled amendment; the amendment is now being voted on."""
-    if settings.method != "majority":
-        raise ValidationError("An amendment is decided by a majority vote (yes / no / abstain).")
     services.put_amendments_to_vote(actor, [amendment])
     draft = db.session.get_one(Draft, amendment.draft_id)
-    return _schedule(
+    return voting.create_vote(
         actor,
         title=_amendment_title(draft, amendment),
         settings=settings,
@@ -102,8 +74,6 @@ def put_group_to_vote(
     closes_at: datetime | None = None,
 ) -> Vote:
     """A ranked vote among the tabled amendments of a competing group and "No change"."""
-    if settings.method != "irv":
-        raise ValidationError("Competing amendments are decided by ranked choice (one winner).")
     draft = db.session.get_one(Draft, group.draft_id)
     tabled = [a for a in _group_amendments(group) if a.state == AmendmentState.TABLED]
     if len(tabled) < 2:
@@ -113,7 +83,7 @@ def put_group_to_vote(
     services.put_amendments_to_vote(actor, tabled)
     options = [voting.OptionSpec(f"{a.label}: {a.title}", a.id) for a in tabled]
     options.append(voting.OptionSpec(NO_CHANGE, None))
-    return _schedule(
+    return voting.create_vote(
         actor,
         title=_group_title(draft, group),
         settings=settings,
@@ -134,10 +104,8 @@ def put_draft_to_adoption(
     closes_at: datetime | None = None,
 ) -> Vote:
     """The adoption vote on the draft's current version (majority or consensus)."""
-    if settings.method not in ("majority", "consensus"):
-        raise ValidationError("A draft is adopted by a majority or a consensus vote.")
     services.start_adoption_vote(actor, draft)
-    return _schedule(
+    return voting.create_vote(
         actor,
         title=_adoption_title(draft),
         settings=settings,

@@ -40,7 +40,13 @@ from deliberate.voting.models import (
     VoteState,
 )
 from deliberate.voting.permissions import can_run_votes
-from deliberate.voting.rules import Settings, check_ballot, check_settings, encode
+from deliberate.voting.rules import (
+    METHOD_LABELS,
+    Settings,
+    check_ballot,
+    check_settings,
+    encode,
+)
 
 MAX_TITLE = 300
 MAX_DESCRIPTION = 20_000
@@ -155,9 +161,13 @@ def create_vote(
     _require_runner(actor, "put questions to a vote")
     now = now or utcnow()
     labels = tuple(" ".join(o.label.split()) for o in options)
-    check_settings(Settings(**{**settings.__dict__, "options": labels}))
-    if hooks.purpose(purpose) is None:
+    known = hooks.purpose(purpose)
+    if known is None:
         raise ValidationError("That kind of vote is not known here.")
+    if settings.method not in known.methods:
+        methods = " or ".join(METHOD_LABELS[m].lower() for m in known.methods)
+        raise ValidationError(f"{known.label} is decided by {methods}.")
+    check_settings(Settings(**{**settings.__dict__, "options": labels}))
     if opens_at is not None and opens_at <= now:
         raise ValidationError("The opening time is in the past; open it now instead.")
     if closes_at is not None and closes_at <= (opens_at or now):

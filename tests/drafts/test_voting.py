@@ -92,8 +92,8 @@ def test_only_tabled_amendments_go_to_a_vote(convener):
     amendment = propose(make_member(), draft)
     with pytest.raises(InvalidTransition, match="only tabled amendments"):
         put_amendment_to_vote(convener, amendment, MAJORITY)
-    with pytest.raises(ValidationError, match="majority"):
-        put_amendment_to_vote(convener, amendment, Settings(method="irv"))
+    with pytest.raises(ValidationError, match="An amendment is decided by majority"):
+        put_amendment_to_vote(convener, tabled_amendment(draft), Settings(method="irv"))
 
 
 def competing_pair(convener):

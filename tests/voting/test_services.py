@@ -316,7 +316,9 @@ def test_scottish_and_meek_refuse_the_hare_quota(convener, variant):
     settings = Settings(method="stv", seats=2, stv_variant=variant, quota="hare")
     options = [services.OptionSpec(name) for name in ("Ana", "Ben", "Chloé")]
     with pytest.raises(ValidationError, match="Droop quota"):
-        services.create_vote(convener, title="Committee", settings=settings, options=options)
+        services.create_vote(
+            convener, title="Committee", settings=settings, options=options, purpose="election"
+        )
     assert db.session.scalar(select(func.count()).select_from(Vote)) == 0
 
 
