@@ -11,7 +11,7 @@ import yaml
 from flask.testing import FlaskClient
 
 from tests.security.conftest import client_as, world_case
-from tests.security.snapshot import database_snapshot
+from tests.security.snapshot import DatabaseWatch
 from tests.security.world import ROLES, STATES
 from tests.test_app import assert_security_headers
 
@@ -68,15 +68,20 @@ def _fill(value: Any, values: dict[str, str]) -> Any:
 @pytest.mark.parametrize(("endpoint", "index", "role"), CASES)
 def test_route_answers_each_role_as_the_matrix_says(app, built, endpoint, index, role):
     row = MATRIX[endpoint][index]
-    with world_case(built, row.get("state")):
-        check_row(client_as(app, built, role), row, role, built.values)
+    with world_case(built, row.get("state")), DatabaseWatch(built.connection) as watch:
+        check_row(client_as(app, built, role), row, role, built.values, watch)
 
 
-def check_row(client: FlaskClient, row: dict[str, Any], role: str, values: dict[str, str]) -> None:
+def check_row(
+    client: FlaskClient,
+    row: dict[str, Any],
+    role: str,
+    values: dict[str, str],
+    watch: DatabaseWatch,
+) -> None:
     data = {name: _fill(value, values) for name, value in (row.get("data") or {}).items()}
     for name, content in (row.get("files") or {}).items():
         data[name] = (io.BytesIO(content.encode()), "upload.csv")
-    before = database_snapshot()
     response = client.open(row["url"].format(**values), method=row["method"], data=data)
     expected = expected_status(row, role)
     assert response.status_code == expected, response.get_data(as_text=True)[:2000]
@@ -85,4 +90,4 @@ def check_row(client: FlaskClient, row: dict[str, Any], role: str, values: dict[
         assert "HttpOnly" in cookie
         assert "SameSite=Lax" in cookie
     if row["method"] == "GET" or expected in UNCHANGING_STATUSES:
-        assert database_snapshot() == before, "a refused request or a GET changed data"
+        assert watch.unchanged(), f"a refused request or a GET changed {watch.changed_tables}"

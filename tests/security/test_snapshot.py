@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from deliberate.accounts.models import Member
 from deliberate.extensions import db
 from tests.factories import make_member
-from tests.security.snapshot import database_snapshot
+from tests.security.snapshot import DatabaseWatch, database_snapshot
 
 
 def changed_tables(before: dict[str, str], after: dict[str, str]) -> set[str]:
@@ -51,3 +51,38 @@ def test_a_change_undone_is_no_change(session):
     db.session.flush()
     member.display_name = "Ada"
     assert database_snapshot() == before
+
+
+def test_the_watch_sees_a_request_that_wrote(client, login_as, connection):
+    member = make_member("Ada")
+    login_as(member)
+    with DatabaseWatch(connection) as watch:
+        response = client.post("/account/name", data={"display_name": "Ada Lovelace"})
+        assert response.status_code == 303
+        assert not watch.unchanged()
+        assert watch.changed_tables == ["members"]
+
+
+def test_the_watch_sees_an_update_that_keeps_every_row_count(session, connection):
+    member = make_member("Ada")
+    with DatabaseWatch(connection) as watch:
+        session.execute(update(Member).where(Member.id == member.id).values(display_name="Eve"))
+        assert not watch.unchanged()
+        assert watch.changed_tables == ["members"]
+
+
+def test_for_the_watch_a_change_undone_or_a_read_is_no_change(session, connection):
+    member = make_member("Ada")
+    with DatabaseWatch(connection) as watch:
+        session.execute(update(Member).where(Member.id == member.id).values(display_name="Eve"))
+        session.execute(update(Member).where(Member.id == member.id).values(display_name="Ada"))
+        assert watch.unchanged()
+    with DatabaseWatch(connection) as watch:
+        assert session.scalar(select(func.count()).select_from(Member)) == 1
+        assert watch.unchanged()
+
+
+def test_the_watch_undoes_what_the_block_wrote(session, connection):
+    with DatabaseWatch(connection):
+        make_member()
+    assert session.scalar(select(func.count()).select_from(Member)) == 0
