@@ -41,8 +41,11 @@ def _member_key() -> str:
     return f"address:{request.remote_addr}"
 
 
-posting_limit = limiter.limit(
+# One budget per member for comments, replies and edits together: a per-route limit would let
+# a member who hit it on one route carry on through the others.
+posting_limit = limiter.shared_limit(
     lambda: current_app.config["COMMENT_LIMIT_PER_MEMBER"],
+    scope="posting",
     key_func=_member_key,
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 303,
@@ -227,6 +230,7 @@ def subtree(comment_id: int) -> str:
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
+@posting_limit
 def edit(comment_id: int) -> Page:
     comment, subject = _comment(comment_id)
     require(can_edit(actor(), subject, comment), "Only its author can edit a live comment.")

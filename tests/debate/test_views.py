@@ -322,6 +322,31 @@ def test_posting_is_rate_limited_per_member(client, login_as, make_subject, app,
     assert comment_count() == 2
 
 
+def revision_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(CommentRevision)) or 0
+
+
+def test_comments_replies_and_edits_share_one_posting_budget(client, login_as, make_subject):
+    subject = make_subject()
+    member = make_member()
+    login_as(member)
+    new = thread_url(subject) + "/comments/new"
+    first = make_comment(subject, member, "draft one")
+    for n in range(4):
+        assert client.post(new, data={"body": f"comment {n}"}).status_code == 303
+    for n in range(3):
+        reply = client.post(f"/comments/{first.id}/reply", data={"body": f"reply {n}"})
+        assert reply.status_code == 303
+    for n in range(3):
+        edited = client.post(f"/comments/{first.id}/edit", data={"body": f"edit {n}"})
+        assert edited.status_code == 303
+    comments, revisions = comment_count(), revision_count()
+    assert client.post(new, data={"body": "one more"}).status_code == 429
+    assert client.post(f"/comments/{first.id}/reply", data={"body": "more"}).status_code == 429
+    assert client.post(f"/comments/{first.id}/edit", data={"body": "more"}).status_code == 429
+    assert (comment_count(), revision_count()) == (comments, revisions)
+
+
 def test_pages_have_no_inline_scripts(client, login_as, make_subject):
     subject = make_subject()
     make_comment(subject, make_member())
