@@ -23,21 +23,16 @@ from deliberate.accounts.forms import (
 )
 from deliberate.accounts.models import Invitation, Member
 from deliberate.accounts.permissions import can_manage_members
-from deliberate.auth import actor, get_or_404, require
+from deliberate.auth import actor, get_or_404, member_rate_key, require
 from deliberate.database import utcnow
 from deliberate.extensions import db, limiter, login_account_key
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
+from deliberate.redirects import same_site_path
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import membership_history, tendency_names
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,7 +54,7 @@ def login() -> Response | str | tuple[str, int]:
         member = services.authenticate(form.email.data, form.password.data)
         if member is not None and member.is_active:
             login_user(member, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")), 303)
+            return redirect(same_site_path(request.args.get("next"), url_for("main.index")), 303)
         message = (
             "This account is suspended. Contact an admin."
             if member is not None
@@ -158,10 +153,18 @@ def rename() -> Page:
 
 @bp.get("/members/")
 @login_required
+@limiter.limit(
+    lambda: current_app.config["DIRECTORY_SEARCH_LIMIT_PER_MEMBER"],
+    key_func=member_rate_key,
+    exempt_when=lambda: not request.args.get("q", "").strip(),
+    error_message="You are searching faster than this site allows. Wait a minute and try again.",
+)
 def directory() -> str:
     page = request.args.get("page", 1, type=int) or 1
     search = request.args.get("q", "")
-    rows, has_more = queries.member_directory(search, page=max(page, 1))
+    rows, has_more = queries.member_directory(
+        search, page=max(page, 1), search_emails=can_manage_members(actor())
+    )
     return render_template(
         "accounts/directory.html", rows=rows, has_more=has_more, page=page, q=search
     )
@@ -194,7 +197,9 @@ def members() -> str:
     require(can_manage_members(actor()), "Only admins manage members.")
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     search = request.args.get("q", "")
-    rows, has_more = queries.member_directory(search, page=page, include_suspended=True)
+    rows, has_more = queries.member_directory(
+        search, page=page, include_suspended=True, search_emails=True
+    )
     return render_template(
         "accounts/admin_members.html",
         rows=rows,
