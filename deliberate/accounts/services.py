@@ -399,6 +399,13 @@ def reset_password(token: str, password: str, *, min_password_length: int) -> Me
     return member
 
 
+def log_out(member: Member) -> None:
+    """End every session of `member`, on every device: the session token that their session
+    and remember cookies carry is replaced, so a copy of either no longer logs anyone in."""
+    member.session_token = new_session_token()
+    db.session.flush()
+
+
 def change_password(member: Member, current: str, new: str, *, min_password_length: int) -> None:
     """Change one's own password; other sessions of the member end."""
     if not verify_password(member.password_hash, current):

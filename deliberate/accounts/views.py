@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from deliberate.accounts import queries, services
@@ -67,8 +67,11 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        services.log_out(actor())
+        db.session.commit()
     logout_user()
-    flash("You are logged out.")
+    flash("You are logged out, here and on your other devices.")
     return redirect(url_for("accounts.login"), 303)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from deliberate.accounts.models import Member, MemberRole, MemberStatus
@@ -189,3 +190,39 @@ def test_member_changes_their_display_name(client, login_as, session):
     assert refused.status_code == 400
     session.refresh(member)
     assert member.display_name == "New Name"
+
+
+def _replay(app, name, value):
+    """A fresh browser that holds only the cookie `name` copied from another one."""
+    other = app.test_client()
+    other.set_cookie(name, value, domain="deliberate.test")
+    return other.get("/members/")
+
+
+@pytest.mark.parametrize("cookie", ["session", "remember_token"])
+def test_a_cookie_copied_before_logout_is_refused_after_it(app, client, session, cookie):
+    member = make_member()
+    response = client.post(
+        "/login", data={"email": member.email, "password": PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 303
+    copied = client.get_cookie(cookie, domain="deliberate.test")
+    assert copied is not None
+    assert _replay(app, cookie, copied.value).status_code == 200  # the copy works until logout
+    assert client.post("/logout").status_code == 303
+    replayed = _replay(app, cookie, copied.value)
+    assert replayed.status_code == 302
+    assert "/login" in replayed.headers["Location"]
+
+
+def test_logout_ends_the_members_other_sessions_too(app, client, session):
+    member = make_member()
+    other_device = app.test_client()
+    post_login(other_device, member.email)
+    post_login(client, member.email)
+    client.post("/logout")
+    assert other_device.get("/members/").status_code == 302
+
+
+def test_logout_without_a_session_changes_nothing(client, session):
+    assert client.post("/logout").status_code == 303
