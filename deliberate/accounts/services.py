@@ -45,6 +45,15 @@ def normalize_email(raw: str) -> str:
     return info.normalized.lower()
 
 
+def login_identity(raw: str) -> str:
+    """The account a login form names: the normalized address (the form it is stored and
+    looked up in), or "" when the text is no valid address and so names no account."""
+    try:
+        return normalize_email(raw)
+    except ValidationError:
+        return ""
+
+
 def clean_display_name(raw: str) -> str:
     return cleaning.clean_line(
         raw,
@@ -109,10 +118,7 @@ def authenticate(email: str, password: str) -> Member | None:
     does not reveal whether an account exists. Suspended members are refused by the caller
     (Member.is_active) after the same work.
     """
-    try:
-        email = normalize_email(email)
-    except ValidationError:
-        email = ""
+    email = login_identity(email)
     member = db.session.scalar(select(Member).where(Member.email == email)) if email else None
     ok = verify_password(member.password_hash if member else None, password)
     return member if ok and member is not None else None

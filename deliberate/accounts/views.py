@@ -25,7 +25,7 @@ from deliberate.accounts.models import Invitation, Member
 from deliberate.accounts.permissions import can_manage_members
 from deliberate.auth import actor, get_or_404, require
 from deliberate.database import utcnow
-from deliberate.extensions import db, limiter, login_account_key
+from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
 from deliberate.redirects import same_site_path
 from deliberate.tendencies.models import Tendency
@@ -33,6 +33,14 @@ from deliberate.tendencies.queries import membership_history, tendency_names
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def login_account_key() -> str:
+    """Rate-limit key for the account a login form names: the address as the lookup normalizes
+    it, so that every spelling of one account shares one limit."""
+    raw = request.form.get("email") or ""
+    identity = services.login_identity(raw) or "not-an-address:" + raw.strip().lower()[:320]
+    return "account:" + identity
 
 
 @bp.route("/login", methods=["GET", "POST"])

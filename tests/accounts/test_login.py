@@ -226,3 +226,36 @@ def test_logout_ends_the_members_other_sessions_too(app, client, session):
 
 def test_logout_without_a_session_changes_nothing(client, session):
     assert client.post("/logout").status_code == 303
+
+
+# One address written in ways email normalization maps to the same account.
+SAME_ADDRESS = [
+    "mei.lin@demo.deliberate.example",
+    "MEI.LIN@DEMO.DELIBERATE.EXAMPLE",
+    "  mei.lin@demo.deliberate.example ",
+    "mei.lin@\uff44\uff45\uff4d\uff4f.deliberate.example",
+    "mei.lin@demo\u3002deliberate\u3002example",
+    "mei.lin@DEMO\uff0edeliberate.example",
+]
+
+
+@pytest.mark.parametrize("variant", SAME_ADDRESS[1:])
+def test_the_account_limit_holds_for_every_spelling_of_the_address(client, session, variant):
+    make_member(email=SAME_ADDRESS[0])
+    for _ in range(5):
+        assert post_login(client, SAME_ADDRESS[0], "wrong password").status_code == 401
+    assert post_login(client, variant, "wrong password").status_code == 429
+    assert post_login(client, variant).status_code == 429
+
+
+def test_every_spelling_finds_the_account_and_shares_its_limit(app, session):
+    from deliberate.accounts.services import authenticate
+    from deliberate.accounts.views import login_account_key
+
+    member = make_member(email=SAME_ADDRESS[0])
+    keys = set()
+    for variant in SAME_ADDRESS:
+        assert authenticate(variant, PASSWORD) == member
+        with app.test_request_context("/login", method="POST", data={"email": variant}):
+            keys.add(login_account_key())
+    assert len(keys) == 1
