@@ -7,12 +7,20 @@ other control characters (tabs and newlines apart) are refused, as the forms ref
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from deliberate.errors import ValidationError
 from deliberate.markup import render_markdown
 
 CONTROL_CHARACTERS = "Control characters are not allowed."
+# C0 control characters other than a tab and the two newlines.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether `value` holds a control character other than a tab or a newline."""
+    return _CONTROL.search(value) is not None
 
 
 def one_line(raw: str | None) -> str:
@@ -31,7 +39,7 @@ def multiline(raw: str | None) -> str:
 def refuse_control_characters(value: str, message: str = CONTROL_CHARACTERS) -> None:
     """Raise ValidationError(`message`) if `value` holds a control character other than a tab
     or a newline."""
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+    if has_control_characters(value):
         raise ValidationError(message)
 
 

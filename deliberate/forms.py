@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from wtforms import ValidationError as FormValidationError
 from wtforms.fields import Field
 
+from deliberate.cleaning import has_control_characters
 from deliberate.errors import DomainError, ValidationError
 from deliberate.extensions import db
 
@@ -27,7 +28,7 @@ class ActionForm(FlaskForm):
 def no_control_characters(_form: FlaskForm, field: Field) -> None:
     """Refuse NUL and other control characters (tabs and newlines are fine)."""
     value = field.data or ""
-    if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\r\n" for ch in value):
+    if isinstance(value, str) and has_control_characters(value):
         raise FormValidationError("Control characters are not allowed.")
 
 
