@@ -62,6 +62,9 @@ class BaseConfig:
     PASSWORD_RESET_VALID_FOR = timedelta(hours=24)
     MIN_PASSWORD_LENGTH = 10
     MAX_IMPORT_ROWS = 5000
+    # Searches of the member directory one member may make; each answers a question about
+    # what the search matches, so it is not an endless oracle.
+    DIRECTORY_SEARCH_LIMIT_PER_MEMBER = "30 per minute"
 
     # Debate: the longest comment, comments per thread page, the deepest indentation shown
     # before "continue this thread", and how fast one member may post and ask for previews.

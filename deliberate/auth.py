@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar, cast
 
+from flask import request
 from flask_login import current_user
 
 from deliberate.accounts.models import Member, MemberStatus
@@ -30,6 +31,13 @@ def load_member(user_id: str) -> Member | None:
 def actor() -> Member:
     """The logged-in member (views behind login_required only)."""
     return cast(Member, current_user._get_current_object())
+
+
+def member_rate_key() -> str:
+    """Rate-limit key: the logged-in member (several members may share an address)."""
+    if current_user.is_authenticated:
+        return f"member:{current_user.id}"
+    return f"address:{request.remote_addr}"
 
 
 def require(allowed: bool, message: str = "You do not have permission to do this.") -> None:

@@ -14,9 +14,16 @@ PAGE_SIZE = 100
 
 
 def member_directory(
-    search: str = "", *, page: int = 1, include_suspended: bool = False
+    search: str = "",
+    *,
+    page: int = 1,
+    include_suspended: bool = False,
+    search_emails: bool = False,
 ) -> tuple[list[tuple[Member, Tendency | None]], bool]:
-    """One page of members with their current tendency; second item: whether more follow."""
+    """One page of members with their current tendency; second item: whether more follow.
+
+    `search` matches display names, and emails only when `search_emails` (for those who may
+    see emails: a match on what the searcher cannot see would reveal it letter by letter)."""
     query = (
         select(Member, Tendency)
         .outerjoin(
@@ -31,12 +38,10 @@ def member_directory(
     search = search.strip()[:100]
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                Member.display_name.ilike(pattern, escape="\\"),
-                Member.email.ilike(pattern, escape="\\"),
-            )
-        )
+        matches = [Member.display_name.ilike(pattern, escape="\\")]
+        if search_emails:
+            matches.append(Member.email.ilike(pattern, escape="\\"))
+        query = query.where(or_(*matches))
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     return [(m, t) for m, t in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 

@@ -23,7 +23,7 @@ from deliberate.accounts.forms import (
 )
 from deliberate.accounts.models import Invitation, Member
 from deliberate.accounts.permissions import can_manage_members
-from deliberate.auth import actor, get_or_404, require
+from deliberate.auth import actor, get_or_404, member_rate_key, require
 from deliberate.database import utcnow
 from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
@@ -164,10 +164,18 @@ def rename() -> Page:
 
 @bp.get("/members/")
 @login_required
+@limiter.limit(
+    lambda: current_app.config["DIRECTORY_SEARCH_LIMIT_PER_MEMBER"],
+    key_func=member_rate_key,
+    exempt_when=lambda: not request.args.get("q", "").strip(),
+    error_message="You are searching faster than this site allows. Wait a minute and try again.",
+)
 def directory() -> str:
     page = request.args.get("page", 1, type=int) or 1
     search = request.args.get("q", "")
-    rows, has_more = queries.member_directory(search, page=max(page, 1))
+    rows, has_more = queries.member_directory(
+        search, page=max(page, 1), search_emails=can_manage_members(actor())
+    )
     return render_template(
         "accounts/directory.html", rows=rows, has_more=has_more, page=page, q=search
     )
@@ -200,7 +208,9 @@ def members() -> str:
     require(can_manage_members(actor()), "Only admins manage members.")
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     search = request.args.get("q", "")
-    rows, has_more = queries.member_directory(search, page=page, include_suspended=True)
+    rows, has_more = queries.member_directory(
+        search, page=page, include_suspended=True, search_emails=True
+    )
     return render_template(
         "accounts/admin_members.html",
         rows=rows,

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from deliberate.auth import actor, get_or_404, require
+from deliberate.auth import actor, get_or_404, member_rate_key, require
 from deliberate.debate import queries, services
 from deliberate.debate.forms import CommentForm, HideForm
 from deliberate.debate.models import Comment
@@ -34,19 +34,12 @@ from deliberate.subjects import Subject
 bp = Blueprint("debate", __name__)
 
 
-def _member_key() -> str:
-    """Rate-limit key: the logged-in member (several members may share an address)."""
-    if current_user.is_authenticated:
-        return f"member:{current_user.id}"
-    return f"address:{request.remote_addr}"
-
-
 # One budget per member for comments, replies and edits together: a per-route limit would let
 # a member who hit it on one route carry on through the others.
 posting_limit = limiter.shared_limit(
     lambda: current_app.config["COMMENT_LIMIT_PER_MEMBER"],
     scope="posting",
-    key_func=_member_key,
+    key_func=member_rate_key,
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 303,
     error_message="You are posting faster than this site allows. Wait a minute and try again.",
@@ -172,7 +165,7 @@ def reply(comment_id: int) -> Page:
 @login_required
 @limiter.limit(
     lambda: current_app.config["PREVIEW_LIMIT_PER_MEMBER"],
-    key_func=_member_key,
+    key_func=member_rate_key,
     error_message="Previews are coming too fast. Wait a minute and try again.",
 )
 def preview() -> tuple[str, int]:
