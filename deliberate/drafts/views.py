@@ -89,10 +89,12 @@ def _members_by_email(raw: str) -> list[Member]:
     emails = [e for e in emails if e]
     if len(emails) > 50:
         raise ValidationError("Name at most 50 conveners at once.")
-    found = member_queries.members_by_email(emails)
+    # A suspended member is refused like an unknown address: the one asking (perhaps a named
+    # convener, an ordinary member) learns neither who has an account nor who is suspended.
+    found = {e: m for e, m in member_queries.members_by_email(emails).items() if m.is_active}
     unknown = [e for e in emails if e not in found]
     if unknown:
-        raise ValidationError("No member has the email " + ", ".join(unknown[:5]) + ".")
+        raise ValidationError("No active member has the email " + ", ".join(unknown[:5]) + ".")
     return [found[e] for e in emails]
 
 

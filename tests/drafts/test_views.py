@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from deliberate.accounts.models import MemberRole
+from deliberate.accounts.models import MemberRole, MemberStatus
 from deliberate.database import utcnow
 from deliberate.drafts import services
 from deliberate.drafts.models import (
@@ -95,7 +95,10 @@ def test_a_convener_creates_a_draft(client, login_as, session, chair):
         ({"title": ""}, "This field is required"),
         ({"body": " "}, "This field is required"),
         ({"kind": "situational_objective"}, "needs a validity period"),
-        ({"conveners": "nobody@example.org"}, "No member has the email nobody@example.org"),
+        (
+            {"conveners": "nobody@example.org"},
+            "No active member has the email nobody@example.org",
+        ),
         ({"valid_from": "2026-02-30"}, "Not a valid date value"),
     ],
 )
@@ -226,6 +229,22 @@ def test_version_and_compare_pages(client, login_as, chair):
     assert "accepted friendly amendment A1" in compare
     assert client.get(f"/drafts/{draft.id}/compare?from=1&to=9").status_code == 404
     assert client.get(f"/drafts/{draft.id}/versions/9").status_code == 404
+
+
+def test_naming_a_convener_does_not_tell_suspended_from_unknown(client, login_as, session, chair):
+    named = make_member("Named Convener")
+    draft = make_draft(chair)
+    services.add_convener(chair, draft, named)
+    make_member("Gone", email="gone@example.org", status=MemberStatus.SUSPENDED)
+    login_as(named)
+    url = f"/drafts/{draft.id}/conveners"
+    suspended = client.post(url, data={"email": "gone@example.org"})
+    unknown = client.post(url, data={"email": "nobody@example.org"})
+    assert suspended.status_code == unknown.status_code == 400
+    assert "No active member has the email gone@example.org." in page(suspended)
+    assert "No active member has the email nobody@example.org." in page(unknown)
+    assert "suspended" not in page(suspended)
+    assert session.scalar(select(func.count()).select_from(DraftConvener)) == 1
 
 
 def test_withdraw_draft_and_conveners(client, login_as, session, chair):
