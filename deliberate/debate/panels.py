@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from deliberate.auth import actor, require
+from deliberate.auth import actor
 from deliberate.debate import queries
 from deliberate.debate.forms import CommentForm
 from deliberate.debate.permissions import can_read
+from deliberate.errors import NotFound
 from deliberate.subjects import Subject, resolve
 
 
@@ -20,14 +21,17 @@ def thread_settings() -> dict[str, int]:
 
 
 def readable_subject(subject_type: str, subject_id: int) -> Subject:
-    """Load a subject the actor may read; NotFound or PermissionDenied otherwise."""
+    """Load a subject the actor may read; NotFound otherwise."""
     subject = resolve(subject_type, subject_id)
     require_readable(subject)
     return subject
 
 
 def require_readable(subject: Subject) -> None:
-    require(can_read(actor(), subject), f"You cannot see this {subject.label}.")
+    """NotFound, as for a missing subject, unless the actor may read it: a subject hidden from
+    some members (a paper in drafting) must not confirm that it exists."""
+    if not can_read(actor(), subject):
+        raise NotFound(f"That {subject.label} does not exist.")
 
 
 def subject_url(subject: Subject) -> str:

@@ -29,12 +29,10 @@ bp = Blueprint("papers", __name__, url_prefix="/papers")
 
 def _paper(paper_id: int) -> PositionPaper:
     paper = queries.paper_detail(paper_id)
-    if paper is None:
-        raise NotFound("That position paper does not exist.")
-    require(
-        can_view_paper(actor(), paper),
-        "This paper is still being drafted; only its tendency's members can read it.",
-    )
+    # Another tendency's paper in drafting is answered like a missing one: its existence is
+    # the tendency's own business.
+    if paper is None or not can_view_paper(actor(), paper):
+        raise NotFound("That paper does not exist.")
     readable_subject(paper.subject_type, paper.subject_id)
     return paper
 

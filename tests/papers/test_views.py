@@ -83,9 +83,13 @@ def test_drafting_papers_are_for_the_tendency_only(client, login_as, caucus, mak
     login_as(member)
     assert "Secret plan" in client.get(f"/papers/{paper.id}").get_data(as_text=True)
     login_as(make_member(tendency=make_tendency()))
-    response = client.get(f"/papers/{paper.id}")
-    assert response.status_code == 403
-    assert "still being drafted" in response.get_data(as_text=True)
+    hidden, missing = client.get(f"/papers/{paper.id}"), client.get("/papers/999999")
+    assert hidden.status_code == missing.status_code == 404
+    assert "That paper does not exist." in hidden.get_data(as_text=True)
+    assert "That paper does not exist." in missing.get_data(as_text=True)
+    assert "Secret plan" not in hidden.get_data(as_text=True)
+    thread = client.get(f"/debate/paper/{paper.id}")
+    assert thread.status_code == client.get("/debate/paper/999999").status_code == 404
 
 
 def test_revisions_stay_readable_with_their_changes(client, login_as, caucus, make_subject):
@@ -171,7 +175,7 @@ def test_no_debate_on_a_paper_being_drafted(client, login_as, caucus, make_subje
     response = client.post(f"/debate/paper/{paper.id}/comments/new", data={"body": "Early."})
     assert response.status_code == 409
     login_as(make_member())
-    assert client.get(f"/debate/paper/{paper.id}").status_code == 403
+    assert client.get(f"/debate/paper/{paper.id}").status_code == 404
 
 
 def test_the_index_lists_published_papers(client, login_as, caucus, make_subject):
