@@ -210,6 +210,7 @@ def vote_page(vote: Vote, member: Member) -> dict[str, Any]:
         "roll_call_names": roll_call_names,
         "positions": rules.POSITION_LABELS,
         "import_form": PaperBallotsForm(),
+        "next_round": queries.next_round(vote),
     }
 
 

@@ -38,6 +38,11 @@ def vote_for_ballot(vote_id: int) -> Vote | None:
     )
 
 
+def next_round(vote: Vote) -> Vote | None:
+    """The second round held after this vote, if any."""
+    return db.session.scalar(select(Vote).where(Vote.previous_vote_id == vote.id))
+
+
 def participation_count(vote: Vote) -> int:
     online = db.session.scalar(
         select(func.count()).select_from(Participation).where(Participation.vote_id == vote.id)

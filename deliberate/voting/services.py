@@ -313,6 +313,48 @@ def cancel_vote(actor: Member, vote: Vote) -> None:
     record_action(actor, "vote.cancel", vote, f"Cancelled the vote “{vote.title}”")
 
 
+def hold_second_round(actor: Member, vote: Vote, *, now: datetime | None = None) -> Vote:
+    """After a block sent a consensus vote to a second round, and further debate, put the
+    same question again with the same settings: a new vote linked to the first, opening now.
+    The purpose that asked for the first (a draft's adoption, say) starts the second itself.
+
+    Raises InvalidTransition unless the vote closed asking for a second round and none was
+    held yet.
+    """
+    _require_runner(actor, "hold second rounds")
+    vote = _lock(vote)
+    result = vote.result
+    if (
+        not vote.is_closed
+        or result is None
+        or result["count"].get("outcome") != "second_round_needed"
+    ):
+        raise InvalidTransition(
+            "Only a consensus vote that a block sent to a second round has one."
+        )
+    if db.session.scalar(select(Vote.id).where(Vote.previous_vote_id == vote.id)) is not None:
+        raise InvalidTransition("The second round of this vote is already held.")
+    settings = settings_of(vote, load_options(vote))
+    purpose = hooks.purpose(vote.purpose)
+    if purpose is not None and purpose.start is not None and vote.subject_id is not None:
+        second = purpose.start(actor, vote.subject_id, settings, None, None)
+        second.previous_vote_id = vote.id
+    else:
+        second = create_vote(
+            actor,
+            title=vote.title,
+            settings=settings,
+            description=vote.description_markdown,
+            purpose=vote.purpose,
+            body_id=vote.body_id,
+            previous_vote_id=vote.id,
+            now=now,
+        )
+    db.session.flush()
+    record_action(actor, "vote.second_round", second, f"Second round of “{vote.title}”")
+    return second
+
+
 # --- casting ----------------------------------------------------------------------------------
 
 

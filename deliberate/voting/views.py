@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from deliberate.auth import actor, require
+from deliberate.auth import actor, member_rate_key, require
 from deliberate.debate.panels import debate_context
 from deliberate.errors import NotFound
 from deliberate.extensions import db, limiter
@@ -22,16 +22,9 @@ bp = Blueprint("votes", __name__, url_prefix="/votes")
 MAX_ID = 2**31 - 1
 
 
-def _member_key() -> str:
-    """Rate-limit key: the logged-in member (a venue's delegates share one address)."""
-    if current_user.is_authenticated:
-        return f"member:{current_user.id}"
-    return f"address:{request.remote_addr}"
-
-
 casting_limit = limiter.limit(
     lambda: current_app.config.get("BALLOT_LIMIT_PER_MEMBER", "20 per minute"),
-    key_func=_member_key,
+    key_func=member_rate_key,
     error_message="You are sending ballots faster than this site allows. Wait a minute.",
 )
 
@@ -142,6 +135,18 @@ def act(vote_id: int, verb: str) -> WerkzeugResponse:
     ensure_valid(ActionForm())
     message = pages.act(actor(), vote, verb)
     return pages.back_to(vote, message)
+
+
+@bp.post("/<int:vote_id>/second-round")
+@login_required
+def second_round(vote_id: int) -> Response:
+    """After a block and further debate, the same question again, linked to the first."""
+    vote = _vote(vote_id)
+    ensure_valid(ActionForm())
+    _require_runner()
+    second = services.hold_second_round(actor(), vote)
+    db.session.commit()
+    return pages.back_to(second, "The second round is open.")
 
 
 @bp.route("/<int:vote_id>/import", methods=["GET", "POST"])

@@ -191,3 +191,33 @@ def test_roll_call_results_name_each_voter_by_tendency(client, login_as, convene
     assert client.get(f"/votes/{vote.id}/receipts").status_code == 404
     csv_file = client.get(f"/votes/{vote.id}/ballots.csv").get_data(as_text=True)
     assert csv_file == "count,choice\n1,no\n"
+
+
+def test_a_block_sends_the_question_to_a_linked_second_round(client, login_as, convener, member):
+    voters = [make_member() for _ in range(3)]
+    settings = Settings(method="consensus", block_rule="second_round")
+    vote = services.create_vote(convener, title="Meet in the hall?", settings=settings)
+    services.cast_ballot(voters[0], vote, {"position": "block", "reason": "No ramp."})
+    services.cast_ballot(voters[1], vote, {"position": "agree"})
+    login_as(member)
+    assert client.post(f"/votes/{vote.id}/second-round").status_code == 403
+    login_as(convener)
+    early = client.post(f"/votes/{vote.id}/second-round")
+    assert early.status_code == 409
+    client.post(f"/votes/{vote.id}/close")
+    page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    assert "Blocked: a second round is needed after further debate." in page
+    assert "Hold the second round" in page
+    response = client.post(f"/votes/{vote.id}/second-round")
+    assert response.status_code == 303
+    second = db.session.scalar(select(Vote).where(Vote.previous_vote_id == vote.id))
+    assert response.headers["Location"].endswith(f"/votes/{second.id}")
+    assert second.state == VoteState.OPEN
+    assert (second.title, second.method, second.block_rule) == (
+        "Meet in the hall?",
+        "consensus",
+        "second_round",
+    )
+    assert "This is the second round of" in client.get(f"/votes/{second.id}").get_data(as_text=True)
+    assert client.post(f"/votes/{vote.id}/second-round").status_code == 409
+    assert f"/votes/{second.id}" in client.get(f"/votes/{vote.id}").get_data(as_text=True)

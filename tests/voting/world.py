@@ -6,6 +6,7 @@ ranked_vote        an open secret ranked vote (IRV) among Ana, Ben and Chloé
 scheduled_vote     a majority vote opening tomorrow
 closed_vote        a closed secret ranked vote with ballots (results, BLT, receipts published)
 closed_roll_call   a closed roll-call majority vote (CSV published, no receipts)
+blocked_vote       a closed consensus vote that a block sent to a second round
 first_amendment    amendment 1 of the drafts world's `draft` (awaiting seconders)
 
 State `vote_due`: the open vote's scheduled close has passed.
@@ -67,7 +68,15 @@ def build_votes(world: dict[str, Any]) -> None:
     )
     services.cast_ballot(world["member"], roll_call, {"choice": "no"})
     services.close_vote(convener, roll_call)
+    blocked = services.create_vote(
+        convener,
+        title="Security world consensus",
+        settings=Settings(method="consensus", block_rule="second_round"),
+    )
+    services.cast_ballot(world["member"], blocked, {"position": "block", "reason": "Not yet."})
+    services.close_vote(convener, blocked)
     world.update(
+        blocked_vote=blocked,
         first_amendment=db.session.scalar(
             select(Amendment).where(Amendment.draft_id == world["draft"].id, Amendment.number == 1)
         ),
