@@ -139,7 +139,7 @@ def act(vote_id: int, verb: str) -> WerkzeugResponse:
 
 @bp.post("/<int:vote_id>/second-round")
 @login_required
-def second_round(vote_id: int) -> Response:
+def second_round(vote_id: int) -> WerkzeugResponse:
     """After a block and further debate, the same question again, linked to the first."""
     vote = _vote(vote_id)
     ensure_valid(ActionForm())
