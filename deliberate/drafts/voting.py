@@ -20,11 +20,13 @@ from deliberate.accounts.models import Member
 from deliberate.drafts import services
 from deliberate.drafts.models import (
     Amendment,
+    AmendmentKind,
     AmendmentState,
     CompetitionGroup,
     Draft,
     DraftState,
 )
+from deliberate.drafts.queries import amendments_of
 from deliberate.errors import DomainError, InvalidTransition, NotFound
 from deliberate.extensions import db
 from deliberate.voting import services as voting
@@ -33,6 +35,7 @@ from deliberate.voting.models import Vote
 from deliberate.voting.rules import Settings
 
 NO_CHANGE = "No change"
+AS_IT_STANDS = "The text as it stands (version {number})"
 
 
 def _amendment_title(draft: Draft, amendment: Amendment) -> str:
@@ -103,14 +106,34 @@ def put_draft_to_adoption(
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
 ) -> Vote:
-    """The adoption vote on the draft's current version (majority or consensus)."""
+    """The adoption vote on the draft's current version: majority or consensus on the text as
+    it stands, or ranked choice between it and the whole-text substitutes tabled (a tendency's
+    own text, say), which go to the vote with it."""
     services.start_adoption_vote(actor, draft)
+    options: list[voting.OptionSpec] = []
+    if settings.method == "irv":
+        substitutes = [
+            a
+            for a in amendments_of(draft)
+            if a.kind == AmendmentKind.SUBSTITUTE and a.state == AmendmentState.TABLED
+        ]
+        if not substitutes:
+            raise InvalidTransition(
+                "No whole-text substitute is tabled: adopt the text by a majority or a "
+                "consensus vote."
+            )
+        services.put_amendments_to_vote(actor, substitutes)
+        options = [
+            voting.OptionSpec(AS_IT_STANDS.format(number=draft.current_version_number)),
+            *(voting.OptionSpec(f"{a.label}: {a.title}", a.id) for a in substitutes),
+        ]
     return voting.create_vote(
         actor,
         title=_adoption_title(draft),
         settings=settings,
         purpose="adoption",
         subject=("draft", draft.id),
+        options=options,
         opens_at=opens_at,
         closes_at=closes_at,
     )
@@ -205,9 +228,10 @@ def _start_adoption(
 # --- reacting to a closed vote ----------------------------------------------------------------
 
 
-def _merge_adopted(amendment: Amendment, vote: Vote) -> None:
+def _merge_adopted(amendment: Amendment, vote: Vote) -> bool:
     """Merge an adopted amendment as the system; if it cannot be merged now (it collides with
-    another, say) it stays adopted for the conveners to merge, and the vote still closes."""
+    another, say) it stays adopted for the conveners to merge, and the vote still closes.
+    Whether it was merged."""
     draft = db.session.get_one(Draft, amendment.draft_id)
     try:
         with db.session.begin_nested():
@@ -215,7 +239,8 @@ def _merge_adopted(amendment: Amendment, vote: Vote) -> None:
                 None, draft, [amendment], note=f"merged {amendment.label}, adopted by vote"
             )
     except DomainError:
-        pass
+        return False
+    return True
 
 
 def _amendment_closed(vote: Vote, result: dict[str, Any]) -> None:
@@ -267,8 +292,33 @@ def _adoption_closed(vote: Vote, result: dict[str, Any]) -> None:
     if draft.state != DraftState.VOTING:
         return
     outcome = result["outcome"]
+    if vote.is_ranked:
+        _alternatives_closed(vote, draft, outcome)
+        return
     adopted = outcome["adopted"] if outcome["decided"] else None
     services.record_adoption_outcome(draft, adopted=adopted)
+
+
+def _alternatives_closed(vote: Vote, draft: Draft, outcome: dict[str, Any]) -> None:
+    """The text as it stands or a substitute won: the winner is the adopted text (merged into
+    a new version), the other substitutes are rejected. Without a decision, or when the winner
+    cannot be merged now, the draft goes back to debate."""
+    winners = set(outcome["winners"])
+    chosen: Amendment | None = None
+    for option in voting.load_options(vote):
+        if option.ref_id is None:
+            continue
+        amendment = db.session.get_one(Amendment, option.ref_id)
+        if amendment.state != AmendmentState.VOTING:
+            continue
+        if not outcome["decided"]:
+            services.record_vote_outcome(None, amendment, adopted=None, summary=outcome["summary"])
+        else:
+            won = option.label in winners
+            services.record_vote_outcome(None, amendment, adopted=won, summary=outcome["summary"])
+            chosen = amendment if won else chosen
+    merged = chosen is None or _merge_adopted(chosen, vote)
+    services.record_adoption_outcome(draft, adopted=True if outcome["decided"] and merged else None)
 
 
 register_purpose(
@@ -295,7 +345,7 @@ register_purpose(
     Purpose(
         "adoption",
         "The adoption of a draft",
-        ("majority", "consensus"),
+        ("majority", "consensus", "irv"),
         propose=_propose_adoption,
         start=_start_adoption,
         on_close=_adoption_closed,

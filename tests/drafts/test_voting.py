@@ -179,3 +179,39 @@ def test_the_amendment_page_offers_the_vote_and_lists_it(client, login_as, conve
     assert "Put this amendment to a vote" not in listed
     assert f"{amendment.label} to “{draft.title}”: {amendment.title}" in listed
     assert "being voted on" in listed or "voting" in listed
+
+
+@pytest.mark.parametrize("substitute_wins", [True, False])
+def test_a_ranked_adoption_vote_chooses_between_the_text_and_a_substitute(
+    convener, members, substitute_wins
+):
+    draft = make_draft(convener)
+    substitute = tabled_amendment(
+        draft, kind="substitute", first=None, last=None, new_text="Our whole other text."
+    )
+    services.close_amendment_window(convener, draft)
+    vote = put_draft_to_adoption(convener, draft, Settings(method="irv"))
+    labels = [o.label for o in voting.load_options(vote)]
+    assert labels == [
+        "The text as it stands (version 1)",
+        f"{substitute.label}: {substitute.title}",
+    ]
+    first, other = (labels[1], labels[0]) if substitute_wins else (labels[0], labels[1])
+    cast_all(vote, members, [{"ranking": [first]}] * 3 + [{"ranking": [other]}])
+    voting.close_vote(convener, vote)
+    db.session.refresh(draft)
+    db.session.refresh(substitute)
+    assert draft.state == DraftState.ADOPTED
+    if substitute_wins:
+        assert substitute.state == AmendmentState.MERGED
+        assert draft.current_version_number == 2
+    else:
+        assert substitute.state == AmendmentState.REJECTED
+        assert draft.current_version_number == 1
+
+
+def test_a_ranked_adoption_vote_needs_a_substitute(convener):
+    draft = make_draft(convener)
+    services.close_amendment_window(convener, draft)
+    with pytest.raises(InvalidTransition, match="No whole-text substitute is tabled"):
+        put_draft_to_adoption(convener, draft, Settings(method="irv"))
