@@ -13,6 +13,7 @@ from flask import Flask, Response, abort, request
 import config
 from deliberate.database import configure_sqlite, write_intent
 from deliberate.extensions import csrf, db, limiter, login_manager, migrate
+from deliberate.routing import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -26,6 +27,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     overrides = dict(overrides or {})
     env_name = overrides.pop("ENV_NAME", None) or os.environ.get("DELIBERATE_ENV", "development")
     if env_name not in config.CONFIGS:

@@ -28,6 +28,7 @@ from deliberate.database import utcnow
 from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
 from deliberate.redirects import same_site_path
+from deliberate.routing import page_number
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import membership_history, tendency_names
 
@@ -171,10 +172,10 @@ def rename() -> Page:
     error_message="You are searching faster than this site allows. Wait a minute and try again.",
 )
 def directory() -> str:
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args)
     search = request.args.get("q", "")
     rows, has_more = queries.member_directory(
-        search, page=max(page, 1), search_emails=can_manage_members(actor())
+        search, page=page, search_emails=can_manage_members(actor())
     )
     return render_template(
         "accounts/directory.html", rows=rows, has_more=has_more, page=page, q=search
@@ -206,7 +207,7 @@ def profile(member_id: int) -> str:
 @login_required
 def members() -> str:
     require(can_manage_members(actor()), "Only admins manage members.")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     search = request.args.get("q", "")
     rows, has_more = queries.member_directory(
         search, page=page, include_suspended=True, search_emails=True

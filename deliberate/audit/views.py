@@ -8,6 +8,7 @@ from flask_login import login_required
 from deliberate.accounts.permissions import can_manage_members
 from deliberate.audit import queries
 from deliberate.auth import actor, require
+from deliberate.routing import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -16,6 +17,6 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 @login_required
 def index() -> str:
     require(can_manage_members(actor()), "Only admins read the audit log.")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     entries, has_more = queries.audit_page(page)
     return render_template("audit/index.html", entries=entries, has_more=has_more, page=page)

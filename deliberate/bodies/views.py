@@ -14,6 +14,7 @@ from deliberate.bodies.models import Body
 from deliberate.bodies.permissions import can_manage_bodies, can_view_bodies
 from deliberate.errors import DomainError
 from deliberate.forms import ActionForm, Page, submit
+from deliberate.routing import page_number
 
 bp = Blueprint("bodies", __name__, url_prefix="/admin/bodies")
 
@@ -27,12 +28,8 @@ def _detail_url(body: Body) -> str:
     return url_for("bodies.detail", body_id=body.id)
 
 
-def _page(name: str) -> int:
-    return max(request.args.get(name, 1, type=int) or 1, 1)
-
-
 def _render_detail(body: Body, add_form: AddMemberForm, error: DomainError | None = None) -> str:
-    page, history_page = _page("page"), _page("history")
+    page, history_page = page_number(request.args), page_number(request.args, "history")
     members, more_members = queries.current_members(body, page=page)
     events, more_events = queries.history(body, page=history_page)
     return render_template(

@@ -23,10 +23,9 @@ from deliberate.debate.models import Comment, CommentRevision, path_ids, subtree
 from deliberate.debate.permissions import can_moderate
 from deliberate.errors import ValidationError
 from deliberate.extensions import db
+from deliberate.routing import MAX_ID, page_number, whole_number
 from deliberate.subjects import ParagraphScope, Subject
 from deliberate.tendencies.models import Tendency
-
-MAX_PAGE = 100_000
 
 
 class ThreadOrder(StrEnum):
@@ -59,12 +58,8 @@ class ThreadFilter:
         return {key: value for key, value in values.items() if value is not None}
 
 
-def _positive(raw: str | None, what: str, upper: int = MAX_PAGE) -> int | None:
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= upper:
-        raise ValidationError(f"{what} must be a whole number from 1 to {upper:,}.")
-    return int(raw)
+def _positive(raw: str | None, what: str, upper: int) -> int | None:
+    return whole_number(raw, what, upper) if raw else None
 
 
 def parse_filter(args: Any) -> ThreadFilter:
@@ -75,10 +70,10 @@ def parse_filter(args: Any) -> ThreadFilter:
     except ValueError:
         raise ValidationError("Order must be “oldest” or “newest”.") from None
     return ThreadFilter(
-        tendency_id=_positive(args.get("tendency"), "The tendency", 2**31 - 1),
+        tendency_id=_positive(args.get("tendency"), "The tendency", MAX_ID),
         paragraph=_positive(args.get("paragraph"), "The paragraph", 100_000),
         order=order,
-        page=_positive(args.get("page"), "The page") or 1,
+        page=page_number(args),
     )
 
 

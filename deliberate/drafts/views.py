@@ -40,6 +40,7 @@ from deliberate.extensions import db
 from deliberate.filters import format_datetime
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
 from deliberate.papers.panels import positions_context
+from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.permissions import is_coordinator
 from deliberate.tendencies.queries import current_membership
@@ -47,18 +48,13 @@ from deliberate.voting.panels import votes_context
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 
-# Larger numbers in a URL cannot name a row (and PostgreSQL would refuse to compare them).
-MAX_ID = 2**31 - 1
-
 
 def _draft(draft_id: int) -> Draft:
-    if draft_id > MAX_ID:
-        raise NotFound("That draft does not exist.")
     return get_or_404(Draft, draft_id, "That draft")
 
 
 def _amendment(draft: Draft, number: int) -> Amendment:
-    amendment = queries.amendment_by_number(draft, number) if number <= MAX_ID else None
+    amendment = queries.amendment_by_number(draft, number)
     if amendment is None:
         raise NotFound(f"This draft has no amendment A{number}.")
     return amendment
@@ -104,8 +100,7 @@ def _members_by_email(raw: str) -> list[Member]:
 @bp.get("/")
 @login_required
 def index() -> str:
-    page = request.args.get("page", 1, type=int)
-    page = page if page and 0 < page <= 100_000 else 1
+    page = page_number(request.args)
     summaries, has_more = queries.drafts_index(page)
     return render_template(
         "drafts/index.html",
@@ -206,7 +201,7 @@ def revise(draft_id: int) -> Page:
 @login_required
 def version(draft_id: int, number: int) -> str:
     draft = _draft(draft_id)
-    shown = queries.version(draft, number) if number <= MAX_ID else None
+    shown = queries.version(draft, number)
     if shown is None:
         raise NotFound(f"This draft has no version {number}.")
     return render_template(

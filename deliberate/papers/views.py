@@ -20,6 +20,7 @@ from deliberate.papers import queries, services
 from deliberate.papers.forms import PaperForm
 from deliberate.papers.models import PaperState, PositionPaper
 from deliberate.papers.permissions import can_sign, can_view_paper, can_write_papers
+from deliberate.routing import id_from
 from deliberate.subjects import Subject, SubjectType, resolve, resolve_for_paper, subject_of
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import current_membership
@@ -49,10 +50,10 @@ def _coordinated_tendency() -> Tendency:
 
 
 def _subject_from_args() -> Subject:
-    raw_id = request.args.get("subject_id", "")
-    if not raw_id.isdigit() or len(raw_id) > 10:
+    subject_id = id_from(request.args.get("subject_id", ""))
+    if subject_id is None:
         raise ValidationError("Say which draft, amendment or vote the paper is about.")
-    return resolve_for_paper(request.args.get("subject_type", ""), int(raw_id))
+    return resolve_for_paper(request.args.get("subject_type", ""), subject_id)
 
 
 def _preview(form: PaperForm) -> str:

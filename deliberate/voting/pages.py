@@ -20,22 +20,15 @@ from deliberate.bodies.queries import body_choices
 from deliberate.database import utcnow
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
+from deliberate.routing import id_from
 from deliberate.subjects import resolve
 from deliberate.voting import chart, hooks, queries, rules, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes
 
-MAX_PAGE = 10_000
 MAX_UPLOAD = 5 * 1024 * 1024
 FREE_PURPOSES = ("question", "election")
-
-
-def page_number(args: Mapping[str, str]) -> int:
-    raw = args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise ValidationError(f"The page number must be a whole number from 1 to {MAX_PAGE}.")
-    return int(raw)
 
 
 def purpose_from_args(
@@ -48,10 +41,9 @@ def purpose_from_args(
         raise NotFound("That kind of vote is not known here.")
     if purpose.propose is None:
         return purpose, None, None
-    raw = args.get("subject", "")
-    if not raw.isdigit() or int(raw) > 2**31 - 1:
+    subject_id = id_from(args.get("subject", ""))
+    if subject_id is None:
         raise NotFound(f"Say which {purpose.label.lower()} is put to the vote.")
-    subject_id = int(raw)
     return purpose, subject_id, purpose.propose(subject_id)
 
 

@@ -12,6 +12,7 @@ from deliberate.errors import NotFound
 from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Page, ensure_valid, submit
 from deliberate.papers.panels import positions_context
+from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.voting import pages, publish, queries, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
@@ -19,7 +20,6 @@ from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes, can_view_vote
 
 bp = Blueprint("votes", __name__, url_prefix="/votes")
-MAX_ID = 2**31 - 1
 
 
 casting_limit = limiter.limit(
@@ -32,7 +32,7 @@ casting_limit = limiter.limit(
 def _vote(vote_id: int, *, for_ballot: bool = False) -> Vote:
     """The vote with its options (and, for its pages, who made it and its body)."""
     load = queries.vote_for_ballot if for_ballot else queries.vote_with_options
-    vote = load(vote_id) if vote_id <= MAX_ID else None
+    vote = load(vote_id)
     if vote is None:
         raise NotFound("That vote does not exist.")
     require(can_view_vote(actor(), vote), "You cannot see this vote.")
@@ -46,7 +46,7 @@ def _require_runner() -> None:
 @bp.get("/")
 @login_required
 def index() -> str:
-    page = pages.page_number(request.args)
+    page = page_number(request.args)
     closed, more = queries.votes_in(("closed",), page=page)
     return render_template(
         "votes/index.html",
@@ -213,7 +213,7 @@ def receipts(vote_id: int) -> str:
     vote = pages.closed(_vote(vote_id))
     if not vote.secret:
         raise NotFound("A roll-call vote shows who voted what on its results page.")
-    page = pages.page_number(request.args)
+    page = page_number(request.args)
     ballots, more = queries.published_page(vote, page)
     rows = [(receipt, publish.describe(vote.method, content)) for receipt, content in ballots]
     return render_template("votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more)

@@ -57,7 +57,7 @@ def test_unknown_subjects_and_bad_filters_get_clear_errors(client, login_as, mak
     subject = make_subject()
     response = client.get(thread_url(subject) + "?page=-3")
     assert response.status_code == 400
-    assert "page must be a whole number" in response.get_data(as_text=True).lower()
+    assert "page number must be a whole number" in response.get_data(as_text=True).lower()
 
 
 def test_posting_a_comment_goes_to_its_permalink(client, login_as, make_subject):
