@@ -4,7 +4,8 @@ Every `<int:…>` in a route is a row id or a number within a draft: the app's `
 takes 1 to 2**31 - 1 in ASCII digits and nothing else, so a larger number, a zero, or a digit
 from another script answers 404 before any view runs (SQLite cannot bind an integer beyond
 2**63, and PostgreSQL refuses to compare one beyond its column's range). Every `?page=` is read
-by `page_number`, which answers a clear 400 for anything but a page from 1 to MAX_PAGE.
+by `page_number`, which answers a clear 400 for anything but a page from 1 to MAX_PAGE, and
+every `?q=` by `search_text`, which refuses control characters (PostgreSQL cannot hold a NUL).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 
 from werkzeug.routing import IntegerConverter, ValidationError
 
+from deliberate.cleaning import has_control_characters
 from deliberate.errors import ValidationError as RequestRefused
 
 MAX_ID = 2**31 - 1
@@ -50,3 +52,11 @@ def page_number(args: Mapping[str, str], name: str = "page") -> int:
     """The page asked for by `?<name>=` (1 when absent or empty); 400 for anything else."""
     raw = args.get(name) or "1"
     return whole_number(raw, "The page number", MAX_PAGE)
+
+
+def search_text(args: Mapping[str, str]) -> str:
+    """The search asked for by `?q=`; 400 if it holds control characters."""
+    raw = args.get("q", "")
+    if has_control_characters(raw):
+        raise RequestRefused("A search cannot contain control characters.")
+    return raw

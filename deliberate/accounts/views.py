@@ -28,7 +28,7 @@ from deliberate.database import utcnow
 from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
 from deliberate.redirects import same_site_path
-from deliberate.routing import page_number
+from deliberate.routing import page_number, search_text
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import membership_history, tendency_names
 
@@ -173,7 +173,7 @@ def rename() -> Page:
 )
 def directory() -> str:
     page = page_number(request.args)
-    search = request.args.get("q", "")
+    search = search_text(request.args)
     rows, has_more = queries.member_directory(
         search, page=page, search_emails=can_manage_members(actor())
     )
@@ -208,7 +208,7 @@ def profile(member_id: int) -> str:
 def members() -> str:
     require(can_manage_members(actor()), "Only admins manage members.")
     page = page_number(request.args)
-    search = request.args.get("q", "")
+    search = search_text(request.args)
     rows, has_more = queries.member_directory(
         search, page=page, include_suspended=True, search_emails=True
     )

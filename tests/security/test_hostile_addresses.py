@@ -152,3 +152,11 @@ def test_page_numbers_out_of_range_are_refused_with_a_message(app, built, path, 
         assert "page number must be a whole number from 1 to 10000" in response.get_data(
             as_text=True
         )
+
+
+@pytest.mark.parametrize("path", ["/members/", "/admin/members"])
+def test_searches_with_control_characters_are_refused_with_a_message(app, built, path):
+    with world_case(built):
+        response = client_as(app, built, "admin").get(path, query_string={"q": "a\x00b"})
+        assert response.status_code == 400
+        assert "A search cannot contain control characters." in response.get_data(as_text=True)
