@@ -38,11 +38,13 @@ audit: install-test
 	$(BIN)/pip-audit --progress-spinner off --no-deps --disable-pip -r requirements.lock -r requirements-test.lock
 
 # `-m ""`: the sweeps always run here, even if PYTEST_ADDOPTS deselects them for local work.
+# `-n auto --dist loadfile`: one worker per core, each with its own database, a file per worker.
+PYTEST_RUN := $(BIN)/pytest -m "" -n auto --dist loadfile
 test: install-test lint audit
-	$(BIN)/pytest -m ""
+	$(PYTEST_RUN)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again against PostgreSQL =="; \
-		DELIBERATE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/pytest -m ""; \
+		DELIBERATE_TEST_DB="$$TEST_DATABASE_URL" $(PYTEST_RUN); \
 	fi
 
 bench: install-test
