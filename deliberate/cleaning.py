@@ -7,6 +7,8 @@ other control characters (tabs and newlines apart) are refused, as the forms ref
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 
@@ -110,3 +112,20 @@ def clean_markdown(
     if not html.strip():
         raise ValidationError(empty)
     return markdown, html
+
+
+def read_csv_upload(data: bytes) -> list[list[str]]:
+    """The rows of an uploaded CSV file: UTF-8 (a byte-order mark, as spreadsheets write, is
+    fine), no NUL bytes. Raises ValidationError saying what is wrong otherwise."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"The file is not UTF-8 text (byte {error.start} cannot be read)."
+        ) from None
+    if "\x00" in text:
+        raise ValidationError("The file contains NUL bytes; it is not a CSV text file.")
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise ValidationError(f"The file is not valid CSV: {error}.") from None

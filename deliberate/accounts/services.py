@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +20,7 @@ from deliberate.accounts.models import (
 )
 from deliberate.accounts.passwords import hash_password, verify_password
 from deliberate.audit.services import record_action
+from deliberate.cleaning import read_csv_upload
 from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -231,18 +230,7 @@ def import_invitations(
     nothing; the others are invited. Raises ValidationError when the file is unreadable.
     """
     _require_admin(actor)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"The file is not UTF-8 text (byte {error.start} cannot be read)."
-        ) from None
-    if "\x00" in text:
-        raise ValidationError("The file contains NUL bytes; it is not a CSV text file.")
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:
-        raise ValidationError(f"The file is not valid CSV: {error}.") from None
+    rows = read_csv_upload(data)
     if rows and len(rows[0]) >= 2 and rows[0][1].strip().lower() == "email":
         rows = [[], *rows[1:]]  # keep line numbers aligned with the file
     if sum(1 for row in rows if any(cell.strip() for cell in row)) > max_rows:

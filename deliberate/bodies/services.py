@@ -8,8 +8,6 @@ adding the same person at the same moment get one seat and one clear refusal.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -207,21 +205,6 @@ def remove_member(
 # --- import --------------------------------------------------------------------------------
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")  # a byte-order mark, as spreadsheets write, is fine
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"The file is not UTF-8 text (byte {error.start} cannot be read)."
-        ) from None
-    if "\x00" in text:
-        raise ValidationError("The file contains NUL bytes; it is not a CSV text file.")
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise ValidationError(f"The file is not valid CSV: {error}.") from None
-
-
 def _email_column(rows: list[list[str]]) -> tuple[int, int]:
     """Where the email is and how many columns a row may have; a header row is blanked."""
     first = [cell.strip().lower() for cell in rows[0]] if rows else []
@@ -254,7 +237,7 @@ def import_members(
     Audited once for the whole file; each seat keeps who added it and when.
     """
     _require_manager(actor, "import members into bodies")
-    rows = _read_csv(data)
+    rows = cleaning.read_csv_upload(data)
     column, width = _email_column(rows)
     if sum(not _blank(row) for row in rows) > max_rows:
         raise ValidationError(f"A file may hold at most {max_rows} rows.")
