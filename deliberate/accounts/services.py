@@ -20,7 +20,6 @@ from deliberate.accounts.models import (
 )
 from deliberate.accounts.passwords import hash_password, verify_password
 from deliberate.audit.services import record_action
-from deliberate.cleaning import read_csv_upload
 from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -230,7 +229,7 @@ def import_invitations(
     nothing; the others are invited. Raises ValidationError when the file is unreadable.
     """
     _require_admin(actor)
-    rows = read_csv_upload(data)
+    rows = cleaning.read_csv_upload(data)
     if rows and len(rows[0]) >= 2 and rows[0][1].strip().lower() == "email":
         rows = [[], *rows[1:]]  # keep line numbers aligned with the file
     if sum(1 for row in rows if any(cell.strip() for cell in row)) > max_rows:
