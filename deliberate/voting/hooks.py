@@ -62,10 +62,6 @@ def purpose(name: str) -> Purpose | None:
     return _purposes.get(name)
 
 
-def purposes() -> list[Purpose]:
-    return list(_purposes.values())
-
-
 register_purpose(
     Purpose("question", "A question put to the members", ("majority", "irv", "consensus"))
 )

@@ -16,7 +16,6 @@ from deliberate.voting.models import (
     Participation,
     RollEntry,
     Vote,
-    VoteOption,
     VoteState,
 )
 
@@ -134,13 +133,3 @@ def published_page(vote: Vote, page: int) -> tuple[list[tuple[str | None, dict[s
     ).all()
     shown = [(receipt, json.loads(content)) for receipt, content in rows[:RECEIPTS_PAGE_SIZE]]
     return shown, len(rows) > RECEIPTS_PAGE_SIZE
-
-
-def option_labels(vote: Vote) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(VoteOption.label)
-            .where(VoteOption.vote_id == vote.id)
-            .order_by(VoteOption.position)
-        )
-    )

@@ -26,7 +26,7 @@ from deliberate.audit.services import record_action
 from deliberate.bodies.models import Body, BodyMembership
 from deliberate.cleaning import clean_line, clean_markdown
 from deliberate.database import rows_matched, utcnow
-from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.voting import hooks, results
@@ -519,10 +519,6 @@ def _cast_roll_call(vote: Vote, actor: Member, stored: str, standing: _Standing)
     return CastReceipt(code=None, replaced=False)
 
 
-def has_voted(actor: Member, vote: Vote) -> bool:
-    return db.session.get(Participation, (vote.id, actor.id)) is not None
-
-
 # --- closing ----------------------------------------------------------------------------------
 
 
@@ -623,13 +619,6 @@ def close_due_votes(*, breakdown_min: int = 10, now: datetime | None = None) -> 
         select(Vote).where(Vote.state == VoteState.OPEN, Vote.closes_at <= now)
     ).all()
     return [close_vote(None, vote, breakdown_min=breakdown_min, now=now) for vote in due]
-
-
-def get_vote(vote_id: int) -> Vote:
-    vote = db.session.get(Vote, vote_id)
-    if vote is None:
-        raise NotFound("That vote does not exist.")
-    return vote
 
 
 # --- paper ballots and votes taken at a meeting ---------------------------------------------
