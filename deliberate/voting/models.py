@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import (
@@ -209,10 +208,6 @@ class Vote(Base):
         return self.method in (VoteMethod.IRV, VoteMethod.STV)
 
     @property
-    def quorum(self) -> Fraction:
-        return Fraction(self.quorum_percent, 100)
-
-    @property
     def result(self) -> dict[str, Any] | None:
         return json.loads(self.result_json) if self.result_json is not None else None
 
@@ -299,7 +294,3 @@ class Ballot(Base):
     tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
     source: Mapped[str] = mapped_column(String(8), default=BallotSource.ONLINE)
     content: Mapped[str] = mapped_column(Text)
-
-    @property
-    def choice(self) -> dict[str, Any]:
-        return json.loads(self.content)
