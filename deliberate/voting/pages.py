@@ -19,7 +19,6 @@ from deliberate.accounts.models import Member
 from deliberate.bodies.queries import body_choices
 from deliberate.database import utcnow
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
-from deliberate.extensions import db
 from deliberate.routing import id_from
 from deliberate.subjects import resolve
 from deliberate.voting import chart, hooks, queries, rules, services
@@ -246,7 +245,7 @@ def confirmation(vote: Vote, content: dict[str, Any], receipt: str | None) -> st
 
 
 def act(actor: Member, vote: Vote, verb: str) -> str:
-    """Open, close or cancel a vote; commit; the message to show.
+    """Open, close or cancel a vote; the message to show (the view commits).
 
     Conveners do all three. Any member may ask to close a vote past its scheduled close:
     the system closes it then, as it would on schedule.
@@ -267,7 +266,6 @@ def act(actor: Member, vote: Vote, verb: str) -> str:
     else:
         services.cancel_vote(actor, vote)
         message = "The vote is cancelled."
-    db.session.commit()
     return message
 
 
@@ -277,7 +275,6 @@ def close_due(vote: Vote) -> str:
     services.close_vote(
         None, vote, breakdown_min=current_app.config.get("SECRET_BREAKDOWN_MIN", 10)
     )
-    db.session.commit()
     return "Voting had ended; your ballot was not recorded. The vote is now counted."
 
 

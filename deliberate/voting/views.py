@@ -115,7 +115,9 @@ def cast(vote_id: int) -> Page:
     vote = _vote(vote_id, for_ballot=True)
     ensure_valid(ActionForm())
     if services.is_due(vote):
-        return pages.back_to(vote, pages.close_due(vote))
+        message = pages.close_due(vote)
+        db.session.commit()
+        return pages.back_to(vote, message)
     labels = [o.label for o in vote.options]
     content = ballot_from_form(vote.method, labels, request.form)
     receipt = request.form.get("receipt") or None
@@ -134,6 +136,7 @@ def act(vote_id: int, verb: str) -> WerkzeugResponse:
     vote = _vote(vote_id)
     ensure_valid(ActionForm())
     message = pages.act(actor(), vote, verb)
+    db.session.commit()
     return pages.back_to(vote, message)
 
 
