@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from deliberate.database import configure_sqlite, write_intent
@@ -48,6 +49,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ):
         raise RuntimeError("Set SECRET_KEY: production refuses to start with the default key.")
 
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = int(app.config["TRUSTED_PROXIES"])
+        # The ignore: Flask types wsgi_app as its own method; wrapping it is Werkzeug's way.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_extensions(app)
     register_subjects()
     _register_blueprints(app)

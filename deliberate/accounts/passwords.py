@@ -21,6 +21,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def needs_rehash(password_hash: str) -> bool:
+    """Whether a hash was made with other parameters than the configured ones (an older
+    setting, or another algorithm's hash argon2 can still read)."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except (InvalidHashError, ValueError):
+        return True
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; with no hash, spend the same effort and return False."""
     try:

@@ -18,7 +18,7 @@ from deliberate.accounts.models import (
     PasswordReset,
     new_session_token,
 )
-from deliberate.accounts.passwords import hash_password, verify_password
+from deliberate.accounts.passwords import hash_password, needs_rehash, verify_password
 from deliberate.audit.services import record_action
 from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
@@ -114,12 +114,19 @@ def authenticate(email: str, password: str) -> Member | None:
 
     The password hash is verified even when no account has this email, so that the time taken
     does not reveal whether an account exists. Suspended members are refused by the caller
-    (Member.is_active) after the same work.
+    (Member.is_active) after the same work. A matching hash made with older parameters is
+    replaced by one made with the current ones (flushed; the caller commits), so a change of
+    the hashing cost reaches every member at their next login.
     """
     email = login_identity(email)
     member = db.session.scalar(select(Member).where(Member.email == email)) if email else None
     ok = verify_password(member.password_hash if member else None, password)
-    return member if ok and member is not None else None
+    if not ok or member is None:
+        return None
+    if member.password_hash and needs_rehash(member.password_hash):
+        member.password_hash = hash_password(password)
+        db.session.flush()
+    return member
 
 
 def change_role(actor: Member, member: Member, role: str) -> None:

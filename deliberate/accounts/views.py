@@ -44,6 +44,18 @@ def login_account_key() -> str:
     return "account:" + identity
 
 
+def login_failure_address_key() -> str:
+    """Rate-limit key for the failed logins of one address (apart from all its logins)."""
+    return f"login-failures:{request.remote_addr}"
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 303
+
+
+# A hall behind one NAT address logs in from one address: every attempt from an address
+# counts against a generous budget, failures against a smaller one, and each account's
+# failures against a strict one, which is what stops a guesser.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
@@ -51,10 +63,17 @@ def login_account_key() -> str:
     error_message="Too many login attempts from your address. Wait a minute and try again.",
 )
 @limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT_PER_ADDRESS"],
+    key_func=login_failure_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Too many failed logins from your address. Wait a minute and try again.",
+)
+@limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=login_account_key,
     methods=["POST"],
-    deduct_when=lambda response: response.status_code != 303,
+    deduct_when=_failed,
     error_message="Too many failed logins for this account. Wait a minute and try again.",
 )
 def login() -> Response | str | tuple[str, int]:
@@ -62,6 +81,7 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         member = services.authenticate(form.email.data, form.password.data)
         if member is not None and member.is_active:
+            db.session.commit()  # a password rehashed with the current parameters
             login_user(member, remember=form.remember.data)
             return redirect(same_site_path(request.args.get("next"), url_for("main.index")), 303)
         message = (

@@ -41,7 +41,8 @@ def test_login_is_rate_limited_per_account(client, session):
     assert b"Too many failed logins for this account" in response.data
 
 
-def test_login_is_rate_limited_per_address(client, session):
+def test_login_is_rate_limited_per_address(app, client, session, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20 per minute")
     for n in range(20):
         post_login(client, f"person{n}@example.org", "wrong")
     response = post_login(client, "someone@example.org", "wrong")
