@@ -70,10 +70,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from deliberate.accounts import passwords
+    from deliberate.decisions import schema
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        include_name=schema.include_name,
     )
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -96,6 +102,7 @@ def _init_extensions(app: Flask) -> None:
 def register_subjects() -> None:
     """Let each domain register the subjects of debate and papers it offers, and the
     purposes of votes it reacts to."""
+    import deliberate.decisions.subjects
     import deliberate.drafts.subjects
     import deliberate.drafts.voting
     import deliberate.papers.subjects

@@ -27,6 +27,7 @@ class SubjectType(StrEnum):
     PAPER = "paper"
     VOTE = "vote"
     DECISION = "decision"
+    EVALUATION = "evaluation"
 
 
 # Subject types a position paper may be written on.

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from deliberate import create_app
+from deliberate.decisions import schema
 from deliberate.extensions import db
 from tests.conftest import POSTGRES_URL, database_uri_for_tests
 
@@ -43,7 +44,12 @@ def test_upgrade_gives_the_models_schema(empty_database_uri):
             upgrade()
             with db.engine.connect() as connection:
                 context = MigrationContext.configure(
-                    connection, opts={"compare_type": True, "compare_server_default": False}
+                    connection,
+                    opts={
+                        "compare_type": True,
+                        "compare_server_default": False,
+                        "include_name": schema.include_name,
+                    },
                 )
                 differences = compare_metadata(context, db.metadata)
                 tables = set(inspect(connection).get_table_names())

@@ -329,6 +329,7 @@ register_purpose(
         propose=_propose_amendment,
         start=_start_amendment,
         on_close=_amendment_closed,
+        decides=False,
     )
 )
 register_purpose(
@@ -339,6 +340,7 @@ register_purpose(
         propose=_propose_group,
         start=_start_group,
         on_close=_group_closed,
+        decides=False,
     )
 )
 register_purpose(

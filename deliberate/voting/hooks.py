@@ -40,6 +40,8 @@ class Purpose:
     - `on_open(actor, vote)`: the vote has opened (actor None: opened on schedule).
     - `on_close(vote, result)`: the vote has closed with its stored result (a dict as in
       `deliberate.voting.results`).
+    - `decides`: whether a decided outcome is a decision of the organization (a question, an
+      election, a draft's adoption) rather than a step towards one (an amendment's vote).
     """
 
     name: str
@@ -49,9 +51,13 @@ class Purpose:
     start: Start | None = None
     on_open: Callable[[Member | None, Any], None] | None = None
     on_close: Callable[[Any, dict[str, Any]], None] | None = None
+    decides: bool = True
 
+
+Closed = Callable[[Any, Purpose, dict[str, Any]], object]
 
 _purposes: dict[str, Purpose] = {}
+_closed_listeners: list[Closed] = []
 
 
 def register_purpose(purpose: Purpose) -> None:
@@ -60,6 +66,24 @@ def register_purpose(purpose: Purpose) -> None:
 
 def purpose(name: str) -> Purpose | None:
     return _purposes.get(name)
+
+
+def on_every_close(listener: Closed) -> None:
+    """Call `listener(vote, purpose, result)` when any vote closes, after its purpose's own
+    hook, in the same transaction (decisions records what a closed vote decided)."""
+    if listener not in _closed_listeners:
+        _closed_listeners.append(listener)
+
+
+def vote_closed(vote: Any, result: dict[str, Any]) -> None:
+    """Run the hooks of a vote that has just closed with `result`."""
+    known = purpose(vote.purpose)
+    if known is None:
+        return
+    if known.on_close is not None:
+        known.on_close(vote, result)
+    for listener in _closed_listeners:
+        listener(vote, known, result)
 
 
 register_purpose(

@@ -566,15 +566,26 @@ def _finish(vote: Vote, actor: Member | None, result: dict[str, Any], now: datet
     vote.closed_at = now
     vote.closed_by_id = actor.id if actor is not None else None
     db.session.flush()
-    hook = hooks.purpose(vote.purpose)
-    if hook is not None and hook.on_close is not None:
-        hook.on_close(vote, result)
+    hooks.vote_closed(vote, result)
     record_action(
         actor,
         "vote.close",
         vote,
         f"Closed the vote “{vote.title}”: {vote.outcome}",
         participation=result["participation"]["voted"],
+    )
+
+
+def recount(vote: Vote) -> dict[str, Any]:
+    """A closed vote's result counted again from its ballots as stored now, the way
+    `close_vote` counted it (for checking the archive: the stored result must match)."""
+    return results.compute(
+        settings_of(vote, load_options(vote)),
+        ballots=_ballots_for_count(vote),
+        roll_size=vote.roll_size or 0,
+        participation=_participation(vote),
+        tendencies=_tendency_names(),
+        roll_call=not vote.secret,
     )
 
 

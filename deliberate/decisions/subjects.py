@@ -1,0 +1,71 @@
+"""Decision records and their evaluations as debate subjects, and the listener that makes a
+record when a vote decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from deliberate.accounts.models import Member
+from deliberate.decisions.models import DecisionRecord, Evaluation
+from deliberate.decisions.services import record_decision
+from deliberate.extensions import db
+from deliberate.subjects import SubjectKind, SubjectType, register_subject
+from deliberate.voting.hooks import on_every_close
+
+
+def _load_record(record_id: int) -> DecisionRecord | None:
+    return db.session.get(DecisionRecord, record_id)
+
+
+def _record_titles(ids: list[int]) -> dict[int, str]:
+    rows = db.session.execute(
+        select(DecisionRecord.id, DecisionRecord.title).where(DecisionRecord.id.in_(ids))
+    )
+    return dict(rows.tuples().all())
+
+
+def _can_view(actor: Member, _obj: Any) -> bool:
+    return actor.is_active
+
+
+register_subject(
+    SubjectKind(
+        type=SubjectType.DECISION,
+        label="decision record",
+        load=_load_record,
+        title=lambda record: f"Decision: {record.title}",
+        endpoint=lambda record: ("decisions.detail", {"record_id": record.id}),
+        closed_reason=lambda _record: None,
+        can_view=_can_view,
+        accepts_papers=True,
+        load_titles=_record_titles,
+    )
+)
+
+
+def _load_evaluation(record_id: int) -> Evaluation | None:
+    """The evaluation's thread is named by its record's id."""
+    return db.session.scalar(select(Evaluation).where(Evaluation.record_id == record_id))
+
+
+def _evaluation_closed(evaluation: Evaluation) -> str | None:
+    if evaluation.is_sealed:
+        return "This evaluation is sealed; its debate is closed."
+    return None
+
+
+register_subject(
+    SubjectKind(
+        type=SubjectType.EVALUATION,
+        label="evaluation",
+        load=_load_evaluation,
+        title=lambda evaluation: "Evaluation of a decision",
+        endpoint=lambda evaluation: ("decisions.evaluation", {"record_id": evaluation.record_id}),
+        closed_reason=_evaluation_closed,
+        can_view=_can_view,
+    )
+)
+
+on_every_close(record_decision)

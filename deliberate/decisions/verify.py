@@ -1,0 +1,120 @@
+"""Checking the archive: every link of the chain against what is stored now, and every
+record's stored result against a recount of its stored ballots through the counting engine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from deliberate.decisions import chain, ledger
+from deliberate.decisions.models import ArchiveLink, DecisionRecord, LinkKind, RecordState
+from deliberate.extensions import db
+from deliberate.voting.models import Vote
+from deliberate.voting.services import recount
+
+# The parts of a result document that follow from the ballots and the roll alone.
+RECOUNTED = ("participation", "count", "outcome")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    record_id: int
+    title: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"decision record {self.record_id} “{self.title}”: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Report:
+    links: int
+    records: int
+    head: str
+    mismatch: Mismatch | None
+
+    @property
+    def holds(self) -> bool:
+        return self.mismatch is None
+
+
+def _title(record_id: int) -> str:
+    title = db.session.scalar(select(DecisionRecord.title).where(DecisionRecord.id == record_id))
+    return title if title is not None else "(missing)"
+
+
+def check_chain() -> tuple[int, str, Mismatch | None]:
+    """(links checked, head hash, first mismatch or None)."""
+    count = 0
+    last: ArchiveLink | None = None
+
+    def pairs() -> Iterator[tuple[chain.Link, Mapping[str, Any] | None]]:
+        nonlocal count, last
+        for row in ledger.links_in_order():
+            count += 1
+            if count % 1000 == 0:
+                db.session.expunge_all()  # the chain may hold millions of links
+            last = row
+            yield ledger.as_link(row), ledger.content_of(row)
+
+    problem = chain.check(pairs())
+    if last is None:
+        return 0, chain.GENESIS, None
+    if problem is None:
+        return count, last.hash, None
+    reason = f"link {problem.position} ({last.kind}): {problem.reason}"
+    return count, last.hash, Mismatch(last.record_id, _title(last.record_id), reason)
+
+
+def _unchained_seal() -> Mismatch | None:
+    """A record marked sealed that the chain does not vouch for."""
+    linked = select(ArchiveLink.record_id).where(ArchiveLink.kind == LinkKind.RECORD)
+    row = db.session.execute(
+        select(DecisionRecord.id, DecisionRecord.title)
+        .where(DecisionRecord.state == RecordState.SEALED, DecisionRecord.id.not_in(linked))
+        .order_by(DecisionRecord.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return Mismatch(row.id, row.title, "it is marked sealed but the chain has no seal for it")
+
+
+def check_results() -> tuple[int, Mismatch | None]:
+    """Recount every record's vote from its ballots; the first whose stored result differs."""
+    count = 0
+    after = 0
+    while True:
+        rows = db.session.execute(
+            select(DecisionRecord.id, DecisionRecord.title, DecisionRecord.vote_id)
+            .where(DecisionRecord.id > after)
+            .order_by(DecisionRecord.id)
+            .limit(200)
+        ).all()
+        if not rows:
+            return count, None
+        for record_id, title, vote_id in rows:
+            count += 1
+            vote = db.session.get_one(Vote, vote_id)
+            stored = json.loads(vote.result_json or "{}")
+            again = recount(vote)
+            for part in RECOUNTED:
+                if stored.get(part) != again.get(part):
+                    return count, Mismatch(
+                        record_id,
+                        title,
+                        f"its vote's stored {part} differs from a recount of the stored ballots",
+                    )
+        after = rows[-1].id
+        db.session.expunge_all()
+
+
+def verify_archive() -> Report:
+    links, head, mismatch = check_chain()
+    mismatch = mismatch or _unchained_seal()
+    records, result_mismatch = check_results()
+    return Report(links, records, head, mismatch or result_mismatch)
