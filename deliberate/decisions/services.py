@@ -33,6 +33,7 @@ from deliberate.decisions.models import (
     Verdict,
 )
 from deliberate.decisions.permissions import can_evaluate, can_record_commitment
+from deliberate.decisions.queries import evaluation_of
 from deliberate.drafts.models import Draft, DraftKind, DraftVersion
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -225,10 +226,6 @@ def seal_record(actor: Member, record: DecisionRecord, *, now: datetime | None =
 
 
 # --- members commit, register disagreement ----------------------------------------------------
-
-
-def evaluation_of(record: DecisionRecord) -> Evaluation | None:
-    return db.session.scalar(select(Evaluation).where(Evaluation.record_id == record.id))
 
 
 def commitment_of(record: DecisionRecord, member: Member) -> Commitment | None:

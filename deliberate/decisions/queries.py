@@ -1,0 +1,437 @@
+"""Reading decision records: the record page's parts, the archive with its filters and search,
+and what the home page tells members and conveners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+
+from deliberate.accounts.models import Member
+from deliberate.decisions import search
+from deliberate.decisions.models import (
+    ArchiveLink,
+    BorneOut,
+    Commitment,
+    CommitmentEntry,
+    DecisionRecord,
+    DissentAssessment,
+    Evaluation,
+    MinorityReport,
+    RecordRevision,
+    RecordState,
+)
+from deliberate.drafts.models import Amendment, DraftVersion
+from deliberate.extensions import db
+from deliberate.papers.models import PaperRevision, PositionPaper
+from deliberate.tendencies.models import Tendency
+
+NO_TENDENCY = "No tendency"
+ARCHIVE_PAGE = 20
+DISSENT_PAGE = 50
+
+
+def get_record(record_id: int) -> DecisionRecord | None:
+    return db.session.get(DecisionRecord, record_id)
+
+
+# --- the record page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Entries of one group: committed without disagreement, committed and disagreeing,
+    disagreeing without commitment."""
+
+    name: str
+    committed: int = 0
+    committed_disagreeing: int = 0
+    disagreeing_only: int = 0
+
+    @property
+    def entries(self) -> int:
+        return self.committed + self.committed_disagreeing + self.disagreeing_only
+
+    @property
+    def commitments(self) -> int:
+        return self.committed + self.committed_disagreeing
+
+    @property
+    def disagreements(self) -> int:
+        return self.committed_disagreeing + self.disagreeing_only
+
+
+@dataclass(frozen=True)
+class CommitmentSummary:
+    overall: Tally
+    by_tendency: list[Tally] = field(default_factory=list)
+
+
+def commitment_summary(record: DecisionRecord) -> CommitmentSummary:
+    """Current entries, overall and per tendency at the time of each entry (members of no
+    tendency last), in one grouped query over the record's index."""
+    disagrees = Commitment.disagreement_markdown.is_not(None)
+    rows = db.session.execute(
+        select(
+            Commitment.tendency_id,
+            func.sum(case((and_(Commitment.commits, ~disagrees), 1), else_=0)),
+            func.sum(case((and_(Commitment.commits, disagrees), 1), else_=0)),
+            func.sum(case((~Commitment.commits, 1), else_=0)),
+        )
+        .where(Commitment.record_id == record.id)
+        .group_by(Commitment.tendency_id)
+    ).all()
+    names = dict(db.session.execute(select(Tendency.id, Tendency.name)).tuples().all())
+    groups = [
+        Tally(
+            names.get(tendency_id, NO_TENDENCY) if tendency_id else NO_TENDENCY,
+            int(a or 0),
+            int(b or 0),
+            int(c or 0),
+        )
+        for tendency_id, a, b, c in rows
+    ]
+    groups.sort(key=lambda t: (t.name == NO_TENDENCY, t.name))
+    overall = Tally(
+        "All members",
+        sum(t.committed for t in groups),
+        sum(t.committed_disagreeing for t in groups),
+        sum(t.disagreeing_only for t in groups),
+    )
+    return CommitmentSummary(overall, groups)
+
+
+@dataclass(frozen=True)
+class Dissent:
+    member_id: int
+    member_name: str
+    tendency: str
+    commits: bool
+    reasons_html: str
+    reasons_markdown: str
+    revision: int
+
+
+def disagreements(record: DecisionRecord, *, page: int = 1) -> tuple[list[Dissent], bool]:
+    """Registered disagreements, oldest entry first, a page at a time; whether more follow."""
+    rows = db.session.execute(
+        select(Commitment, Member.display_name, Tendency.name)
+        .join(Member, Member.id == Commitment.member_id)
+        .outerjoin(Tendency, Tendency.id == Commitment.tendency_id)
+        .where(Commitment.record_id == record.id, Commitment.disagreement_markdown.is_not(None))
+        .order_by(Commitment.recorded_at, Commitment.member_id)
+        .offset((page - 1) * DISSENT_PAGE)
+        .limit(DISSENT_PAGE + 1)
+    ).all()
+    found = [
+        Dissent(
+            c.member_id,
+            name,
+            tendency or NO_TENDENCY,
+            c.commits,
+            c.disagreement_html or "",
+            c.disagreement_markdown or "",
+            c.revision,
+        )
+        for c, name, tendency in rows[:DISSENT_PAGE]
+    ]
+    return found, len(rows) > DISSENT_PAGE
+
+
+def entry_history(record: DecisionRecord, member_id: int) -> list[CommitmentEntry]:
+    return list(
+        db.session.scalars(
+            select(CommitmentEntry)
+            .where(CommitmentEntry.record_id == record.id, CommitmentEntry.member_id == member_id)
+            .order_by(CommitmentEntry.revision.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    tendency: str
+    paper_id: int
+    title: str
+    body_html: str
+    body_markdown: str
+    revision: int
+
+
+def minority_reports(record: DecisionRecord) -> list[Report]:
+    rows = db.session.execute(
+        select(MinorityReport, Tendency.name, PaperRevision)
+        .join(Tendency, Tendency.id == MinorityReport.tendency_id)
+        .join(
+            PaperRevision,
+            and_(
+                PaperRevision.paper_id == MinorityReport.paper_id,
+                PaperRevision.number == MinorityReport.paper_revision,
+            ),
+        )
+        .where(MinorityReport.record_id == record.id)
+        .order_by(MinorityReport.id)
+    ).all()
+    return [
+        Report(
+            r.id,
+            name,
+            r.paper_id,
+            revision.title,
+            revision.body_html,
+            revision.body_markdown,
+            r.paper_revision,
+        )
+        for r, name, revision in rows
+    ]
+
+
+def attachable_papers(record: DecisionRecord, tendency_id: int) -> list[PositionPaper]:
+    """The tendency's published papers not yet attached to the record."""
+    attached = select(MinorityReport.paper_id).where(MinorityReport.record_id == record.id)
+    return list(
+        db.session.scalars(
+            select(PositionPaper)
+            .where(
+                PositionPaper.tendency_id == tendency_id,
+                PositionPaper.state == "published",
+                PositionPaper.id.not_in(attached),
+            )
+            .order_by(PositionPaper.id.desc())
+            .limit(50)
+        )
+    )
+
+
+def evaluation_of(record: DecisionRecord) -> Evaluation | None:
+    return db.session.scalar(select(Evaluation).where(Evaluation.record_id == record.id))
+
+
+def assessments(evaluation: Evaluation) -> dict[tuple[int | None, int | None], DissentAssessment]:
+    rows = db.session.scalars(
+        select(DissentAssessment).where(DissentAssessment.evaluation_id == evaluation.id)
+    )
+    return {(a.member_id, a.minority_report_id): a for a in rows}
+
+
+def revisions(record: DecisionRecord) -> list[tuple[RecordRevision, str]]:
+    rows = db.session.execute(
+        select(RecordRevision, Member.display_name)
+        .outerjoin(Member, Member.id == RecordRevision.written_by_id)
+        .where(RecordRevision.record_id == record.id)
+        .order_by(RecordRevision.number.desc())
+    ).all()
+    return [(revision, name or "") for revision, name in rows]
+
+
+def links(record: DecisionRecord) -> list[ArchiveLink]:
+    """The chain links that vouch for the record and what was added to it, in order."""
+    return list(
+        db.session.scalars(
+            select(ArchiveLink)
+            .where(ArchiveLink.record_id == record.id)
+            .order_by(ArchiveLink.position)
+            .limit(200)
+        )
+    )
+
+
+def seal_link(record: DecisionRecord) -> ArchiveLink | None:
+    return db.session.scalar(
+        select(ArchiveLink).where(ArchiveLink.record_id == record.id, ArchiveLink.kind == "record")
+    )
+
+
+def chain_head() -> ArchiveLink | None:
+    return db.session.scalar(select(ArchiveLink).order_by(ArchiveLink.position.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class AdoptedText:
+    version: DraftVersion
+    merged: list[Amendment]
+
+
+def adopted_text(record: DecisionRecord) -> AdoptedText | None:
+    """The version the record's vote produced, with the amendments merged into the draft on
+    the way to it (merged into this version or an earlier one)."""
+    if record.version_id is None:
+        return None
+    version = db.session.get_one(DraftVersion, record.version_id)
+    merged_into = select(DraftVersion.id).where(
+        DraftVersion.draft_id == version.draft_id, DraftVersion.number <= version.number
+    )
+    merged = db.session.scalars(
+        select(Amendment)
+        .where(
+            Amendment.draft_id == version.draft_id,
+            Amendment.merged_into_version_id.in_(merged_into),
+        )
+        .order_by(Amendment.number)
+    )
+    return AdoptedText(version, list(merged))
+
+
+# --- the archive ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchiveFilters:
+    query: str = ""
+    kind: str | None = None
+    tendency_id: int | None = None
+    outcome: str | None = None  # "adopted" | "rejected"
+    verdict: str | None = None
+    borne_out: bool = False
+    decided_from: date | None = None
+    decided_until: date | None = None
+    include_drafting: bool = False
+
+    @property
+    def words(self) -> list[str]:
+        return search.words_of(self.query)
+
+
+@dataclass(frozen=True)
+class ArchiveRow:
+    record: DecisionRecord
+    verdict: str | None
+    snippet: search.Snippet | None
+
+
+def _filtered(filters: ArchiveFilters) -> Select[Any]:
+    query = select(DecisionRecord, Evaluation.verdict, Evaluation.sealed_at).outerjoin(
+        Evaluation, Evaluation.record_id == DecisionRecord.id
+    )
+    if not filters.include_drafting:
+        query = query.where(DecisionRecord.state == RecordState.SEALED)
+    if filters.kind:
+        query = query.where(DecisionRecord.kind == filters.kind)
+    if filters.outcome == "adopted":
+        query = query.where(DecisionRecord.adopted.is_(True))
+    elif filters.outcome == "rejected":
+        query = query.where(DecisionRecord.adopted.is_(False))
+    if filters.verdict:
+        query = query.where(
+            Evaluation.verdict == filters.verdict, Evaluation.sealed_at.is_not(None)
+        )
+    if filters.borne_out:
+        query = query.where(
+            Evaluation.sealed_at.is_not(None),
+            exists().where(
+                DissentAssessment.evaluation_id == Evaluation.id,
+                DissentAssessment.borne_out == BorneOut.YES,
+            ),
+        )
+    if filters.tendency_id is not None:
+        # A tendency is involved when its members registered disagreement or it attached a
+        # minority report.
+        query = query.where(
+            or_(
+                exists().where(
+                    MinorityReport.record_id == DecisionRecord.id,
+                    MinorityReport.tendency_id == filters.tendency_id,
+                ),
+                exists().where(
+                    Commitment.record_id == DecisionRecord.id,
+                    Commitment.tendency_id == filters.tendency_id,
+                    Commitment.disagreement_markdown.is_not(None),
+                ),
+            )
+        )
+    if filters.decided_from is not None:
+        query = query.where(func.date(DecisionRecord.decided_at) >= filters.decided_from)
+    if filters.decided_until is not None:
+        query = query.where(func.date(DecisionRecord.decided_at) <= filters.decided_until)
+    return query
+
+
+def archive(filters: ArchiveFilters, *, page: int = 1) -> tuple[list[ArchiveRow], bool]:
+    """A page of the archive, newest first, or by relevance when searching; whether more
+    follow. A search reads the database's full-text index and shows a highlighted extract."""
+    query = _filtered(filters)
+    words = filters.words
+    if words:
+        hits = search.hits(words)
+        query = (
+            query.add_columns(hits.c.text_id)
+            .join(hits, hits.c.record_id == DecisionRecord.id)
+            .order_by(hits.c.rank, DecisionRecord.id.desc())
+        )
+    else:
+        query = query.order_by(DecisionRecord.decided_at.desc(), DecisionRecord.id.desc())
+    rows = db.session.execute(
+        query.offset((page - 1) * ARCHIVE_PAGE).limit(ARCHIVE_PAGE + 1)
+    ).all()[: ARCHIVE_PAGE + 1]
+    more = len(rows) > ARCHIVE_PAGE
+    rows = rows[:ARCHIVE_PAGE]
+    snippets = search.snippets(words, [row[3] for row in rows]) if words else {}
+    return [
+        ArchiveRow(
+            row[0],
+            row[1] if row[2] is not None else None,
+            snippets.get(row[3]) if words else None,
+        )
+        for row in rows
+    ], more
+
+
+# --- the home page ----------------------------------------------------------------------------
+
+
+def awaiting_commitment(member: Member, *, limit: int = 5) -> tuple[list[DecisionRecord], int]:
+    """Sealed records the member has made no entry on, while entries are open (no evaluation
+    yet), newest first, and how many there are."""
+    mine = select(Commitment.record_id).where(Commitment.member_id == member.id)
+    evaluated = select(Evaluation.record_id)
+    condition = and_(
+        DecisionRecord.state == RecordState.SEALED,
+        DecisionRecord.id.not_in(mine),
+        DecisionRecord.id.not_in(evaluated),
+    )
+    count = db.session.scalar(select(func.count()).select_from(DecisionRecord).where(condition))
+    records = db.session.scalars(
+        select(DecisionRecord)
+        .where(condition)
+        .order_by(DecisionRecord.sealed_at.desc())
+        .limit(limit)
+    )
+    return list(records), count or 0
+
+
+def evaluations_due(today: date, *, limit: int = 10) -> list[DecisionRecord]:
+    """Sealed records whose evaluation date has come and whose evaluation is not sealed."""
+    sealed = select(Evaluation.record_id).where(Evaluation.sealed_at.is_not(None))
+    return list(
+        db.session.scalars(
+            select(DecisionRecord)
+            .where(
+                DecisionRecord.state == RecordState.SEALED,
+                DecisionRecord.evaluation_date <= today,
+                DecisionRecord.id.not_in(sealed),
+            )
+            .order_by(DecisionRecord.evaluation_date)
+            .limit(limit)
+        )
+    )
+
+
+def drafting_records(*, limit: int = 10) -> list[DecisionRecord]:
+    """Records waiting for their conveners' statements and seal."""
+    return list(
+        db.session.scalars(
+            select(DecisionRecord)
+            .where(DecisionRecord.state == RecordState.DRAFTING)
+            .order_by(DecisionRecord.decided_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def record_kinds() -> list[str]:
+    return list(
+        db.session.scalars(select(DecisionRecord.kind).distinct().order_by(DecisionRecord.kind))
+    )
