@@ -1,4 +1,4 @@
-"""Counting ranked ballots: instant-runoff voting and the single transferable vote.
+"""Counting ranked ballots: instant-runoff voting, the single transferable vote, Schulze.
 
 Pure Python, exact and deterministic. The one entry point is :func:`count`::
 
@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from .ballots import RawBallot, group_ballots
 from .meek import MeekCount
 from .model import BallotError, Report, Round, Rules, RulesError, Tie, Transfer
+from .schulze import SchulzeCount
 from .stv import WigmCount
 from .ties import TieBreaker
 
@@ -72,6 +73,7 @@ def count(
     rules = rules or Rules()
     names = check_candidates(candidates)
     rules.lot(names)
+    rules.check_names(names)
     groups = group_ballots(ballots, names, rules)
     return count_grouped(names, groups, rules)
 
@@ -82,7 +84,11 @@ def count_grouped(
     """Count ballots already normalised and grouped: clean preference tuples of candidate
     indices (into ``candidates``) mapped to their counts."""
     names = check_candidates(candidates)
-    tiebreaker = TieBreaker(names, rules.lot(names))
+    rules.check_names(names)
+    tiebreaker = TieBreaker(names, rules.lot(names), rules.tie_break)
+    excluded = frozenset(names.index(name) for name in rules.excluded)
+    if rules.method == "schulze":
+        return SchulzeCount(names, groups, rules, tiebreaker, excluded).run()
     if rules.method == "meek":
-        return MeekCount(names, groups, rules, tiebreaker).run()
-    return WigmCount(names, groups, rules, tiebreaker).run()
+        return MeekCount(names, groups, rules, tiebreaker, excluded).run()
+    return WigmCount(names, groups, rules, tiebreaker, excluded).run()

@@ -7,9 +7,15 @@ name; the empty string is a skipped rank) or as a sequence of names.
 The ballot rules are applied once, before counting, and turn each raw ballot into a clean
 preference tuple of candidate indices (the ballot exhausts after its last entry):
 
+0. Candidates excluded from the count (``Rules.excluded``) are removed from every position,
+   as if never ranked; a position naming only excluded candidates is passed over (it is not
+   an empty rank).
 1. A position naming two or more different candidates is an overvote. ``overvote="exhaust"``
    ends the ballot there; ``overvote="skip"`` passes over the position, whichever of its
    candidates are still in the count. A skipped overvote is not an empty rank.
+   ``overvote="exhaust_if_multiple"`` keeps the position as an *overvote token*
+   (:func:`overvote_token`), decided when the count reaches it: the ballot exhausts if two
+   or more of its candidates are continuing, goes to the one that is, or passes on.
 2. A position naming a candidate already ranked earlier on the ballot is a repeat.
    ``duplicates="skip"`` passes over it (it is not an empty rank either);
    ``duplicates="exhaust"`` ends the ballot there.
@@ -42,6 +48,21 @@ def _position_names(position: Position) -> tuple[str, ...]:
     return tuple(names)
 
 
+def overvote_token(members: Iterable[int], n: int) -> int:
+    """The preference entry standing for an overvote of ``members`` (candidate indices) among
+    ``n`` candidates: ``n`` plus the bit mask of the members, so never a candidate index."""
+    mask = 0
+    for c in members:
+        mask |= 1 << c
+    return n + mask
+
+
+def overvote_members(token: int, n: int) -> list[int]:
+    """The candidate indices an overvote token (see :func:`overvote_token`) stands for."""
+    mask = token - n
+    return [c for c in range(n) if mask >> c & 1]
+
+
 def normalise(ballot: RawBallot, index: Mapping[str, int], rules: Rules) -> tuple[int, ...]:
     """Apply the ballot rules to one raw ballot; return its clean preferences.
 
@@ -54,6 +75,7 @@ def normalise(ballot: RawBallot, index: Mapping[str, int], rules: Rules) -> tupl
     seen: set[int] = set()
     empty_run = 0
     max_skipped = rules.max_skipped
+    excluded = rules.excluded
     for position in ballot:
         names = _position_names(position)
         for name in names:
@@ -65,9 +87,15 @@ def normalise(ballot: RawBallot, index: Mapping[str, int], rules: Rules) -> tupl
         if max_skipped is not None and empty_run > max_skipped:
             break
         empty_run = 0
+        if excluded:
+            names = tuple(name for name in names if name not in excluded)
+            if not names:
+                continue
         if len(names) > 1:
             if rules.overvote == "exhaust":
                 break
+            if rules.overvote == "exhaust_if_multiple":
+                prefs.append(overvote_token((index[name] for name in names), len(index)))
             continue
         choice = index[names[0]]
         if choice in seen:

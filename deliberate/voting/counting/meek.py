@@ -13,7 +13,9 @@ for Meek's method (Local Electoral Regulations 2001, Schedule 1A).
 A round is one converged count followed by the election of those who reached the quota, or
 one elimination (or a batch). Every candidate keeps part of the votes passing through them,
 so the tally shows the elected candidates too; the transfers recorded for an elimination are
-the net changes between this round's tally and the next.
+the net changes between this round's tally and the next. Each round also records, as the
+Droop reference counts show them, the values after convergence: how many iterations the keep
+values took (``iterations``) and each elected candidate's keep value (``keep``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class MeekCount:
         groups: dict[tuple[int, ...], int],
         rules: Rules,
         tiebreaker: TieBreaker,
+        excluded: frozenset[int] = frozenset(),
     ) -> None:
         self.names = list(names)
         self.rules = rules
@@ -52,8 +55,11 @@ class MeekCount:
         self.blank = sum(c for p, c in groups.items() if not p)
         self.valid = sum(c for _, c in self.items)
         n = len(self.names)
-        self.status = [HOPEFUL] * n
-        self.keep = [ONE] * n
+        self.status = [ELIMINATED if c in excluded else HOPEFUL for c in range(n)]
+        self.keep = [ZERO if c in excluded else ONE for c in range(n)]
+        self.excluded = excluded
+        #: Iterations of the keep values in the last convergence.
+        self.iterations = 0
 
     def _up(self, x: Fraction) -> Fraction:
         return Fraction(-(-x.numerator * self.scale // x.denominator), self.scale)
@@ -88,6 +94,7 @@ class MeekCount:
         """Iterate the keep values; return votes, excess and quota."""
         seats = self.rules.seats
         status, keep = self.status, self.keep
+        self.iterations = 0
         for _ in range(MAX_ITERATIONS):
             votes, excess = self._distribute()
             total = sum(votes, ZERO)
@@ -104,6 +111,7 @@ class MeekCount:
             if surplus < TOLERANCE:
                 break
             changed = False
+            self.iterations += 1
             for c in elected:
                 if votes[c] > 0:
                     new = min(ONE, self._up(keep[c] * quota / votes[c]))
@@ -148,6 +156,8 @@ class MeekCount:
                 tally={names[c]: votes[c] for c in live},
                 threshold=quota,
                 exhausted=excess,
+                iterations=self.iterations,
+                keep={names[c]: self.keep[c] for c in range(n) if status[c] == ELECTED},
             )
             rounds.append(rnd)
 

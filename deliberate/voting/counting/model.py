@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-METHODS = ("irv", "stv", "scottish", "meek")
+METHODS = ("irv", "stv", "scottish", "meek", "schulze")
 QUOTAS = ("droop", "droop_exact", "hare")
-OVERVOTE_RULES = ("exhaust", "skip")
+OVERVOTE_RULES = ("exhaust", "skip", "exhaust_if_multiple")
+#: "earlier_rounds": look back at earlier rounds, then the lot; "lot": the lot alone.
+TIE_BREAKS = ("earlier_rounds", "lot")
 DUPLICATE_RULES = ("skip", "exhaust")
 
 #: Decimal places fixed by The Scottish Local Government Elections Order 2007.
@@ -39,9 +41,11 @@ class Rules:
     ``method``
         ``"irv"`` (instant-runoff, one seat), ``"stv"`` (weighted inclusive Gregory),
         ``"scottish"`` (WIGM as in The Scottish Local Government Elections Order 2007:
-        values truncated to 5 decimal places, largest surplus first) or ``"meek"``.
+        values truncated to 5 decimal places, largest surplus first, an exclusion in
+        sub-stages by transfer value), ``"meek"`` or ``"schulze"`` (Condorcet–Schulze: the
+        pairwise matrix, the strongest paths and a full ranking; one winner).
     ``seats``
-        Seats to fill (at least 1; exactly 1 for IRV).
+        Seats to fill (at least 1; exactly 1 for IRV and Schulze).
     ``quota``
         ``"droop"`` = floor(V/(S+1))+1, reached at equality; ``"droop_exact"`` = V/(S+1),
         exceeded strictly; ``"hare"`` = V/S, reached at equality. V is the number of valid
@@ -54,8 +58,11 @@ class Rules:
         Eliminate at once the largest set of lowest candidates whose combined votes are
         strictly below the next candidate's.
     ``overvote``
-        A position naming several candidates: ``"exhaust"`` the ballot there, or ``"skip"``
-        the position and go on with the next one.
+        A position naming several candidates: ``"exhaust"`` the ballot there, ``"skip"``
+        the position and go on with the next one, or ``"exhaust_if_multiple"`` (RCTab's
+        "exhaust if multiple continuing"): when the ballot reaches the position during the
+        count, it exhausts if two or more of the names are still continuing, goes to the one
+        that is, or passes on to the next position when none is (IRV and WIGM STV only).
     ``max_skipped``
         Largest number of consecutive empty positions the ballot may skip; one more empty
         position exhausts it at that point. ``None``: unlimited.
@@ -65,6 +72,21 @@ class Rules:
         The lot: every candidate once, in the order drawn when the vote opened. In a tie that
         earlier rounds do not settle, the candidate nearer the front is favoured (elected or
         transferred first, eliminated last). ``None``: the declared candidate order.
+    ``tie_break``
+        ``"earlier_rounds"``: a tie is first settled by the most recent earlier round in which
+        the tied candidates' votes differed, then by the lot; ``"lot"``: by the lot alone
+        (RCTab's ``useCandidateOrder``: no look-back).
+    ``continue_until_two``
+        IRV only: when a candidate has a majority, go on eliminating until two candidates
+        remain, so the report ends with a head-to-head (RCTab's option of that name). The
+        winner is the same.
+    ``excluded``
+        Candidates excluded from the count (withdrawn after the ballots were printed): removed
+        from every ballot as if never ranked, and reported.
+    ``write_in``
+        The name of the undeclared write-ins pseudo-candidate, if any: it holds the votes for
+        names that were not declared, can never be elected, and is eliminated first, in the
+        first round in which nobody is elected.
     """
 
     method: str = "irv"
@@ -76,6 +98,10 @@ class Rules:
     max_skipped: int | None = None
     duplicates: str = "skip"
     tie_order: tuple[str, ...] | None = None
+    tie_break: str = "earlier_rounds"
+    continue_until_two: bool = False
+    excluded: tuple[str, ...] = ()
+    write_in: str | None = None
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -84,6 +110,14 @@ class Rules:
             raise RulesError("the number of seats must be a whole number, at least 1")
         if self.method == "irv" and self.seats != 1:
             raise RulesError("instant-runoff voting fills exactly one seat; use stv for more")
+        if self.method == "schulze":
+            if self.seats != 1:
+                raise RulesError("Schulze's method gives one winner (and a full ranking)")
+            if self.decimals is not None or self.batch_elimination or self.write_in:
+                raise RulesError(
+                    "Schulze's method compares candidates pairwise: decimals, batch "
+                    "elimination and write-ins do not apply"
+                )
         if self.quota not in QUOTAS:
             raise RulesError(f"unknown quota {self.quota!r} (expected one of {QUOTAS})")
         if self.decimals is not None and (
@@ -97,6 +131,17 @@ class Rules:
                 raise RulesError("Scottish STV uses 5 decimal places")
         if self.method == "meek" and self.quota != "droop":
             raise RulesError("Meek's method uses its own dynamic Droop quota")
+        if self.overvote == "exhaust_if_multiple" and self.method in ("meek", "schulze"):
+            raise RulesError(
+                "the overvote rule exhaust_if_multiple applies to irv, stv and scottish counts"
+            )
+        if self.tie_break not in TIE_BREAKS:
+            raise RulesError(f"unknown tie-break rule {self.tie_break!r} (expected {TIE_BREAKS})")
+        if self.continue_until_two and self.method != "irv":
+            raise RulesError("continuing until two candidates remain applies to irv")
+        object.__setattr__(self, "excluded", tuple(self.excluded))
+        if self.write_in is not None and self.write_in in self.excluded:
+            raise RulesError("the write-ins pseudo-candidate cannot also be excluded")
         if self.method == "irv" and self.decimals is not None:
             raise RulesError("instant-runoff voting counts whole ballots; decimals do not apply")
         if self.overvote not in OVERVOTE_RULES:
@@ -135,6 +180,19 @@ class Rules:
             raise RulesError(f"tie order leaves out candidate(s): {', '.join(missing)}")
         return order
 
+    def check_names(self, candidates: Sequence[str]) -> None:
+        """Refuse excluded candidates or a write-in name that are not candidates."""
+        known = set(candidates)
+        unknown = [name for name in self.excluded if name not in known]
+        if unknown:
+            raise RulesError(f"excluded candidate(s) not standing: {', '.join(unknown)}")
+        if len(set(self.excluded)) != len(self.excluded):
+            raise RulesError("a candidate is excluded twice")
+        if self.write_in is not None and self.write_in not in known:
+            raise RulesError(f"the write-ins pseudo-candidate {self.write_in!r} is not a candidate")
+        if len(known.difference(self.excluded)) < 1 and candidates:
+            raise RulesError("every candidate is excluded")
+
 
 @dataclass
 class Transfer:
@@ -160,9 +218,10 @@ class Tie:
     """A tie and how it was broken.
 
     ``purpose``: ``"elimination"`` (who is eliminated), ``"election"`` (order in which
-    candidates elected in the same round are listed) or ``"surplus"`` (whose surplus is
-    transferred first). ``method``: ``"previous round"`` (settled by the votes in round
-    ``decided_by_round``) or ``"lot"`` (settled by the tie order).
+    candidates elected in the same round are listed; for Schulze, the winner),
+    ``"surplus"`` (whose surplus is transferred first) or ``"ranking"`` (Schulze: who takes
+    place ``round`` of the ranking). ``method``: ``"previous round"`` (settled by the votes
+    in round ``decided_by_round``) or ``"lot"`` (settled by the tie order).
     """
 
     round: int
@@ -182,7 +241,10 @@ class Tie:
             "elimination": "eliminated",
             "election": "elected first",
             "surplus": "transferred first",
+            "ranking": "placed higher",
         }[self.purpose]
+        if self.purpose == "ranking":
+            return f"place {self.round}: tie between {names}; {self.chosen} {verb}, {how}"
         return f"round {self.round}: tie between {names}; {self.chosen} {verb}, {how}"
 
 
@@ -191,8 +253,13 @@ class Round:
     """One count of the continuing ballots followed by one action.
 
     ``tally`` holds every continuing candidate's votes at the start of the round (after the
-    previous round's transfers); ``exhausted`` and ``lost`` are the totals at that moment.
-    ``transfers`` are the moves made at the end of this round.
+    previous round's transfers), with elected candidates whose surplus is still to be
+    transferred; ``votes`` holds every candidate not eliminated, the elected at the value they
+    keep (the quota once their surplus is gone), as the certified tabulators report a round.
+    ``exhausted`` and ``lost`` are the totals at that moment. ``transfers`` are the moves made
+    at the end of this round. Meek's method also records ``iterations`` (how many times the
+    keep values were adjusted before the round converged) and ``keep`` (each elected
+    candidate's keep value).
     """
 
     number: int
@@ -204,6 +271,9 @@ class Round:
     eliminated: list[str] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    votes: dict[str, Fraction] | None = None
+    iterations: int | None = None
+    keep: dict[str, Fraction] | None = None
 
 
 @dataclass
@@ -220,6 +290,10 @@ class Report:
     rounds: list[Round] = field(default_factory=list)
     winners: list[str] = field(default_factory=list)
     ties: list[Tie] = field(default_factory=list)
+    #: Schulze only: the full ranking, the pairwise matrix d[X][Y] and the strongest paths.
+    ranking: list[str] | None = None
+    pairwise: dict[str, dict[str, int]] | None = None
+    strongest_paths: dict[str, dict[str, int]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (see the ``tally`` command's documentation)."""
@@ -236,6 +310,10 @@ class Report:
                 "max_skipped": rules.max_skipped,
                 "duplicates": rules.duplicates,
                 "tie_order": list(rules.lot(self.candidates)),
+                "tie_break": rules.tie_break,
+                "continue_until_two": rules.continue_until_two,
+                "excluded": list(rules.excluded),
+                "write_in": rules.write_in,
             },
             "valid_votes": self.valid_votes,
             "blank_ballots": self.blank_ballots,
@@ -254,6 +332,16 @@ class Report:
                 }
                 for t in self.ties
             ],
+            **self._schulze_dict(),
+        }
+
+    def _schulze_dict(self) -> dict[str, Any]:
+        if self.ranking is None:
+            return {}
+        return {
+            "ranking": list(self.ranking),
+            "pairwise": {x: dict(row) for x, row in (self.pairwise or {}).items()},
+            "strongest_paths": {x: dict(row) for x, row in (self.strongest_paths or {}).items()},
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -274,6 +362,14 @@ def _exact(value: Fraction | None) -> str | None:
 
 
 def _round_dict(r: Round) -> dict[str, Any]:
+    surplus = next((t for t in r.transfers if t.kind == "surplus"), None)
+    votes = r.tally if r.votes is None else r.votes
+    extra: dict[str, Any] = {}
+    if r.iterations is not None:
+        extra["iterations"] = r.iterations
+    if r.keep is not None:
+        extra["keep"] = {name: _num(v) for name, v in r.keep.items()}
+        extra["keep_exact"] = {name: _exact(v) for name, v in r.keep.items()}
     return {
         "round": r.number,
         "tally": {name: _num(v) for name, v in r.tally.items()},
@@ -304,4 +400,15 @@ def _round_dict(r: Round) -> dict[str, Any]:
         "lost": _num(r.lost),
         "lost_exact": _exact(r.lost),
         "notes": list(r.notes),
+        "votes": {name: _num(v) for name, v in votes.items()},
+        "votes_exact": {name: _exact(v) for name, v in votes.items()},
+        "surplus": None if surplus is None else _num(surplus.amount),
+        "surplus_exact": None if surplus is None else _exact(surplus.amount),
+        "transfer_value": None if surplus is None else _num(surplus.value),
+        "transfer_value_exact": None if surplus is None else _exact(surplus.value),
+        "exhausted_in_round": _num(sum((t.exhausted for t in r.transfers), Fraction(0))),
+        "exhausted_in_round_exact": _exact(sum((t.exhausted for t in r.transfers), Fraction(0))),
+        "lost_in_round": _num(sum((t.lost for t in r.transfers), Fraction(0))),
+        "lost_in_round_exact": _exact(sum((t.lost for t in r.transfers), Fraction(0))),
+        **extra,
     }

@@ -69,7 +69,7 @@ def render_text(report: Report) -> str:
     for name in report.candidates:
         row = []
         for r in rounds:
-            value = r.tally.get(name)
+            value = (r.tally if r.votes is None else r.votes).get(name)
             cell = "" if value is None else fmt(value, 4)
             if name in r.elected:
                 cell += " E"

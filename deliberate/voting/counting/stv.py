@@ -18,6 +18,18 @@ A round is one count (the tally at its start) followed by one action:
 
 With ``decimals`` set (always 5 for Scottish STV) each new vote value is truncated to that
 many decimal places; what truncation drops is reported as lost.
+
+Scottish STV moves an excluded candidate's ballots in sub-stages, one per transfer value,
+highest first (the ballots of value 1, first preferences among them, before those received
+from surpluses), each reported as its own transfer with its value. A candidate who reaches
+the quota at the end of a sub-stage is deemed elected there and receives nothing from the
+later sub-stages; their surplus is transferred once the exclusion is complete.
+
+Options of the certified tabulators: an undeclared write-ins pseudo-candidate is never
+elected and is the first eliminated; with ``continue_until_two`` an IRV count goes on past a
+majority until two candidates remain; an overvote kept as a token by the rule
+``exhaust_if_multiple`` is decided when a ballot reaches it (see
+:mod:`deliberate.voting.counting.ballots`).
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+from .ballots import overvote_members
 from .model import Report, Round, Rules, Transfer
 from .ties import TieBreaker
 
@@ -80,10 +93,14 @@ class WigmCount:
         groups: dict[tuple[int, ...], int],
         rules: Rules,
         tiebreaker: TieBreaker,
+        excluded: frozenset[int] = frozenset(),
     ) -> None:
         self.names = list(names)
         self.rules = rules
         self.irv = rules.method == "irv"
+        self.scottish = rules.method == "scottish"
+        self.tokens = rules.overvote == "exhaust_if_multiple"
+        self.write_in = -1 if rules.write_in is None else self.names.index(rules.write_in)
         self.truncate = truncator(rules.effective_decimals)
         self.exact = rules.effective_decimals is None
         self.tb = tiebreaker
@@ -98,7 +115,7 @@ class WigmCount:
             else:
                 self.blank += cnt
         self.valid = sum(self.counts)
-        self.status = [HOPEFUL] * n
+        self.status = [ELIMINATED if c in excluded else HOPEFUL for c in range(n)]
         self.votes = [ZERO] * n
         self.piles: list[list[Parcel]] = [[] for _ in range(n)]
         self.exhausted = ZERO
@@ -118,13 +135,17 @@ class WigmCount:
         """
         status, prefs, counts = self.status, self.prefs, self.counts
         merged: dict[tuple[int, Fraction], tuple[list[int], list[int]]] = {}
+        n = len(status)
         for value, gids in parcels:
             for gid in gids:
                 dest = -1
-                for c in prefs[gid]:
-                    if status[c] == HOPEFUL:
-                        dest = c
-                        break
+                if self.tokens:
+                    dest = self._destination(prefs[gid], n)
+                else:
+                    for c in prefs[gid]:
+                        if status[c] == HOPEFUL:
+                            dest = c
+                            break
                 key = (dest, value)
                 slot = merged.get(key)
                 if slot is None:
@@ -145,6 +166,24 @@ class WigmCount:
         self.exhausted += exhausted
         return received, exhausted
 
+    def _destination(self, prefs: tuple[int, ...], n: int) -> int:
+        """The first continuing candidate of a ballot holding overvote tokens (-1: exhausted).
+
+        At a token, the ballot exhausts if two or more of its candidates are continuing, goes
+        to the one that is, or passes on when none is."""
+        status = self.status
+        for c in prefs:
+            if c < n:
+                if status[c] == HOPEFUL:
+                    return c
+                continue
+            live = [m for m in overvote_members(c, n) if status[m] == HOPEFUL]
+            if len(live) == 1:
+                return live[0]
+            if live:
+                return -1
+        return -1
+
     def _transfer(self, c: int, kind: str) -> Transfer:
         pile = self.piles[c]
         self.piles[c] = []
@@ -161,6 +200,16 @@ class WigmCount:
             parcels = [(value, gids) for value, gids, _ in pile]
             self.votes[c] = ZERO
             value = None
+        return self._move(c, kind, amount, value, parcels)
+
+    def _move(
+        self,
+        c: int,
+        kind: str,
+        amount: Fraction,
+        value: Fraction | None,
+        parcels: list[tuple[Fraction, list[int]]],
+    ) -> Transfer:
         received, exhausted = self._deal(parcels)
         lost = amount - exhausted - sum(received.values(), ZERO)
         self.lost += lost
@@ -173,6 +222,27 @@ class WigmCount:
             exhausted=exhausted,
             lost=lost,
         )
+
+    def _exclude_in_stages(self, c: int, rnd: Round) -> None:
+        """Scottish STV: move an excluded candidate's ballots one transfer value at a time,
+        highest first, each sub-stage its own transfer."""
+        pile = self.piles[c]
+        self.piles[c] = []
+        self.votes[c] = ZERO
+        by_value: dict[Fraction, list[int]] = {}
+        for value, gids, _ in pile:
+            by_value.setdefault(value, []).extend(gids)
+        names = self.names
+        stages = sorted(by_value.items(), key=lambda item: item[0], reverse=True)
+        for stage, (value, gids) in enumerate(stages, start=1):
+            amount = value * sum(self.counts[g] for g in gids)
+            transfer = self._move(c, "elimination", amount, value, [(value, gids)])
+            rnd.transfers.append(transfer)
+            if len(stages) > 1:
+                rnd.notes.append(
+                    f"exclusion of {names[c]}, sub-stage {stage} of {len(stages)}: ballots at "
+                    f"value {float(value):.5f}"
+                )
 
     # -- the count ------------------------------------------------------------------------
 
@@ -187,6 +257,7 @@ class WigmCount:
         names, status, votes, tb = self.names, self.status, self.votes, self.tb
         seats = self.rules.seats
         n = len(names)
+        write_in = self.write_in
         self._deal([(Fraction(1), list(range(len(self.prefs))))])
         rounds: list[Round] = []
         winners: list[int] = []
@@ -195,7 +266,8 @@ class WigmCount:
         while True:
             seats_left = seats - len(winners)
             hopeful = [c for c in range(n) if status[c] == HOPEFUL]
-            if seats_left <= 0 or not hopeful:
+            electable = [c for c in hopeful if c != write_in]
+            if seats_left <= 0 or not electable:
                 break
             number += 1
             live = [c for c in range(n) if status[c] == HOPEFUL or c in pending]
@@ -211,18 +283,27 @@ class WigmCount:
                 threshold=threshold,
                 exhausted=self.exhausted,
                 lost=self.lost,
+                votes={names[c]: votes[c] for c in range(n) if status[c] != ELIMINATED},
             )
             rounds.append(rnd)
 
-            if len(hopeful) <= seats_left:
-                for c in tb.order(hopeful, votes, round_no=number, purpose="election"):
+            if len(electable) <= seats_left and not (
+                self.rules.continue_until_two and len(hopeful) > 2
+            ):
+                for c in tb.order(electable, votes, round_no=number, purpose="election"):
                     status[c] = ELECTED
                     winners.append(c)
                     rnd.elected.append(names[c])
                 rnd.notes.append("continuing candidates no more than the seats left: all elected")
                 break
 
-            reached = [c for c in hopeful if self._reaches(votes[c], threshold)]
+            reached = [c for c in electable if self._reaches(votes[c], threshold)]
+            if reached and self.rules.continue_until_two and len(hopeful) > 2:
+                rnd.notes.append(
+                    f"{names[reached[0]]} has a majority; the count goes on until two "
+                    "candidates remain"
+                )
+                reached = []
             if reached:
                 ordered = tb.order(reached, votes, round_no=number, purpose="election")
                 for c in ordered[:seats_left]:
@@ -249,7 +330,10 @@ class WigmCount:
                 continue
 
             k = batch_size(hopeful, votes, seats_left) if self.rules.batch_elimination else 0
-            if k >= 2:
+            if write_in in hopeful:
+                batch = [write_in]
+                rnd.notes.append(f"{names[write_in]} (undeclared write-ins) is eliminated first")
+            elif k >= 2:
                 batch = sorted(hopeful, key=lambda c: (votes[c], c))[:k]
                 batch.sort()
                 combined = sum((votes[c] for c in batch), ZERO)
@@ -264,7 +348,10 @@ class WigmCount:
                 status[c] = ELIMINATED
                 rnd.eliminated.append(names[c])
             for c in batch:
-                rnd.transfers.append(self._transfer(c, "elimination"))
+                if self.scottish:
+                    self._exclude_in_stages(c, rnd)
+                else:
+                    rnd.transfers.append(self._transfer(c, "elimination"))
 
         if len(winners) < seats and rounds:
             rounds[-1].notes.append(

@@ -6,6 +6,9 @@ all equal, only those with the fewest votes (when choosing whom to eliminate) or
 (when choosing whom to favour) stay in the tie; the look-back goes on with them. If earlier
 rounds never separate them, the lot decides: the candidate nearest the front of the tie order
 is favoured, the one nearest the end is eliminated.
+
+With the tie-break rule ``"lot"`` (RCTab's ``useCandidateOrder``) there is no look-back: the
+lot alone decides every tie.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from .model import Tie
 class TieBreaker:
     """Breaks and records ties for one count."""
 
-    def __init__(self, names: Sequence[str], lot: Sequence[str]) -> None:
+    def __init__(
+        self, names: Sequence[str], lot: Sequence[str], rule: str = "earlier_rounds"
+    ) -> None:
         self.names = list(names)
+        self.look_back = rule == "earlier_rounds"
         position = {name: i for i, name in enumerate(lot)}
         self.lot_rank = [position[name] for name in self.names]
         #: Tallies of the rounds counted so far, by candidate index; the last is the current.
@@ -34,7 +40,7 @@ class TieBreaker:
         if len(group) == 1:
             return group[0]
         decided_by: int | None = None
-        for back in range(len(self.history) - 2, -1, -1):
+        for back in range(len(self.history) - 2 if self.look_back else -1, -1, -1):
             tally = self.history[back]
             values = [tally.get(c, Fraction(0)) for c in group]
             if len(set(values)) > 1:
