@@ -90,6 +90,11 @@ class BaseConfig:
     CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
     ORGANIZATION_NAME = "Deliberate"
 
+    # Seconds a process may show a tendency's size without counting again (its own changes of
+    # membership are seen at once): counting 90,000 memberships on every page costs more than
+    # a figure that moves slowly is worth.
+    TENDENCY_SIZES_SECONDS = 30
+
     # Characters per numbered line of a draft; fixed into each version when it is made.
     DRAFT_LINE_WIDTH = 80
     # Seconders (besides the proposer) an amendment needs before it goes to the floor.
@@ -108,6 +113,7 @@ class TestingConfig(BaseConfig):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
+    TENDENCY_SIZES_SECONDS = 0
 
 
 class ProductionConfig(BaseConfig):

@@ -48,7 +48,7 @@ def _subject(world: DemoWorld, on: str) -> Subject:
 def _signers(world: DemoWorld, tendency: str) -> list[Member]:
     """The tendency's active members, its coordinators first."""
     memberships = sorted(
-        current_members(world.tendencies[tendency]),
+        current_members(world.tendencies[tendency], page_size=1000)[0],
         key=lambda m: m.role != MembershipRole.COORDINATOR,
     )
     return [m.member for m in memberships if m.member.is_active]

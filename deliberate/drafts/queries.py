@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,6 +25,7 @@ from deliberate.drafts.models import (
     DraftVersion,
 )
 from deliberate.extensions import db
+from deliberate.search import name_holds
 from deliberate.tendencies.models import Tendency
 
 DRAFTS_PER_PAGE = 50
@@ -263,20 +264,26 @@ class AmendmentPage:
     version: DraftVersion
     paragraphs: list[ParagraphLines]
     current: DraftVersion | None
-    seconders: list[Member]
-    cosponsors: list[AmendmentCosponsor]
+    seconders: list[Member]  # the first FEW_NAMES of them
+    cosponsors: list[AmendmentCosponsor]  # the first FEW_NAMES of them
     events: list[AmendmentEvent]
     competitors: list[Amendment]
     proposer_tendency: Tendency | None
+    seconder_count: int = 0
+    cosponsor_count: int = 0
+    cosponsor_tendencies: list[Tendency] = field(default_factory=list)
+    viewer_seconded: bool = False
+    viewer_cosponsors: bool = False
 
-    @property
-    def cosponsor_tendencies(self) -> list[Tendency]:
-        """The distinct tendencies of the co-sponsors, by name."""
-        unique = {c.tendency.id: c.tendency for c in self.cosponsors}
-        return sorted(unique.values(), key=lambda t: t.name)
+
+# Names a page shows of a list of people before "and 412 others" links to the whole list.
+FEW_NAMES = 12
+SUPPORTERS_PAGE_SIZE = 100
 
 
-def amendment_page(draft: Draft, amendment: Amendment) -> AmendmentPage:
+def amendment_page(draft: Draft, amendment: Amendment, viewer: Member) -> AmendmentPage:
+    """What the amendment page shows, with at most FEW_NAMES seconders and co-sponsors by
+    name whatever their number."""
     from deliberate.tendencies.queries import tendencies_of
 
     base = db.session.get_one(DraftVersion, amendment.version_id)
@@ -303,22 +310,26 @@ def amendment_page(draft: Draft, amendment: Amendment) -> AmendmentPage:
             )
         )
     )
-    seconders = list(
-        db.session.scalars(
-            select(Member)
-            .join(AmendmentSecond, AmendmentSecond.member_id == Member.id)
+    seconders, _ = amendment_seconders(amendment, page_size=FEW_NAMES)
+    cosponsors, _ = amendment_cosponsors(amendment, page_size=FEW_NAMES)
+    counted = db.session.execute(
+        select(
+            select(func.count())
             .where(AmendmentSecond.amendment_id == amendment.id)
-            .order_by(AmendmentSecond.created_at, AmendmentSecond.id)
-        )
-    )
-    cosponsors = list(
-        db.session.scalars(
-            select(AmendmentCosponsor)
-            .options(joinedload(AmendmentCosponsor.member), joinedload(AmendmentCosponsor.tendency))
+            .scalar_subquery(),
+            select(func.count())
             .where(AmendmentCosponsor.amendment_id == amendment.id)
-            .order_by(AmendmentCosponsor.created_at, AmendmentCosponsor.id)
+            .scalar_subquery(),
+            exists().where(
+                AmendmentSecond.amendment_id == amendment.id,
+                AmendmentSecond.member_id == viewer.id,
+            ),
+            exists().where(
+                AmendmentCosponsor.amendment_id == amendment.id,
+                AmendmentCosponsor.member_id == viewer.id,
+            ),
         )
-    )
+    ).one()
     events = list(
         db.session.scalars(
             select(AmendmentEvent)
@@ -349,7 +360,49 @@ def amendment_page(draft: Draft, amendment: Amendment) -> AmendmentPage:
         events=events,
         competitors=competitors,
         proposer_tendency=tendencies_of([amendment.proposer_id]).get(amendment.proposer_id),
+        seconder_count=counted[0],
+        cosponsor_count=counted[1],
+        cosponsor_tendencies=cosponsor_tendencies([amendment.id]).get(amendment.id, []),
+        viewer_seconded=bool(counted[2]),
+        viewer_cosponsors=bool(counted[3]),
     )
+
+
+def amendment_seconders(
+    amendment: Amendment, *, search: str = "", page: int = 1, page_size: int = SUPPORTERS_PAGE_SIZE
+) -> tuple[list[Member], bool]:
+    """One page of the amendment's seconders whose name holds `search`, in the order they
+    seconded; second item: whether more follow."""
+    rows = list(
+        db.session.scalars(
+            select(Member)
+            .join(AmendmentSecond, AmendmentSecond.member_id == Member.id)
+            .where(AmendmentSecond.amendment_id == amendment.id, name_holds(search))
+            .order_by(AmendmentSecond.created_at, AmendmentSecond.id)
+            .limit(page_size + 1)
+            .offset((page - 1) * page_size)
+        )
+    )
+    return rows[:page_size], len(rows) > page_size
+
+
+def amendment_cosponsors(
+    amendment: Amendment, *, search: str = "", page: int = 1, page_size: int = SUPPORTERS_PAGE_SIZE
+) -> tuple[list[AmendmentCosponsor], bool]:
+    """One page of the amendment's co-sponsors, with their tendencies, whose name holds
+    `search`, in the order they signed; second item: whether more follow."""
+    rows = list(
+        db.session.scalars(
+            select(AmendmentCosponsor)
+            .options(joinedload(AmendmentCosponsor.member), joinedload(AmendmentCosponsor.tendency))
+            .join(Member, Member.id == AmendmentCosponsor.member_id)
+            .where(AmendmentCosponsor.amendment_id == amendment.id, name_holds(search))
+            .order_by(AmendmentCosponsor.created_at, AmendmentCosponsor.id)
+            .limit(page_size + 1)
+            .offset((page - 1) * page_size)
+        )
+    )
+    return rows[:page_size], len(rows) > page_size
 
 
 def paragraphs_of(version_id: int) -> list[DraftParagraph]:

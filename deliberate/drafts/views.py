@@ -40,7 +40,7 @@ from deliberate.extensions import db
 from deliberate.filters import format_datetime
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
 from deliberate.papers.panels import positions_context
-from deliberate.routing import page_number
+from deliberate.routing import page_number, search_text
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.permissions import is_coordinator
 from deliberate.tendencies.queries import current_membership
@@ -385,10 +385,10 @@ def propose(draft_id: int) -> Page:
 
 def _amendment_context(draft: Draft, found: Amendment) -> dict[str, Any]:
     """What the amendment page shows of the amendment and what the member may do with it."""
-    page = queries.amendment_page(draft, found)
     me = actor()
-    seconds = len(page.seconders)
-    already = any(m.id == me.id for m in page.seconders)
+    page = queries.amendment_page(draft, found, me)
+    seconds = page.seconder_count
+    already = page.viewer_seconded
     sponsor = found.sponsor_tendency
     return {
         "draft": draft,
@@ -404,7 +404,7 @@ def _amendment_context(draft: Draft, found: Amendment) -> dict[str, Any]:
         "can_second": can_second_amendment(me, found, already),
         "coordinating_sponsor": sponsor is not None and is_coordinator(me, sponsor),
         "membership": current_membership(me),
-        "cosponsoring": any(c.member_id == me.id for c in page.cosponsors),
+        "cosponsoring": page.viewer_cosponsors,
         "sponsorship": queries.sponsorship_line(found, page.cosponsor_tendencies),
         "reason_form": ReasonForm(),
         "optional_reason_form": OptionalReasonForm(),
@@ -423,6 +423,30 @@ def amendment(draft_id: int, number: int) -> str:
         **debate_context(subject),
         **positions_context(subject),
         **votes_context(subject),
+    )
+
+
+@bp.get("/<int:draft_id>/amendments/<int:number>/<any(seconders, cosponsors):which>")
+@login_required
+def supporters(draft_id: int, number: int, which: str) -> str:
+    """Every seconder or co-sponsor of an amendment, a page at a time, searchable by name."""
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    page, search = page_number(request.args), search_text(request.args)
+    rows: list[Any]
+    if which == "seconders":
+        rows, has_more = queries.amendment_seconders(found, search=search, page=page)
+    else:
+        rows, has_more = queries.amendment_cosponsors(found, search=search, page=page)
+    return render_template(
+        "drafts/supporters.html",
+        draft=draft,
+        amendment=found,
+        which=which,
+        rows=rows,
+        has_more=has_more,
+        page=page,
+        q=search,
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
 from deliberate.extensions import db
 from deliberate.papers.models import PaperRevision, PaperSignature, PaperState, PositionPaper
+from deliberate.search import name_holds
 from deliberate.subjects import RelatedSubject, Subject, kind_for
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import current_membership, tendency_sizes
@@ -50,15 +51,45 @@ def revision(paper: PositionPaper, number: int) -> PaperRevision | None:
     )
 
 
-def signatures(paper: PositionPaper) -> list[PaperSignature]:
-    return list(
+# Signatories a paper's page names before "and 412 others" links to the whole list.
+FEW_SIGNATORIES = 24
+SIGNATORIES_PAGE_SIZE = 100
+
+
+def signatures(
+    paper: PositionPaper,
+    *,
+    search: str = "",
+    page: int = 1,
+    page_size: int = SIGNATORIES_PAGE_SIZE,
+) -> tuple[list[PaperSignature], bool]:
+    """One page of the paper's signatures, in the order they were made, whose signatory's
+    name holds `search`; second item: whether more follow."""
+    rows = list(
         db.session.scalars(
             select(PaperSignature)
             .options(joinedload(PaperSignature.member))
-            .where(PaperSignature.paper_id == paper.id)
+            .join(Member, Member.id == PaperSignature.member_id)
+            .where(PaperSignature.paper_id == paper.id, name_holds(search))
             .order_by(PaperSignature.signed_at, PaperSignature.id)
+            .limit(page_size + 1)
+            .offset((page - 1) * page_size)
         )
     )
+    return rows[:page_size], len(rows) > page_size
+
+
+def signature_summary(paper: PositionPaper, viewer: Member) -> tuple[int, bool]:
+    """How many have signed the paper, and whether `viewer` has."""
+    count, signed = db.session.execute(
+        select(
+            select(func.count()).where(PaperSignature.paper_id == paper.id).scalar_subquery(),
+            exists().where(
+                PaperSignature.paper_id == paper.id, PaperSignature.member_id == viewer.id
+            ),
+        )
+    ).one()
+    return count, bool(signed)
 
 
 def lineage(paper: PositionPaper, *, include_unpublished: bool) -> list[PositionPaper]:
@@ -79,13 +110,17 @@ def lineage(paper: PositionPaper, *, include_unpublished: bool) -> list[Position
     return list(db.session.scalars(query))
 
 
+FEW_NAMES_ON_CARDS = 12
+
+
 @dataclass
 class PaperCard:
     """A published paper as "What the tendencies say" shows it."""
 
     paper: PositionPaper
     on: RelatedSubject | None  # None: on the page's own subject
-    signatories: list[str] = field(default_factory=list)
+    signatories: list[str] = field(default_factory=list)  # the first FEW_NAMES_ON_CARDS
+    signature_count: int = 0
 
 
 @dataclass
@@ -146,14 +181,41 @@ def positions(subject: Subject, viewer: Member) -> Positions:
         )
     )
     names: dict[int, list[str]] = {}
+    counts: dict[int, int] = {}
     if papers:
+        ids = [p.id for p in papers]
+        # The first few signatories of each paper, by a window over each paper's signatures,
+        # and the counts: two queries whose answers do not grow with the signatures.
+        ranked = (
+            select(
+                PaperSignature.paper_id,
+                PaperSignature.member_id,
+                func.row_number()
+                .over(
+                    partition_by=PaperSignature.paper_id,
+                    order_by=(PaperSignature.signed_at, PaperSignature.id),
+                )
+                .label("n"),
+            )
+            .where(PaperSignature.paper_id.in_(ids))
+            .subquery()
+        )
         for paper_id, name in db.session.execute(
-            select(PaperSignature.paper_id, Member.display_name)
-            .join(Member, Member.id == PaperSignature.member_id)
-            .where(PaperSignature.paper_id.in_([p.id for p in papers]))
-            .order_by(PaperSignature.signed_at, PaperSignature.id)
+            select(ranked.c.paper_id, Member.display_name)
+            .join(Member, Member.id == ranked.c.member_id)
+            .where(ranked.c.n <= FEW_NAMES_ON_CARDS)
+            .order_by(ranked.c.paper_id, ranked.c.n)
         ):
             names.setdefault(paper_id, []).append(name)
+        counts = dict(
+            db.session.execute(
+                select(PaperSignature.paper_id, func.count())
+                .where(PaperSignature.paper_id.in_(ids))
+                .group_by(PaperSignature.paper_id)
+            )
+            .tuples()
+            .all()
+        )
     membership = current_membership(viewer)
     viewer_tendency_id = membership.tendency_id if membership else None
     drafting = 0
@@ -179,6 +241,7 @@ def positions(subject: Subject, viewer: Member) -> Positions:
             paper,
             related_by_key.get((paper.subject_type, paper.subject_id)),
             names.get(paper.id, []),
+            counts.get(paper.id, 0),
         )
         if card.on is None:
             column.main = card

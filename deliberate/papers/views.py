@@ -20,7 +20,7 @@ from deliberate.papers import queries, services
 from deliberate.papers.forms import PaperForm
 from deliberate.papers.models import PaperState, PositionPaper
 from deliberate.papers.permissions import can_sign, can_view_paper, can_write_papers
-from deliberate.routing import id_from
+from deliberate.routing import id_from, page_number, search_text
 from deliberate.subjects import Subject, SubjectType, resolve, resolve_for_paper, subject_of
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.queries import current_membership
@@ -118,7 +118,8 @@ def detail(paper_id: int) -> str:
     subject = resolve(paper.subject_type, paper.subject_id)
     me = actor()
     insider = can_write_papers(me, paper.tendency)
-    signatures = queries.signatures(paper)
+    signatures, _ = queries.signatures(paper, page_size=queries.FEW_SIGNATORIES)
+    signature_count, signed = queries.signature_summary(paper, me)
     context: dict[str, Any] = {}
     if paper.has_been_public:
         context = thread_context(subject_of(SubjectType.PAPER, paper), request.args)
@@ -129,12 +130,25 @@ def detail(paper_id: int) -> str:
         subject_url=subject_url(subject),
         coordinating=insider,
         signatures=signatures,
-        signed=any(s.member_id == me.id for s in signatures),
+        signature_count=signature_count,
+        signed=signed,
         can_sign=can_sign(me, paper),
         revisions=queries.revisions(paper, include_working=insider),
         lineage=queries.lineage(paper, include_unpublished=insider),
         action_form=ActionForm(),
         **context,
+    )
+
+
+@bp.get("/<int:paper_id>/signatories")
+@login_required
+def signatories(paper_id: int) -> str:
+    """Every signatory of a paper, a page at a time, searchable by name."""
+    paper = _paper(paper_id)
+    page, search = page_number(request.args), search_text(request.args)
+    rows, has_more = queries.signatures(paper, search=search, page=page)
+    return render_template(
+        "papers/signatories.html", paper=paper, rows=rows, has_more=has_more, page=page, q=search
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -11,6 +11,7 @@ from deliberate.auth import actor, get_or_404, require
 from deliberate.errors import NotFound
 from deliberate.extensions import db
 from deliberate.forms import ActionForm, Page, choices, ensure_valid, submit
+from deliberate.routing import page_number, search_text
 from deliberate.tendencies import queries, services
 from deliberate.tendencies.forms import JoinForm, LineForm, MembershipRoleForm, TendencyForm
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
@@ -81,10 +82,16 @@ def create() -> Page:
 def detail(tendency_id: int) -> str:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     coordinating = can_coordinate(actor(), tendency)
+    page, search = page_number(request.args), search_text(request.args)
+    members, has_more = queries.current_members(tendency, search=search, page=page)
     return render_template(
         "tendencies/detail.html",
         tendency=tendency,
-        members=queries.current_members(tendency),
+        size=queries.tendency_size(tendency),
+        members=members,
+        has_more=has_more,
+        page=page,
+        q=search,
         requests=queries.pending_requests(tendency) if coordinating else [],
         coordinating=coordinating,
         mine=queries.current_membership(actor()),
