@@ -3,7 +3,8 @@
 With ``--results`` it recounts a closed vote from what the vote published (its ballot file and
 its stored result) under the stored rules and lot, and says whether the recount matches.
 It needs no application context and touches no database; the application registers it with
-``app.cli.add_command(tally_command)``.
+``app.cli.add_command(tally_command)``, and the ``deliberate-tally`` console script runs it on
+its own (:func:`main`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ RULE_OPTIONS = (
     "duplicates",
     "declared",
     "tie_order",
+    "tie_break",
+    "continue_until_two",
+    "exclude",
+    "write_in",
 )
 MATCHES = "The recount matches the stored result."
 
@@ -63,7 +68,7 @@ def _names(option: str, value: str | None) -> list[str] | None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--method",
-    type=click.Choice(["irv", "stv", "scottish", "meek"]),
+    type=click.Choice(["irv", "stv", "scottish", "meek", "schulze"]),
     default=None,
     help="Counting method. Default: irv for one seat, stv for more.",
 )
@@ -93,10 +98,11 @@ def _names(option: str, value: str | None) -> list[str] | None:
 )
 @click.option(
     "--overvote",
-    type=click.Choice(["exhaust", "skip"]),
+    type=click.Choice(["exhaust", "skip", "exhaust_if_multiple"]),
     default="exhaust",
     show_default=True,
-    help="What a rank naming several candidates does to the ballot.",
+    help="What a rank naming several candidates does to the ballot (exhaust_if_multiple: "
+    "only when two or more of them are still continuing).",
 )
 @click.option(
     "--max-skipped",
@@ -121,6 +127,29 @@ def _names(option: str, value: str | None) -> list[str] | None:
     "--tie-order",
     default=None,
     help='The lot for ties earlier rounds do not settle, e.g. "B,A,C" (default: candidate order).',
+)
+@click.option(
+    "--tie-break",
+    type=click.Choice(["earlier_rounds", "lot"]),
+    default="earlier_rounds",
+    show_default=True,
+    help="How ties are settled: earlier rounds, then the lot; or the lot alone.",
+)
+@click.option(
+    "--continue-until-two",
+    is_flag=True,
+    help="IRV: after a majority, go on until two candidates remain.",
+)
+@click.option(
+    "--exclude",
+    default=None,
+    help='Candidates excluded from the count (withdrawn after printing), e.g. "B,C".',
+)
+@click.option(
+    "--write-in",
+    default=None,
+    help="The undeclared write-ins pseudo-candidate: never elected, eliminated first. With CSV "
+    "and --candidates, names not declared count for it.",
 )
 @click.option(
     "--results",
@@ -148,6 +177,10 @@ def tally_command(
     duplicates: str,
     declared: str | None,
     tie_order: str | None,
+    tie_break: str,
+    continue_until_two: bool,
+    exclude: str | None,
+    write_in: str | None,
     results_file: Path | None,
     as_json: bool,
     cross_check: bool,
@@ -167,6 +200,9 @@ def tally_command(
         declared = None
     declared_names = _names("--candidates", declared)
     lot = _names("--tie-order", tie_order)
+    excluded = _names("--exclude", exclude) or []
+    if write_in is not None and not write_in.strip():
+        raise TallyError("--write-in: empty candidate name")
     if stored is not None:
         declared_names = _stored_options(stored)
     try:
@@ -177,7 +213,7 @@ def tally_command(
                 raise TallyError("--candidates applies to CSV files; a BLT file names its own")
             election = parse_blt(text)
         else:
-            election = parse_csv(text, declared_names)
+            election = parse_csv(text, declared_names, write_in if stored is None else None)
     except FormatError as exc:
         where = f", line {exc.line}" if exc.line else ""
         raise TallyError(f"{file.name}{where}: {exc.reason}") from None
@@ -191,6 +227,8 @@ def tally_command(
             "the ballot file names " + ", ".join(election.candidates) + "; the stored result's "
             "options are " + ", ".join(declared_names or []),
         )
+    if method == "schulze":
+        seats = seats or 1  # a BLT header's seats do not apply: Schulze gives one winner
     seats = seats or election.seats or 1
     if method is None:
         method = "irv" if seats == 1 else "stv"
@@ -208,9 +246,14 @@ def tally_command(
                 max_skipped=max_skipped,
                 duplicates=duplicates,
                 tie_order=tuple(lot) if lot is not None else None,
+                tie_break=tie_break,
+                continue_until_two=continue_until_two,
+                excluded=tuple(excluded),
+                write_in=write_in,
             )
         names = check_candidates(election.candidates)
         rules.lot(names)
+        rules.check_names(names)
         groups = group_ballots(election.ballots, names, rules)
         report = count_grouped(names, groups, rules)
     except (RulesError, BallotError) as exc:
@@ -265,7 +308,7 @@ def _read_results(path: Path) -> dict[str, Any]:
         not isinstance(doc, dict)
         or doc.get("schema") != SCHEMA
         or not isinstance(doc.get("count"), dict)
-        or doc.get("method") not in ("majority", "consensus", "irv", "stv")
+        or doc.get("method") not in ("majority", "consensus", "irv", "stv", "schulze")
     ):
         raise TallyError(f"{path.name}: not a stored vote result (schema {SCHEMA})")
     return doc
@@ -309,6 +352,11 @@ def _stored_rules(stored: Mapping[str, Any]) -> Rules:
             max_skipped=rules["max_skipped"],
             duplicates=rules["duplicates"],
             tie_order=tuple(lot) if lot else None,
+            # Results stored before these rules existed were counted by their defaults.
+            tie_break=rules.get("tie_break", "earlier_rounds"),
+            continue_until_two=rules.get("continue_until_two", False),
+            excluded=tuple(rules.get("excluded") or ()),
+            write_in=rules.get("write_in"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise TallyError(f"the stored result does not say how it was counted ({exc})") from None
@@ -394,12 +442,16 @@ def _plain(data: Any) -> Any:
 
 def first_difference(stored: Any, recount: Any, path: str = "count") -> str | None:
     """The first place where a recount differs from the stored count, in the recount's own
-    order (rounds before winners), or None when they are the same."""
+    order (rounds before winners), or None when they are the same.
+
+    A field the recount has and the stored result lacks is a field the report gained after
+    that vote was counted (the votes of elected candidates per round, say): it is not a
+    difference, since everything the stored result says is still compared."""
     if isinstance(stored, dict) and isinstance(recount, dict):
         for key in [*recount, *(k for k in stored if k not in recount)]:
             where = f"{path}.{key}"
             if key not in stored:
-                return f"{where} is in the recount, not in the stored result"
+                continue
             if key not in recount:
                 return f"{where} is in the stored result, not in the recount"
             found = first_difference(stored[key], recount[key], where)
@@ -420,3 +472,9 @@ def first_difference(stored: Any, recount: Any, path: str = "count") -> str | No
             f"{json.dumps(recount, ensure_ascii=False)} in the recount"
         )
     return None
+
+
+def main() -> None:
+    """The ``deliberate-tally`` console script: the same command, without the application
+    (no database, no configuration)."""
+    tally_command.main(prog_name="deliberate-tally")

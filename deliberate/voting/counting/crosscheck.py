@@ -87,6 +87,9 @@ def cross_check(
 ) -> CrossCheck:
     """Count ``groups`` (normalised ballots, as given to the engine) with pyrankvote."""
     result = CrossCheck(ours=list(report.winners))
+    if report.method == "schulze":
+        result.error = "pyrankvote has no Condorcet method; there is nothing to compare"
+        return result
     try:
         import pyrankvote
         from pyrankvote import Ballot, Candidate

@@ -184,9 +184,16 @@ def parse_blt(text: str) -> Election:
     )
 
 
-def parse_csv(text: str, candidates: Sequence[str] | None = None) -> Election:
-    """Parse a CSV ballot file's text; ``candidates`` declares the candidates and order."""
+def parse_csv(
+    text: str, candidates: Sequence[str] | None = None, write_in: str | None = None
+) -> Election:
+    """Parse a CSV ballot file's text; ``candidates`` declares the candidates and order.
+
+    With ``write_in`` (and declared candidates), a name that is not declared counts for that
+    pseudo-candidate (undeclared write-ins), added as the last candidate unless declared."""
     declared = list(candidates) if candidates is not None else None
+    if write_in is not None and declared is not None and write_in not in declared:
+        declared.append(write_in)
     known = set(declared) if declared is not None else None
     seen: list[str] = []
     seen_set: set[str] = set()
@@ -231,6 +238,8 @@ def parse_csv(text: str, candidates: Sequence[str] | None = None) -> Election:
                 parts = [p.strip() for p in cell.split("|")]
                 if any(not p for p in parts):
                     raise FormatError(line, f"empty name in {cell!r}")
+                if write_in is not None and known is not None:
+                    parts = [p if p in known else write_in for p in parts]
                 for name in parts:
                     if known is not None:
                         if name not in known:

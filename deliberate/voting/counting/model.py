@@ -303,7 +303,7 @@ class Report:
             "seats": self.seats,
             "candidates": list(self.candidates),
             "rules": {
-                "quota": None if self.method == "irv" else rules.quota,
+                "quota": None if self.method in ("irv", "schulze") else rules.quota,
                 "decimals": rules.effective_decimals,
                 "batch_elimination": rules.batch_elimination,
                 "overvote": rules.overvote,

@@ -11,6 +11,7 @@ METHOD_NAMES = {
     "stv": "STV, weighted inclusive Gregory",
     "scottish": "Scottish STV (5 decimal places, largest surplus first)",
     "meek": "STV, Meek's method",
+    "schulze": "Condorcet–Schulze (winning votes)",
 }
 QUOTA_NAMES = {"droop": "Droop", "droop_exact": "exact Droop", "hare": "Hare"}
 
@@ -39,8 +40,46 @@ def _describe_transfer(t: Transfer) -> str:
     return f"votes of {t.source} ({fmt(t.amount)}): {moved}"
 
 
+def _matrix(title: str, names: list[str], rows: dict[str, dict[str, int]]) -> list[str]:
+    width = max(len(n) for n in names)
+    cols = [max(len(n), 5) for n in names]
+    lines = [
+        title,
+        " " * width + "  " + "  ".join(n.rjust(w) for n, w in zip(names, cols, strict=True)),
+    ]
+    for x in names:
+        cells = ["-" if x == y else str(rows[x][y]) for y in names]
+        lines.append(
+            x.ljust(width) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, cols, strict=True))
+        )
+    return lines
+
+
+def _render_schulze(report: Report, lines: list[str]) -> str:
+    names = list(report.ranking or [])
+    if not names:
+        lines.append("No candidates: nothing to count.")
+        return "\n".join(line.rstrip() for line in lines) + "\n"
+    lines.extend(
+        _matrix("Pairwise: voters ranking the row above the column", names, report.pairwise or {})
+    )
+    lines.append("")
+    lines.extend(_matrix("Strongest paths", names, report.strongest_paths or {}))
+    lines.append("")
+    lines.append("Ranking: " + " > ".join(names))
+    lines.append("")
+    if report.ties:
+        lines.append("Ties:")
+        lines.extend(f"  {t.describe()}" for t in report.ties)
+    else:
+        lines.append("Ties: none")
+    lines.append("Winner: " + (", ".join(report.winners) or "none"))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
 def render_text(report: Report) -> str:
-    """A round-by-round table followed by each round's actions, the ties and the winners."""
+    """A round-by-round table followed by each round's actions, the ties and the winners
+    (for Schulze: the pairwise matrix, the strongest paths and the ranking)."""
     rules = report.rules
     lines: list[str] = []
     head = f"Method: {METHOD_NAMES[report.method]}"
@@ -57,8 +96,16 @@ def render_text(report: Report) -> str:
         facts.append(f"Quota: {fmt(report.quota)} ({QUOTA_NAMES[rules.quota]})")
     if rules.batch_elimination:
         facts.append("Batch elimination")
+    if rules.tie_break == "lot":
+        facts.append("Ties by the lot alone")
     lines.append("   ".join(facts))
+    if rules.excluded:
+        lines.append("Excluded from the count: " + ", ".join(rules.excluded))
+    if rules.write_in:
+        lines.append(f"Undeclared write-ins: {rules.write_in} (never elected, eliminated first)")
     lines.append("")
+    if report.method == "schulze":
+        return _render_schulze(report, lines)
 
     rounds = report.rounds
     if not rounds:
@@ -110,6 +157,8 @@ def render_text(report: Report) -> str:
         if r.eliminated:
             actions.append("eliminated " + ", ".join(r.eliminated))
         text = f"Round {r.number}: " + ("; ".join(actions) if actions else "no change")
+        if r.iterations:
+            text += f" [{r.iterations} iteration{'s' if r.iterations != 1 else ''}]"
         if r.notes:
             text += " (" + "; ".join(r.notes) + ")"
         lines.append(text)
