@@ -28,7 +28,9 @@ from deliberate.voting.rules import (
     BLOCK_RULE_LABELS,
     MAX_OPTIONS,
     METHOD_LABELS,
+    RANKED_METHODS,
     THRESHOLD_LABELS,
+    TIE_BREAK_LABELS,
     Settings,
     ranking_from_ranks,
 )
@@ -64,6 +66,11 @@ class VoteForm(FlaskForm):
     )
     quota = SelectField(
         "Quota (STV)", default="droop", choices=choices([("droop", "Droop"), ("hare", "Hare")])
+    )
+    tie_break = SelectField(
+        "Ties (ranked votes) are settled by",
+        default="earlier_rounds",
+        choices=choices(TIE_BREAK_LABELS.items()),
     )
     threshold = SelectField(
         "Majority needed", default="simple", choices=choices(THRESHOLD_LABELS.items())
@@ -107,7 +114,7 @@ class VoteForm(FlaskForm):
 
     def settings(self) -> Settings:
         method = self.method.data or ""
-        ranked = method in ("irv", "stv")
+        ranked = method in RANKED_METHODS
         labels = self.option_labels() if ranked else []
         if len(labels) > MAX_OPTIONS:
             raise ValidationError(f"A vote has at most {MAX_OPTIONS} options.")
@@ -127,6 +134,7 @@ class VoteForm(FlaskForm):
             secret=bool(self.secret.data),
             replaceable=bool(self.replaceable.data),
             breakdown_by_tendency=bool(self.breakdown_by_tendency.data and self.secret.data),
+            tie_break=(self.tie_break.data or "earlier_rounds") if ranked else "earlier_rounds",
         )
 
     def body(self) -> int | None:

@@ -87,6 +87,8 @@ def vote_closed(vote: Any, result: dict[str, Any]) -> None:
 
 
 register_purpose(
-    Purpose("question", "A question put to the members", ("majority", "irv", "consensus"))
+    Purpose(
+        "question", "A question put to the members", ("majority", "irv", "schulze", "consensus")
+    )
 )
-register_purpose(Purpose("election", "An election", ("stv", "irv")))
+register_purpose(Purpose("election", "An election", ("stv", "irv", "schulze")))

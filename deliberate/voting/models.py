@@ -36,6 +36,7 @@ class VoteMethod(StrEnum):
     IRV = "irv"
     STV = "stv"
     CONSENSUS = "consensus"
+    SCHULZE = "schulze"
 
 
 class VoteState(StrEnum):
@@ -60,6 +61,13 @@ class StvVariant(StrEnum):
 class Quota(StrEnum):
     DROOP = "droop"
     HARE = "hare"
+
+
+class TieBreak(StrEnum):
+    """How the count settles a tie: earlier rounds first, then the lot; or the lot alone."""
+
+    EARLIER_ROUNDS = "earlier_rounds"
+    LOT = "lot"
 
 
 class BlockRule(StrEnum):
@@ -107,6 +115,7 @@ class Vote(Base):
             name="stv_variant_known",
         ),
         CheckConstraint(enum_check("quota", Quota), name="quota_known"),
+        CheckConstraint(enum_check("tie_break", TieBreak), name="tie_break_known"),
         CheckConstraint(
             "block_rule IS NULL OR " + enum_check("block_rule", BlockRule),
             name="block_rule_known",
@@ -157,6 +166,9 @@ class Vote(Base):
     seats: Mapped[int] = mapped_column(Integer, default=1)
     stv_variant: Mapped[str | None] = mapped_column(String(16))
     quota: Mapped[str] = mapped_column(String(16), default=Quota.DROOP)
+    tie_break: Mapped[str] = mapped_column(
+        String(16), default=TieBreak.EARLIER_ROUNDS, server_default=TieBreak.EARLIER_ROUNDS.value
+    )
     threshold: Mapped[str | None] = mapped_column(String(16))
     abstentions_in_base: Mapped[bool] = mapped_column(Boolean, default=False)
     quorum_percent: Mapped[int] = mapped_column(Integer, default=0)
@@ -205,7 +217,7 @@ class Vote(Base):
 
     @property
     def is_ranked(self) -> bool:
-        return self.method in (VoteMethod.IRV, VoteMethod.STV)
+        return self.method in (VoteMethod.IRV, VoteMethod.STV, VoteMethod.SCHULZE)
 
     @property
     def result(self) -> dict[str, Any] | None:

@@ -143,9 +143,18 @@ def explain(vote: Vote) -> Explained:
             f"{vote.seats} seats; {variant[vote.stv_variant or 'stv']}, "
             f"{'Hare' if vote.quota == 'hare' else 'Droop'} quota."
         )
+    if vote.method == "schulze":
+        lines.append(
+            "Every pair of options is compared: an option you rank is preferred to every option "
+            "ranked after it and to every option you leave out."
+        )
     if vote.is_ranked:
         lines.append("Rank as many options as you like; an unranked option gets no preference.")
-        lines.append("Ties are settled by earlier rounds, then by the lot drawn at opening.")
+        lines.append(
+            "Ties are settled by the lot drawn at opening."
+            if vote.tie_break == "lot" or vote.method == "schulze"
+            else "Ties are settled by earlier rounds, then by the lot drawn at opening."
+        )
     if vote.method == "consensus":
         rule = rules.BLOCK_RULE_LABELS[vote.block_rule or "no_decision"]
         if vote.block_rule == "fallback":
@@ -219,6 +228,8 @@ def _subject_link(vote: Vote) -> tuple[str, str] | None:
 
 def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
     """The SVG chart of a closed vote's rounds (or of its majority count)."""
+    if vote.method == "schulze":
+        return None  # no rounds: the results show the pairwise matrix and strongest paths
     if vote.is_ranked:
         return chart.rounds_chart(result["count"])
     if vote.method == "majority":

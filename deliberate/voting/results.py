@@ -5,7 +5,8 @@ The result is a JSON document (schema "deliberate.vote-result/1", documented in 
 - `schema`, `method`, `seats`, `options` (ranked votes), `lot` (the tie-break order);
 - `participation`: {"roll": N, "voted": n, "share": "n/N", "quorum_percent": q,
   "quorum_met": bool};
-- `count`: the counting engine's own record — the round-by-round report of IRV/STV
+- `count`: the counting engine's own record — the round-by-round report of IRV/STV, Schulze's
+  pairwise matrix, strongest paths and ranking
   (`deliberate.voting.counting.Report.as_dict`), the majority or the consensus count;
 - `outcome`: {"decided": bool, "adopted": bool | None, "winners": [labels], "summary": str};
 - `by_tendency`: a list of {"tendency": name, "voters": n, "count": {...}} — for roll-call
@@ -63,13 +64,17 @@ def _voters(ballots: Sequence[CountedBallot]) -> int:
 
 def engine_rules(settings: Settings) -> Rules:
     """The counting engine's rules for a ranked vote."""
-    method = "irv" if settings.method == "irv" else (settings.stv_variant or "stv")
-    quota = "droop" if method == "meek" else settings.quota
+    if settings.method in ("irv", "schulze"):
+        method = settings.method
+    else:
+        method = settings.stv_variant or "stv"
+    quota = "droop" if method in ("meek", "schulze") else settings.quota
     return Rules(
         method=method,
-        seats=settings.seats,
+        seats=1 if method == "schulze" else settings.seats,
         quota=quota,
         tie_order=tuple(settings.lot) if settings.lot else None,
+        tie_break=settings.tie_break,
     )
 
 
@@ -146,7 +151,7 @@ def _outcome(settings: Settings, counted: Mapping[str, Any], met: bool) -> dict[
             "summary": CONSENSUS_SUMMARIES[outcome],
         }
     winners = list(counted["winners"])
-    if settings.method == "irv":
+    if settings.method in ("irv", "schulze"):
         summary = f"“{winners[0]}” wins." if winners else "No option was chosen."
     else:
         summary = "Elected: " + ", ".join(f"“{w}”" for w in winners) + "."

@@ -14,10 +14,12 @@ from typing import Any
 
 from deliberate.errors import ValidationError
 
-METHODS = ("majority", "irv", "stv", "consensus")
+METHODS = ("majority", "irv", "stv", "consensus", "schulze")
+RANKED_METHODS = ("irv", "stv", "schulze")
 THRESHOLDS = ("simple", "two_thirds", "absolute")
 STV_VARIANTS = ("stv", "scottish", "meek")
 QUOTAS = ("droop", "hare")
+TIE_BREAKS = ("earlier_rounds", "lot")
 BLOCK_RULES = ("no_decision", "second_round", "fallback")
 MAJORITY_CHOICES = ("yes", "no", "abstain")
 CONSENSUS_POSITIONS = ("agree", "agree_with_reservations", "stand_aside", "block")
@@ -30,6 +32,11 @@ METHOD_LABELS = {
     "irv": "Ranked choice, one winner (instant runoff)",
     "stv": "Ranked choice, several seats (single transferable vote)",
     "consensus": "Consensus (agree / reservations / stand aside / block)",
+    "schulze": "Ranked choice, one winner (Condorcet–Schulze: every pair compared)",
+}
+TIE_BREAK_LABELS = {
+    "earlier_rounds": "earlier rounds, then the lot drawn at opening",
+    "lot": "the lot drawn at opening alone",
 }
 THRESHOLD_LABELS = {
     "simple": "simple majority: more than half of yes and no",
@@ -67,10 +74,11 @@ class Settings:
     replaceable: bool = True
     breakdown_by_tendency: bool = False
     lot: tuple[str, ...] = field(default=())
+    tie_break: str = "earlier_rounds"
 
     @property
     def is_ranked(self) -> bool:
-        return self.method in ("irv", "stv")
+        return self.method in RANKED_METHODS
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -85,7 +93,13 @@ class Settings:
 def check_settings(settings: Settings) -> Settings:
     """Refuse settings that do not go together, with a message saying why."""
     if settings.method not in METHODS:
-        raise ValidationError("Choose a voting method: majority, ranked choice, STV or consensus.")
+        raise ValidationError(
+            "Choose a voting method: majority, ranked choice, STV, Schulze or consensus."
+        )
+    if settings.tie_break not in TIE_BREAKS:
+        raise ValidationError(
+            "Choose how ties are settled: earlier rounds then the lot, or the lot."
+        )
     if not 0 <= settings.quorum_percent <= 100:
         raise ValidationError("The quorum is a share of the roll between 0 and 100 percent.")
     if settings.method == "majority" and settings.threshold not in THRESHOLDS:
@@ -105,8 +119,8 @@ def check_settings(settings: Settings) -> Settings:
             raise ValidationError("A fallback needs a supermajority between 51 and 100 percent.")
     if settings.is_ranked:
         _check_options(settings.options)
-        if settings.method == "irv" and settings.seats != 1:
-            raise ValidationError("Instant runoff fills one seat; use STV for several.")
+        if settings.method in ("irv", "schulze") and settings.seats != 1:
+            raise ValidationError("Instant runoff and Schulze fill one seat; use STV for several.")
         if settings.method == "stv":
             if settings.stv_variant not in STV_VARIANTS:
                 raise ValidationError("Choose an STV variant: weighted Gregory, Scottish or Meek.")

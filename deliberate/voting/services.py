@@ -96,6 +96,7 @@ def settings_of(vote: Vote, options: Sequence[VoteOption] | None = None) -> Sett
         replaceable=vote.replaceable,
         breakdown_by_tendency=vote.breakdown_by_tendency,
         lot=tuple(vote.lot_order),
+        tie_break=vote.tie_break,
     )
 
 
@@ -195,6 +196,7 @@ def create_vote(
         seats=settings.seats,
         stv_variant=settings.stv_variant if settings.method == "stv" else None,
         quota=settings.quota,
+        tie_break=settings.tie_break,
         threshold=settings.threshold if settings.method == "majority" else None,
         abstentions_in_base=settings.abstentions_in_base,
         quorum_percent=settings.quorum_percent,
@@ -213,7 +215,7 @@ def create_vote(
     )
     db.session.add(vote)
     db.session.flush()
-    if settings.method in ("irv", "stv"):
+    if settings.is_ranked:
         for position, (spec, label) in enumerate(zip(options, labels, strict=True), start=1):
             db.session.add(
                 VoteOption(vote_id=vote.id, position=position, label=label, ref_id=spec.ref_id)
@@ -756,7 +758,7 @@ def record_in_person_vote(
     now = now or utcnow()
     if held_at > now:
         raise ValidationError("A meeting's vote is recorded after it was held, not before.")
-    if settings.method not in ("majority", "irv", "stv"):
+    if settings.method not in ("majority", "irv", "stv", "schulze"):
         raise ValidationError("A meeting's vote is recorded as counts or as a ranked paper count.")
     for number in (counted.yes, counted.no, counted.abstain, present):
         if number < 0:

@@ -2,7 +2,7 @@
 archive's chain and its searchable texts
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-29 11:04:06
 
 Besides the tables: the guards that make the database refuse changes to sealed rows and the
@@ -29,7 +29,7 @@ def _comment_types(types: tuple[str, ...]) -> None:
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
