@@ -1,6 +1,11 @@
-"""Flask commands: demo, create-admin, tally, close-due."""
+"""Flask commands: demo, create-admin, tally, close-due, export-archive, verify-archive."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -14,6 +19,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(tally_command)
     app.cli.add_command(close_due_command)
+    app.cli.add_command(export_archive_command)
+    app.cli.add_command(verify_archive_command)
 
 
 @click.command("demo")
@@ -87,3 +94,100 @@ def close_due_command() -> None:
     for vote in sorted(closed, key=lambda v: v.id):
         summary = vote.result["outcome"]["summary"] if vote.result else vote.outcome
         click.echo(f"closed vote {vote.id} “{vote.title}”: {summary}")
+
+
+@contextmanager
+def _reading_only() -> Iterator[None]:
+    """A long read of the archive: on SQLite a plain BEGIN (the write lock stays free for the
+    app); on PostgreSQL one snapshot for the whole read (REPEATABLE READ), so that what is
+    written at the top (the chain's head) agrees with the records below."""
+    from sqlalchemy import Engine
+
+    from deliberate.database import write_intent
+
+    token = write_intent.set(False)
+    try:
+        bind = db.session.get_bind()
+        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+            db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield
+    finally:
+        db.session.rollback()
+        write_intent.reset(token)
+
+
+@click.command("export-archive")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="One JSON document, or one Markdown file.",
+)
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_archive_command(form: str, path: Path) -> None:
+    """Write every sealed decision record to PATH.
+
+    Members' names are included only when the organization's ARCHIVE_PUBLIC_NAMES setting is
+    on; nothing links a secret ballot to its voter. The file is written beside PATH and moved
+    into place at the end, so PATH never holds half an archive.
+    """
+    from flask import current_app
+
+    from deliberate.database import utcnow
+    from deliberate.decisions import exports, queries
+
+    names = bool(current_app.config.get("ARCHIVE_PUBLIC_NAMES", False))
+    partial = path.with_name(path.name + ".part")
+    count = 0
+    with _reading_only(), partial.open("w", encoding="utf-8", newline="\n") as out:
+        head = queries.chain_head()
+        head_hash = head.hash if head is not None else None
+        exported_at = utcnow().isoformat(timespec="seconds")
+        if form == "json":
+            header = {
+                "schema": exports.ARCHIVE_SCHEMA,
+                "exported_at": exported_at,
+                "chain_head": head_hash,
+                "names": names,
+            }
+            out.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "records": [')
+            for document in exports.archive_documents(names):
+                out.write(",\n" if count else "\n")
+                out.write(json.dumps(document, ensure_ascii=False))
+                count += 1
+            out.write("\n]}\n")
+        else:
+            organization = current_app.config.get("ORGANIZATION_NAME", "Deliberate")
+            out.write(
+                f"# The decision records of {organization}\n\n"
+                f"Exported {exported_at}. Chain head: `{head_hash or 'none (empty chain)'}`.\n"
+            )
+            for chapter in exports.archive_markdown(names):
+                out.write("\n---\n\n" + chapter)
+                count += 1
+    partial.replace(path)
+    said = "with members' names" if names else "without members' names"
+    click.echo(f"Exported {count} decision records to {path} ({form}, {said}).")
+
+
+@click.command("verify-archive")
+def verify_archive_command() -> None:
+    """Check every hash of the archive's chain against what is stored, and every record's
+    stored result against a recount of its stored ballots.
+
+    Exit status 0 when everything holds; 1 with the first mismatch, naming its record.
+    """
+    from deliberate.decisions.verify import verify_archive
+
+    with _reading_only():
+        report = verify_archive()
+    click.echo(
+        f"Checked {report.links} links of the chain and the results of {report.records} "
+        "decision records."
+    )
+    click.echo(f"Chain head: {report.head}")
+    if report.mismatch is not None:
+        raise click.ClickException(f"the archive does not hold: {report.mismatch}")
+    click.echo("The archive holds: every hash and every stored result matches.")

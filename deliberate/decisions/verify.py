@@ -8,10 +8,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from deliberate.decisions import chain, ledger
-from deliberate.decisions.models import ArchiveLink, DecisionRecord, LinkKind, RecordState
+from deliberate.decisions.models import (
+    ArchiveLink,
+    CommitmentEntry,
+    DecisionRecord,
+    Evaluation,
+    LinkKind,
+    MinorityReport,
+    RecordState,
+)
 from deliberate.extensions import db
 from deliberate.voting.models import Vote
 from deliberate.voting.services import recount
@@ -84,6 +92,40 @@ def _unchained_seal() -> Mismatch | None:
     return Mismatch(row.id, row.title, "it is marked sealed but the chain has no seal for it")
 
 
+def _unchained_addition() -> Mismatch | None:
+    """A commitment entry, minority report or sealed evaluation the chain does not vouch for:
+    the chain was cut short, or a row was added behind the application's back. Counted first,
+    so that a chain of millions of links costs two counts per kind when all is well."""
+    kinds: list[tuple[LinkKind, Any, Any]] = [
+        (LinkKind.COMMITMENT, CommitmentEntry, None),
+        (LinkKind.MINORITY_REPORT, MinorityReport, None),
+        (LinkKind.EVALUATION, Evaluation, Evaluation.sealed_at.is_not(None)),
+    ]
+    for kind, model, condition in kinds:
+        rows = select(func.count()).select_from(model)
+        if condition is not None:
+            rows = rows.where(condition)
+        links = select(func.count()).where(ArchiveLink.kind == kind)
+        if db.session.scalar(rows) == db.session.scalar(links):
+            continue
+        query = (
+            select(model.record_id)
+            .outerjoin(
+                ArchiveLink, and_(ArchiveLink.kind == kind, ArchiveLink.entry_id == model.id)
+            )
+            .where(ArchiveLink.position.is_(None))
+            .order_by(model.id)
+            .limit(1)
+        )
+        if condition is not None:
+            query = query.where(condition)
+        record_id = db.session.scalar(query)
+        if record_id is not None:
+            reason = f"a {kind.replace('_', ' ')} added to it is not in the chain"
+            return Mismatch(record_id, _title(record_id), reason)
+    return None
+
+
 def check_results() -> tuple[int, Mismatch | None]:
     """Recount every record's vote from its ballots; the first whose stored result differs."""
     count = 0
@@ -115,6 +157,6 @@ def check_results() -> tuple[int, Mismatch | None]:
 
 def verify_archive() -> Report:
     links, head, mismatch = check_chain()
-    mismatch = mismatch or _unchained_seal()
+    mismatch = mismatch or _unchained_seal() or _unchained_addition()
     records, result_mismatch = check_results()
     return Report(links, records, head, mismatch or result_mismatch)
