@@ -60,4 +60,11 @@ def debate_context(subject: Subject, *, margin: bool = False) -> dict[str, Any]:
     context = thread_context(subject)
     if margin:
         context["debate_margin"] = queries.paragraph_margin(subject, actor())
+        # Every paragraph's margin links to the same two pages: built once, not per paragraph.
+        where = {"subject_type": subject.type.value, "subject_id": subject.id}
+        context["margin_urls"] = {
+            "comment": url_for("debate.permalink", comment_id=1)[:-1],
+            "thread": url_for("debate.thread", **where),
+            "create": url_for("debate.create", **where),
+        }
     return context

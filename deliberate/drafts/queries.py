@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate.accounts.models import Member
-from deliberate.drafts import rules, text
+from deliberate.drafts import rendered, rules, text
 from deliberate.drafts.models import (
     Amendment,
     AmendmentCosponsor,
@@ -71,6 +72,16 @@ def version(draft: Draft, number: int) -> DraftVersion | None:
     return db.session.scalar(
         select(DraftVersion)
         .options(selectinload(DraftVersion.paragraphs), joinedload(DraftVersion.author))
+        .where(DraftVersion.draft_id == draft.id, DraftVersion.number == number)
+    )
+
+
+def version_head(draft: Draft, number: int) -> DraftVersion | None:
+    """Version `number` of `draft` with its author, without its paragraphs (pages take them
+    from `rendered.paragraphs`, read once per process)."""
+    return db.session.scalar(
+        select(DraftVersion)
+        .options(joinedload(DraftVersion.author))
         .where(DraftVersion.draft_id == draft.id, DraftVersion.number == number)
     )
 
@@ -211,13 +222,16 @@ class DraftPage:
     versions: list[DraftVersion]
     conveners: list[Member]
     proposer_tendencies: dict[int, Tendency] = field(default_factory=dict)
+    paragraphs: tuple[rendered.ShownParagraph, ...] = ()
 
 
 def draft_page(draft: Draft) -> DraftPage:
     """Everything the draft page shows, in a fixed number of queries whatever the size."""
     from deliberate.tendencies.queries import tendencies_of
 
-    version_ = current_version(draft)  # 2 queries: version + author, paragraphs
+    version_ = version_head(draft, draft.current_version_number)
+    if version_ is None:  # pragma: no cover - the schema and services keep it present
+        raise LookupError(f"draft {draft.id} has no version {draft.current_version_number}")
     # The page's debate panels ask the draft for its current version: hand them this one.
     set_committed_value(draft, "current_version", version_)
     amendments = list(
@@ -245,6 +259,7 @@ def draft_page(draft: Draft) -> DraftPage:
         versions=versions(draft),
         conveners=named_conveners(draft),
         proposer_tendencies=tendencies_of(sorted({a.proposer_id for a in amendments})),
+        paragraphs=rendered.paragraphs(version_),
     )
 
 
@@ -262,7 +277,7 @@ class ParagraphLines:
 class AmendmentPage:
     amendment: Amendment
     version: DraftVersion
-    paragraphs: list[ParagraphLines]
+    paragraphs: Sequence[ParagraphLines | rendered.ShownParagraph]
     current: DraftVersion | None
     seconders: list[Member]  # the first FEW_NAMES of them
     cosponsors: list[AmendmentCosponsor]  # the first FEW_NAMES of them
@@ -287,19 +302,7 @@ def amendment_page(draft: Draft, amendment: Amendment, viewer: Member) -> Amendm
     from deliberate.tendencies.queries import tendencies_of
 
     base = db.session.get_one(DraftVersion, amendment.version_id)
-    paragraphs = [
-        ParagraphLines(number, markdown, first_line, first_line + line_count - 1)
-        for number, markdown, first_line, line_count in db.session.execute(
-            select(
-                DraftParagraph.number,
-                DraftParagraph.markdown,
-                DraftParagraph.first_line,
-                DraftParagraph.line_count,
-            )
-            .where(DraftParagraph.version_id == base.id)
-            .order_by(DraftParagraph.number)
-        )
-    ]
+    paragraphs = rendered.paragraphs(base)
     current = (
         base
         if base.number == draft.current_version_number

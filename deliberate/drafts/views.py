@@ -15,7 +15,7 @@ from deliberate.accounts import queries as member_queries
 from deliberate.accounts.models import Member
 from deliberate.auth import actor, get_or_404, require
 from deliberate.debate.panels import debate_context
-from deliberate.drafts import queries, services, text
+from deliberate.drafts import queries, rendered, services, text
 from deliberate.drafts.forms import (
     AmendmentForm,
     ConvenerForm,
@@ -218,13 +218,11 @@ def compare(draft_id: int) -> Page:
     old_number = request.args.get("from", max(newest - 1, 1), type=int)
     new_number = request.args.get("to", newest, type=int)
     numbers = range(1, newest + 1)
-    old = queries.version(draft, old_number) if old_number in numbers else None
-    new = queries.version(draft, new_number) if new_number in numbers else None
+    old = queries.version_head(draft, old_number) if old_number in numbers else None
+    new = queries.version_head(draft, new_number) if new_number in numbers else None
     if old is None or new is None:
         raise NotFound(f"Choose two versions between 1 and {newest}.")
-    rows = text.diff_paragraphs(
-        [p.markdown for p in old.paragraphs], [p.markdown for p in new.paragraphs]
-    )
+    rows = rendered.versions_diff(old, new)
     return render_template(
         "drafts/compare.html", draft=draft, old=old, new=new, rows=rows, versions=versions
     )
@@ -394,7 +392,7 @@ def _amendment_context(draft: Draft, found: Amendment) -> dict[str, Any]:
         "draft": draft,
         "amendment": found,
         "page": page,
-        "rows": text.change_diff(queries.as_change(found), [p.markdown for p in page.paragraphs]),
+        "rows": rendered.change_diff(page.version, queries.as_change(found)),
         "lines": {p.number: p for p in page.paragraphs},
         "seconds": seconds,
         "already_seconded": already,
