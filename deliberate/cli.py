@@ -184,7 +184,7 @@ def verify_archive_command() -> None:
     with _reading_only():
         report = verify_archive()
     click.echo(
-        f"Checked {report.links} links of the chain and the results of {report.records} "
+        f"Checked {report.links:,} links of the chain and the results of {report.records:,} "
         "decision records."
     )
     click.echo(f"Chain head: {report.head}")

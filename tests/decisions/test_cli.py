@@ -3,6 +3,7 @@ names only when the organization's setting says so."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 
@@ -110,6 +111,25 @@ def test_the_markdown_export_is_one_readable_file(app, archive, voters, tmp_path
     assert "Too late." in text
     for name in NAMES:
         assert name not in text
+
+
+def test_the_readme_check_of_an_export_holds(app, archive, tmp_path):
+    """The check the README gives anyone holding an export, without the database."""
+    path = tmp_path / "archive.json"
+    assert export(app, path).exit_code == 0
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    links = sorted(
+        (x for r in exported["records"] for x in r["chain"]), key=lambda x: x["position"]
+    )
+    previous = "0" * 64
+    for number, link in enumerate(links, start=1):
+        text = f"deliberate-chain/1\n{number}\n{link['kind']}\n{previous}\n{link['content_hash']}"
+        assert link["position"] == number
+        assert link["previous_hash"] == previous
+        assert hashlib.sha256(text.encode("ascii")).hexdigest() == link["hash"]
+        previous = link["hash"]
+    assert previous == exported["chain_head"]
+    assert len(links) == 3
 
 
 def test_an_empty_archive_exports_an_empty_list(app, session, tmp_path):
