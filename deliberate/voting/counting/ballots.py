@@ -63,6 +63,21 @@ def overvote_members(token: int, n: int) -> list[int]:
     return [c for c in range(n) if mask >> c & 1]
 
 
+def _simple(ballot: RawBallot, index: Mapping[str, int]) -> tuple[int, ...] | None:
+    """The clean preferences of a ballot that needs no rule (one known name at every
+    position, none repeated), or None: the common case, taken quickly."""
+    try:
+        if all(type(p) is str for p in ballot):
+            prefs = tuple([index[p] for p in ballot])  # type: ignore[index]
+        else:
+            prefs = tuple([index[p[0]] if len(p) == 1 else -1 for p in ballot])
+    except (KeyError, TypeError):
+        return None
+    if -1 in prefs or len(set(prefs)) != len(prefs):
+        return None
+    return prefs
+
+
 def normalise(ballot: RawBallot, index: Mapping[str, int], rules: Rules) -> tuple[int, ...]:
     """Apply the ballot rules to one raw ballot; return its clean preferences.
 
@@ -71,6 +86,10 @@ def normalise(ballot: RawBallot, index: Mapping[str, int], rules: Rules) -> tupl
     """
     if isinstance(ballot, str):
         raise BallotError("a ballot must be a sequence of rank positions, not a string")
+    if not rules.excluded:
+        simple = _simple(ballot, index)
+        if simple is not None:
+            return simple
     prefs: list[int] = []
     seen: set[int] = set()
     empty_run = 0

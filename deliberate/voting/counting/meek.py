@@ -69,25 +69,44 @@ class MeekCount:
 
     def _distribute(self) -> tuple[list[Fraction], Fraction]:
         keep, up = self.keep, self._up
-        votes = [ZERO] * len(self.names)
+        n = len(self.names)
+        # 0: passes everything on (eliminated); 1: keeps everything (hopeful); 2: keeps part.
+        kind = [0 if not k else (1 if k == ONE else 2) for k in keep]
+        votes = [ZERO] * n
+        # Ballots still at their full value count as whole numbers: exact, and no Fraction
+        # arithmetic for most ballots.
+        whole = [0] * n
         excess = ZERO
+        whole_excess = 0
         for prefs, cnt in self.items:
             weight = ONE
+            split = False
             for c in prefs:
-                k = keep[c]
-                if not k:
+                t = kind[c]
+                if not t:
                     continue
-                if k == ONE:
-                    votes[c] += weight * cnt
+                if t == 1:
+                    if split:
+                        votes[c] += weight * cnt
+                    else:
+                        whole[c] += cnt
                     weight = ZERO
                     break
-                kept = up(weight * k)
+                kept = up(weight * keep[c])
                 votes[c] += kept * cnt
                 weight -= kept
+                split = True
                 if not weight:
                     break
             if weight:
-                excess += weight * cnt
+                if split:
+                    excess += weight * cnt
+                else:
+                    whole_excess += cnt
+        for c in range(n):
+            if whole[c]:
+                votes[c] += whole[c]
+        excess += whole_excess
         return votes, excess
 
     def _converge(self) -> tuple[list[Fraction], Fraction, Fraction]:

@@ -137,6 +137,9 @@ class WigmCount:
         merged: dict[tuple[int, Fraction], tuple[list[int], list[int]]] = {}
         n = len(status)
         for value, gids in parcels:
+            # Sorted by destination within one parcel (integer keys, cheap), then merged with
+            # the other parcels of the same value.
+            by_dest: dict[int, tuple[list[int], list[int]]] = {}
             for gid in gids:
                 dest = -1
                 if self.tokens:
@@ -146,13 +149,20 @@ class WigmCount:
                         if status[c] == HOPEFUL:
                             dest = c
                             break
-                key = (dest, value)
-                slot = merged.get(key)
+                slot = by_dest.get(dest)
                 if slot is None:
-                    merged[key] = ([gid], [counts[gid]])
+                    by_dest[dest] = ([gid], [counts[gid]])
                 else:
                     slot[0].append(gid)
                     slot[1][0] += counts[gid]
+            for dest, (dest_gids, total) in by_dest.items():
+                key = (dest, value)
+                found = merged.get(key)
+                if found is None:
+                    merged[key] = (dest_gids, total)
+                else:
+                    found[0].extend(dest_gids)
+                    found[1][0] += total[0]
         received: dict[int, Fraction] = {}
         exhausted = ZERO
         for (dest, value), (gids, total) in merged.items():
