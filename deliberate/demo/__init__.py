@@ -1,8 +1,9 @@
 """The demo organization: three tendencies, thirty members, a draft under debate and the votes
-that decide it, with a history spread over the last eight weeks. Loaded once (`flask demo`).
+that decide it, the records of what it decided, with a history spread over the last eight
+weeks. Loaded once (`flask demo`).
 
-Each part (people, tendencies, drafts, papers, debate, bodies, votes) tells its storylines;
-the clock takes their steps together in time order, passing one `DemoWorld` along.
+Each part (people, tendencies, drafts, papers, debate, bodies, votes, decisions) tells its
+storylines; the clock takes their steps together in time order, passing one `DemoWorld` along.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from deliberate.accounts.models import Member
 from deliberate.database import utcnow
 from deliberate.demo.bodies import body_storylines
 from deliberate.demo.debate import debate_storylines
+from deliberate.demo.decisions import decision_storylines
 from deliberate.demo.drafts import draft_storylines
 from deliberate.demo.papers import paper_storylines
 from deliberate.demo.people import ADMIN, CONVENER, DEMO_PASSWORD, demo_email, people_storylines
@@ -59,6 +61,7 @@ def load_demo(now: datetime | None = None) -> DemoWorld:
             *debate_storylines(world),
             *body_storylines(world),
             *vote_storylines(world),
+            *decision_storylines(world),
         ]
     )
     return world

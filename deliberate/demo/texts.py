@@ -398,3 +398,264 @@ DELETED_COMMENT = [
     ("Pavel Horák", "Elections matter more than any of this."),
     ("Zainab Sesay", "They matter, but not for these six months."),
 ]
+
+
+@dataclass(frozen=True)
+class ObjectiveText:
+    """An earlier situational objective: the draft ({start}, {end} and {evaluation} are the
+    dates of its period), then the record conveners wrote once it was adopted ({summary} is
+    the vote's outcome)."""
+
+    title: str
+    paragraphs: list[str]
+    outcome: str
+    unity: str
+
+
+# Adopted five weeks ago, carried out until the council's budget vote, evaluated since.
+LIBRARY = ObjectiveText(
+    "Keep the Millstone library open: our objective until the budget vote",
+    [
+        "From {start} until the council's budget vote on {end}, the organization puts its "
+        "weight behind one objective: that the council's budget keeps the Millstone library "
+        "open.",
+        "The council's draft budget closes the library at the end of the year to save 140,000. "
+        "It is the only public building on the estate open in the evenings, the only free "
+        "internet most of its households have, and the room where two of our branches and the "
+        "Millstone tenants meet.",
+        "**Petition.** Every branch collects signatures on one petition, at the library door, "
+        "at the school gates and door to door on the estate. We aim for 3,000 signatures of "
+        "Millstone residents, handed in at the budget meeting.",
+        "**The public gallery.** On the evening of the vote we fill the council's public "
+        "gallery, and our councillors table an amendment to the budget that keeps the library "
+        "open.",
+        "**With whom.** We invite the library's users, the library workers' union and the "
+        "parents of the estate's school to sign, to come on the evening of the vote and to "
+        "speak for themselves.",
+        "**Evaluation.** On {evaluation} the branches meet to evaluate the objective: whether "
+        "the library stays open, how many residents signed, and how many of them we have met "
+        "again since.",
+    ],
+    "{summary} From {start} until the budget vote on {end}, the organization campaigns to "
+    "keep the Millstone library open: one petition, 3,000 signatures of Millstone residents, "
+    "a full public gallery on the evening of the vote, and a budget amendment tabled by our "
+    "councillors.",
+    "Every member collects signatures with their branch at least one evening a week until the "
+    "budget vote, and every member who can comes to the public gallery on {end}. Members who "
+    "argued for another way take part like everyone else; their disagreements are recorded "
+    "here and answered at the evaluation on {evaluation}.",
+)
+
+# Registered disagreements: member -> (commits?, reasons).
+LIBRARY_DISSENTS = {
+    "Samir Haddad": (
+        True,
+        "A petition asks the council for a favour it can refuse. The library workers' union "
+        "is balloting against the cuts to its members' hours: the force that can keep the "
+        "library open is the staff and the users acting together, not 3,000 signatures.\n\n"
+        "I will collect signatures with my branch. I ask that we meet the library workers "
+        "**before** the budget vote, not after.",
+    ),
+    "Ingrid Solberg": (
+        True,
+        "Nobody asked the library's users what to demand. An assembly in the library should "
+        "have chosen the demand and the speakers before we printed a petition in their name.",
+    ),
+    "Pavel Horák": (
+        False,
+        "The council closes the library because the people who run it want it closed. Three "
+        "weeks of petitions will not change their minds; winning seats at the city elections "
+        "will. I will spend my evenings preparing for those, and I say so here rather than "
+        "pretend.",
+    ),
+}
+
+LIBRARY_EVALUATION = (
+    "**Partly achieved.** The council's budget keeps the Millstone library open, but three "
+    "days a week instead of six. We collected 3,412 signatures, 2,650 of them from Millstone "
+    "residents, and 140 people filled the public gallery on the evening of the vote.\n\n"
+    "Our councillors' amendment was defeated. The building was kept by a deal struck the day "
+    "before the vote between the council and the library workers' union, which accepted "
+    "shorter opening hours in exchange for no redundancies. We had met the union's branch "
+    "once, in the last week; we were not part of that deal and could not speak to it.\n\n"
+    "We have met 31 of the signatories again since; nine of them now sit on tenant committees "
+    "on the estate. The lesson is the one the Eastside objective now under debate already "
+    "draws: the people affected choose the demand, and we organize with the workers and "
+    "tenants who can act, not only on their behalf."
+)
+
+# What the evaluation found of each registered disagreement: (borne out?, comment).
+LIBRARY_ASSESSMENTS = {
+    "Samir Haddad": (
+        "borne_out",
+        "Borne out. The library's future was settled in the library workers' union's own talks "
+        "with the council. We had not organized with them before the vote, and the opening "
+        "hours were lost in a deal we had no part in.",
+    ),
+    "Ingrid Solberg": (
+        "partly_borne_out",
+        "Partly borne out. The users' meeting we held in the second week asked for the library "
+        "to stay open six days, not only for the building to stay open; had it met first, the "
+        "petition would have asked for what people needed. Nobody resented the petition itself.",
+    ),
+    "Pavel Horák": (
+        "not_borne_out",
+        "Not borne out. The council withdrew the closure without any election: the petition, "
+        "the full gallery and the workers' union together changed its budget.",
+    ),
+}
+
+# The evaluation's debate: (author, text), each answering the one before.
+LIBRARY_EVALUATION_DEBATE = [
+    (
+        "Samir Haddad",
+        "Thank you for recording it plainly. Next time the first meeting is with the workers.",
+    ),
+    (
+        "Priya Raman",
+        "Agreed, and the signatures were not wasted: nine new committee members came from them.",
+    ),
+    ("Ingrid Solberg", "Then let the users' assembly meet in week one, not week two."),
+]
+
+
+# Adopted four weeks ago; its polling day has passed and its evaluation is due.
+BY_ELECTION = ObjectiveText(
+    "Northgate by-election: our objective until polling day",
+    [
+        "From {start} until polling day on {end}, the organization's first objective is to win "
+        "the Northgate ward by-election for our candidate, Hannah Okafor, and to come out of "
+        "it with more members in Northgate than we went in with.",
+        "The seat fell vacant when its councillor resigned. The ward borders Eastside; a third "
+        "of its households rent privately, and the rent rises that drive the Eastside campaign "
+        "are reaching it too. A seat there gives renters one more voice on the council.",
+        "**Canvassing.** Every branch sends a team to Northgate at least two evenings a week "
+        "and on Saturdays. We aim to speak with 4,000 households, to record every conversation "
+        "in one contact list, and to invite everyone who backs our platform to a meeting in the "
+        "ward.",
+        "**The platform.** Our candidate stands on three pledges: a public register of rents in "
+        "the ward, a council lettings agency that charges tenants no fees, and no sale of "
+        "council land to developers. She reports to a meeting of the Northgate members every "
+        "fortnight.",
+        "**Money.** The campaign has 6,000 from the national treasury for leaflets, posters and "
+        "the hall for the eve-of-poll meeting.",
+        "**Evaluation.** On {evaluation} the branches meet to evaluate the objective: the "
+        "result, the households we spoke with, and the members we won in Northgate.",
+    ],
+    "{summary} From {start} until polling day on {end}, the organization's first objective is "
+    "to win the Northgate by-election for Hannah Okafor on the platform of rents, fees and "
+    "council land, and to grow our membership in the ward.\n\n"
+    "The Rank-and-File Caucus and part of the Assembly Network voted against: they argued "
+    "that the campaign takes members away from the Eastside tenants just as their committees "
+    "are forming, and that the candidate should have been chosen by an assembly in the ward.",
+    "Every member takes part in the by-election campaign until polling day on {end}: at least "
+    "one canvassing session a week in Northgate, or a shift at the campaign office for those "
+    "who cannot walk the streets. Branches keep their Eastside door-knocking going on the "
+    "evenings that are not Northgate's.\n\n"
+    "Members who voted against are asked to canvass like everyone else. Their disagreements "
+    "are recorded here and will be heard at the evaluation on {evaluation}.",
+)
+
+# Entries that changed: member -> [(commits?, reasons or None), ...] in the order recorded.
+BY_ELECTION_DISSENTS: dict[str, list[tuple[bool, str | None]]] = {
+    "Rosa Keller": [
+        (
+            True,
+            "I will canvass in Northgate. But four weeks of evenings there come out of the "
+            "evenings the Harbour View and Millstone tenants need from us, just as their "
+            "committees are forming. The Caucus's minority report sets out what we should "
+            "measure at the evaluation.",
+        )
+    ],
+    "Viktor Petrov": [
+        (
+            False,
+            "I will not canvass for a council seat. I will spend those evenings at Harbour "
+            "View, where the eviction hearings are this month. I would rather say so plainly "
+            "than sign a commitment I will not keep.",
+        )
+    ],
+    "Clara Dubois": [
+        (
+            True,
+            "The candidate was chosen by the branch committee, not by an assembly of our "
+            "Northgate members and the tenants who would vote for her. A councillor without a "
+            "mandate from the people she represents is what we say we are against.\n\n"
+            "I will canvass. I ask that a ward assembly mandate her after polling day.",
+        )
+    ],
+    "Samir Haddad": [
+        (False, "I cannot commit to leaving the Millstone tenants for four weeks."),
+        (
+            True,
+            "The Millstone committee told us to go and win the seat, so I will canvass. I "
+            "still think the timing is wrong for Eastside, and I keep my disagreement on the "
+            "record.",
+        ),
+    ],
+    "Zainab Sesay": [
+        (True, None),
+        (
+            True,
+            "Four weeks is too short to reach people who do not vote already. We are knocking "
+            "on the doors of the register, and the renters who moved in this year are not on "
+            "it. I'll keep doing my shifts, but we should be registering voters, not only "
+            "canvassing them.",
+        ),
+    ],
+}
+
+# The Caucus's minority report on the by-election: (coordinator, title, text).
+BY_ELECTION_MINORITY_REPORT = (
+    "Rosa Keller",
+    "Tenants before ballots: minority report on the Northgate by-election",
+    """\
+The Caucus voted against this objective, and its members will carry it out. We record here
+why we think it is a mistake, so that the evaluation can judge it.
+
+1. **It takes the doors from Eastside.** Two evenings a week in Northgate are two evenings
+   not spent in Harbour View and Millstone, just as the tenants there are forming their
+   committees. A committee visited every week holds; one visited every fortnight does not.
+2. **A seat is not power.** One more councillor does not change a single rent. Rents change
+   when tenants can act together, and that is what our members should be building.
+3. **What to measure.** Beside the result, we ask the evaluation for three figures: how many
+   Eastside visits were cancelled during the campaign, how many tenant committees met in
+   those weeks, and how many of the members we win in Northgate are still active three
+   months on.
+""",
+)
+
+# The record of the committee election: outcome ({summary}: who was elected) and unity.
+COMMITTEE_STATEMENTS = (
+    "{summary} The three coordinate the Eastside campaign between assemblies: they keep the "
+    "contact list and the door-knocking rota, call the branches' teams together, and report "
+    "to every branch meeting.",
+    "Every member works with the committee on the campaign's plans and takes questions about "
+    "the campaign to it through their branch. The committee answers to the tenant assembly "
+    "and to the branches, not to any tendency.",
+)
+
+# The record of the venue question, as two conveners wrote it in turn; not sealed yet.
+VENUE_REVISIONS = [
+    (
+        "Lucía Fernández",
+        "{summary} The spring assembly meets in the Eastside community hall on the first "
+        "Saturday of the month. One member blocked because the hall has no step-free "
+        "entrance; the vote fell back to a three-quarters majority, which the proposal "
+        "reached.",
+        "Every member helps to bring their branch to the assembly: one delegate per ten "
+        "members, and everyone else welcome in the gallery.",
+    ),
+    (
+        "Kwame Mensah",
+        "{summary} The spring assembly meets in the Eastside community hall on the first "
+        "Saturday of the month. One member blocked because the hall has no step-free "
+        "entrance; the vote fell back to a three-quarters majority, which the proposal "
+        "reached. The block stands in this record with its reason.",
+        "Every member helps to bring their branch to the assembly: one delegate per ten "
+        "members, and everyone else welcome in the gallery.\n\n"
+        "The conveners book the ramp the housing office lends and confirm step-free access "
+        "before the assembly is announced. If it cannot be had, they come back to the members "
+        "with another hall.",
+    ),
+]

@@ -29,6 +29,8 @@ from deliberate.voting.models import Vote
 from deliberate.voting.rules import Settings
 
 MAJORITY = Settings(method="majority", threshold="simple", quorum_percent=20)
+COMMITTEE_VOTE = "Coordinating committee of the Eastside campaign (three seats)"
+VENUE_QUESTION = "Hold the spring assembly in the Eastside community hall"
 COMMITTEE = ("Rosa Keller", "Priya Raman", "Yusuf Demir", "Samir Haddad", "Mei Lin", "Emma Schulz")
 # Ballots of the committee election: rankings by a voter's tendency (with some crossing).
 COMMITTEE_RANKINGS = {
@@ -139,7 +141,7 @@ def _committee_election(world: DemoWorld) -> Storyline:
     yield world.clock.ago(9.5)
     vote = services.create_vote(
         world.members[CONVENER],
-        title="Coordinating committee of the Eastside campaign (three seats)",
+        title=COMMITTEE_VOTE,
         description=(
             "The committee coordinates the campaign between assemblies. Rank the candidates "
             "you support; three are elected by the single transferable vote."
@@ -167,7 +169,7 @@ def _venue_consensus(world: DemoWorld) -> Storyline:
     yield world.clock.ago(5.5)
     vote = services.create_vote(
         world.members[MODERATOR],
-        title="Hold the spring assembly in the Eastside community hall",
+        title=VENUE_QUESTION,
         description="The hall is free on the first Saturday of the month and holds 200.",
         settings=Settings(
             method="consensus",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from deliberate.accounts.models import Member
 from deliberate.database import UTCDateTime, utcnow
+from deliberate.decisions.models import DecisionRecord
 from deliberate.drafts.models import Amendment, Draft
 from deliberate.extensions import db
 from deliberate.papers.models import PositionPaper
@@ -135,6 +136,7 @@ class DemoWorld:
     amendments: dict[str, Amendment] = field(default_factory=dict)  # by title
     papers: dict[str, PositionPaper] = field(default_factory=dict)  # by title
     thread: list[int] = field(default_factory=list)  # the draft's debate, in posting order
+    records: dict[str, DecisionRecord] = field(default_factory=dict)  # by title
 
     def demo_draft(self) -> Draft:
         """The demo draft; refused before the drafts part has created it."""

@@ -8,15 +8,13 @@ from sqlalchemy import func, select
 from deliberate.audit.models import AuditEntry
 from deliberate.debate.models import Comment
 from deliberate.demo import load_demo
-from deliberate.drafts.models import Draft
 from deliberate.papers.models import PaperState, PositionPaper
 from deliberate.tendencies.models import Tendency, TendencyMembership
 from tests.factories import make_member
 
 
 def test_each_tendency_has_published_papers_on_the_draft_and_an_amendment(session):
-    load_demo()
-    draft = session.scalars(select(Draft)).one()
+    draft = load_demo().demo_draft()
     for tendency in session.scalars(select(Tendency)):
         published = list(
             session.scalars(
@@ -36,8 +34,7 @@ def test_each_tendency_has_published_papers_on_the_draft_and_an_amendment(sessio
 
 
 def test_the_draft_has_a_lively_moderated_debate(session):
-    load_demo()
-    draft = session.scalars(select(Draft)).one()
+    draft = load_demo().demo_draft()
     on_draft = (Comment.subject_type == "draft") & (Comment.subject_id == draft.id)
     assert 300 <= session.scalar(select(func.count()).where(on_draft)) <= 400
     assert session.scalar(select(func.count()).where(on_draft, Comment.paragraph.is_not(None)))
@@ -69,8 +66,7 @@ def test_the_draft_has_a_lively_moderated_debate(session):
 
 
 def test_the_demo_draft_page_shows_papers_margin_and_thread(session, client, login_as):
-    load_demo()
-    draft = session.scalars(select(Draft)).one()
+    draft = load_demo().demo_draft()
     login_as(make_member())
     page = client.get(f"/drafts/{draft.id}").get_data(as_text=True)
     assert "What the tendencies say" in page

@@ -8,14 +8,13 @@ from collections import Counter
 from sqlalchemy import select
 
 from deliberate.demo import load_demo
-from deliberate.drafts.models import Amendment, AmendmentState, Draft, DraftKind
+from deliberate.drafts.models import Amendment, AmendmentState, DraftKind
 from deliberate.drafts.queries import current_version, draft_layout, draft_page
 from tests.factories import make_member
 
 
 def test_demo_draft(session, client, login_as):
-    load_demo()
-    draft = session.scalars(select(Draft)).one()
+    draft = load_demo().demo_draft()
     assert draft.kind == DraftKind.SITUATIONAL_OBJECTIVE
     assert draft.evaluation_date > draft.valid_until > draft.valid_from
     version = current_version(draft)
