@@ -102,6 +102,11 @@ class BaseConfig:
     # A secret vote's breakdown by tendency shows only tendencies with at least this many
     # voters; the others are merged as "others".
     SECRET_BREAKDOWN_MIN = 10
+    # The archive of decision records: readable without logging in when ARCHIVE_PUBLIC is
+    # set (sealed records only, never who voted what in a secret ballot), and naming the
+    # members in commitments and disagreements there only when ARCHIVE_PUBLIC_NAMES is set too.
+    ARCHIVE_PUBLIC = False
+    ARCHIVE_PUBLIC_NAMES = False
 
 
 class DevelopmentConfig(BaseConfig):
@@ -151,4 +156,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         settings["TRUSTED_PROXIES"] = int(environ["TRUSTED_PROXIES"])
     if environ.get("ORGANIZATION_NAME"):
         settings["ORGANIZATION_NAME"] = environ["ORGANIZATION_NAME"]
+    for flag in ("ARCHIVE_PUBLIC", "ARCHIVE_PUBLIC_NAMES"):
+        if environ.get(flag):
+            settings[flag] = environ[flag].strip().lower() in ("1", "true", "yes", "on")
     return settings

@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.audit.views import bp as audit_bp
     from deliberate.bodies.views import bp as bodies_bp
     from deliberate.debate.views import bp as debate_bp
+    from deliberate.decisions.views import bp as decisions_bp
     from deliberate.drafts.views import bp as drafts_bp
     from deliberate.main.views import bp as main_bp
     from deliberate.papers.views import bp as papers_bp
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(drafts_bp)
     app.register_blueprint(bodies_bp)
     app.register_blueprint(votes_bp)
+    app.register_blueprint(decisions_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -114,30 +114,40 @@ class Dissent:
     revision: int
 
 
-def disagreements(record: DecisionRecord, *, page: int = 1) -> tuple[list[Dissent], bool]:
-    """Registered disagreements, oldest entry first, a page at a time; whether more follow."""
-    rows = db.session.execute(
+def _dissent_rows(record: DecisionRecord) -> Select[Any]:
+    return (
         select(Commitment, Member.display_name, Tendency.name)
         .join(Member, Member.id == Commitment.member_id)
         .outerjoin(Tendency, Tendency.id == Commitment.tendency_id)
         .where(Commitment.record_id == record.id, Commitment.disagreement_markdown.is_not(None))
         .order_by(Commitment.recorded_at, Commitment.member_id)
-        .offset((page - 1) * DISSENT_PAGE)
-        .limit(DISSENT_PAGE + 1)
+    )
+
+
+def _dissent(row: Any) -> Dissent:
+    commitment, name, tendency = row
+    return Dissent(
+        commitment.member_id,
+        name,
+        tendency or NO_TENDENCY,
+        commitment.commits,
+        commitment.disagreement_html or "",
+        commitment.disagreement_markdown or "",
+        commitment.revision,
+    )
+
+
+def disagreements(record: DecisionRecord, *, page: int = 1) -> tuple[list[Dissent], bool]:
+    """Registered disagreements, oldest entry first, a page at a time; whether more follow."""
+    rows = db.session.execute(
+        _dissent_rows(record).offset((page - 1) * DISSENT_PAGE).limit(DISSENT_PAGE + 1)
     ).all()
-    found = [
-        Dissent(
-            c.member_id,
-            name,
-            tendency or NO_TENDENCY,
-            c.commits,
-            c.disagreement_html or "",
-            c.disagreement_markdown or "",
-            c.revision,
-        )
-        for c, name, tendency in rows[:DISSENT_PAGE]
-    ]
-    return found, len(rows) > DISSENT_PAGE
+    return [_dissent(row) for row in rows[:DISSENT_PAGE]], len(rows) > DISSENT_PAGE
+
+
+def all_disagreements(record: DecisionRecord) -> list[Dissent]:
+    """Every registered disagreement (the evaluation assesses each one)."""
+    return [_dissent(row) for row in db.session.execute(_dissent_rows(record))]
 
 
 def entry_history(record: DecisionRecord, member_id: int) -> list[CommitmentEntry]:

@@ -94,15 +94,19 @@ def index_evaluation(evaluation: Evaluation) -> None:
 
 
 def _sqlite_hits(words: list[str]) -> Subquery:
-    # FTS5: every word quoted (a phrase of one word), all required; bm25 is lower for better
-    # matches, and SQLite takes the bare column `text_id` from the row holding the minimum.
+    # FTS5: every word quoted (a phrase of one word), all required. bm25 is lower for better
+    # matches and only works in the full-text query itself, so the ranked matches are
+    # materialized first and grouped afterwards; SQLite takes the bare column `text_id` from
+    # the row holding the minimum.
     match = " ".join('"' + w.replace('"', "") + '"' for w in words)
     return (
         text(
+            "WITH matched AS MATERIALIZED ("
             "SELECT t.record_id AS record_id, t.id AS text_id, "
-            "min(bm25(archive_texts_fts, 4.0, 1.0)) AS rank "
+            "bm25(archive_texts_fts, 4.0, 1.0) AS rank "
             "FROM archive_texts_fts JOIN archive_texts t ON t.id = archive_texts_fts.rowid "
-            "WHERE archive_texts_fts MATCH :match GROUP BY t.record_id"
+            "WHERE archive_texts_fts MATCH :match) "
+            "SELECT record_id, text_id, min(rank) AS rank FROM matched GROUP BY record_id"
         )
         .bindparams(match=match)
         .columns(record_id=Integer, text_id=Integer, rank=Float)
@@ -151,11 +155,10 @@ def snippets(words: list[str], text_ids: list[int]) -> dict[int, Snippet]:
     if not text_ids or not words:
         return {}
     ids = sorted(set(text_ids))
-    sources = dict(
-        db.session.execute(
-            select(ArchiveText.id, ArchiveText.source).where(ArchiveText.id.in_(ids))
-        ).tuples()
+    rows = db.session.execute(
+        select(ArchiveText.id, ArchiveText.source).where(ArchiveText.id.in_(ids))
     )
+    sources = dict(rows.tuples().all())
     params: dict[str, object] = {"ids": ids}
     if db.session.get_bind().dialect.name == "postgresql":
         params["terms"] = " ".join(words)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from deliberate.accounts.services import count_members
 from deliberate.auth import actor
+from deliberate.decisions.panels import home_context
 from deliberate.drafts.queries import drafts_index
 from deliberate.tendencies.permissions import can_coordinate
 from deliberate.tendencies.queries import current_membership, pending_requests, tendency_summaries
@@ -30,4 +31,5 @@ def index() -> str:
         member_count=count_members(),
         mine=mine,
         waiting=pending_requests(mine.tendency) if coordinating and mine is not None else [],
+        **home_context(actor()),
     )

@@ -85,7 +85,10 @@ def test_hostile_form_input(app, built, endpoint, index):
     world_ids = [v for v in built.values.values() if v.isdigit()] or ["1"]
     fields = entry.get("fields") or {}
     form = st.fixed_dictionaries(
-        {name: field_strategy(kind, entry, world_ids) for name, kind in fields.items()},
+        {
+            name.format(**built.values): field_strategy(kind, entry, world_ids)
+            for name, kind in fields.items()
+        },
         optional={"unexpected_field": hostile_text},
     )
     with world_case(built, entry.get("state")):

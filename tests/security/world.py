@@ -29,6 +29,7 @@ from deliberate.tendencies.queries import current_membership
 from deliberate.tendencies.services import request_to_join
 from tests.bodies.world import build_bodies
 from tests.debate.world import build_debate
+from tests.decisions.world import DECISION_STATES, build_decisions
 from tests.drafts.world import DRAFT_STATES, build_drafts
 from tests.factories import make_member, make_tendency
 from tests.voting.world import VOTE_STATES, build_votes
@@ -83,8 +84,9 @@ BUILDERS: list[Callable[[World], None]] = [
     build_drafts,
     build_votes,
     build_bodies,
+    build_decisions,
 ]
-STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES, **VOTE_STATES}
+STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES, **VOTE_STATES, **DECISION_STATES}
 
 
 def build_world(state: str | None = None) -> World:

@@ -1,0 +1,238 @@
+"""What the decision pages show, and who reads them: members always, anyone when the
+organization makes its archive public (sealed records only, members' names only if the setting
+says so, never who voted what)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from flask_login import current_user
+
+from deliberate.accounts.models import Member
+from deliberate.database import utcnow
+from deliberate.decisions import queries
+from deliberate.decisions.chart import commitments_chart
+from deliberate.decisions.forms import (
+    BORNE_OUT_CHOICES,
+    CommitmentForm,
+    EvaluationForm,
+    MinorityReportForm,
+    dissent_field,
+)
+from deliberate.decisions.models import DecisionRecord, Verdict
+from deliberate.decisions.permissions import (
+    can_evaluate,
+    can_read_archive,
+    can_record_commitment,
+    can_write_record,
+)
+from deliberate.decisions.services import commitment_of, dissents_of
+from deliberate.errors import NotFound, PermissionDenied, ValidationError
+from deliberate.extensions import db, login_manager
+from deliberate.forms import ActionForm
+from deliberate.routing import search_text, whole_number
+from deliberate.tendencies.queries import current_membership, tendency_names
+from deliberate.voting.models import Vote
+from deliberate.voting.pages import chart_for
+from deliberate.voting.queries import member_names
+from deliberate.voting.rules import POSITION_LABELS
+
+OUTCOMES = ("adopted", "rejected")
+
+
+def archive_is_public() -> bool:
+    return bool(current_app.config.get("ARCHIVE_PUBLIC"))
+
+
+def names_shown() -> bool:
+    """Members see each other's names; the public only if the organization says so."""
+    return bool(current_user.is_authenticated or current_app.config.get("ARCHIVE_PUBLIC_NAMES"))
+
+
+def viewer() -> Member | None:
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def require_reader() -> Any:
+    """None if the visitor may read the archive, else the login redirect (or a refusal for a
+    suspended member)."""
+    if can_read_archive(current_user, public=archive_is_public()):
+        return None
+    if current_user.is_authenticated:
+        raise PermissionDenied("Your account is not active.")
+    return login_manager.unauthorized()
+
+
+def readable_record(record_id: int) -> DecisionRecord:
+    """The record, if the visitor may read it: records still being written are the members'
+    only, and for anyone else they do not exist."""
+    record = queries.get_record(record_id)
+    if record is None or (not record.is_sealed and viewer() is None):
+        raise NotFound("That decision record does not exist.")
+    return record
+
+
+def _choice(args: Mapping[str, str], name: str, allowed: set[str], what: str) -> str | None:
+    raw = args.get(name) or ""
+    if not raw:
+        return None
+    if raw not in allowed:
+        raise ValidationError(f"{what} is not one of those offered.")
+    return raw
+
+
+def _day(args: Mapping[str, str], name: str) -> date | None:
+    raw = args.get(name) or ""
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as error:
+        raise ValidationError("Write dates as YYYY-MM-DD.") from error
+
+
+def filters_from(args: Mapping[str, str]) -> queries.ArchiveFilters:
+    """The archive's filters from the query string; 400 naming what is wrong."""
+    tendency = args.get("tendency") or ""
+    return queries.ArchiveFilters(
+        query=search_text(args)[:200],
+        kind=_choice(args, "kind", set(queries.record_kinds()), "The kind"),
+        tendency_id=whole_number(tendency, "The tendency", 10**9) if tendency else None,
+        outcome=_choice(args, "outcome", set(OUTCOMES), "The outcome"),
+        verdict=_choice(args, "verdict", {v.value for v in Verdict}, "The verdict"),
+        borne_out=_choice(args, "borne_out", {"1"}, "“Dissent borne out”") == "1",
+        decided_from=_day(args, "from"),
+        decided_until=_day(args, "to"),
+    )
+
+
+def archive_context(args: Mapping[str, str], page: int) -> dict[str, Any]:
+    filters = filters_from(args)
+    rows, more = queries.archive(filters, page=page)
+    head = queries.chain_head()
+    member = viewer()
+    return {
+        "rows": rows,
+        "filters": filters,
+        "page": page,
+        "has_more": more,
+        "kinds": queries.record_kinds(),
+        "tendencies": tendency_names(),
+        "verdicts": [(v.value, v.label) for v in Verdict],
+        "head": head,
+        "today": utcnow().date(),
+        "args": {k: v for k, v in args.items() if k != "page" and v},
+        "drafting": queries.drafting_records() if member and member.is_convener else [],
+        "due": queries.evaluations_due(utcnow().date()) if member and can_evaluate(member) else [],
+    }
+
+
+def _result_shown(vote: Vote) -> dict[str, Any] | None:
+    result: dict[str, Any] | None = json.loads(vote.result_json) if vote.result_json else None
+    if result is not None and not names_shown():
+        result = {k: v for k, v in result.items() if k != "roll_call"}
+    return result
+
+
+def record_context(record: DecisionRecord) -> dict[str, Any]:
+    """Everything the record page shows (the print page shows the same without the forms)."""
+    member = viewer()
+    vote = db.session.get_one(Vote, record.vote_id)
+    result = _result_shown(vote)
+    summary = queries.commitment_summary(record)
+    evaluation = queries.evaluation_of(record)
+    dissents, more_dissents = queries.disagreements(record)
+    context: dict[str, Any] = {
+        "record": record,
+        "vote": vote,
+        "result": result,
+        "chart": chart_for(vote, result) if result else None,
+        "positions": POSITION_LABELS,
+        "roll_call_names": _roll_call_names(result),
+        "adopted": queries.adopted_text(record),
+        "summary": summary,
+        "commitments_chart": commitments_chart([summary.overall, *summary.by_tendency])
+        if summary.overall.entries
+        else None,
+        "dissents": dissents,
+        "more_dissents": more_dissents,
+        "reports": queries.minority_reports(record),
+        "evaluation": evaluation,
+        "assessments": queries.assessments(evaluation) if evaluation else {},
+        "seal": queries.seal_link(record),
+        "links": queries.links(record),
+        "revisions": queries.revisions(record),
+        "names": names_shown(),
+        "today": utcnow().date(),
+        "member": member,
+    }
+    if member is not None:
+        context |= _member_context(record, member, evaluation)
+    return context
+
+
+def _roll_call_names(result: dict[str, Any] | None) -> dict[int, str]:
+    if not result or "roll_call" not in result:
+        return {}
+    return member_names([row["member_id"] for row in result["roll_call"]])
+
+
+def _member_context(record: DecisionRecord, member: Member, evaluation: Any) -> dict[str, Any]:
+    mine = commitment_of(record, member)
+    membership = current_membership(member)
+    coordinates = membership is not None and membership.is_coordinator
+    report_form = MinorityReportForm()
+    if coordinates and membership is not None and record.is_sealed:
+        papers = queries.attachable_papers(record, membership.tendency_id)
+        report_form.paper.choices = [(p.id, p.title) for p in papers]
+    commitment_form = CommitmentForm(
+        formdata=None,
+        data={
+            "commits": mine.commits if mine else True,
+            "disagreement": mine.disagreement_markdown if mine else "",
+        },
+    )
+    return {
+        "mine": mine,
+        "can_commit": can_record_commitment(member, record, evaluation),
+        "can_write": can_write_record(member, record),
+        "can_evaluate": can_evaluate(member),
+        "commitment_form": commitment_form,
+        "report_form": report_form if coordinates and report_form.paper.choices else None,
+        "action_form": ActionForm(),
+    }
+
+
+def evaluation_context(record: DecisionRecord, form: EvaluationForm) -> dict[str, Any]:
+    evaluation = queries.evaluation_of(record)
+    if evaluation is None:
+        raise NotFound("This decision has no evaluation yet.")
+    dissents = queries.all_disagreements(record)
+    reports = queries.minority_reports(record)
+    assessed = queries.assessments(evaluation)
+    return {
+        "record": record,
+        "evaluation": evaluation,
+        "form": form,
+        "keys": dissents_of(record),
+        "dissents": {d.member_id: d for d in dissents},
+        "reports": {r.id: r for r in reports},
+        "assessed": assessed,
+        "field_name": dissent_field,
+        "borne_out_choices": BORNE_OUT_CHOICES,
+        "names": names_shown(),
+        "action_form": ActionForm(),
+    }
+
+
+def entry_names(history: list[Any]) -> dict[str, Any]:
+    """The member's name and the tendencies named by their entries."""
+    names = member_names([history[0].member_id])
+    return {
+        "member_name": names.get(history[0].member_id, "former member"),
+        "tendency_names": dict(tendency_names()),
+    }

@@ -1,0 +1,259 @@
+"""Decision pages: the archive, a record with its commitments and dissent, the conveners'
+statements and seal, the evaluation, and a record's exports (JSON, Markdown, print)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from deliberate.auth import actor, member_rate_key, require
+from deliberate.database import utcnow
+from deliberate.debate.panels import debate_context
+from deliberate.decisions import exports, pages, queries, services
+from deliberate.decisions.forms import (
+    CommitmentForm,
+    EvaluationForm,
+    MinorityReportForm,
+    StatementsForm,
+    evaluation_text,
+)
+from deliberate.decisions.models import DecisionRecord
+from deliberate.decisions.permissions import can_evaluate, can_write_record
+from deliberate.errors import NotFound, ValidationError
+from deliberate.extensions import db, limiter
+from deliberate.forms import ActionForm, Page, ensure_valid, submit
+from deliberate.papers.models import PositionPaper
+from deliberate.papers.panels import positions_context
+from deliberate.routing import page_number
+from deliberate.subjects import SubjectType, subject_of
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+
+entry_limit = limiter.limit(
+    "20 per minute",
+    key_func=member_rate_key,
+    error_message="You are changing your entry faster than this site allows. Wait a minute.",
+)
+
+
+def _back(record: DecisionRecord, message: str, anchor: str = "") -> WerkzeugResponse:
+    flash(message)
+    return redirect(url_for("decisions.detail", record_id=record.id) + anchor, 303)
+
+
+def _confirmed(message: str) -> None:
+    """Irreversible steps are confirmed by a box ticked on their form."""
+    if request.form.get("confirm") != "1":
+        raise ValidationError(message)
+
+
+def _member_record(record_id: int) -> DecisionRecord:
+    """A record for a member's action (behind login_required)."""
+    record = queries.get_record(record_id)
+    if record is None:
+        raise NotFound("That decision record does not exist.")
+    return record
+
+
+@bp.get("/")
+def index() -> Page | WerkzeugResponse:
+    refused = pages.require_reader()
+    if refused is not None:
+        return refused
+    context = pages.archive_context(request.args, page_number(request.args))
+    return render_template("decisions/index.html", **context)
+
+
+@bp.get("/<int:record_id>")
+def detail(record_id: int) -> Page | WerkzeugResponse:
+    refused = pages.require_reader()
+    if refused is not None:
+        return refused
+    record = pages.readable_record(record_id)
+    context = pages.record_context(record)
+    if pages.viewer() is not None:
+        subject = subject_of(SubjectType.DECISION, record)
+        context |= debate_context(subject) | positions_context(subject)
+    return render_template("decisions/detail.html", **context)
+
+
+@bp.get("/<int:record_id>/print")
+def printable(record_id: int) -> Page | WerkzeugResponse:
+    refused = pages.require_reader()
+    if refused is not None:
+        return refused
+    record = pages.readable_record(record_id)
+    return render_template("decisions/print.html", **pages.record_context(record))
+
+
+@bp.get("/<int:record_id>.<any(json, md):kind>")
+def export(record_id: int, kind: str) -> Response | WerkzeugResponse:
+    refused = pages.require_reader()
+    if refused is not None:
+        return refused
+    record = pages.readable_record(record_id)
+    names = pages.names_shown()
+    if kind == "json":
+        body = json.dumps(
+            exports.record_document(record, names=names), ensure_ascii=False, indent=2
+        )
+        mimetype = "application/json"
+    else:
+        body = exports.record_markdown(record, names=names)
+        mimetype = "text/markdown"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=decision-{record.id}.{kind}"},
+    )
+
+
+@bp.get("/<int:record_id>/entries/<int:member_id>")
+def entries(record_id: int, member_id: int) -> Page | WerkzeugResponse:
+    """A member's entries on a record, newest first: their history is part of the record."""
+    refused = pages.require_reader()
+    if refused is not None:
+        return refused
+    record = pages.readable_record(record_id)
+    require(pages.names_shown(), "Members' entries are shown to members only.")
+    history = queries.entry_history(record, member_id)
+    if not history:
+        raise NotFound("That member has no entry on this record.")
+    return render_template(
+        "decisions/entries.html", record=record, history=history, **pages.entry_names(history)
+    )
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(record_id: int) -> Page:
+    record = _member_record(record_id)
+    require(can_write_record(actor(), record), "Only conveners write records not yet sealed.")
+    form = StatementsForm(
+        data={
+            "outcome": record.outcome_markdown,
+            "unity": record.unity_markdown,
+            "valid_from": record.valid_from,
+            "valid_until": record.valid_until,
+            "evaluation_date": record.evaluation_date,
+            "revision": record.revision,
+        }
+    )
+    return submit(
+        form,
+        lambda: services.revise_statements(
+            actor(), record, form.statements(), seen_revision=form.revision.data or 0
+        ),
+        render=lambda outcome: render_template(
+            "decisions/edit.html", record=record, form=form, error=outcome.error
+        ),
+        success_message="The record is saved. Seal it when the conveners agree on it.",
+        redirect_to=url_for("decisions.detail", record_id=record.id),
+    )
+
+
+@bp.post("/<int:record_id>/seal")
+@login_required
+def seal(record_id: int) -> WerkzeugResponse:
+    record = _member_record(record_id)
+    ensure_valid(ActionForm())
+    require(can_evaluate(actor()), "Only conveners seal decision records.")
+    _confirmed("Sealing is final: tick the box to confirm it.")
+    sealed = services.seal_record(actor(), record)
+    db.session.commit()
+    return _back(record, "The record is sealed." if sealed else "The record was already sealed.")
+
+
+@bp.post("/<int:record_id>/commitment")
+@login_required
+@entry_limit
+def commit(record_id: int) -> WerkzeugResponse:
+    record = _member_record(record_id)
+    form = CommitmentForm()
+    ensure_valid(form)
+    services.record_commitment(
+        actor(), record, commits=bool(form.commits.data), disagreement=form.disagreement.data
+    )
+    db.session.commit()
+    return _back(record, "Your entry is recorded.", "#your-entry")
+
+
+@bp.post("/<int:record_id>/minority-reports")
+@login_required
+def attach_report(record_id: int) -> WerkzeugResponse:
+    record = _member_record(record_id)
+    form = MinorityReportForm()
+    form.paper.choices = [(form.paper.data, "")] if isinstance(form.paper.data, int) else []
+    ensure_valid(form)
+    paper = db.session.get(PositionPaper, form.paper.data)
+    if paper is None:
+        raise ValidationError("That position paper does not exist.")
+    services.attach_minority_report(actor(), record, paper)
+    db.session.commit()
+    return _back(record, "The minority report is attached to the record.", "#minority-reports")
+
+
+@bp.post("/<int:record_id>/evaluation/open")
+@login_required
+def open_evaluation(record_id: int) -> WerkzeugResponse:
+    record = _member_record(record_id)
+    ensure_valid(ActionForm())
+    services.open_evaluation(actor(), record, today=utcnow().date())
+    db.session.commit()
+    return _back_to_evaluation(record, "The evaluation is open.")
+
+
+def _back_to_evaluation(record: DecisionRecord, message: str) -> WerkzeugResponse:
+    flash(message)
+    return redirect(url_for("decisions.evaluation", record_id=record.id), 303)
+
+
+@bp.route("/<int:record_id>/evaluation", methods=["GET", "POST"])
+@login_required
+def evaluation(record_id: int) -> Page:
+    record = _member_record(record_id)
+    found = queries.evaluation_of(record)
+    form = EvaluationForm(
+        data={"verdict": found.verdict or "", "assessment": found.assessment_markdown}
+        if found
+        else None
+    )
+    context = pages.evaluation_context(record, form)
+    if request.method == "POST":
+        require(can_evaluate(actor()), "Only conveners write evaluations.")
+    subject = subject_of(SubjectType.EVALUATION, context["evaluation"])
+    return submit(
+        form,
+        lambda: services.revise_evaluation(
+            actor(), context["evaluation"], evaluation_text(form, context["keys"], request.form)
+        ),
+        render=lambda outcome: render_template(
+            "decisions/evaluation.html",
+            **context,
+            **debate_context(subject),
+            can_evaluate=can_evaluate(actor()),
+            error=outcome.error,
+        ),
+        success_message="The evaluation is saved. Seal it when it is complete.",
+        redirect_to=url_for("decisions.evaluation", record_id=record.id),
+    )
+
+
+@bp.post("/<int:record_id>/evaluation/seal")
+@login_required
+def seal_evaluation(record_id: int) -> WerkzeugResponse:
+    record = _member_record(record_id)
+    ensure_valid(ActionForm())
+    require(can_evaluate(actor()), "Only conveners seal evaluations.")
+    _confirmed("Sealing the evaluation is final: tick the box to confirm it.")
+    found = queries.evaluation_of(record)
+    if found is None:
+        raise NotFound("This decision has no evaluation yet.")
+    sealed = services.seal_evaluation(actor(), found)
+    db.session.commit()
+    return _back_to_evaluation(
+        record, "The evaluation is sealed." if sealed else "The evaluation was already sealed."
+    )
