@@ -61,10 +61,10 @@ def debate_context(subject: Subject, *, margin: bool = False) -> dict[str, Any]:
     if margin:
         context["debate_margin"] = queries.paragraph_margin(subject, actor())
         # Every paragraph's margin links to the same two pages: built once, not per paragraph.
-        where = {"subject_type": subject.type.value, "subject_id": subject.id}
+        kind, subject_id = subject.type.value, subject.id
         context["margin_urls"] = {
             "comment": url_for("debate.permalink", comment_id=1)[:-1],
-            "thread": url_for("debate.thread", **where),
-            "create": url_for("debate.create", **where),
+            "thread": url_for("debate.thread", subject_type=kind, subject_id=subject_id),
+            "create": url_for("debate.create", subject_type=kind, subject_id=subject_id),
         }
     return context
