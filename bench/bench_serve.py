@@ -1,0 +1,337 @@
+"""Every main page served by gunicorn on PostgreSQL, read from a separate load process.
+
+For the demo organization, then a generated one of 90,000 members in three tendencies with a
+300-amendment draft and a 2,000-comment thread (bench/world.py), each in a throwaway
+PostgreSQL database of its own (dropped afterwards), gunicorn serves the app (production
+settings, `--workers` sync workers) on 127.0.0.1 at a free port, and a load process reads each
+page `--requests` times from `--clients` concurrent connections, one page after the other,
+logged in as an admin (the login page anonymously). For each page: requests per second, p50
+and p99 latency, the application's CPU per request (the gunicorn processes' user and system
+time from /proc, divided by the requests), its ratio to the login page's, the database's CPU
+per request (the PostgreSQL backends serving the workers) and the page's size.
+
+Then a login storm: `--logins` distinct members of the generated organization log in with
+their passwords (GET the form, POST it: argon2id with the production parameters), all from
+127.0.0.1 as a hall behind one NAT address would, and a guesser's run on one account shows
+where the per-account limit stops it.
+
+Targets (issue 12), CPU as a ratio to the login page: demo draft page <= 6, 300-amendment
+draft <= 15, amendment page <= 5, thread page <= 4, home <= 3; with 90,000 members no page
+above 10, every page under 200 KiB, home and draft pages' database CPU within 1.5x of the
+demo's; 1,500 logins within 2 minutes with 4 workers.
+
+Run: python bench/bench_serve.py [--database postgresql://user@host/db] [--requests 200]
+     [--clients 8] [--workers 2] [--members 90000] [--logins 1500] [--skip-demo]
+The database server comes from --database, else DELIBERATE_TEST_DB, else the local default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_voting import (
+    DEFAULT_SERVER,
+    Request,
+    Server,
+    cpu_seconds,
+    gunicorn,
+    production_app,
+    session_cookie,
+    spent,
+    throwaway_database,
+)
+from bench.common import PASSWORD, percentile
+from bench.world import LOGIN_PAGE, World, demo_world, large_world
+from deliberate.extensions import db
+
+TARGETS = {
+    "home": 3.0,
+    "demo draft page": 6.0,
+    "300-amendment draft page": 15.0,
+    "amendment page": 5.0,
+    "thread page": 4.0,
+    "thread page (2,000 comments)": 4.0,
+}
+LARGE_CEILING = 10.0
+MAX_KIB = 200
+CSRF = re.compile(
+    rb'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+USER_AGENT = "deliberate-bench/1"
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    ms: float
+    size: int
+
+
+def fetch(port: int, request: Request) -> Reply:
+    headers = {"User-Agent": USER_AGENT}
+    if request.cookie:
+        headers["Cookie"] = f"session={request.cookie}"
+    start = time.perf_counter()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request(request.method, request.path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+    except OSError:
+        return Reply(0, (time.perf_counter() - start) * 1000, 0)
+    return Reply(response.status, (time.perf_counter() - start) * 1000, len(body))
+
+
+def read_pages(port: int, requests: Sequence[Request], clients: int) -> tuple[list[Reply], float]:
+    """Send the requests from `clients` threads; every reply and the wall time. Runs in the
+    load process."""
+    replies: list[Reply | None] = [None] * len(requests)
+    following = iter(range(len(requests)))
+    taking = threading.Lock()
+
+    def client() -> None:
+        while True:
+            with taking:
+                index = next(following, None)
+            if index is None:
+                return
+            replies[index] = fetch(port, requests[index])
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [r for r in replies if r is not None], time.perf_counter() - started
+
+
+def log_in(port: int, email: str, password: str) -> tuple[int, float]:
+    """GET the login form, POST it; the POST's status and the whole exchange in ms."""
+    start = time.perf_counter()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", "/login", headers={"User-Agent": USER_AGENT})
+        response = connection.getresponse()
+        body = response.read()
+        cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
+        found = CSRF.search(body)
+        token = (found.group(1) or found.group(2)).decode() if found else ""
+        form = urlencode({"csrf_token": token, "email": email, "password": password})
+        connection.request(
+            "POST",
+            "/login",
+            body=form,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+    except OSError:
+        return 0, (time.perf_counter() - start) * 1000
+    return response.status, (time.perf_counter() - start) * 1000
+
+
+def storm(port: int, logins: Sequence[tuple[str, str]], clients: int) -> tuple[list, float]:
+    results: list[tuple[int, float] | None] = [None] * len(logins)
+    following = iter(range(len(logins)))
+    taking = threading.Lock()
+
+    def client() -> None:
+        while True:
+            with taking:
+                index = next(following, None)
+            if index is None:
+                return
+            results[index] = log_in(port, *logins[index])
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [r for r in results if r is not None], time.perf_counter() - started
+
+
+@dataclass
+class Measure:
+    name: str
+    replies: list[Reply]
+    seconds: float
+    cpu: float | None
+    database_cpu: float | None
+
+    @property
+    def cpu_ms(self) -> float:
+        return (self.cpu or 0.0) * 1000 / len(self.replies)
+
+    @property
+    def database_ms(self) -> float | None:
+        return None if self.database_cpu is None else self.database_cpu * 1000 / len(self.replies)
+
+
+def measure(
+    load: ProcessPoolExecutor, server: Server, name: str, requests: list[Request], clients: int
+) -> Measure:
+    app, database = server.app_pids(), server.database_pids()
+    before, database_before = cpu_seconds(app), cpu_seconds(database)
+    replies, seconds = load.submit(read_pages, server.port, requests, clients).result()
+    return Measure(
+        name, replies, seconds, spent(before, cpu_seconds(app)),
+        spent(database_before, cpu_seconds(database)),
+    )  # fmt: skip
+
+
+def serve_and_read(
+    uri: str, secret: str, world: World, options: argparse.Namespace, load: ProcessPoolExecutor,
+    log: Path,
+) -> tuple[dict[str, Measure], Server | None]:  # fmt: skip
+    app = production_app(uri, secret)
+    cookie, _csrf = session_cookie(app, world.reader_id, world.reader_token)
+    results: dict[str, Measure] = {}
+    with gunicorn(uri, secret, options.workers, log) as server:
+        for name, path in world.pages.items():
+            sent = "" if name == LOGIN_PAGE else cookie
+            warm = [Request("GET", path, sent)] * (options.workers * 3)
+            load.submit(read_pages, server.port, warm, options.clients).result()
+            requests = [Request("GET", path, sent)] * options.requests
+            results[name] = measure(load, server, name, requests, options.clients)
+            failures = sum(1 for r in results[name].replies if r.status != 200)
+            if failures:
+                raise SystemExit(f"{path} failed {failures} times; see {log}")
+    return results, None
+
+
+def report(title: str, results: dict[str, Measure], large: bool) -> None:
+    baseline = results[LOGIN_PAGE].cpu_ms
+    print(f"\n{title}")
+    print(
+        "| page | req/s | p50 ms | p99 ms | app CPU ms/req | ÷ login | DB CPU ms/req | KiB |",
+        end="",
+    )
+    print(" target |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for name, m in results.items():
+        ms = [r.ms for r in m.replies]
+        ratio = m.cpu_ms / baseline if baseline else float("nan")
+        target = TARGETS.get(name, LARGE_CEILING if large else None)
+        verdict = (
+            "" if target is None else f"≤ {target:g}: {'met' if ratio <= target else 'NOT met'}"
+        )
+        kib = m.replies[0].size / 1024
+        if large and kib > MAX_KIB:
+            verdict += f"; over {MAX_KIB} KiB"
+        database = "?" if m.database_ms is None else f"{m.database_ms:.1f}"
+        print(
+            f"| {name} | {len(ms) / m.seconds:.0f} | {statistics.median(ms):.1f} | "
+            f"{percentile(ms, 0.99):.1f} | {m.cpu_ms:.1f} | {ratio:.1f} | {database} | "
+            f"{kib:.0f} | {verdict} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database", default=os.environ.get("DELIBERATE_TEST_DB") or DEFAULT_SERVER
+    )
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--login-workers", type=int, default=4)
+    parser.add_argument("--members", type=int, default=90_000)
+    parser.add_argument("--logins", type=int, default=1500)
+    parser.add_argument("--skip-demo", action="store_true")
+    options = parser.parse_args()
+    secret = secrets.token_urlsafe(32)
+    log = Path(tempfile.gettempdir()) / f"deliberate-bench-serve-{os.getpid()}.log"
+    demo: dict[str, Measure] = {}
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as load:
+        if not options.skip_demo:
+            with throwaway_database(options.database) as uri:
+                app = production_app(uri, secret)
+                with app.app_context():
+                    db.create_all()
+                    world = demo_world()
+                    db.session.remove()
+                    db.engine.dispose()
+                demo, _ = serve_and_read(uri, secret, world, options, load, log)
+            report("Demo organization (30 members)", demo, large=False)
+        with throwaway_database(options.database) as uri:
+            app = production_app(uri, secret)
+            with app.app_context():
+                db.create_all()
+                built = time.perf_counter()
+                world = large_world(options.members)
+                print(f"\nGenerated the organization in {time.perf_counter() - built:.0f} s.")
+                db.session.remove()
+                db.engine.dispose()
+            large, _ = serve_and_read(uri, secret, world, options, load, log)
+            report(f"Generated organization ({options.members:,} members)", large, large=True)
+            if demo:
+                for name, other in (
+                    ("home", "home"),
+                    ("demo draft page", "300-amendment draft page"),
+                ):
+                    a, b = demo[name].database_ms, large[other].database_ms
+                    if a and b:
+                        print(
+                            f"Database CPU, {other} at {options.members:,} members ÷ {name} "
+                            f"of the demo: {b / a:.2f}x (target ≤ 1.5)"
+                        )
+            if options.logins:
+                logins = [(email, PASSWORD) for _id, email in world.members[: options.logins]]
+                with gunicorn(uri, secret, options.login_workers, log) as server:
+                    app_pids = server.app_pids()
+                    before = cpu_seconds(app_pids)
+                    answers, seconds = load.submit(storm, server.port, logins, 16).result()
+                    cpu = spent(before, cpu_seconds(app_pids))
+                    ok = sum(1 for status, _ms in answers if status == 303)
+                    in_time = seconds <= 120 and ok == len(logins)
+                    ms = [m for _s, m in answers]
+                    print(
+                        f"\nLogin storm: {len(logins):,} members from one address, "
+                        f"{options.login_workers} workers, 16 clients: {ok:,} logged in, "
+                        f"{len(answers) - ok} refused, in {seconds:.1f} s "
+                        f"({ok / seconds:.1f} logins/s; p50 {statistics.median(ms):.0f} ms, "
+                        f"p99 {percentile(ms, 0.99):.0f} ms; app CPU "
+                        f"{(cpu or 0) * 1000 / max(len(answers), 1):.0f} ms per login). "
+                        f"Target: within 120 s: {'met' if in_time else 'NOT met'}."
+                    )
+                    victim = world.members[-1][1]
+                    guesses = [(victim, f"guess {n}") for n in range(12)]
+                    answers, _ = load.submit(storm, server.port, guesses, 1).result()
+                    statuses = [status for status, _ms in answers]
+                    first_refusal = next((i for i, s in enumerate(statuses) if s == 429), None)
+                    print(
+                        f"Guessing one account's password: answers {statuses}; refused from "
+                        f"guess {None if first_refusal is None else first_refusal + 1} on "
+                        f"(gunicorn workers keep their own counters without a shared "
+                        f"RATELIMIT_STORAGE_URI, so at most {options.login_workers} × 5 a minute)."
+                    )
+
+
+if __name__ == "__main__":
+    main()

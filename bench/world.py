@@ -1,0 +1,165 @@
+"""The organizations the page benchmarks read, and the pages they read in each.
+
+`demo_world` loads the demo organization (thirty members, the demo draft in its third
+version, its amendments, papers and a debate of a few hundred comments). `large_world`
+generates a national organization: three tendencies sharing `members` members (90,000 by
+default, inserted in bulk with one password hash), a draft of 200 paragraphs with 300
+amendments proposed, seconded and sponsored through the services, a draft carrying a
+2,000-comment thread, and a published position paper signed by a thousand members. Both flush
+and commit, and return the pages to read, by name, with the member to read them as (an admin,
+so that the members' administration is among them).
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+
+from bench.bench_drafts import busy_draft
+from bench.common import PASSWORD, organization
+from deliberate.accounts.models import Member, MemberRole, MemberStatus
+from deliberate.accounts.passwords import hash_password
+from deliberate.database import utcnow
+from deliberate.debate.bulk import insert_thread, plan_thread
+from deliberate.demo import load_demo
+from deliberate.demo.comments import comment_texts
+from deliberate.demo.people import ADMIN, demo_email
+from deliberate.drafts.models import Amendment
+from deliberate.drafts.services import create_draft
+from deliberate.extensions import db
+from deliberate.papers import services as papers
+from deliberate.papers.models import PaperSignature
+from deliberate.subjects import resolve
+from deliberate.tendencies.models import MembershipRole, Tendency, TendencyMembership
+
+SEED = 2026
+LOGIN_PAGE = "login page"
+
+
+@dataclass
+class World:
+    """What a benchmark reads: pages by name (the login page first, read anonymously), and
+    the member who reads the others."""
+
+    pages: dict[str, str]
+    reader_id: int
+    reader_token: str
+    members: list[tuple[int, str]]  # (id, email) of members who may log in with PASSWORD
+
+
+def demo_world() -> World:
+    demo = load_demo()
+    db.session.commit()
+    admin = db.session.scalars(select(Member).where(Member.email == demo_email(ADMIN))).one()
+    draft = demo.demo_draft()
+    amendment = min(
+        (a for a in demo.amendments.values() if a.draft_id == draft.id), key=lambda a: a.number
+    )
+    tendency = db.session.scalars(select(Tendency).order_by(Tendency.id).limit(1)).one()
+    paper = next(p for p in demo.papers.values() if p.published_at is not None)
+    return World(
+        pages={
+            LOGIN_PAGE: "/login",
+            "home": "/",
+            "draft list": "/drafts/",
+            "demo draft page": f"/drafts/{draft.id}",
+            "amendment page": f"/drafts/{draft.id}/amendments/{amendment.number}",
+            "thread page": f"/debate/draft/{draft.id}",
+            "tendency page": f"/tendencies/{tendency.id}",
+            "members directory": "/members/",
+            "admin members": "/admin/members",
+            "paper page": f"/papers/{paper.id}",
+        },
+        reader_id=admin.id,
+        reader_token=admin.session_token,
+        members=[],
+    )
+
+
+def add_members(count: int, tendencies: list[Tendency], password_hash: str) -> list[int]:
+    """`count` active members inserted in bulk, spread evenly over the tendencies."""
+    ids: list[int] = []
+    batch = 10_000
+    for start in range(0, count, batch):
+        rows = db.session.execute(
+            insert(Member).returning(Member.id),
+            [
+                {
+                    "display_name": f"Member {n:06d}",
+                    "email": f"m{n}@large.example",
+                    "password_hash": password_hash,
+                    "role": MemberRole.MEMBER,
+                    "status": MemberStatus.ACTIVE,
+                    "session_token": secrets.token_urlsafe(16),
+                }
+                for n in range(start, min(count, start + batch))
+            ],
+        ).scalars()
+        new = list(rows)
+        db.session.execute(
+            insert(TendencyMembership),
+            [
+                {
+                    "tendency_id": tendencies[i % len(tendencies)].id,
+                    "member_id": member_id,
+                    "role": MembershipRole.MEMBER,
+                }
+                for i, member_id in enumerate(new, start=start)
+            ],
+        )
+        ids.extend(new)
+    return ids
+
+
+def large_world(members: int = 90_000, comments: int = 2_000, amendments: int = 300) -> World:
+    rng = random.Random(SEED)
+    convener, founders, tendencies = organization()
+    admin = founders[59]
+    admin.role = MemberRole.ADMIN
+    large = busy_draft(convener, founders, rng, 200, amendments)
+    body = "\n\n".join(f"Paragraph {n}: what the organization will do." for n in range(1, 13))
+    debated = create_draft(convener, title="The long debate", kind="resolution", body=body)
+    plan = plan_thread(comments, founders, comment_texts(rng, 400), rng, max_depth=8, paragraphs=12)
+    insert_thread(
+        resolve("draft", debated.id),
+        plan,
+        start=utcnow() - timedelta(days=10),
+        spacing=timedelta(minutes=5),
+        anchor_version=1,
+    )
+    paper = papers.create_paper(
+        founders[0], tendencies[0], resolve("draft", large.id), "Our line", "We *agree*."
+    )
+    papers.publish_paper(founders[0], paper)
+    db.session.flush()
+    added = add_members(members, tendencies, hash_password(PASSWORD))
+    signers = added[: 3 * 1000 : 3]  # members of the first tendency
+    db.session.execute(
+        insert(PaperSignature),
+        [{"paper_id": paper.id, "member_id": m, "revision": 1} for m in signers],
+    )
+    db.session.commit()
+    amendment = db.session.scalars(
+        select(Amendment).where(Amendment.draft_id == large.id).order_by(Amendment.number)
+    ).all()[amendments // 2]
+    return World(
+        pages={
+            LOGIN_PAGE: "/login",
+            "home": "/",
+            "draft list": "/drafts/",
+            "300-amendment draft page": f"/drafts/{large.id}",
+            "amendment page": f"/drafts/{large.id}/amendments/{amendment.number}",
+            "thread page (2,000 comments)": f"/debate/draft/{debated.id}",
+            "tendency page (30,000 members)": f"/tendencies/{tendencies[0].id}",
+            "members directory": "/members/",
+            "admin members": "/admin/members",
+            "paper page (1,000 signatories)": f"/papers/{paper.id}",
+        },
+        reader_id=admin.id,
+        reader_token=admin.session_token,
+        members=[(m, f"m{n}@large.example") for n, m in enumerate(added)],
+    )
