@@ -12,7 +12,7 @@ from deliberate.decisions.models import DecisionRecord, Evaluation
 from deliberate.decisions.services import record_decision
 from deliberate.extensions import db
 from deliberate.subjects import SubjectKind, SubjectType, register_subject
-from deliberate.voting.hooks import on_every_close
+from deliberate.voting.hooks import on_every_close, on_vote_page
 
 
 def _load_record(record_id: int) -> DecisionRecord | None:
@@ -68,4 +68,15 @@ register_subject(
     )
 )
 
+
+def _record_link(vote: Any) -> tuple[str, str, dict[str, Any]] | None:
+    record_id = db.session.scalar(
+        select(DecisionRecord.id).where(DecisionRecord.vote_id == vote.id)
+    )
+    if record_id is None:
+        return None
+    return "The decision record of this vote", "decisions.detail", {"record_id": record_id}
+
+
 on_every_close(record_decision)
+on_vote_page(_record_link)

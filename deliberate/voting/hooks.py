@@ -68,6 +68,21 @@ def purpose(name: str) -> Purpose | None:
     return _purposes.get(name)
 
 
+# What other domains show on a vote's page about it: (label, endpoint, values) or None.
+VoteLink = Callable[[Any], tuple[str, str, dict[str, Any]] | None]
+_vote_links: list[VoteLink] = []
+
+
+def on_vote_page(link: VoteLink) -> None:
+    """Let a domain name a page of its own about a vote (decisions: the record it produced)."""
+    if link not in _vote_links:
+        _vote_links.append(link)
+
+
+def vote_links(vote: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    return [found for link in _vote_links if (found := link(vote)) is not None]
+
+
 def on_every_close(listener: Closed) -> None:
     """Call `listener(vote, purpose, result)` when any vote closes, after its purpose's own
     hook, in the same transaction (decisions records what a closed vote decided)."""

@@ -211,6 +211,12 @@ def vote_page(vote: Vote, member: Member) -> dict[str, Any]:
         "positions": rules.POSITION_LABELS,
         "import_form": PaperBallotsForm(),
         "next_round": queries.next_round(vote),
+        "related": [
+            (label, url_for(endpoint, **values))
+            for label, endpoint, values in hooks.vote_links(vote)
+        ]
+        if vote.is_closed
+        else [],
     }
 
 

@@ -223,3 +223,11 @@ def test_exports_download_the_record(client, login_as, convener, voters):
     printable = client.get(f"/decisions/{record.id}/print")
     assert "print.css" in printable.text
     assert db.session.get(DecisionRecord, record.id) is not None
+
+
+def test_the_vote_page_leads_to_the_record_it_produced(client, login_as, convener, voters):
+    record = decided_record(convener, voters)
+    login_as(voters[0])
+    page = client.get(f"/votes/{record.vote_id}")
+    assert f'href="/decisions/{record.id}"' in page.text
+    assert "The decision record of this vote" in page.text
