@@ -26,7 +26,9 @@ quorum as :mod:`.quorum` defines it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from .ballots import RawBallot, group_ballots
 from .meek import MeekCount
@@ -46,6 +48,20 @@ __all__ = [
     "count",
     "count_grouped",
 ]
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while counting: the engine makes no reference cycles,
+    and the collector would otherwise rescan the millions of ballot tuples it holds each time
+    it runs (on a million different ballots this halves the time of a count)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check_candidates(candidates: Sequence[str]) -> list[str]:
@@ -74,8 +90,9 @@ def count(
     names = check_candidates(candidates)
     rules.lot(names)
     rules.check_names(names)
-    groups = group_ballots(ballots, names, rules)
-    return count_grouped(names, groups, rules)
+    with _without_cycle_collection():
+        groups = group_ballots(ballots, names, rules)
+        return count_grouped(names, groups, rules)
 
 
 def count_grouped(
@@ -87,8 +104,9 @@ def count_grouped(
     rules.check_names(names)
     tiebreaker = TieBreaker(names, rules.lot(names), rules.tie_break)
     excluded = frozenset(names.index(name) for name in rules.excluded)
-    if rules.method == "schulze":
-        return SchulzeCount(names, groups, rules, tiebreaker, excluded).run()
-    if rules.method == "meek":
-        return MeekCount(names, groups, rules, tiebreaker, excluded).run()
-    return WigmCount(names, groups, rules, tiebreaker, excluded).run()
+    with _without_cycle_collection():
+        if rules.method == "schulze":
+            return SchulzeCount(names, groups, rules, tiebreaker, excluded).run()
+        if rules.method == "meek":
+            return MeekCount(names, groups, rules, tiebreaker, excluded).run()
+        return WigmCount(names, groups, rules, tiebreaker, excluded).run()
