@@ -17,7 +17,9 @@ a sequence of names: none (a skipped rank), one, or several (an overvote). The b
 :class:`Rules` say what overvotes, skipped ranks and repeated names do (see
 :mod:`deliberate.voting.counting.ballots`). The same ballots and rules always give the same
 report: arithmetic is exact (or truncated exactly as the rules say) and every tie is broken by
-earlier rounds, then by the lot in ``Rules.tie_order``, and recorded in ``Report.ties``.
+earlier rounds, then by the lot in ``Rules.tie_order`` (or by the lot alone, as
+``Rules.tie_break`` says), and recorded in ``Report.ties``. Schulze's method
+(:mod:`.schulze`) reports a pairwise matrix, strongest paths and a ranking instead of rounds.
 
 Votes that are not ranked have their own modules: :mod:`.majority` (yes/no/abstain against a
 threshold) and :mod:`.consensus` (agree, reservations, stand aside, block); both check the

@@ -21,9 +21,11 @@ many decimal places; what truncation drops is reported as lost.
 
 Scottish STV moves an excluded candidate's ballots in sub-stages, one per transfer value,
 highest first (the ballots of value 1, first preferences among them, before those received
-from surpluses), each reported as its own transfer with its value. A candidate who reaches
-the quota at the end of a sub-stage is deemed elected there and receives nothing from the
-later sub-stages; their surplus is transferred once the exclusion is complete.
+from surpluses, whatever the order they came in), each reported as its own transfer with
+its value. The candidates who continue are the same through every sub-stage: one who reaches
+the quota during the exclusion is deemed elected at the next stage, as in the Droop
+reference counts for the Scottish rules, so the figures after an exclusion are those of a
+one-stage transfer.
 
 Options of the certified tabulators: an undeclared write-ins pseudo-candidate is never
 elected and is the first eliminated; with ``continue_until_two`` an IRV count goes on past a
