@@ -59,6 +59,7 @@ FORM_CONTROLS = {"input", "select", "textarea", "button", "form"}
 # fixed ones of the debate and draft pages, and section headings (`…-heading`).
 OWN_IDS = re.compile(
     r"^(c\d+|p\d+|a\d+|reply-form-template|amendments|history|conveners|convene"
+    r"|content|unity|commitments|disagreements|minority-reports|your-entry"
     r"|[a-z-]+-heading)$"
 )
 FORM_FIELD_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
