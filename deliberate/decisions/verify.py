@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Row, and_, func, select
 
 from deliberate.decisions import chain, ledger
 from deliberate.decisions.models import (
@@ -55,19 +55,83 @@ def _title(record_id: int) -> str:
     return title if title is not None else "(missing)"
 
 
+BATCH = 1000
+# Links and commitment entries are read as plain rows: a long chain is millions of them, and
+# building an ORM object for each would cost more than checking it.
+_LINK = (
+    ArchiveLink.position,
+    ArchiveLink.kind,
+    ArchiveLink.record_id,
+    ArchiveLink.entry_id,
+    ArchiveLink.content_hash,
+    ArchiveLink.previous_hash,
+    ArchiveLink.hash,
+)
+_ENTRY = (
+    CommitmentEntry.id,
+    CommitmentEntry.record_id,
+    CommitmentEntry.member_id,
+    CommitmentEntry.revision,
+    CommitmentEntry.commits,
+    CommitmentEntry.disagreement_markdown,
+    CommitmentEntry.tendency_id,
+    CommitmentEntry.recorded_at,
+)
+
+
+def _link_batches() -> Iterator[list[Row[Any]]]:
+    """Every link, oldest first, a batch at a time."""
+    after = 0
+    while True:
+        rows = list(
+            db.session.execute(
+                select(*_LINK)
+                .where(ArchiveLink.position > after)
+                .order_by(ArchiveLink.position)
+                .limit(BATCH)
+            )
+        )
+        if not rows:
+            return
+        yield rows
+        after = rows[-1].position
+
+
+def _contents(rows: list[Row[Any]]) -> list[Mapping[str, Any] | None]:
+    """What each link of a batch vouches for, as stored now. Commitment entries, nearly every
+    link of a long chain, are read in one query per batch rather than one per link."""
+    ids = [r.entry_id for r in rows if r.kind == LinkKind.COMMITMENT and r.entry_id is not None]
+    entries: dict[int, Any] = {}
+    if ids:
+        found = db.session.execute(select(*_ENTRY).where(CommitmentEntry.id.in_(ids)))
+        entries = {entry.id: entry for entry in found}
+    contents: list[Mapping[str, Any] | None] = []
+    for row in rows:
+        if row.kind != LinkKind.COMMITMENT:
+            link = ArchiveLink(kind=row.kind, record_id=row.record_id, entry_id=row.entry_id)
+            contents.append(ledger.content_of(link))
+            continue
+        entry = entries.get(row.entry_id) if row.entry_id is not None else None
+        contents.append(ledger.commitment_content(entry) if entry is not None else None)
+    return contents
+
+
 def check_chain() -> tuple[int, str, Mismatch | None]:
     """(links checked, head hash, first mismatch or None)."""
     count = 0
-    last: ArchiveLink | None = None
+    last: Row[Any] | None = None
 
     def pairs() -> Iterator[tuple[chain.Link, Mapping[str, Any] | None]]:
         nonlocal count, last
-        for row in ledger.links_in_order():
-            count += 1
-            if count % 1000 == 0:
-                db.session.expunge_all()  # the chain may hold millions of links
-            last = row
-            yield ledger.as_link(row), ledger.content_of(row)
+        for rows in _link_batches():
+            for row, content in zip(rows, _contents(rows), strict=True):
+                count += 1
+                last = row
+                link = chain.Link(
+                    row.position, row.kind, row.content_hash, row.previous_hash, row.hash
+                )
+                yield link, content
+            db.session.expunge_all()  # the records and votes read for this batch
 
     problem = chain.check(pairs())
     if last is None:
