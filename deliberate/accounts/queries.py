@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from deliberate.accounts.models import Invitation, Member
 from deliberate.database import utcnow
 from deliberate.extensions import db
+from deliberate.search import MAX_SEARCH, contains_pattern
 from deliberate.tendencies.models import Tendency, TendencyMembership
 
 PAGE_SIZE = 100
@@ -24,26 +25,33 @@ def member_directory(
 
     `search` matches display names, and emails only when `search_emails` (for those who may
     see emails: a match on what the searcher cannot see would reveal it letter by letter)."""
-    query = (
+    # The page of members is chosen from the members alone, and only its rows are joined to
+    # their tendencies: ordering a join of every member with every membership costs three
+    # times as much at 30,000 members.
+    chosen = select(Member.id).order_by(Member.display_name, Member.id)
+    if not include_suspended:
+        chosen = chosen.where(Member.status == "active")
+    search = search.strip()[:MAX_SEARCH]
+    if search:
+        pattern = contains_pattern(search)
+        matches = [Member.display_name.ilike(pattern, escape="\\")]
+        if search_emails:
+            matches.append(Member.email.ilike(pattern, escape="\\"))
+        chosen = chosen.where(or_(*matches))
+    ids = list(db.session.scalars(chosen.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    if not ids:
+        return [], False
+    rows = db.session.execute(
         select(Member, Tendency)
         .outerjoin(
             TendencyMembership,
             (TendencyMembership.member_id == Member.id) & TendencyMembership.left_at.is_(None),
         )
         .outerjoin(Tendency, Tendency.id == TendencyMembership.tendency_id)
+        .where(Member.id.in_(ids[:PAGE_SIZE]))
         .order_by(Member.display_name, Member.id)
-    )
-    if not include_suspended:
-        query = query.where(Member.status == "active")
-    search = search.strip()[:100]
-    if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        matches = [Member.display_name.ilike(pattern, escape="\\")]
-        if search_emails:
-            matches.append(Member.email.ilike(pattern, escape="\\"))
-        query = query.where(or_(*matches))
-    rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    return [(m, t) for m, t in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
+    ).all()
+    return [(m, t) for m, t in rows], len(ids) > PAGE_SIZE
 
 
 def open_invitations() -> list[Invitation]:
