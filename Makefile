@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app deliberate
 
-.PHONY: run test install install-test lint audit bench clean
+.PHONY: run test install install-test browser-tools lint audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,18 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# axe-core for the accessibility checks of the browser tests, from the npm registry into a
+# git-ignored folder (the tests also fetch it themselves when it is missing).
+AXE_CORE := axe-core@4.14.1
+browser-tools:
+	npm install --no-save --no-audit --no-fund --prefix .browser-tools $(AXE_CORE)
+
+PORT ?= 5000
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:5000"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -51,4 +58,4 @@ bench: install-test
 	$(BIN)/python bench/bench_counting.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis .browser-tools

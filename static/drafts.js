@@ -48,6 +48,12 @@
   };
 
   items.forEach((li) => {
+    // A button per paragraph, so the keyboard chooses as the mouse does (Shift extends).
+    const choose = document.createElement("button");
+    choose.type = "button";
+    choose.className = "secondary choose";
+    choose.textContent = `Choose ¶${li.dataset.number}`;
+    li.querySelector(".meta").after(choose);
     li.addEventListener("click", (event) => {
       const n = Number(li.dataset.number);
       if (kind() === "insert_after") {

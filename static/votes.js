@@ -94,8 +94,8 @@
       }
       renumber(); toggle.focus();
     });
-    up.setAttribute("aria-label", `Move ${label} up`);
-    down.setAttribute("aria-label", `Move ${label} down`);
+    up.setAttribute("aria-label", `Move up: ${label}`);
+    down.setAttribute("aria-label", `Move down: ${label}`);
     item.append(up, down, toggle);
     item.draggable = true;
     item.addEventListener("dragstart", (event) => {

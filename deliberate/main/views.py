@@ -33,3 +33,9 @@ def index() -> str:
         waiting=pending_requests(mine.tendency) if coordinating and mine is not None else [],
         **home_context(actor()),
     )
+
+
+@bp.get("/help")
+def help_page() -> str:
+    """How this works, in plain words: open to anyone, as the organization's rules are."""
+    return render_template("main/help.html")

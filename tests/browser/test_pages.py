@@ -1,0 +1,141 @@
+"""Every main page, for each role, in the demo organization: no serious or critical axe-core
+violation, nothing wider than a 375 px phone, and screenshots at 375 and 1280 px."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from deliberate.demo import DEMO_PASSWORD, demo_logins, load_demo
+from deliberate.extensions import db
+from deliberate.voting.models import Vote, VoteState
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    LiveServer,
+    People,
+    axe_script,
+    axe_violations,
+    describe,
+    live_server,
+    overflow,
+)
+
+pytestmark = pytest.mark.browser
+
+# The pages every role reads. Paths are filled from the demo's own ids.
+PAGES = {
+    "home": "/",
+    "drafts": "/drafts/",
+    "draft": "/drafts/{draft}",
+    "compare": "/drafts/{draft}/compare?from=1&to={version}",
+    "amendment": "/drafts/{draft}/amendments/5",
+    "propose": "/drafts/{draft}/amendments/new",
+    "thread": "/debate/draft/{draft}",
+    "papers": "/papers/",
+    "paper": "/papers/3",
+    "tendencies": "/tendencies/",
+    "tendency": "/tendencies/1",
+    "members": "/members/",
+    "votes": "/votes/",
+    "vote irv": "/votes/{irv}",
+    "results stv": "/votes/{stv}",
+    "results majority": "/votes/{majority}",
+    "results consensus": "/votes/{consensus}",
+    "help": "/help",
+}
+ADMIN_PAGES = {
+    "admin members": "/admin/members",
+    "audit": "/admin/audit/",
+    "bodies": "/admin/bodies/",
+    "profile": "/members/{admin}",
+}
+# A member reads every page; the other roles, the pages that change with their role.
+ROLE_PAGES = {
+    "member": list(PAGES),
+    "member without tendency": ["home", "tendency", "draft", "vote irv", "papers"],
+    "tendency coordinator": ["home", "tendency", "paper", "draft"],
+    "convener": ["draft", "amendment", "vote irv", "results consensus", "votes"],
+    "admin": ["home", "draft", *ADMIN_PAGES],
+}
+# Pages whose screenshots the README shows.
+README_SHOTS = {"draft", "results stv", "vote irv", "home"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("pages"), "pages", populate=load_demo) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def ids(server: LiveServer) -> dict[str, int]:
+    with server.setup():
+        from deliberate.accounts.models import Member
+        from deliberate.drafts.models import Draft
+
+        votes: dict[str, Vote] = {}
+        for vote in db.session.scalars(select(Vote).order_by(Vote.id)):
+            open_irv = vote.method == "irv" and vote.state == VoteState.OPEN
+            if open_irv or vote.method != "irv":
+                votes.setdefault(str(vote.method), vote)
+        # The draft under debate: the one with the most versions.
+        draft = db.session.scalars(
+            select(Draft).order_by(Draft.current_version_number.desc(), Draft.id)
+        ).first()
+        admin = db.session.scalar(select(Member).where(Member.email == demo_logins()["admin"]))
+        assert draft is not None
+        assert admin is not None
+        return {
+            "draft": draft.id,
+            "version": draft.current_version_number,
+            "irv": votes["irv"].id,
+            "stv": votes["stv"].id,
+            "majority": votes["majority"].id,
+            "consensus": votes["consensus"].id,
+            "admin": admin.id,
+        }
+
+
+def pages_for(role: str) -> dict[str, str]:
+    every = {**PAGES, **ADMIN_PAGES}
+    return {name: every[name] for name in ROLE_PAGES[role]}
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+def test_main_pages_pass_axe_and_fit_a_phone(
+    people: People, ids: dict[str, int], role: str, tmp_path: Path
+) -> None:
+    script = axe_script()
+    wide = people.login(demo_logins()[role], DEMO_PASSWORD, viewport=(1280, 900))
+    phone = people.login(demo_logins()[role], DEMO_PASSWORD, viewport=(375, 740))
+    problems: dict[str, Any] = {}
+    for name, path in pages_for(role).items():
+        url = path.format(**ids)
+        for page, width in ((wide, 1280), (phone, 375)):
+            response = page.goto(url)
+            assert response is not None
+            if response.status != 200:
+                problems[f"{name} ({url})"] = f"answers {response.status}"
+                continue
+            if width == 375 and (extra := overflow(page)) > 0:
+                problems[f"{name} at 375 px"] = f"{extra} px too wide"
+            shot(page, tmp_path, role, name, width)
+        if violations := axe_violations(wide, script):
+            problems[f"{name}: axe"] = violations
+    assert problems == {}, describe(problems)
+    people.watch.assert_clean()
+
+
+def shot(page: Any, folder: Path, role: str, name: str, width: int) -> None:
+    """Screenshots: the README's few are kept in the repository, the rest in `folder`."""
+    slug = name.replace(" ", "-")
+    if role == "member" and name in README_SHOTS:
+        target = SCREENSHOTS / f"{slug}-{width}.png"
+    else:
+        target = folder / f"{role.replace(' ', '-')}-{slug}-{width}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=False)
