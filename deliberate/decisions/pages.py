@@ -126,6 +126,7 @@ def archive_context(args: Mapping[str, str], page: int) -> dict[str, Any]:
         "head": head,
         "today": utcnow().date(),
         "args": {k: v for k, v in args.items() if k != "page" and v},
+        "convening": bool(member and member.is_convener),
         "drafting": queries.drafting_records() if member and member.is_convener else [],
         "due": queries.evaluations_due(utcnow().date()) if member and can_evaluate(member) else [],
     }
