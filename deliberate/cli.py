@@ -26,7 +26,13 @@ def register_commands(app: Flask) -> None:
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo organization (does nothing if it is already loaded)."""
-    from deliberate.demo import DEMO_PASSWORD, demo_loaded, demo_logins, load_demo
+    from deliberate.demo import (
+        DEMO_PASSWORD,
+        demo_loaded,
+        demo_logins,
+        demo_walkthrough,
+        load_demo,
+    )
 
     if demo_loaded():
         click.echo("The demo organization is already loaded.")
@@ -35,8 +41,10 @@ def demo_command() -> None:
         db.session.commit()
         click.echo("Loaded the demo organization.")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    shows = demo_walkthrough()
     for role, email in demo_logins().items():
         click.echo(f"  {role:<24} {email}")
+        click.echo(f"  {'':<24} {shows[role]}")
 
 
 @click.command("create-admin")

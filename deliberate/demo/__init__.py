@@ -25,7 +25,14 @@ from deliberate.demo.votes import vote_storylines
 from deliberate.demo.world import DemoClock, DemoWorld
 from deliberate.extensions import db
 
-__all__ = ["DEMO_PASSWORD", "DemoWorld", "demo_loaded", "demo_logins", "load_demo"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DemoWorld",
+    "demo_loaded",
+    "demo_logins",
+    "demo_walkthrough",
+    "load_demo",
+]
 
 SEED = 2026  # the jitter of the demo's moments
 
@@ -43,6 +50,25 @@ def demo_logins() -> dict[str, str]:
         "tendency coordinator": demo_email("Rosa Keller"),
         "member": demo_email("Mei Lin"),
         "member without tendency": demo_email("Zainab Sesay"),
+    }
+
+
+def demo_walkthrough() -> dict[str, str]:
+    """What each account of `demo_logins` shows first, by the same keys."""
+    return {
+        "admin": "members, invitations and the audit log; the archive of decision records",
+        "convener": (
+            "home: the Northgate by-election's evaluation is due and the spring assembly's "
+            "record awaits its statements and seal; the Millstone library's sealed evaluation"
+        ),
+        "tendency coordinator": (
+            "the Caucus's minority report on the Northgate by-election, beside her own "
+            "registered disagreement"
+        ),
+        "member": "home: her commitment on the Northgate by-election is not recorded yet",
+        "member without tendency": (
+            "her entry on the Northgate by-election, revised to add a registered disagreement"
+        ),
     }
 
 

@@ -18,7 +18,7 @@ from deliberate.decisions.models import (
     Verdict,
 )
 from deliberate.decisions.verify import verify_archive
-from deliberate.demo import load_demo
+from deliberate.demo import demo_logins, demo_walkthrough, load_demo
 from deliberate.demo.people import demo_email
 from deliberate.demo.texts import BY_ELECTION, LIBRARY
 from deliberate.demo.votes import COMMITTEE_VOTE, VENUE_QUESTION
@@ -109,9 +109,16 @@ def test_the_library_objective_was_evaluated_and_a_dissent_borne_out(session):
     assert venue in queries.drafting_records()
 
 
-def test_the_demo_archive_verifies(session):
-    load_demo()
+def test_the_demo_command_loads_an_archive_that_verifies(app, session):
+    runner = app.test_cli_runner()
+    loaded = runner.invoke(args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    for role, email in demo_logins().items():
+        assert email in loaded.output
+        assert demo_walkthrough()[role] in loaded.output
     report = verify_archive()
     assert report.holds, report.mismatch
     assert report.records == 4
     assert report.links > 60
+    verified = runner.invoke(args=["verify-archive"])
+    assert verified.exit_code == 0, verified.output
