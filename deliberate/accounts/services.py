@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberate import cleaning
@@ -19,6 +19,7 @@ from deliberate.accounts.models import (
     new_session_token,
 )
 from deliberate.accounts.passwords import hash_password, needs_rehash, verify_password
+from deliberate.accounts.queries import member_count
 from deliberate.audit.services import record_action
 from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
@@ -427,4 +428,5 @@ def rename_member(member: Member, display_name: str) -> None:
 
 
 def count_members() -> int:
-    return db.session.scalar(select(func.count(Member.id))) or 0
+    """How many members the organization has; see `queries.member_count`."""
+    return member_count()
