@@ -67,12 +67,13 @@ def _simple(ballot: RawBallot, index: Mapping[str, int]) -> tuple[int, ...] | No
     """The clean preferences of a ballot that needs no rule (one known name at every
     position, none repeated), or None: the common case, taken quickly."""
     try:
-        if all(type(p) is str for p in ballot):
-            prefs = tuple([index[p] for p in ballot])  # type: ignore[index]
-        else:
-            prefs = tuple([index[p[0]] if len(p) == 1 else -1 for p in ballot])
+        # Every position a plain name (a position that is not fails the lookup).
+        prefs = tuple(map(index.__getitem__, ballot))  # type: ignore[arg-type]
     except (KeyError, TypeError):
-        return None
+        try:  # every position a sequence of one name
+            prefs = tuple([index[p[0]] if len(p) == 1 else -1 for p in ballot])
+        except (KeyError, TypeError, IndexError):
+            return None
     if -1 in prefs or len(set(prefs)) != len(prefs):
         return None
     return prefs
