@@ -195,7 +195,8 @@ def verify_archive_command() -> None:
         f"Checked {report.links:,} links of the chain and the results of {report.records:,} "
         "decision records."
     )
-    click.echo(f"Chain head: {report.head}")
     if report.mismatch is not None:
+        click.echo(f"Last link checked: {report.head}")
         raise click.ClickException(f"the archive does not hold: {report.mismatch}")
+    click.echo(f"Chain head: {report.head}")
     click.echo("The archive holds: every hash and every stored result matches.")
