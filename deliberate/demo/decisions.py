@@ -28,6 +28,7 @@ from deliberate.decisions.models import DecisionRecord, Verdict
 from deliberate.demo.people import CONVENER, MODERATOR, joining_days
 from deliberate.demo.texts import (
     BY_ELECTION,
+    BY_ELECTION_DEBATE,
     BY_ELECTION_DISSENTS,
     BY_ELECTION_MINORITY_REPORT,
     COMMITTEE_STATEMENTS,
@@ -46,7 +47,7 @@ from deliberate.drafts.models import DraftKind
 from deliberate.drafts.voting import put_draft_to_adoption
 from deliberate.extensions import db
 from deliberate.papers import services as papers
-from deliberate.subjects import resolve
+from deliberate.subjects import Subject, resolve
 from deliberate.tendencies.models import Tendency
 from deliberate.voting import services as voting
 from deliberate.voting.models import Vote
@@ -134,7 +135,7 @@ COMMITTEE_COMMITTED = [CONVENER, "Samir Haddad", "Ben Carter", "Hannah Okafor", 
 # whether they commit, their reasons (None: a plain commitment, since revised).
 Entry = tuple[float, str, bool, str | None]
 # When the dissenters recorded their entries, in days ago.
-LIBRARY_DISSENT_DAYS = {"Samir Haddad": 36.0, "Ingrid Solberg": 35.3, "Pavel Horák": 33.1}
+LIBRARY_DISSENT_DAYS = {"Samir Haddad": 36.0, "Ingrid Solberg": 32.5, "Pavel Horák": 33.1}
 BY_ELECTION_DISSENT_DAYS = {
     "Samir Haddad": (27.9, 23.2),
     "Rosa Keller": (27.2,),
@@ -285,17 +286,13 @@ def _library(world: DemoWorld) -> Storyline:
         for name, (commits, reasons) in LIBRARY_DISSENTS.items()
     ]
     yield from _merge(
-        _entries(world, record, LIBRARY_COMMITTED, 36.2, 29),
+        _entries(world, record, LIBRARY_COMMITTED, 35.5, 29),
         _dissents(world, record, dissents),
     )
     # The evaluation, opened the day after its date.
     yield clock.ago(15.2)
     evaluation = services.open_evaluation(convener, record, today=clock.current.date())
-    thread = resolve("evaluation", record.id)
-    parent = None
-    for author, text in LIBRARY_EVALUATION_DEBATE:
-        yield clock.after(clock.current, 5)
-        parent = post_comment(world.members[author], thread, text, parent=parent)
+    yield from _thread(world, resolve("evaluation", record.id), LIBRARY_EVALUATION_DEBATE, hours=5)
     yield clock.ago(14)
     assessed = {
         services.DissentKey(member_id=world.members[name].id): assessment
@@ -310,6 +307,16 @@ def _library(world: DemoWorld) -> Storyline:
     )
     yield clock.after(clock.current, 20)
     services.seal_evaluation(convener, evaluation, now=clock.current)
+
+
+def _thread(
+    world: DemoWorld, subject: Subject, exchange: Sequence[tuple[str, str]], *, hours: float
+) -> Storyline:
+    """An exchange posted about `hours` apart, each comment answering the one before."""
+    parent = None
+    for author, text in exchange:
+        yield world.clock.after(world.clock.current, hours)
+        parent = post_comment(world.members[author], subject, text, parent=parent)
 
 
 def _by_election(world: DemoWorld) -> Storyline:
@@ -334,6 +341,9 @@ def _by_election(world: DemoWorld) -> Storyline:
     yield clock.after(clock.current, 2)
     services.seal_record(convener, record, now=clock.current)
     yield from _minority_report_and_entries(world, record)
+    # Polling day has passed; the members talk of the result before the evaluation.
+    yield clock.ago(4.6)
+    yield from _thread(world, resolve("decision", record.id), BY_ELECTION_DEBATE, hours=16)
 
 
 def _minority_report_and_entries(world: DemoWorld, record: DecisionRecord) -> Storyline:

@@ -605,6 +605,22 @@ BY_ELECTION_DISSENTS: dict[str, list[tuple[bool, str | None]]] = {
     ],
 }
 
+# The record's debate once polling day has passed: (author, text), each answering the one before.
+BY_ELECTION_DEBATE = [
+    (
+        "Hannah Okafor",
+        "The result: 1,184 votes, second of five candidates, 212 behind the winner. Thank you "
+        "to everyone who knocked on doors in the rain.",
+    ),
+    (
+        "Rosa Keller",
+        "Well fought, Hannah. For the evaluation: the Harbour View committee met twice in these "
+        "four weeks instead of four times.",
+    ),
+    ("Priya Raman", "And 38 people joined us in Northgate, where we had no branch at all."),
+    ("Clara Dubois", "Then let those 38 decide how our next candidate there is chosen."),
+]
+
 # The Caucus's minority report on the by-election: (coordinator, title, text).
 BY_ELECTION_MINORITY_REPORT = (
     "Rosa Keller",

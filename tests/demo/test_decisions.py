@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from deliberate.database import utcnow
+from deliberate.debate.models import Comment
 from deliberate.decisions import queries
 from deliberate.decisions.models import (
     BorneOut,
@@ -66,6 +67,11 @@ def test_the_by_election_is_carried_by_every_tendency_with_its_dissents_and_due(
     assert (paper.subject_type, paper.subject_id) == ("decision", record.id)
     assert paper.state == PaperState.PUBLISHED
 
+    talk = select(func.count()).where(
+        Comment.subject_type == "decision", Comment.subject_id == record.id
+    )
+    assert session.scalar(talk) == 4, "members talk of the result before the evaluation"
+
     today = utcnow().date()
     assert record.is_evaluation_due(today)
     assert queries.evaluation_of(record) is None
@@ -93,6 +99,8 @@ def test_the_library_objective_was_evaluated_and_a_dissent_borne_out(session):
     samir = world.members["Samir Haddad"].id
     assert assessed[samir] == BorneOut.YES
     assert set(assessed.values()) == set(BorneOut)
+    ingrid = session.get(Commitment, (record.id, world.members["Ingrid Solberg"].id))
+    assert ingrid.tendency_id == world.tendencies["Assembly Network"].id
     assert record not in queries.evaluations_due(utcnow().date())
     # A member who joined after the vote registered his disagreement without committing.
     pavel = session.get(Commitment, (record.id, world.members["Pavel Horák"].id))
