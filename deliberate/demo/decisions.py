@@ -371,10 +371,12 @@ def _paper(
     title: str,
     text: str,
 ) -> Storyline:
+    """The Caucus's paper on the record, published, attached as its minority report and
+    signed. It stays out of `world.papers`, the papers on the draft and its amendments that
+    other parts (and the benchmarks) pick from."""
     clock = world.clock
     yield clock.ago(27.6)
     paper = papers.create_paper(writer, caucus, resolve("decision", record.id), title, text)
-    world.papers[title] = paper
     yield clock.after(clock.current, 5)
     papers.publish_paper(writer, paper)
     yield clock.after(clock.current, 1)
