@@ -12,6 +12,8 @@ import json
 from fractions import Fraction as F  # noqa: N817 - short for readable expected values
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deliberate.voting.counting import Rules, RulesError, count
 
@@ -224,3 +226,56 @@ def test_overvote_exhausts_only_if_several_are_continuing():
     assert report.winners == ["A"]
     with pytest.raises(RulesError):
         Rules(method="meek", seats=2, overvote="exhaust_if_multiple")
+
+
+# --- properties ------------------------------------------------------------------------------
+
+
+@st.composite
+def elections(draw):
+    n = draw(st.integers(min_value=2, max_value=5))
+    names = ["Ana", "Ben", "Chloé", "Dev", "Eli"][:n]
+    ballots = []
+    for _ in range(draw(st.integers(min_value=1, max_value=12))):
+        order = draw(st.permutations(names))
+        length = draw(st.integers(min_value=1, max_value=n))
+        ballots.append((list(order[:length]), draw(st.integers(min_value=1, max_value=15))))
+    return names, ballots
+
+
+@settings(max_examples=60, deadline=None)
+@given(elections(), st.integers(min_value=1, max_value=3))
+def test_scottish_sub_stages_change_no_figure(election, seats):
+    # Scottish STV is WIGM at 5 decimal places: splitting an exclusion into sub-stages by
+    # transfer value reports more transfers but moves the same votes.
+    names, ballots = election
+    scottish = count(names, ballots, Rules(method="scottish", seats=seats))
+    wigm = count(names, ballots, Rules(method="stv", seats=seats, decimals=5))
+    assert [r.votes for r in scottish.rounds] == [r.votes for r in wigm.rounds]
+    assert [r.exhausted for r in scottish.rounds] == [r.exhausted for r in wigm.rounds]
+    assert scottish.winners == wigm.winners
+    for ours, theirs in zip(scottish.rounds, wigm.rounds, strict=True):
+        assert sum(t.amount for t in ours.transfers) == sum(t.amount for t in theirs.transfers)
+
+
+@settings(max_examples=60, deadline=None)
+@given(elections(), st.integers(min_value=1, max_value=3))
+def test_the_new_options_change_nothing_when_they_have_nothing_to_do(election, seats):
+    names, ballots = election
+    method = "irv" if seats == 1 else "stv"
+    plain = count(names, ballots, Rules(method=method, seats=seats)).as_dict()
+    # No overvote on these ballots: the overvote rule does not matter.
+    dynamic = count(
+        names, ballots, Rules(method=method, seats=seats, overvote="exhaust_if_multiple")
+    ).as_dict()
+    assert dynamic["rounds"] == plain["rounds"]
+    # Without ties, the tie-break rule does not matter.
+    lot = count(names, ballots, Rules(method=method, seats=seats, tie_break="lot")).as_dict()
+    if not plain["ties"]:
+        assert lot["rounds"] == plain["rounds"]
+        assert lot["winners"] == plain["winners"]
+    # Every vote is somewhere at the start of each round: with a candidate, exhausted or lost.
+    for r in plain["rounds"]:
+        total = sum(F(v) for v in r["votes_exact"].values())
+        total += F(r["exhausted_exact"]) + F(r["lost_exact"])
+        assert total == plain["valid_votes"]
