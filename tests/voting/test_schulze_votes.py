@@ -4,12 +4,14 @@ stored, counted at close, shown, and recounted from what the vote publishes."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from deliberate.accounts.models import MemberRole
+from deliberate.database import utcnow
 from deliberate.errors import ValidationError
 from deliberate.extensions import db
 from deliberate.voting import services
@@ -154,3 +156,23 @@ def test_the_form_makes_a_schulze_vote_and_the_page_shows_the_matrix(
     assert "Pairwise: voters who ranked the row above the column" in page
     assert "Strongest paths" in page
     assert "Ranking: Chloé &gt; Ana &gt; Ben." in page
+
+
+def test_a_meeting_records_a_schulze_count_from_its_paper_ballots(convener):
+    # 3 rank Ana > Ben > Chloe, 2 Ben > Chloe, 2 Chloe > Ben: Ben beats Ana 4 to 3 and
+    # Chloe 5 to 2; Chloe beats Ana 4 to 3 (Ana is left off four ballots).
+    paper = b'3 3\n3 1 2 3 0\n2 2 3 0\n2 3 2 0\n0\n"Ana"\n"Ben"\n"Chloe"\n"Chair"\n'
+    vote = services.record_in_person_vote(
+        convener,
+        title="Chair (congress, day 1)",
+        settings=Settings(method="schulze"),
+        counted=services.MeetingCount(ballot_file=paper, filename="count.blt"),
+        present=10,
+        held_at=utcnow() - timedelta(hours=1),
+        options=[services.OptionSpec(name) for name in ("Ana", "Ben", "Chloe")],
+    )
+    count = vote.result["count"]
+    assert count["pairwise"]["Ben"] == {"Ana": 4, "Chloe": 5}
+    assert count["pairwise"]["Chloe"]["Ana"] == 4
+    assert count["ranking"] == ["Ben", "Chloe", "Ana"]
+    assert vote.result["outcome"]["winners"] == ["Ben"]
