@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app deliberate
 
-.PHONY: run test install install-test browser-tools lint audit bench clean
+.PHONY: run test install install-test browser-tools screenshots lint audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test: install-test lint audit
 		echo "== again against PostgreSQL =="; \
 		DELIBERATE_TEST_DB="$$TEST_DATABASE_URL" $(PYTEST_RUN); \
 	fi
+
+# Renew the README's screenshots (docs/screenshots), taken by the browser tests.
+screenshots: install-test browser-tools
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -m "" tests/browser/test_pages.py
 
 bench: install-test
 	$(BIN)/python bench/bench_counting.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -29,6 +30,7 @@ from deliberate.debate.permissions import (
 from deliberate.errors import ValidationError
 from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Outcome, Page, ensure_valid, submit
+from deliberate.redirects import same_site_path
 from deliberate.subjects import Subject
 
 bp = Blueprint("debate", __name__)
@@ -68,12 +70,36 @@ def _permalink(comment: Comment) -> Response:
 
 
 def _page(subject: Subject, heading: str, **context: object) -> dict[str, Any]:
-    return {"subject": subject, "subject_url": subject_url(subject), "heading": heading, **context}
+    return {
+        "subject": subject,
+        "subject_url": subject_url(subject),
+        "heading": heading,
+        "back": _reading_page(),
+        **context,
+    }
+
+
+def _reading_page() -> str:
+    """The path of the page the member was reading before this form: the form's `next` once
+    posted, else the referring page when it is on this site; empty when unknown."""
+    if request.method == "POST":
+        return same_site_path(request.form.get("next"), "")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or referrer.path == request.path:
+        return ""
+    return same_site_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""), "")
 
 
 def _preview(form: CommentForm) -> str:
     _markdown, html = services.clean_body(form.body.data, current_app.config["COMMENT_MAX_LENGTH"])
     return html
+
+
+def _back_to_reading(comment: Comment) -> str:
+    """The page the member was reading when they wrote (the form's `next`, a path on this
+    site), at the new comment; the comment's permalink when there is none."""
+    back = same_site_path(request.form.get("next"), "").split("#")[0]
+    return f"{back}#c{comment.id}" if back else _permalink_url(comment)
 
 
 def _write(
@@ -84,12 +110,13 @@ def _write(
     done: str,
 ) -> Page:
     """The common flow of posting, replying and editing: show the form, preview it, or write
-    and go to the comment. A refusal is shown on the form, keeping what the member wrote."""
+    and go back to the page the member was reading, at the comment. A refusal is shown on the
+    form, keeping what the member wrote."""
     return submit(
         form,
         write,
         success_message=done,
-        redirect_to=_permalink_url,
+        redirect_to=_back_to_reading,
         render=lambda shown: render_template(
             "debate/compose.html", form=form, action=action, preview=shown.preview, **page
         ),

@@ -194,7 +194,10 @@ def paper_and_debate(mission: Mission) -> None:
     mei.locator("#p2").get_by_role("link", name="Comment on ¶2").click()
     mei.get_by_label(re.compile("^Your comment")).fill("Two delegates share the work.")
     submit(mei, "Post")
+    # Back on the draft, at the new comment, which its paragraph's margin counts.
+    assert urlsplit(mei.url).path == mission.draft_url
     assert "Two delegates share the work." in mei.locator("main").inner_text()
+    assert "1 comment on ¶2" in mei.locator("#p2").inner_text()
 
 
 def make_vote(convener: Any, link: str, method: str | None = None, **settings: str) -> str:

@@ -3,6 +3,7 @@ violation, nothing wider than a 375 px phone, and screenshots at 375 and 1280 px
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
+# `make screenshots` renews the README's screenshots; other runs leave them alone.
+UPDATE_SCREENSHOTS = os.environ.get("UPDATE_SCREENSHOTS") == "1"
 
 # The pages every role reads. Paths are filled from the demo's own ids.
 PAGES = {
@@ -133,7 +136,7 @@ def test_main_pages_pass_axe_and_fit_a_phone(
 def shot(page: Any, folder: Path, role: str, name: str, width: int) -> None:
     """Screenshots: the README's few are kept in the repository, the rest in `folder`."""
     slug = name.replace(" ", "-")
-    if role == "member" and name in README_SHOTS:
+    if UPDATE_SCREENSHOTS and role == "member" and name in README_SHOTS:
         target = SCREENSHOTS / f"{slug}-{width}.png"
     else:
         target = folder / f"{role.replace(' ', '-')}-{slug}-{width}.png"
