@@ -39,9 +39,12 @@ entry_limit = limiter.limit(
 )
 
 
-def _back(record: DecisionRecord, message: str, anchor: str = "") -> WerkzeugResponse:
+def _back(
+    record: DecisionRecord, message: str, page: str = "detail", anchor: str = ""
+) -> WerkzeugResponse:
+    """Flash `message` and go back (303) to the record's page, or to its evaluation."""
     flash(message)
-    return redirect(url_for("decisions.detail", record_id=record.id) + anchor, 303)
+    return redirect(url_for(f"decisions.{page}", record_id=record.id) + anchor, 303)
 
 
 def _confirmed(message: str) -> None:
@@ -178,7 +181,7 @@ def commit(record_id: int) -> WerkzeugResponse:
         actor(), record, commits=bool(form.commits.data), disagreement=form.disagreement.data
     )
     db.session.commit()
-    return _back(record, "Your entry is recorded.", "#your-entry")
+    return _back(record, "Your entry is recorded.", anchor="#your-entry")
 
 
 @bp.post("/<int:record_id>/minority-reports")
@@ -193,7 +196,9 @@ def attach_report(record_id: int) -> WerkzeugResponse:
         raise ValidationError("That position paper does not exist.")
     services.attach_minority_report(actor(), record, paper)
     db.session.commit()
-    return _back(record, "The minority report is attached to the record.", "#minority-reports")
+    return _back(
+        record, "The minority report is attached to the record.", anchor="#minority-reports"
+    )
 
 
 @bp.post("/<int:record_id>/evaluation/open")
@@ -203,12 +208,7 @@ def open_evaluation(record_id: int) -> WerkzeugResponse:
     ensure_valid(ActionForm())
     services.open_evaluation(actor(), record, today=utcnow().date())
     db.session.commit()
-    return _back_to_evaluation(record, "The evaluation is open.")
-
-
-def _back_to_evaluation(record: DecisionRecord, message: str) -> WerkzeugResponse:
-    flash(message)
-    return redirect(url_for("decisions.evaluation", record_id=record.id), 303)
+    return _back(record, "The evaluation is open.", "evaluation")
 
 
 @bp.route("/<int:record_id>/evaluation", methods=["GET", "POST"])
@@ -254,6 +254,5 @@ def seal_evaluation(record_id: int) -> WerkzeugResponse:
         raise NotFound("This decision has no evaluation yet.")
     sealed = services.seal_evaluation(actor(), found)
     db.session.commit()
-    return _back_to_evaluation(
-        record, "The evaluation is sealed." if sealed else "The evaluation was already sealed."
-    )
+    message = "The evaluation is sealed." if sealed else "The evaluation was already sealed."
+    return _back(record, message, "evaluation")
