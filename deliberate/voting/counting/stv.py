@@ -107,15 +107,9 @@ class WigmCount:
         self.exact = rules.effective_decimals is None
         self.tb = tiebreaker
         n = len(self.names)
-        self.prefs: list[tuple[int, ...]] = []
-        self.counts: list[int] = []
-        self.blank = 0
-        for prefs, cnt in groups.items():
-            if prefs:
-                self.prefs.append(prefs)
-                self.counts.append(cnt)
-            else:
-                self.blank += cnt
+        self.prefs: list[tuple[int, ...]] = [p for p in groups if p]
+        self.counts: list[int] = [groups[p] for p in self.prefs]
+        self.blank = groups.get((), 0)
         self.valid = sum(self.counts)
         self.status = [ELIMINATED if c in excluded else HOPEFUL for c in range(n)]
         self.votes = [ZERO] * n
@@ -138,33 +132,34 @@ class WigmCount:
         status, prefs, counts = self.status, self.prefs, self.counts
         merged: dict[tuple[int, Fraction], tuple[list[int], list[int]]] = {}
         n = len(status)
+        live = [s == HOPEFUL for s in status]
+        tokens = self.tokens
         for value, gids in parcels:
-            # Sorted by destination within one parcel (integer keys, cheap), then merged with
-            # the other parcels of the same value.
-            by_dest: dict[int, tuple[list[int], list[int]]] = {}
-            for gid in gids:
-                dest = -1
-                if self.tokens:
-                    dest = self._destination(prefs[gid], n)
-                else:
+            # One bucket per destination (index 0: exhausted), filled with integer work only;
+            # then merged with the other parcels of the same value.
+            buckets: list[list[int]] = [[] for _ in range(n + 1)]
+            if tokens:
+                for gid in gids:
+                    buckets[self._destination(prefs[gid], n) + 1].append(gid)
+            else:
+                for gid in gids:
                     for c in prefs[gid]:
-                        if status[c] == HOPEFUL:
-                            dest = c
+                        if live[c]:
+                            buckets[c + 1].append(gid)
                             break
-                slot = by_dest.get(dest)
-                if slot is None:
-                    by_dest[dest] = ([gid], [counts[gid]])
-                else:
-                    slot[0].append(gid)
-                    slot[1][0] += counts[gid]
-            for dest, (dest_gids, total) in by_dest.items():
-                key = (dest, value)
+                    else:
+                        buckets[0].append(gid)
+            for slot, dest_gids in enumerate(buckets):
+                if not dest_gids:
+                    continue
+                key = (slot - 1, value)
+                total = sum(map(counts.__getitem__, dest_gids))
                 found = merged.get(key)
                 if found is None:
-                    merged[key] = (dest_gids, total)
+                    merged[key] = (dest_gids, [total])
                 else:
                     found[0].extend(dest_gids)
-                    found[1][0] += total[0]
+                    found[1][0] += total
         received: dict[int, Fraction] = {}
         exhausted = ZERO
         for (dest, value), (gids, total) in merged.items():
