@@ -35,6 +35,7 @@ from deliberate.drafts.permissions import (
     can_second_amendment,
     can_withdraw_amendment,
 )
+from deliberate.drafts.rules import MERGEABLE_AMENDMENT_STATES
 from deliberate.errors import NotFound, ValidationError
 from deliberate.extensions import db
 from deliberate.filters import format_datetime
@@ -302,6 +303,49 @@ def _selected(draft: Draft) -> list[Amendment]:
     ensure_valid(form)
     numbers = set(form.amendments.data)
     return [a for a in amendments if a.number in numbers]
+
+
+@bp.get("/<int:draft_id>/merge/preview")
+@login_required
+def merge_preview(draft_id: int) -> str:
+    """What merging the ticked amendments would make, before a convener confirms it."""
+    draft = _draft(draft_id)
+    _require_convener(draft)
+    amendments = queries.amendments_of(draft)
+    form = SelectionForm(formdata=request.args, meta={"csrf": False})
+    form.amendments.choices = choices((a.number, a.label) for a in amendments)
+    if not form.validate():
+        raise ValidationError("Choose at least one accepted or adopted amendment to merge.")
+    chosen = [a for a in amendments if a.number in set(form.amendments.data)]
+    version = queries.version(draft, draft.current_version_number)
+    if version is None:
+        raise NotFound("This draft has no current version.")
+    changes = [queries.as_change(a) for a in chosen]
+    refusals = [
+        f"{a.label} is {a.state_label}; only accepted or adopted amendments can be merged."
+        for a in chosen
+        if a.state not in MERGEABLE_AMENDMENT_STATES or a.version_id != version.id
+    ] + [f"{a.label} and {b.label} change the same paragraphs." for a, b in _clashes(chosen)]
+    old = rendered.markdowns(version)
+    rows = [] if refusals else text.diff_paragraphs(old, text.merge_changes(old, changes))
+    return render_template(
+        "drafts/merge_preview.html",
+        draft=draft,
+        version=version,
+        chosen=chosen,
+        rows=[row for row in rows if row.kind != "equal"],
+        unchanged=sum(1 for row in rows if row.kind == "equal"),
+        refusals=refusals,
+    )
+
+
+def _clashes(chosen: list[Amendment]) -> list[tuple[Amendment, Amendment]]:
+    return [
+        (a, b)
+        for i, a in enumerate(chosen)
+        for b in chosen[i + 1 :]
+        if text.collides(queries.as_change(a), queries.as_change(b))
+    ]
 
 
 @bp.post("/<int:draft_id>/merge")

@@ -280,6 +280,10 @@ def adopt_by_consensus(mission: Mission) -> None:
     p = mission.pages
     convener = p["convener"]
     convener.goto(mission.draft_url)
+    # Closing the window is confirmed: the button shows once its consequence is read.
+    panel = convener.locator("#convene")
+    panel.get_by_text("Convener actions").click()
+    panel.get_by_text("Close amendments now…").click()
     submit(convener, "Close amendments now")
     adoption = make_vote(convener, re.compile("to its adoption vote"), method="consensus")
     for who, position in (
