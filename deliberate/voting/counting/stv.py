@@ -153,13 +153,13 @@ class WigmCount:
                 if not dest_gids:
                     continue
                 key = (slot - 1, value)
-                total = sum(map(counts.__getitem__, dest_gids))
+                ballots = sum(map(counts.__getitem__, dest_gids))
                 found = merged.get(key)
                 if found is None:
-                    merged[key] = (dest_gids, [total])
+                    merged[key] = (dest_gids, [ballots])
                 else:
                     found[0].extend(dest_gids)
-                    found[1][0] += total
+                    found[1][0] += ballots
         received: dict[int, Fraction] = {}
         exhausted = ZERO
         for (dest, value), (gids, total) in merged.items():
