@@ -11,19 +11,22 @@ from tests.factories import join, make_member, make_tendency
 
 def test_a_tendency_page_shows_a_page_of_members_and_their_number(client, login_as, session):
     tendency = make_tendency("Big Tent")
-    coordinator = make_member("Zoe Coordinator", tendency=tendency, coordinator=True)
     for n in range(MEMBERS_PAGE_SIZE + 5):
         make_member(f"Member {n:03d}", tendency=tendency)
-    login_as(coordinator)
+    make_member("Zoe Coordinator", tendency=tendency, coordinator=True)  # the newest
+    login_as(make_member("Reader"))
     first = client.get(f"/tendencies/{tendency.id}").get_data(as_text=True)
     assert f"{MEMBERS_PAGE_SIZE + 6} members" in first
-    assert "Zoe Coordinator" in first  # coordinators first
-    assert "Member 000" in first
-    assert "Member 100" not in first
+    # Coordinators first, then members by seniority.
+    assert first.index("Zoe Coordinator") < first.index("Member 000") < first.index("Member 001")
+    assert "Member 098" in first
+    assert "Member 099" not in first
     assert "Next" in first
     second = client.get(f"/tendencies/{tendency.id}?page=2").get_data(as_text=True)
+    assert "Member 099" in second
     assert "Member 104" in second
     assert "Member 000" not in second
+    assert "Zoe Coordinator" not in second
 
 
 def test_a_tendency_page_searches_its_members_by_name(client, login_as, session):
