@@ -158,10 +158,22 @@ def group_ballots(
             key = _freeze(ballot)
             raw[key] = get(key, 0) + count
     index = {name: i for i, name in enumerate(candidates)}
+    lookup = index.__getitem__
+    plain = not rules.excluded
     grouped: dict[tuple[int, ...], int] = {}
     for ballot, count in raw.items():
         if count == 0:
             continue
-        prefs = normalise(ballot, index, rules)
+        prefs: tuple[int, ...] | None = None
+        if plain and not isinstance(ballot, str):
+            # The common case inline: a plain name at every rank, none repeated.
+            try:
+                prefs = tuple(map(lookup, ballot))
+            except (KeyError, TypeError):
+                prefs = None
+            if prefs is not None and len(set(prefs)) != len(prefs):
+                prefs = None
+        if prefs is None:
+            prefs = normalise(ballot, index, rules)
         grouped[prefs] = grouped.get(prefs, 0) + count
     return grouped
