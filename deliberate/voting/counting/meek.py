@@ -68,45 +68,35 @@ class MeekCount:
         return Fraction(x.numerator * self.scale // x.denominator, self.scale)
 
     def _distribute(self) -> tuple[list[Fraction], Fraction]:
-        keep, up = self.keep, self._up
+        # Every value here is a whole number of units (10**-decimals): a ballot's weight and
+        # each keep value are counted in units, so the arithmetic is on integers and exactly
+        # that of the rules (what a candidate keeps is rounded up to a unit).
+        scale = self.scale
         n = len(self.names)
+        units = [k.numerator * scale // k.denominator for k in self.keep]
         # 0: passes everything on (eliminated); 1: keeps everything (hopeful); 2: keeps part.
-        kind = [0 if not k else (1 if k == ONE else 2) for k in keep]
-        votes = [ZERO] * n
-        # Ballots still at their full value count as whole numbers: exact, and no Fraction
-        # arithmetic for most ballots.
-        whole = [0] * n
-        excess = ZERO
-        whole_excess = 0
+        kind = [0 if not u else (1 if u == scale else 2) for u in units]
+        got = [0] * n
+        left = 0
         for prefs, cnt in self.items:
-            weight = ONE
-            split = False
+            weight = scale
             for c in prefs:
                 t = kind[c]
                 if not t:
                     continue
                 if t == 1:
-                    if split:
-                        votes[c] += weight * cnt
-                    else:
-                        whole[c] += cnt
-                    weight = ZERO
+                    got[c] += weight * cnt
+                    weight = 0
                     break
-                kept = up(weight * keep[c])
-                votes[c] += kept * cnt
+                kept = -(-weight * units[c] // scale)
+                got[c] += kept * cnt
                 weight -= kept
-                split = True
                 if not weight:
                     break
             if weight:
-                if split:
-                    excess += weight * cnt
-                else:
-                    whole_excess += cnt
-        for c in range(n):
-            if whole[c]:
-                votes[c] += whole[c]
-        excess += whole_excess
+                left += weight * cnt
+        votes = [Fraction(g, scale) for g in got]
+        excess = Fraction(left, scale)
         return votes, excess
 
     def _converge(self) -> tuple[list[Fraction], Fraction, Fraction]:
