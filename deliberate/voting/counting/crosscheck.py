@@ -19,6 +19,7 @@ from typing import Any
 from .model import Report
 
 _SEED = 20070301
+NO_METHOD = "pyrankvote has no"
 
 
 @dataclass
@@ -42,7 +43,9 @@ class CrossCheck:
         }
 
     def describe(self) -> str:
-        if self.error is not None:
+        if self.error is not None and self.theirs is None and self.error.startswith(NO_METHOD):
+            text = f"Cross-check: {self.error}."
+        elif self.error is not None:
             text = f"Cross-check: pyrankvote could not count these ballots ({self.error})."
         elif self.agree:
             text = "Cross-check: pyrankvote elects the same: " + ", ".join(self.theirs or [])
@@ -88,7 +91,7 @@ def cross_check(
     """Count ``groups`` (normalised ballots, as given to the engine) with pyrankvote."""
     result = CrossCheck(ours=list(report.winners))
     if report.method == "schulze":
-        result.error = "pyrankvote has no Condorcet method; there is nothing to compare"
+        result.error = f"{NO_METHOD} Condorcet method; there is nothing to compare"
         return result
     try:
         import pyrankvote
