@@ -5,10 +5,11 @@ names above every candidate it leaves out; the candidates it leaves out are equa
 other on it. The direct link from X to Y has strength ``d[X][Y]`` when ``d[X][Y] > d[Y][X]``
 ("winning votes") and none otherwise; ``p[X][Y]`` is the strength of the strongest path from
 X to Y, a path being as strong as its weakest link (Schulze 2011). X is ranked
-above Y when ``p[X][Y] > p[Y][X]``; that relation is transitive, so the ranking is built
-place by place from the candidates nobody left beats. Candidates the relation cannot separate
-are tied: the lot decides (nearer the front of the tie order: placed higher), and every such
-tie is reported, with ``round`` the place being decided (1 for the winner).
+above Y when ``p[X][Y] > p[Y][X]``; that relation is transitive, so the ranking is built in
+layers: the candidates no remaining candidate beats take the next places together, then the
+next layer, and so on. Candidates of one layer are tied: the lot orders them (nearer the
+front of the tie order: placed higher), and every such tie is reported, with ``round`` the
+place being decided (1 for the winner).
 
 Work: O(distinct ballots × candidates²) for the matrix, O(candidates³) for the paths.
 """
