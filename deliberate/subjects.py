@@ -41,10 +41,40 @@ PAPER_SUBJECT_TYPES = (
 
 @dataclass(frozen=True)
 class ParagraphScope:
-    """The paragraphs a comment may point to: ¶1…¶count of version `version_number`."""
+    """The paragraphs a comment may point to: ¶1…¶count of version `version_number`.
+
+    `earlier` follows paragraphs of earlier versions into this one: (version, paragraph,
+    paragraph now, unchanged since). A comment on an unchanged paragraph belongs to it now; a
+    comment on a paragraph that changed since is on an earlier version of it.
+    """
 
     version_number: int
     count: int
+    earlier: tuple[tuple[int, int, int, bool], ...] = ()
+
+    def follow(self, version: int | None, paragraph: int | None) -> tuple[int, bool] | None:
+        """Where ¶`paragraph` of `version` is now, and whether it is unchanged; None when
+        it was deleted or is unknown."""
+        if version == self.version_number and paragraph is not None:
+            return paragraph, True
+        for old_version, old_paragraph, now, unchanged in self.earlier:
+            if (old_version, old_paragraph) == (version, paragraph):
+                return now, unchanged
+        return None
+
+    def pairs_now(
+        self, paragraph: int | None = None, *, unchanged_only: bool = True
+    ) -> list[tuple[int, int]]:
+        """The (version, paragraph) anchors that are ¶`paragraph` now (every paragraph when
+        None): the current version's own, and earlier ones unchanged since (or changed too)."""
+        pairs = [
+            (v, p)
+            for v, p, now, unchanged in self.earlier
+            if (paragraph is None or now == paragraph) and (unchanged or not unchanged_only)
+        ]
+        if paragraph is not None:
+            pairs.append((self.version_number, paragraph))
+        return pairs
 
 
 @dataclass(frozen=True)

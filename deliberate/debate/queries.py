@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
@@ -278,11 +278,20 @@ def _page(
 
 
 def anchored_to(paragraph: int, scope: ParagraphScope | None) -> ColumnElement[bool]:
-    """Comments pointing to ¶`paragraph` of the current version (numbers of earlier versions
-    may name other text)."""
+    """Comments pointing to ¶`paragraph` of the current version, or to what it was in an
+    earlier version (numbers of earlier versions may name other text, so they are followed)."""
     if scope is None:
         return Comment.paragraph == paragraph
-    return (Comment.paragraph == paragraph) & (Comment.anchor_version == scope.version_number)
+    pairs = scope.pairs_now(paragraph, unchanged_only=False)
+    return tuple_(Comment.anchor_version, Comment.paragraph).in_(pairs)
+
+
+def _now(scope: ParagraphScope | None, version: int | None, paragraph: int) -> tuple[int, bool]:
+    """Where a comment's paragraph is in the current version, and whether unchanged; (0,
+    False) when it has no place there."""
+    if scope is None:
+        return paragraph, True
+    return scope.follow(version, paragraph) or (0, False)
 
 
 def _counts(
@@ -307,13 +316,13 @@ def _counts(
     total = 0
     by_tendency: dict[int | None, list[Any]] = {}
     by_paragraph: dict[int, int] = {}
-    current = scope.version_number if scope else None
     for tendency_id, name, paragraph, version, count in rows:
         total += count
         entry = by_tendency.setdefault(tendency_id, [name or "No tendency", 0])
         entry[1] += count
-        if paragraph is not None and version == current:
-            by_paragraph[paragraph] = by_paragraph.get(paragraph, 0) + count
+        now = _now(scope, version, paragraph)[0] if paragraph is not None else 0
+        if now:
+            by_paragraph[now] = by_paragraph.get(now, 0) + count
     tendency_counts = sorted(
         (TendencyCount(tid, name, count) for tid, (name, count) in by_tendency.items()),
         key=lambda t: (t.tendency_id is None, t.name),
@@ -438,6 +447,7 @@ class ParagraphMargin:
     paragraph: int
     count: int
     latest: list[CommentView]
+    earlier: int = 0  # comments on an earlier text of this paragraph
 
 
 def paragraph_margin(
@@ -451,18 +461,33 @@ def paragraph_margin(
     if scope is None:
         return {}
     current = Comment.anchor_version == scope.version_number
+    if scope.earlier:
+        current = current | tuple_(Comment.anchor_version, Comment.paragraph).in_(
+            scope.pairs_now(unchanged_only=False)
+        )
     counted = db.session.execute(
-        select(Comment.paragraph, func.count())
+        select(Comment.anchor_version, Comment.paragraph, func.count())
         .where(in_thread(subject), Comment.paragraph.is_not(None), current)
-        .group_by(Comment.paragraph)
+        .group_by(Comment.anchor_version, Comment.paragraph)
     ).tuples()
-    # The query leaves out comments without a paragraph; the test says so to the type checker.
-    counts = {paragraph: n for paragraph, n in counted if paragraph is not None}
+    counts: dict[int, int] = {}
+    earlier: dict[int, int] = {}
+    for version, paragraph, n in counted:
+        # The query leaves out comments without a paragraph; the test says so to mypy.
+        if paragraph is None:
+            continue
+        now, unchanged = _now(scope, version, paragraph)
+        if now:
+            tally = counts if unchanged else earlier
+            tally[now] = tally.get(now, 0) + n
     ranked = (
         select(
             Comment.id.label("comment_id"),
             func.row_number()
-            .over(partition_by=Comment.paragraph, order_by=Comment.id.desc())
+            .over(
+                partition_by=(Comment.anchor_version, Comment.paragraph),
+                order_by=Comment.id.desc(),
+            )
             .label("rank"),
         )
         .where(
@@ -481,11 +506,17 @@ def paragraph_margin(
         .where(ranked.c.rank <= latest)
         .order_by(Comment.paragraph, Comment.id.desc())
     ).all()
-    margins = {p: ParagraphMargin(p, n, []) for p, n in counts.items()}
+    margins = {
+        p: ParagraphMargin(p, counts.get(p, 0), [], earlier.get(p, 0))
+        for p in sorted({*counts, *earlier})
+    }
     for row in rows:
         view = _view(row, viewer, moderator)
-        if view.paragraph in margins:
-            margins[view.paragraph].latest.append(view)
+        now, unchanged = _now(scope, view.anchor_version, view.paragraph or 0)
+        if unchanged and now in margins:
+            margins[now].latest.append(view)
+    for margin in margins.values():
+        margin.latest = sorted(margin.latest, key=lambda v: v.id, reverse=True)[:latest]
     return margins
 
 

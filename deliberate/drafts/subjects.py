@@ -7,8 +7,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from deliberate.drafts.models import Amendment, AmendmentState, Draft, DraftState
+from deliberate.drafts.lineage import follow_paragraphs
+from deliberate.drafts.models import (
+    Amendment,
+    AmendmentState,
+    Draft,
+    DraftParagraph,
+    DraftState,
+    DraftVersion,
+)
 from deliberate.extensions import db
+from deliberate.lru import Immutables
 from deliberate.subjects import (
     ParagraphScope,
     RelatedSubject,
@@ -31,8 +40,32 @@ def _draft_closed(draft: Draft) -> str | None:
     return DRAFT_WITHDRAWN if draft.state == DraftState.WITHDRAWN else None
 
 
+# Where earlier versions' paragraphs are now, per draft and current version (versions never
+# change, so neither does the answer).
+_lineages: Immutables[tuple[tuple[int, int, int, bool], ...]] = Immutables(256)
+
+
 def _draft_paragraphs(draft: Draft) -> ParagraphScope:
-    return ParagraphScope(draft.current_version_number, draft.current_version.paragraph_count)
+    current = draft.current_version
+    if draft.current_version_number < 2:
+        return ParagraphScope(draft.current_version_number, current.paragraph_count)
+
+    def read() -> tuple[tuple[int, int, int, bool], ...]:
+        rows = db.session.execute(
+            select(DraftVersion.number, DraftParagraph.markdown)
+            .join(DraftParagraph, DraftParagraph.version_id == DraftVersion.id)
+            .where(DraftVersion.draft_id == draft.id)
+            .order_by(DraftVersion.number, DraftParagraph.number)
+        ).all()
+        texts: dict[int, list[str]] = {}
+        for number, markdown in rows:
+            texts.setdefault(number, []).append(markdown)
+        return follow_paragraphs([texts.get(n, []) for n in range(1, max(texts, default=0) + 1)])
+
+    key = (draft.id, draft.created_at, current.id, current.number, current.body)
+    return ParagraphScope(
+        draft.current_version_number, current.paragraph_count, _lineages.get(key, read)
+    )
 
 
 def _draft_amendments(draft: Draft) -> list[RelatedSubject]:

@@ -200,7 +200,7 @@ def test_hidden_comments_in_the_margin_stay_hidden(client, login_as, org):
     assert "Hidden by a convener: Rude." in page
 
 
-def test_anchors_to_an_earlier_version_are_labelled_and_left_out_of_the_margin(
+def test_comments_on_a_changed_paragraph_stay_reachable_as_on_an_earlier_version(
     client, login_as, org
 ):
     subject = resolve("draft", org["draft"].id)
@@ -211,9 +211,24 @@ def test_anchors_to_an_earlier_version_are_labelled_and_left_out_of_the_margin(
     make_comment(current, org["reader"], "On the new wording of ¶2.", paragraph=2)
     login_as(org["reader"])
     thread = client.get(f"/debate/draft/{org['draft'].id}").get_data(as_text=True)
-    assert "on ¶2 of version 1" in thread
+    assert "on an earlier version of ¶2</a>" in thread
+    assert "(¶2 of version 1)" in thread
     by_paragraph = client.get(f"/debate/draft/{org['draft'].id}?paragraph=2").get_data(as_text=True)
     assert "On the new wording of ¶2." in by_paragraph
-    assert "On the first wording of ¶2." not in by_paragraph
+    assert "On the first wording of ¶2." in by_paragraph
     page = client.get(draft_url(org)).get_data(as_text=True)
-    assert "1 comment on ¶2" in page
+    assert "1 comment on ¶2, 1 on an earlier version of it" in page
+
+
+def test_comments_on_an_unchanged_paragraph_follow_it_into_the_new_version(client, login_as, org):
+    subject = resolve("draft", org["draft"].id)
+    make_comment(subject, org["reader"], "On ¶1, which the amendment keeps.", paragraph=1)
+    drafts.accept_amendment(org["convener"], org["amendment"])  # merged: version 2
+    login_as(org["reader"])
+    page = client.get(draft_url(org)).get_data(as_text=True)
+    assert "1 comment on ¶1</summary>" in page
+    assert "On ¶1, which the amendment keeps." in page
+    by_paragraph = client.get(f"/debate/draft/{org['draft'].id}?paragraph=1").get_data(as_text=True)
+    assert "On ¶1, which the amendment keeps." in by_paragraph
+    assert "No comment matches" not in by_paragraph
+    assert ">on ¶1</a>" in by_paragraph
