@@ -85,7 +85,9 @@ class DecisionRecord(Base):
         ),
         CheckConstraint("revision >= 0", name="revision_not_negative"),
         Index("ix_decision_records_state_evaluation", "state", "evaluation_date"),
-        Index("ix_decision_records_decided_at", "decided_at"),
+        # The archive lists records of one state newest first: read in this order, a page is
+        # its twenty rows, not a sort of the whole archive.
+        Index("ix_decision_records_state_decided", "state", "decided_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
