@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from deliberate.accounts.models import Member
 from deliberate.drafts import rules
-from deliberate.drafts.models import Amendment, Draft
+from deliberate.drafts.models import Amendment, AmendmentState, Draft
 from deliberate.drafts.queries import named_convener_ids
 
 
@@ -43,6 +43,11 @@ def can_withdraw_amendment(actor: Member, amendment: Amendment) -> bool:
         and amendment.proposer_id == actor.id
         and amendment.state in rules.WITHDRAWABLE_AMENDMENT_STATES
     )
+
+
+def can_withdraw_second(actor: Member, amendment: Amendment, already: bool) -> bool:
+    """A seconder may take their second back while the amendment awaits seconders."""
+    return actor.is_active and already and amendment.state == AmendmentState.PROPOSED
 
 
 def can_second_amendment(actor: Member, amendment: Amendment, already: bool) -> bool:

@@ -34,6 +34,7 @@ from deliberate.drafts.permissions import (
     can_edit_amendment,
     can_second_amendment,
     can_withdraw_amendment,
+    can_withdraw_second,
 )
 from deliberate.drafts.rules import MERGEABLE_AMENDMENT_STATES
 from deliberate.errors import NotFound, ValidationError
@@ -444,6 +445,7 @@ def _amendment_context(draft: Draft, found: Amendment) -> dict[str, Any]:
         "can_edit": can_edit_amendment(me, found, seconds),
         "can_withdraw": can_withdraw_amendment(me, found),
         "can_second": can_second_amendment(me, found, already),
+        "can_unsecond": can_withdraw_second(me, found, already),
         "coordinating_sponsor": sponsor is not None and is_coordinator(me, sponsor),
         "membership": current_membership(me),
         "cosponsoring": page.viewer_cosponsors,
@@ -533,6 +535,18 @@ def second(draft_id: int, number: int) -> Response:
     tabled = services.second_amendment(actor(), found)
     db.session.commit()
     flash(f"You seconded {found.label}." + (" It is now tabled." if tabled else ""))
+    return _to_amendment(draft, found)
+
+
+@bp.post("/<int:draft_id>/amendments/<int:number>/second/withdraw")
+@login_required
+def withdraw_second(draft_id: int, number: int) -> Response:
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
+    ensure_valid(ActionForm())
+    services.withdraw_second(actor(), found)
+    db.session.commit()
+    flash(f"You no longer second {found.label}.")
     return _to_amendment(draft, found)
 
 

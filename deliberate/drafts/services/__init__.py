@@ -18,6 +18,7 @@ from deliberate.drafts.services.amendments import (
     propose_amendment,
     second_amendment,
     withdraw_amendment,
+    withdraw_second,
 )
 from deliberate.drafts.services.common import (
     DEFAULT_LINE_WIDTH,
@@ -95,4 +96,5 @@ __all__ = [
     "withdraw_amendment",
     "withdraw_cosponsorship",
     "withdraw_draft",
+    "withdraw_second",
 ]

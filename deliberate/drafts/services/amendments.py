@@ -254,6 +254,29 @@ def withdraw_amendment(actor: Member, amendment: Amendment, reason: str = "") ->
     db.session.flush()
 
 
+def withdraw_second(actor: Member, amendment: Amendment) -> None:
+    """Take back one's second of an amendment that is still awaiting seconders.
+
+    Once tabled, an amendment is on the floor: its seconds stand. Raises ValidationError when
+    the member had not seconded it, InvalidTransition when it is no longer awaiting seconders.
+    """
+    _require_active(actor)
+    amendment = _lock_amendment(amendment)
+    if amendment.state != AmendmentState.PROPOSED:
+        raise InvalidTransition(
+            f"{amendment.label} is {amendment.state_label}; a second can be withdrawn only "
+            "while the amendment awaits seconders."
+        )
+    removed = db.session.execute(
+        delete(AmendmentSecond).where(
+            AmendmentSecond.amendment_id == amendment.id, AmendmentSecond.member_id == actor.id
+        )
+    )
+    if not rows_matched(removed):
+        raise ValidationError(f"You have not seconded {amendment.label}.")
+    db.session.flush()
+
+
 def second_amendment(actor: Member, amendment: Amendment) -> bool:
     """Second an amendment; returns True when this second tabled it.
 
