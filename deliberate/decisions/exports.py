@@ -15,15 +15,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from deliberate.accounts.models import Member
 from deliberate.decisions import queries
+from deliberate.decisions.ledger import day, moment, vote_facts
 from deliberate.decisions.models import (
-    ArchiveLink,
     Commitment,
     DecisionRecord,
     Evaluation,
@@ -38,14 +37,6 @@ SCHEMA = "deliberate.decision-record-export/1"
 ARCHIVE_SCHEMA = "deliberate.archive-export/1"
 BATCH = 100
 COUNT_ORDER = ("yes", "no", "abstain", "agree", "agree_with_reservations", "stand_aside", "block")
-
-
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _moment(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value is not None else None
 
 
 def _tally(tally: queries.Tally) -> dict[str, Any]:
@@ -88,7 +79,7 @@ def _entry(commitment: Commitment, name: str, tendency: str, *, names: bool) -> 
         "commits": commitment.commits,
         "disagrees": commitment.disagrees,
         "revision": commitment.revision,
-        "recorded_at": _moment(commitment.recorded_at),
+        "recorded_at": moment(commitment.recorded_at),
     }
     if names:
         entry = {"member_id": commitment.member_id, "member": name, **entry}
@@ -143,21 +134,10 @@ def _evaluation(
     return {
         "verdict": evaluation.verdict,
         "assessment": evaluation.assessment_markdown,
-        "opened_at": _moment(evaluation.opened_at),
-        "sealed_at": _moment(evaluation.sealed_at),
+        "opened_at": moment(evaluation.opened_at),
+        "sealed_at": moment(evaluation.sealed_at),
         "dissents": dissents,
     }
-
-
-def record_links(record: DecisionRecord) -> list[ArchiveLink]:
-    """Every link of the chain vouching for the record or for what was added to it."""
-    return list(
-        db.session.scalars(
-            select(ArchiveLink)
-            .where(ArchiveLink.record_id == record.id)
-            .order_by(ArchiveLink.position)
-        )
-    )
 
 
 def record_document(record: DecisionRecord, *, names: bool) -> dict[str, Any]:
@@ -186,23 +166,14 @@ def record_document(record: DecisionRecord, *, names: bool) -> dict[str, Any]:
             "outcome": record.outcome_markdown,
             "unity_in_action": record.unity_markdown,
         },
-        "valid_from": _day(record.valid_from),
-        "valid_until": _day(record.valid_until),
-        "evaluation_date": _day(record.evaluation_date),
-        "decided_at": _moment(record.decided_at),
-        "sealed_at": _moment(record.sealed_at),
+        "valid_from": day(record.valid_from),
+        "valid_until": day(record.valid_until),
+        "evaluation_date": day(record.evaluation_date),
+        "decided_at": moment(record.decided_at),
+        "sealed_at": moment(record.sealed_at),
         "sealed_by": sealed_by,
         "adopted_text": _adopted_text(record),
-        "vote": {
-            "id": vote.id,
-            "title": vote.title,
-            "method": vote.method,
-            "secret": vote.secret,
-            "in_person": vote.in_person,
-            "opened_at": _moment(vote.opened_at),
-            "closed_at": _moment(vote.closed_at),
-            "result": result,
-        },
+        "vote": {**vote_facts(vote), "result": result},
         "participation": (result or {}).get("participation"),
         "commitments": {
             "overall": _tally(summary.overall),
@@ -216,7 +187,7 @@ def record_document(record: DecisionRecord, *, names: bool) -> dict[str, Any]:
                 "commits": c.commits,
                 "reasons": c.disagreement_markdown,
                 "revision": c.revision,
-                "recorded_at": _moment(c.recorded_at),
+                "recorded_at": moment(c.recorded_at),
             }
             for c, n, t in entries
             if c.disagrees
@@ -246,7 +217,7 @@ def record_document(record: DecisionRecord, *, names: bool) -> dict[str, Any]:
                 "previous_hash": link.previous_hash,
                 "hash": link.hash,
             }
-            for link in record_links(record)
+            for link in queries.links(record, limit=None)
         ],
     }
 

@@ -39,11 +39,11 @@ from deliberate.voting.models import Ballot, Vote
 RECORD_SCHEMA = "deliberate.decision-record/1"
 
 
-def _day(value: date | None) -> str | None:
+def day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _moment(value: datetime | None) -> str | None:
+def moment(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
@@ -70,6 +70,19 @@ def version_digest(version_id: int) -> str | None:
     return _sha256(body) if body is not None else None
 
 
+def vote_facts(vote: Vote) -> dict[str, Any]:
+    """What a record says of its vote, in the chain and in exports alike."""
+    return {
+        "id": vote.id,
+        "title": vote.title,
+        "method": vote.method,
+        "secret": vote.secret,
+        "in_person": vote.in_person,
+        "opened_at": moment(vote.opened_at),
+        "closed_at": moment(vote.closed_at),
+    }
+
+
 def record_content(record: DecisionRecord) -> dict[str, Any]:
     vote = db.session.get_one(Vote, record.vote_id)
     version = db.session.get(DraftVersion, record.version_id) if record.version_id else None
@@ -90,20 +103,14 @@ def record_content(record: DecisionRecord) -> dict[str, Any]:
         "outcome_summary": record.outcome_summary,
         "outcome_statement": record.outcome_markdown,
         "unity_in_action": record.unity_markdown,
-        "valid_from": _day(record.valid_from),
-        "valid_until": _day(record.valid_until),
-        "evaluation_date": _day(record.evaluation_date),
-        "decided_at": _moment(record.decided_at),
-        "sealed_at": _moment(record.sealed_at),
+        "valid_from": day(record.valid_from),
+        "valid_until": day(record.valid_until),
+        "evaluation_date": day(record.evaluation_date),
+        "decided_at": moment(record.decided_at),
+        "sealed_at": moment(record.sealed_at),
         "sealed_by": record.sealed_by_id,
         "vote": {
-            "id": vote.id,
-            "title": vote.title,
-            "method": vote.method,
-            "secret": vote.secret,
-            "in_person": vote.in_person,
-            "opened_at": _moment(vote.opened_at),
-            "closed_at": _moment(vote.closed_at),
+            **vote_facts(vote),
             "result_sha256": _sha256(vote.result_json or ""),
             "ballots_sha256": ballots_digest(vote.id),
         },
@@ -118,7 +125,7 @@ def commitment_content(entry: CommitmentEntry) -> dict[str, Any]:
         "commits": entry.commits,
         "disagreement": entry.disagreement_markdown,
         "tendency": entry.tendency_id,
-        "recorded_at": _moment(entry.recorded_at),
+        "recorded_at": moment(entry.recorded_at),
     }
 
 
@@ -135,7 +142,7 @@ def minority_report_content(report: MinorityReport) -> dict[str, Any]:
         "paper": report.paper_id,
         "paper_revision": report.paper_revision,
         "paper_sha256": _sha256(body) if body is not None else None,
-        "attached_at": _moment(report.attached_at),
+        "attached_at": moment(report.attached_at),
         "attached_by": report.attached_by_id,
     }
 
@@ -150,8 +157,8 @@ def evaluation_content(evaluation: Evaluation) -> dict[str, Any]:
         "record": evaluation.record_id,
         "verdict": evaluation.verdict,
         "assessment": evaluation.assessment_markdown,
-        "opened_at": _moment(evaluation.opened_at),
-        "sealed_at": _moment(evaluation.sealed_at),
+        "opened_at": moment(evaluation.opened_at),
+        "sealed_at": moment(evaluation.sealed_at),
         "sealed_by": evaluation.sealed_by_id,
         "dissents": [
             {

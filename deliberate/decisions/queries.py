@@ -237,16 +237,11 @@ def revisions(record: DecisionRecord) -> list[tuple[RecordRevision, str]]:
     return [(revision, name or "") for revision, name in rows]
 
 
-def links(record: DecisionRecord) -> list[ArchiveLink]:
-    """The chain links that vouch for the record and what was added to it, in order."""
-    return list(
-        db.session.scalars(
-            select(ArchiveLink)
-            .where(ArchiveLink.record_id == record.id)
-            .order_by(ArchiveLink.position)
-            .limit(200)
-        )
-    )
+def links(record: DecisionRecord, *, limit: int | None = 200) -> list[ArchiveLink]:
+    """The chain links that vouch for the record and what was added to it, in order (the
+    first `limit` of them; None: all)."""
+    query = select(ArchiveLink).where(ArchiveLink.record_id == record.id)
+    return list(db.session.scalars(query.order_by(ArchiveLink.position).limit(limit)))
 
 
 def seal_link(record: DecisionRecord) -> ArchiveLink | None:
