@@ -83,3 +83,9 @@ def versions_diff(old: DraftVersion, new: DraftVersion) -> tuple[text.ParagraphD
         ("versions", _key(old), _key(new)),
         lambda: tuple(text.diff_paragraphs(markdowns(old), markdowns(new))),
     )
+
+
+def forget() -> None:
+    """Forget everything kept (for measurements that must start cold)."""
+    _paragraphs.clear()
+    _diffs.clear()
