@@ -85,8 +85,8 @@ def test_a_convener_creates_a_draft(client, login_as, session, chair):
     assert current_version(draft).paragraph_count == 2
     assert session.scalar(select(DraftConvener.member_id)) == named.id
     detail = page(client.get(response.headers["Location"]))
-    assert "Holds from <strong>1 January 2026</strong>" in detail
-    assert "evaluated on <strong>10 July 2026</strong>" in detail
+    assert "Holds from <strong>1\u00a0January\u00a02026</strong>" in detail
+    assert "evaluated on <strong>10\u00a0July\u00a02026</strong>" in detail
 
 
 @pytest.mark.parametrize(
