@@ -52,3 +52,21 @@ def test_admins_read_the_log_newest_first(client, login_as, session):
     page = client.get("/admin/audit/").get_data(as_text=True)
     assert page.index("Tom Target: convener → member") < page.index("Tom Target: member → convener")
     assert "Ada Admin" in page
+
+
+def test_the_log_links_each_object_and_filters_by_kind_and_person(client, login_as, session):
+    admin = make_member("Ada Admin", role=MemberRole.ADMIN)
+    other = make_member("Otto Other", role=MemberRole.ADMIN)
+    target = make_member("Tess Target")
+    invite_member(admin, "z@example.org", "", None, valid_for=timedelta(days=1))
+    change_role(other, target, MemberRole.CONVENER)
+    login_as(admin)
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert f'<a href="/members/{target.id}">member {target.id}</a>' in page
+    assert "invitation" in page
+    members_only = client.get("/admin/audit/?object=Member").get_data(as_text=True)
+    assert f'/members/{target.id}">member {target.id}</a>' in members_only
+    assert "invitation.create" not in members_only
+    by_other = client.get(f"/admin/audit/?actor={other.id}").get_data(as_text=True)
+    assert "invitation.create" not in by_other
+    assert "Show every entry" in by_other
