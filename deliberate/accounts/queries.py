@@ -12,7 +12,7 @@ from deliberate.accounts.models import Invitation, Member
 from deliberate.database import utcnow
 from deliberate.extensions import db
 from deliberate.search import MAX_SEARCH, contains_pattern
-from deliberate.tendencies.models import Tendency, TendencyMembership
+from deliberate.tendencies.models import MembershipRole, Tendency, TendencyMembership
 
 PAGE_SIZE = 100
 
@@ -23,8 +23,9 @@ def member_directory(
     page: int = 1,
     include_suspended: bool = False,
     search_emails: bool = False,
-) -> tuple[list[tuple[Member, Tendency | None]], bool]:
-    """One page of members with their current tendency; second item: whether more follow.
+) -> tuple[list[tuple[Member, Tendency | None, bool]], bool]:
+    """One page of members with their current tendency and whether they coordinate it;
+    second item: whether more follow.
 
     `search` matches display names, and emails only when `search_emails` (for those who may
     see emails: a match on what the searcher cannot see would reveal it letter by letter)."""
@@ -45,7 +46,7 @@ def member_directory(
     if not ids:
         return [], False
     rows = db.session.execute(
-        select(Member, Tendency)
+        select(Member, Tendency, TendencyMembership.role)
         .outerjoin(
             TendencyMembership,
             (TendencyMembership.member_id == Member.id) & TendencyMembership.left_at.is_(None),
@@ -54,7 +55,8 @@ def member_directory(
         .where(Member.id.in_(ids[:PAGE_SIZE]))
         .order_by(Member.display_name, Member.id)
     ).all()
-    return [(m, t) for m, t in rows], len(ids) > PAGE_SIZE
+    coordinator = MembershipRole.COORDINATOR
+    return [(m, t, role == coordinator) for m, t, role in rows], len(ids) > PAGE_SIZE
 
 
 def open_invitations() -> list[Invitation]:

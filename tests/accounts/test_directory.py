@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deliberate.accounts.models import MemberRole
-from tests.factories import make_member
+from tests.factories import make_member, make_tendency
 
 
 def search(client, q: str) -> str:
@@ -41,3 +41,16 @@ def test_searching_is_rate_limited_per_member(client, login_as, session, app, mo
 
 def test_the_search_limit_is_thirty_a_minute(app):
     assert app.config["DIRECTORY_SEARCH_LIMIT_PER_MEMBER"] == "30 per minute"
+
+
+def test_the_directory_names_tendency_coordinators(client, login_as, session):
+    tendency = make_tendency("Red Current")
+    coordinator = make_member("Rosa Coordinator", tendency=tendency, coordinator=True)
+    make_member("Mo Member", tendency=tendency)
+    login_as(coordinator)
+    page = client.get("/members/").get_data(as_text=True)
+    page = page[page.index("<tbody>") :]
+    row = page[page.index("Rosa Coordinator") :]
+    assert "tendency coordinator" in row[: row.index("</tr>")]
+    other = page[page.index("Mo Member") :]
+    assert "tendency coordinator" not in other[: other.index("</tr>")]
