@@ -114,7 +114,7 @@ def main() -> None:
                 reader.get(world.pages[options.profile])
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(options.sort).print_stats(45)
+            pstats.Stats(profiler, stream=out).sort_stats(options.sort).print_stats(80)
             print(out.getvalue())
     baseline = statistics.median(cpu[LOGIN_PAGE])
     print(
