@@ -66,3 +66,12 @@ def test_each_draft_convener_has_a_named_remove_button(client, login_as, chair):
     body = client.get(f"/drafts/{draft.id}").get_data(as_text=True)
     assert "Remove Helper Person as convener" in body
     assert ">remove</button>" not in body
+
+
+def test_the_compare_page_folds_each_run_of_unchanged_paragraphs(client, login_as, chair):
+    draft = make_draft(chair, paragraphs=5)
+    services.accept_amendment(chair, propose(make_member(), draft, first=1, last=1))
+    login_as(chair)
+    body = client.get(f"/drafts/{draft.id}/compare?from=1&to=2").get_data(as_text=True)
+    assert "4 unchanged paragraphs, ¶2–¶5" in body
+    assert body.count('class="diff-row diff-equal"') == 1
