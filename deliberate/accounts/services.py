@@ -19,7 +19,7 @@ from deliberate.accounts.models import (
     new_session_token,
 )
 from deliberate.accounts.passwords import hash_password, needs_rehash, verify_password
-from deliberate.accounts.queries import member_count
+from deliberate.accounts.queries import member_count, members_by_email
 from deliberate.audit.services import record_action
 from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
@@ -425,6 +425,27 @@ def rename_member(member: Member, display_name: str) -> None:
         raise PermissionDenied("Suspended members cannot change their name.")
     member.display_name = clean_display_name(display_name)
     db.session.flush()
+
+
+def active_members_named(raw: str, *, most: int) -> list[Member]:
+    """The active members whose emails `raw` lists (one a line, or separated by commas), in
+    that order: ValidationError when it names none, more than `most`, or an address no active
+    member has (a suspended member is refused like an unknown address, so the one asking
+    learns neither who has an account nor who is suspended)."""
+    emails: list[str] = []
+    for part in (raw or "").replace(",", "\n").splitlines():
+        email = part.strip().lower()
+        if email and email not in emails:
+            emails.append(email)
+    if not emails:
+        raise ValidationError("Name at least one member by their email.")
+    if len(emails) > most:
+        raise ValidationError(f"Name at most {most} members at once.")
+    found = {e: m for e, m in members_by_email(emails).items() if m.is_active}
+    unknown = [e for e in emails if e not in found]
+    if unknown:
+        raise ValidationError("No active member has the email " + ", ".join(unknown[:5]) + ".")
+    return [found[e] for e in emails]
 
 
 def count_members() -> int:

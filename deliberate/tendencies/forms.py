@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from deliberate.forms import choices, no_control_characters
@@ -14,8 +14,10 @@ class TendencyForm(FlaskForm):
     line = TextAreaField(
         "Political line (Markdown)", validators=[DataRequired(), Length(max=20_000)]
     )
-    coordinator_ids = SelectMultipleField(
-        "First coordinators", coerce=int, validators=[DataRequired()]
+    # Emails, not a list to pick from: a list of every member would grow with the membership.
+    coordinator_emails = TextAreaField(
+        "First coordinators: their emails, one a line",
+        validators=[DataRequired(), Length(max=3_000), no_control_characters],
     )
 
 

@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from deliberate.accounts.queries import active_members
+from deliberate.accounts.services import active_members_named
 from deliberate.auth import actor, get_or_404, require
 from deliberate.errors import NotFound
 from deliberate.extensions import db
-from deliberate.forms import ActionForm, Page, choices, ensure_valid, submit
+from deliberate.forms import ActionForm, Page, ensure_valid, submit
 from deliberate.routing import page_number, search_text
 from deliberate.tendencies import queries, services
 from deliberate.tendencies.forms import JoinForm, LineForm, MembershipRoleForm, TendencyForm
@@ -18,6 +18,7 @@ from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembersh
 from deliberate.tendencies.permissions import can_coordinate, can_register_tendency
 
 bp = Blueprint("tendencies", __name__, url_prefix="/tendencies")
+MOST_FIRST_COORDINATORS = 20
 
 
 def _detail_url(tendency: Tendency) -> str:
@@ -58,22 +59,19 @@ def index() -> str:
 def create() -> Page:
     require(can_register_tendency(actor()), "Only conveners and admins register tendencies.")
     form = TendencyForm()
-    candidates = active_members()
-    form.coordinator_ids.choices = choices(
-        (m.id, f"{m.display_name} <{m.email}>") for m in candidates
-    )
     return submit(
         form,
         lambda: services.register_tendency(
             actor(),
             form.name.data,
             form.line.data,
-            [m for m in candidates if m.id in set(form.coordinator_ids.data)],
+            active_members_named(form.coordinator_emails.data, most=MOST_FIRST_COORDINATORS),
         ),
         success_message=lambda tendency: f"{tendency.name} is registered.",
         redirect_to=_detail_url,
-        render=lambda _shown: render_template("tendencies/create.html", form=form),
-        error_field=form.name,
+        render=lambda shown: render_template(
+            "tendencies/create.html", form=form, error=shown.error
+        ),
     )
 
 

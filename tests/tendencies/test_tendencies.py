@@ -35,7 +35,7 @@ def test_convener_registers_a_tendency_with_coordinators(client, login_as, sessi
         data={
             "name": "Harbour Caucus",
             "line": "We organize **dockers** first.\n\n<script>alert(1)</script>",
-            "coordinator_ids": [str(coordinator.id)],
+            "coordinator_emails": coordinator.email,
         },
     )
     assert response.status_code == 303
@@ -53,7 +53,7 @@ def test_members_cannot_register_tendencies(client, login_as, session):
     member = make_member()
     login_as(member)
     response = client.post(
-        "/tendencies/new", data={"name": "X", "line": "y", "coordinator_ids": [str(member.id)]}
+        "/tendencies/new", data={"name": "X", "line": "y", "coordinator_emails": member.email}
     )
     assert response.status_code == 403
     assert session.scalar(select(func.count(Tendency.id))) == 0
@@ -65,7 +65,7 @@ def test_duplicate_tendency_name_is_refused(client, login_as, session):
     login_as(convener)
     response = client.post(
         "/tendencies/new",
-        data={"name": "Harbour Caucus", "line": "y", "coordinator_ids": [str(convener.id)]},
+        data={"name": "Harbour Caucus", "line": "y", "coordinator_emails": convener.email},
     )
     assert response.status_code == 400
     assert "already exists" in response.get_data(as_text=True)
