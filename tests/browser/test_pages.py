@@ -142,3 +142,27 @@ def shot(page: Any, folder: Path, role: str, name: str, width: int) -> None:
         target = folder / f"{role.replace(' ', '-')}-{slug}-{width}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target), full_page=False)
+
+
+def test_a_paragraph_costs_few_tab_stops_and_names_its_links(
+    people: People, ids: dict[str, int]
+) -> None:
+    """On the draft, a paragraph without amendments is one stop to amend it and one to comment,
+    each link naming the paragraph; the skip link comes first and leads to the content."""
+    page = people.login(demo_logins()["member"], DEMO_PASSWORD)
+    page.goto(f"/drafts/{ids['draft']}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to the content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "content"
+    stops = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.draft-text .para')).map(p =>
+            Array.from(p.querySelectorAll('a[href], button, summary'))
+              .filter(e => e.tabIndex >= 0 && !e.closest('details:not([open]) > :not(summary)'))
+              .filter(e => !e.classList.contains('mark'))
+              .map(e => e.textContent.replace(/\\s+/g, ' ').trim()))"""
+    )
+    assert stops, "the draft shows its paragraphs"
+    for number, names in enumerate(stops, start=1):
+        assert len(names) <= 2, (number, names)
+        assert all(f"¶{number}" in name for name in names), (number, names)
