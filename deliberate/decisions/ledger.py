@@ -226,21 +226,3 @@ def content_of(link: ArchiveLink) -> dict[str, Any] | None:
     model, build = loaders[link.kind]
     row = db.session.get(model, link.entry_id) if link.entry_id is not None else None
     return build(row) if row is not None else None
-
-
-def links_in_order(batch: int = 1000) -> Any:
-    """Every link, oldest first, in batches (the session forgets each batch after use)."""
-    after = 0
-    while True:
-        rows = list(
-            db.session.scalars(
-                select(ArchiveLink)
-                .where(ArchiveLink.position > after)
-                .order_by(ArchiveLink.position)
-                .limit(batch)
-            )
-        )
-        if not rows:
-            return
-        yield from rows
-        after = rows[-1].position

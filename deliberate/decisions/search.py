@@ -115,15 +115,13 @@ def _sqlite_hits(words: list[str]) -> Subquery:
 
 
 def _postgresql_hits(words: list[str]) -> Subquery:
-    # The very expression of the GIN index (`schema`), so the planner uses the index. Higher
-    # ts_rank is better; negated so that both databases order by `rank` ascending.
+    # The stored tsvector `search` and its GIN index (`schema`). Higher ts_rank is better;
+    # negated so that both databases order by `rank` ascending.
     return (
         text(
-            "SELECT DISTINCT ON (record_id) record_id, id AS text_id, "
-            "-ts_rank(to_tsvector('english', title || ' ' || body), q) AS rank "
+            "SELECT DISTINCT ON (record_id) record_id, id AS text_id, -ts_rank(search, q) AS rank "
             "FROM archive_texts, plainto_tsquery('english', :terms) q "
-            "WHERE to_tsvector('english', title || ' ' || body) @@ q "
-            "ORDER BY record_id, rank"
+            "WHERE search @@ q ORDER BY record_id, rank"
         )
         .bindparams(terms=" ".join(words))
         .columns(record_id=Integer, text_id=Integer, rank=Float)

@@ -45,9 +45,8 @@ register_subject(
 )
 
 
-def _load_evaluation(record_id: int) -> Evaluation | None:
-    """The evaluation's thread is named by its record's id."""
-    return db.session.scalar(select(Evaluation).where(Evaluation.record_id == record_id))
+def _load_evaluation(evaluation_id: int) -> Evaluation | None:
+    return db.session.get(Evaluation, evaluation_id)
 
 
 def _evaluation_closed(evaluation: Evaluation) -> str | None:

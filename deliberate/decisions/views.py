@@ -16,7 +16,6 @@ from deliberate.decisions import exports, pages, queries, services
 from deliberate.decisions.forms import (
     CommitmentForm,
     EvaluationForm,
-    MinorityReportForm,
     StatementsForm,
     evaluation_text,
 )
@@ -27,7 +26,7 @@ from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Page, ensure_valid, submit
 from deliberate.papers.models import PositionPaper
 from deliberate.papers.panels import positions_context
-from deliberate.routing import page_number
+from deliberate.routing import id_from, page_number
 from deliberate.subjects import SubjectType, subject_of
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
@@ -188,12 +187,11 @@ def commit(record_id: int) -> WerkzeugResponse:
 @login_required
 def attach_report(record_id: int) -> WerkzeugResponse:
     record = _member_record(record_id)
-    form = MinorityReportForm()
-    form.paper.choices = [(form.paper.data, "")] if isinstance(form.paper.data, int) else []
-    ensure_valid(form)
-    paper = db.session.get(PositionPaper, form.paper.data)
+    ensure_valid(ActionForm())
+    paper_id = id_from(request.form.get("paper", ""))
+    paper = db.session.get(PositionPaper, paper_id) if paper_id is not None else None
     if paper is None:
-        raise ValidationError("That position paper does not exist.")
+        raise ValidationError("Choose a published position paper of your tendency.")
     services.attach_minority_report(actor(), record, paper)
     db.session.commit()
     return _back(

@@ -292,7 +292,9 @@ def _library(world: DemoWorld) -> Storyline:
     # The evaluation, opened the day after its date.
     yield clock.ago(15.2)
     evaluation = services.open_evaluation(convener, record, today=clock.current.date())
-    yield from _thread(world, resolve("evaluation", record.id), LIBRARY_EVALUATION_DEBATE, hours=5)
+    yield from _thread(
+        world, resolve("evaluation", evaluation.id), LIBRARY_EVALUATION_DEBATE, hours=5
+    )
     yield clock.ago(14)
     assessed = {
         services.DissentKey(member_id=world.members[name].id): assessment

@@ -231,3 +231,21 @@ def test_the_vote_page_leads_to_the_record_it_produced(client, login_as, convene
     page = client.get(f"/votes/{record.vote_id}")
     assert f'href="/decisions/{record.id}"' in page.text
     assert "The decision record of this vote" in page.text
+
+
+def test_members_debate_the_record_and_its_evaluation_in_their_threads(
+    client, login_as, convener, voters
+):
+    record = sealed_record(convener, voters)
+    evaluation = services.open_evaluation(convener, record, today=utcnow().date())
+    login_as(voters[0])
+    for subject_type, subject_id, page in (
+        ("decision", record.id, f"/decisions/{record.id}"),
+        ("evaluation", evaluation.id, f"/decisions/{record.id}/evaluation"),
+    ):
+        response = client.post(
+            f"/debate/{subject_type}/{subject_id}/comments/new",
+            data={"body": f"On the {subject_type}: the rain came early."},
+        )
+        assert response.status_code == 303
+        assert f"On the {subject_type}: the rain came early." in client.get(page).text
