@@ -8,14 +8,17 @@ to a consensus vote on its adoption; members cast (ranking by dragging and by ke
 convener closes the votes and the draft shows the merged text.
 
 The `mission` fixture walks all of that once per module; each test reads where it left the
-organization and goes on from there (the decision record's steps continue from it).
+organization and goes on from there: the last test continues to the decision record, sealed,
+with members' commitments and a registered disagreement, found in the archive and exported.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -332,5 +335,56 @@ def test_mission_to_the_merged_text(mission: Mission) -> None:
     mission.people.watch.assert_clean()
 
 
-# The decision record continues from here: a test taking `mission` finds the adoption vote
-# closed at `mission.votes["adoption"]`, every member logged in at `mission.as_(name)`.
+def test_mission_to_the_sealed_record_commitments_and_the_archive(mission: Mission) -> None:
+    """The adoption's record appears; the convener writes and seals it; members commit, one
+    registering a disagreement; the archive finds it by a word of that disagreement; its JSON
+    export downloads."""
+    p = mission.pages
+    convener = p["convener"]
+    convener.goto(mission.votes["adoption"])
+    convener.get_by_role("link", name="The decision record of this vote").click()
+    convener.wait_for_load_state()
+    record_url = convener.url
+    assert "being written by the conveners" in convener.locator("main").inner_text().lower()
+    convener.get_by_role("link", name="Write the statements").click()
+    convener.get_by_label(re.compile("^Outcome statement")).fill(
+        "The tenants' objective is **adopted** by consensus."
+    )
+    convener.get_by_label(re.compile("^Unity in action")).fill(
+        "Every member visits the buildings of their street before the assembly."
+    )
+    submit(convener, "Save the record")
+    convener.get_by_label(re.compile("seal it")).check()
+    submit(convener, "Seal the record")
+    assert "sealed" in flash(convener)
+    assert "Sealed as link" in convener.locator("main").inner_text()
+
+    mei = p["mei"]
+    mei.goto(record_url)
+    assert "You have not recorded your commitment yet" in mei.locator("main").inner_text()
+    submit(mei, "Record my entry")
+    assert "Your entry is recorded" in flash(mei)
+    sam = p["sam"]
+    sam.goto(record_url)
+    sam.get_by_label(re.compile("^Registered disagreement")).fill(
+        "Street visits exhaust the **volunteers** before winter."
+    )
+    submit(sam, "Record my entry")
+    text = sam.locator("main").inner_text()
+    assert "2 members commit to act on this decision" in text
+    assert "Street visits exhaust the volunteers before winter." in text
+
+    ivy = mission.as_("ivy")
+    ivy.goto(mission.people.server.url + "/decisions/?q=volunteers")
+    found = ivy.locator(".archive-record")
+    assert found.count() == 1
+    assert "volunteers" in found.locator("mark").first.inner_text().lower()
+    found.get_by_role("link").first.click()
+    ivy.wait_for_load_state()
+    with ivy.expect_download() as download:
+        ivy.get_by_role("link", name="JSON", exact=True).click()
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert document["id"] == int(record_url.rstrip("/").rsplit("/", 1)[1])
+    assert document["state"] == "sealed"
+    assert document["commitments"]["overall"]["commitments"] == 2
+    mission.people.watch.assert_clean()

@@ -217,7 +217,8 @@ def test_exports_download_the_record(client, login_as, convener, voters):
     login_as(voters[0])
     as_json = client.get(f"/decisions/{record.id}.json")
     assert as_json.status_code == 200
-    assert as_json.json["record"]["id"] == record.id if "record" in as_json.json else True
+    assert as_json.json["id"] == record.id
+    assert as_json.json["statements"]["unity_in_action"] == UNITY
     as_markdown = client.get(f"/decisions/{record.id}.md")
     assert record.title in as_markdown.text
     printable = client.get(f"/decisions/{record.id}/print")
