@@ -4,6 +4,9 @@ statements and seal, the evaluation, and a record's exports (JSON, Markdown, pri
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -52,6 +55,18 @@ def _confirmed(message: str) -> None:
         raise ValidationError(message)
 
 
+def archive_reader(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Members read the archive, and anyone when the organization makes it public; others
+    are sent to log in."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        refused = pages.require_reader()
+        return refused if refused is not None else view(*args, **kwargs)
+
+    return wrapped
+
+
 def _member_record(record_id: int) -> DecisionRecord:
     """A record for a member's action (behind login_required)."""
     record = queries.get_record(record_id)
@@ -61,19 +76,15 @@ def _member_record(record_id: int) -> DecisionRecord:
 
 
 @bp.get("/")
+@archive_reader
 def index() -> Page | WerkzeugResponse:
-    refused = pages.require_reader()
-    if refused is not None:
-        return refused
     context = pages.archive_context(request.args, page_number(request.args))
     return render_template("decisions/index.html", **context)
 
 
 @bp.get("/<int:record_id>")
+@archive_reader
 def detail(record_id: int) -> Page | WerkzeugResponse:
-    refused = pages.require_reader()
-    if refused is not None:
-        return refused
     record = pages.readable_record(record_id)
     context = pages.record_context(record)
     if pages.viewer() is not None:
@@ -83,19 +94,15 @@ def detail(record_id: int) -> Page | WerkzeugResponse:
 
 
 @bp.get("/<int:record_id>/print")
+@archive_reader
 def printable(record_id: int) -> Page | WerkzeugResponse:
-    refused = pages.require_reader()
-    if refused is not None:
-        return refused
     record = pages.readable_record(record_id)
     return render_template("decisions/print.html", **pages.record_context(record))
 
 
 @bp.get("/<int:record_id>.<any(json, md):kind>")
+@archive_reader
 def export(record_id: int, kind: str) -> Response | WerkzeugResponse:
-    refused = pages.require_reader()
-    if refused is not None:
-        return refused
     record = pages.readable_record(record_id)
     names = pages.names_shown()
     if kind == "json":
@@ -114,11 +121,9 @@ def export(record_id: int, kind: str) -> Response | WerkzeugResponse:
 
 
 @bp.get("/<int:record_id>/entries/<int:member_id>")
+@archive_reader
 def entries(record_id: int, member_id: int) -> Page | WerkzeugResponse:
     """A member's entries on a record, newest first: their history is part of the record."""
-    refused = pages.require_reader()
-    if refused is not None:
-        return refused
     record = pages.readable_record(record_id)
     require(pages.names_shown(), "Members' entries are shown to members only.")
     history = queries.entry_history(record, member_id)
