@@ -204,6 +204,7 @@ def _member_context(record: DecisionRecord, member: Member, evaluation: Any) -> 
         "can_evaluate": can_evaluate(member),
         "commitment_form": commitment_form,
         "report_form": report_form if coordinates and report_form.paper.choices else None,
+        "coordinates": coordinates,
         "action_form": ActionForm(),
     }
 
