@@ -46,8 +46,9 @@ audit: install-test
 
 # `-m ""`: the sweeps always run here, even if PYTEST_ADDOPTS deselects them for local work.
 # `-n auto --dist loadfile`: one worker per core, each with its own database, a file per worker.
-# `-rs`: every skip says why (the browser tests skip where Chromium is missing).
-PYTEST_RUN := $(BIN)/pytest -m "" -rs -n auto --dist loadfile
+# `-rfEs`: failures, errors, and why each skip was skipped (the browser tests skip where
+# Chromium is missing).
+PYTEST_RUN := $(BIN)/pytest -m "" -rfEs -n auto --dist loadfile
 test: install-test lint audit
 	$(PYTEST_RUN)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

@@ -133,7 +133,12 @@ def test_draft_page_shows_paragraphs_lines_markers_groups_and_history(client, lo
     assert 'id="p5"' in body
     assert ">¶5</a>" in body
     assert 'data-ln="1"' in body
-    assert re.search(r'id="p3".*?>A1</a><a class="mark[^"]*"[^>]*>A2</a>', body, re.S)
+    assert re.search(
+        r'id="p3".*?>A1<span class="visually-hidden">, [^<]*</span></a>'
+        r'<a class="mark[^"]*"[^>]*>A2<span class="visually-hidden">, ',
+        body,
+        re.S,
+    )
     assert "Competing group 1" in body
     assert "competes with" in body
     assert "Tabled <small>(1)</small>" in body
