@@ -13,7 +13,13 @@ import pytest
 
 from deliberate.accounts.models import MemberRole
 from deliberate.accounts.services import invite_member
-from tests.browser.conftest import LiveServer, People, live_server
+from tests.browser.conftest import (
+    LiveServer,
+    People,
+    axe_script,
+    axe_violations,
+    live_server,
+)
 from tests.browser.test_mission import cast, choice, submit
 from tests.factories import PASSWORD, join, make_member, make_tendency
 from tests.security.test_xss import PAYLOADS
@@ -59,6 +65,8 @@ def test_a_secret_ballots_receipt_is_in_the_published_list(people: People) -> No
     convener = people.login("convener@example.org", PASSWORD)
     vote = new_question(convener, "Do we march on Saturday?", "majority")
     ana = people.login("ana@example.org", PASSWORD)
+    ana.goto(vote)
+    assert axe_violations(ana, axe_script()) == []  # the majority ballot
     code = cast(ana, vote, choice("Yes, for"))
     assert code
     cast(people.login("ben@example.org", PASSWORD), vote, choice("No, against"))
@@ -84,6 +92,7 @@ def test_a_block_falls_back_to_the_stated_supermajority(people: People) -> None:
     ballot = people.login("dee@example.org", PASSWORD)
     ballot.goto(vote)
     assert "75" in ballot.locator("main").inner_text()
+    assert axe_violations(ballot, axe_script()) == []  # the consensus ballot
     ballot.get_by_label("Block", exact=True).check()
     ballot.get_by_label("Reason (required for a block; welcome for the others)").fill(
         "The coalition backs the landlords' candidate."
