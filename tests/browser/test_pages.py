@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from deliberate.decisions.models import Evaluation, MinorityReport
 from deliberate.demo import DEMO_PASSWORD, demo_logins, load_demo
 from deliberate.extensions import db
 from deliberate.voting.models import Vote, VoteState
@@ -49,6 +50,11 @@ PAGES = {
     "results majority": "/votes/{majority}",
     "results consensus": "/votes/{consensus}",
     "help": "/help",
+    "archive": "/decisions/",
+    "archive search": "/decisions/?q=canvass",
+    "record": "/decisions/{record}",
+    "evaluation": "/decisions/{evaluated}/evaluation",
+    "record print": "/decisions/{record}/print",
 }
 ADMIN_PAGES = {
     "admin members": "/admin/members",
@@ -60,12 +66,21 @@ ADMIN_PAGES = {
 ROLE_PAGES = {
     "member": list(PAGES),
     "member without tendency": ["home", "tendency", "draft", "vote irv", "papers"],
-    "tendency coordinator": ["home", "tendency", "paper", "draft"],
-    "convener": ["draft", "amendment", "vote irv", "results consensus", "votes"],
+    "tendency coordinator": ["home", "tendency", "paper", "draft", "record"],
+    "convener": [
+        "draft",
+        "amendment",
+        "vote irv",
+        "results consensus",
+        "votes",
+        "archive",
+        "record",
+        "evaluation",
+    ],
     "admin": ["home", "draft", *ADMIN_PAGES],
 }
 # Pages whose screenshots the README shows.
-README_SHOTS = {"draft", "results stv", "vote irv", "home"}
+README_SHOTS = {"draft", "results stv", "vote irv", "home", "record"}
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +105,11 @@ def ids(server: LiveServer) -> dict[str, int]:
             select(Draft).order_by(Draft.current_version_number.desc(), Draft.id)
         ).first()
         admin = db.session.scalar(select(Member).where(Member.email == demo_logins()["admin"]))
+        # The record with a minority report (the by-election), and the evaluated one.
+        record = db.session.scalar(select(func.min(MinorityReport.record_id)))
+        evaluated = db.session.scalar(
+            select(func.min(Evaluation.record_id)).where(Evaluation.sealed_at.is_not(None))
+        )
         assert draft is not None
         assert admin is not None
         return {
@@ -100,6 +120,8 @@ def ids(server: LiveServer) -> dict[str, int]:
             "majority": votes["majority"].id,
             "consensus": votes["consensus"].id,
             "admin": admin.id,
+            "record": record,
+            "evaluated": evaluated,
         }
 
 
