@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -45,3 +48,14 @@ def render_markdown(text: str) -> str:
     """Render member Markdown to HTML safe to store and show with |safe."""
     text = text.replace("\x00", "")
     return sanitize_html(_markdown.render(_flatten_deep_nesting(text)))
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def displayed(text: str) -> tuple[str, str]:
+    """A Markdown paragraph as a reader sees it: its words (tags dropped, entities read,
+    spaces folded) and its sanitized HTML. Diffs compare the words, not the Markdown."""
+    rendered = render_markdown(text)
+    words = " ".join(html.unescape(_TAG.sub(" ", rendered)).split())
+    return words, rendered

@@ -13,6 +13,7 @@ from deliberate.drafts import text
 from deliberate.drafts.models import DraftParagraph, DraftVersion
 from deliberate.extensions import db
 from deliberate.lru import Immutables
+from deliberate.markup import displayed
 
 # Versions kept per process: the current versions of the drafts under debate, and a few
 # older ones being compared. A 200-paragraph version takes about 200 KiB.
@@ -73,7 +74,7 @@ def change_diff(version: DraftVersion, change: text.Change) -> tuple[text.Paragr
     """What `change` does to `version`, paragraph by paragraph, computed once per process."""
     return _diffs.get(
         ("change", _key(version), change),
-        lambda: tuple(text.change_diff(change, markdowns(version))),
+        lambda: tuple(text.change_diff(change, markdowns(version), displayed)),
     )
 
 
@@ -81,7 +82,7 @@ def versions_diff(old: DraftVersion, new: DraftVersion) -> tuple[text.ParagraphD
     """The word-by-word comparison of two versions, computed once per process."""
     return _diffs.get(
         ("versions", _key(old), _key(new)),
-        lambda: tuple(text.diff_paragraphs(markdowns(old), markdowns(new))),
+        lambda: tuple(text.diff_paragraphs(markdowns(old), markdowns(new), display=displayed)),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -522,26 +522,42 @@ def render_ops(ops: Iterable[tuple[str, str]]) -> str:
     return "".join(parts)
 
 
+# How a paragraph is shown in a diff: (its words as a reader sees them, its HTML). Pages pass
+# `deliberate.markup.displayed` (the rendered text, so no `**` or `#` appears); by default, and
+# in pure tests, a paragraph is shown as its source.
+Display = Callable[[str], tuple[str, str]]
+
+
+def as_source(paragraph: str) -> tuple[str, str]:
+    return paragraph, html.escape(paragraph, quote=False)
+
+
 def diff_paragraph(
-    old: str, new: str, old_number: int | None = None, new_number: int | None = None
+    old: str,
+    new: str,
+    old_number: int | None = None,
+    new_number: int | None = None,
+    display: Display = as_source,
 ) -> ParagraphDiff:
     """Word-level diff of one paragraph, or "replaced" when most of it changed."""
+    old_text, old_html = display(old)
     if old == new:
-        return ParagraphDiff("equal", old_number, new_number, html.escape(old, quote=False))
-    ops = word_diff(old, new)
+        return ParagraphDiff("equal", old_number, new_number, old_html)
+    new_text, new_html = display(new)
+    ops = word_diff(old_text, new_text)
     if changed_share(ops) > WHOLE_PARAGRAPH_SHARE:
         return ParagraphDiff(
-            "replaced",
-            old_number,
-            new_number,
-            old_html=html.escape(old, quote=False),
-            new_html=html.escape(new, quote=False),
+            "replaced", old_number, new_number, old_html=old_html, new_html=new_html
         )
     return ParagraphDiff("changed", old_number, new_number, render_ops(ops))
 
 
 def diff_paragraphs(
-    old: Sequence[str], new: Sequence[str], old_start: int = 1, new_start: int = 1
+    old: Sequence[str],
+    new: Sequence[str],
+    old_start: int = 1,
+    new_start: int = 1,
+    display: Display = as_source,
 ) -> list[ParagraphDiff]:
     """Align two paragraph lists, then diff changed paragraphs word by word.
 
@@ -557,7 +573,7 @@ def diff_paragraphs(
                         "equal",
                         old_start + i1 + offset,
                         new_start + j1 + offset,
-                        html.escape(old[i1 + offset], quote=False),
+                        display(old[i1 + offset])[1],
                     )
                 )
             continue
@@ -569,30 +585,29 @@ def diff_paragraphs(
                     new[j1 + offset],
                     old_start + i1 + offset,
                     new_start + j1 + offset,
+                    display,
                 )
             )
         for i in range(i1 + pairs, i2):
-            rows.append(
-                ParagraphDiff("deleted", old_start + i, None, html.escape(old[i], quote=False))
-            )
+            rows.append(ParagraphDiff("deleted", old_start + i, None, display(old[i])[1]))
         for j in range(j1 + pairs, j2):
-            rows.append(
-                ParagraphDiff("inserted", None, new_start + j, html.escape(new[j], quote=False))
-            )
+            rows.append(ParagraphDiff("inserted", None, new_start + j, display(new[j])[1]))
     return rows
 
 
-def change_diff(change: Change, paragraphs: Sequence[str]) -> list[ParagraphDiff]:
+def change_diff(
+    change: Change, paragraphs: Sequence[str], display: Display = as_source
+) -> list[ParagraphDiff]:
     """What `change` does to `paragraphs`, paragraph by paragraph, numbered as in the result."""
     if change.kind == INSERT_AFTER:
         return [
-            ParagraphDiff("inserted", None, change.first + offset + 1, html.escape(p, quote=False))
+            ParagraphDiff("inserted", None, change.first + offset + 1, display(p)[1])
             for offset, p in enumerate(change.paragraphs)
         ]
     old = paragraphs[change.first - 1 : change.last]
     if change.kind == DELETE:
         return [
-            ParagraphDiff("deleted", change.first + offset, None, html.escape(p, quote=False))
+            ParagraphDiff("deleted", change.first + offset, None, display(p)[1])
             for offset, p in enumerate(old)
         ]
-    return diff_paragraphs(old, change.paragraphs, change.first, change.first)
+    return diff_paragraphs(old, change.paragraphs, change.first, change.first, display)

@@ -41,6 +41,7 @@ from deliberate.errors import NotFound, ValidationError
 from deliberate.extensions import db
 from deliberate.filters import format_datetime
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
+from deliberate.markup import displayed
 from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number, search_text
 from deliberate.subjects import SubjectType, subject_of
@@ -328,7 +329,11 @@ def merge_preview(draft_id: int) -> str:
         if a.state not in MERGEABLE_AMENDMENT_STATES or a.version_id != version.id
     ] + [f"{a.label} and {b.label} change the same paragraphs." for a, b in _clashes(chosen)]
     old = rendered.markdowns(version)
-    rows = [] if refusals else text.diff_paragraphs(old, text.merge_changes(old, changes))
+    rows = (
+        []
+        if refusals
+        else text.diff_paragraphs(old, text.merge_changes(old, changes), display=displayed)
+    )
     return render_template(
         "drafts/merge_preview.html",
         draft=draft,

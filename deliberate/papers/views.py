@@ -16,6 +16,7 @@ from deliberate.drafts.text import diff_paragraphs, split_paragraphs
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.forms import ActionForm, Page, ensure_valid, submit
+from deliberate.markup import displayed
 from deliberate.papers import queries, services
 from deliberate.papers.forms import PaperForm
 from deliberate.papers.models import PaperState, PositionPaper
@@ -209,7 +210,9 @@ def revision(paper_id: int, number: int) -> str:
         previous = previous if previous.number >= public_from else None
     diff = (
         diff_paragraphs(
-            split_paragraphs(previous.body_markdown), split_paragraphs(shown.body_markdown)
+            split_paragraphs(previous.body_markdown),
+            split_paragraphs(shown.body_markdown),
+            display=displayed,
         )
         if previous is not None
         else []
