@@ -37,6 +37,9 @@ class Member(Base):
         CheckConstraint(enum_check("role", MemberRole), name="role_known"),
         CheckConstraint(enum_check("status", MemberStatus), name="status_known"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
+        # The directory and the admins' list page through members by name: with this index a
+        # page is read in order instead of sorting the whole membership.
+        Index("ix_members_display_name_id", "display_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
