@@ -267,10 +267,6 @@ def _quote(text: str | None) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
-def _yes_no(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "—"}[value]
-
-
 def _tally_rows(tallies: list[dict[str, Any]]) -> list[str]:
     rows = [
         "| | committed | committed, disagreeing | disagreeing, not committed | entries |",

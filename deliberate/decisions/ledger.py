@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from deliberate.decisions import chain
 from deliberate.decisions.models import (
@@ -63,11 +63,6 @@ def ballots_digest(vote_id: int) -> str:
     for key, member_id, content in rows:
         digest.update(f"{key}\t{member_id or ''}\t{content}\n".encode())
     return digest.hexdigest()
-
-
-def version_digest(version_id: int) -> str | None:
-    body = db.session.scalar(select(DraftVersion.body).where(DraftVersion.id == version_id))
-    return _sha256(body) if body is not None else None
 
 
 def vote_facts(vote: Vote) -> dict[str, Any]:
@@ -179,10 +174,6 @@ def as_link(row: ArchiveLink) -> chain.Link:
 
 def head() -> ArchiveLink | None:
     return db.session.scalar(select(ArchiveLink).order_by(ArchiveLink.position.desc()).limit(1))
-
-
-def length() -> int:
-    return db.session.scalar(select(func.count()).select_from(ArchiveLink)) or 0
 
 
 def _lock_chain() -> None:

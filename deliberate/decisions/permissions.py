@@ -13,12 +13,6 @@ def can_read_archive(actor: Any, *, public: bool) -> bool:
     return public or (actor.is_authenticated and actor.is_active)
 
 
-def can_view_draft_record(actor: Member) -> bool:
-    """A record not yet sealed is the conveners' working copy; members see it too, marked so;
-    the public never does."""
-    return actor.is_authenticated and actor.is_active
-
-
 def can_write_record(actor: Member, record: DecisionRecord) -> bool:
     return actor.is_active and actor.is_convener and not record.is_sealed
 
