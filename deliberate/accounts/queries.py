@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
-from flask import current_app
-from sqlalchemy import event, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Invitation, Member
 from deliberate.database import utcnow
 from deliberate.extensions import db
+from deliberate.recent import Recent
 from deliberate.search import MAX_SEARCH, contains_pattern
 from deliberate.tendencies.models import MembershipRole, Tendency, TendencyMembership
 
@@ -79,36 +77,11 @@ def members_by_email(emails: list[str]) -> dict[str, Member]:
     return {m.email: m for m in db.session.scalars(select(Member).where(Member.email.in_(emails)))}
 
 
-def active_members() -> list[Member]:
-    """Every active member, by display name."""
-    return list(
-        db.session.scalars(
-            select(Member).where(Member.status == "active").order_by(Member.display_name)
-        )
-    )
-
-
-# The number of members, counted at most once per TENDENCY_SIZES_SECONDS in each process
-# (per database), like the tendencies' sizes: a count of 90,000 rows on every home page buys
-# nothing. A member added or deleted by this process is counted at once.
-_counts: dict[str, tuple[float, int]] = {}
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_count(session: Session, _context: object) -> None:
-    if any(isinstance(row, Member) for row in (*session.new, *session.deleted)):
-        _counts.clear()
+# The number of members, read at most once per interval in each process like the tendencies'
+# sizes (see deliberate.recent); a member added or deleted here is counted at once.
+_counted = Recent(Member, updates=False)
 
 
 def member_count() -> int:
     """How many members the organization has (suspended ones included)."""
-    interval = current_app.config.get("TENDENCY_SIZES_SECONDS", 0)
-    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    cached = _counts.get(key)
-    now = time.monotonic()
-    if interval and cached is not None and now - cached[0] < interval:
-        return cached[1]
-    count = db.session.scalar(select(func.count(Member.id))) or 0
-    if interval:
-        _counts[key] = (now, count)
-    return count
+    return _counted.get("members", lambda: db.session.scalar(select(func.count(Member.id))) or 0)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import NamedTuple, TypeVar
 
-from flask import current_app
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
 from deliberate.extensions import db
+from deliberate.recent import Recent
 from deliberate.search import name_holds
 from deliberate.tendencies.models import (
     JoinRequest,
@@ -51,35 +49,10 @@ def membership_in(member: Member, tendency: Tendency) -> TendencyMembership | No
     )
 
 
-# Sizes and coordinators of the tendencies, read at most once per TENDENCY_SIZES_SECONDS in
-# each process (per database): counting every current membership on each page costs a scan
-# of the whole membership (90,000 rows in a national organization) for figures that move
-# slowly. A change of membership, or of a member (a coordinator renamed), flushed by this
-# process forgets them at once; other workers see it within the interval.
-_kept: dict[tuple[str, str], tuple[float, Any]] = {}
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_kept(session: Session, _context: object) -> None:
-    if any(
-        isinstance(row, TendencyMembership | Member)
-        for row in (*session.new, *session.dirty, *session.deleted)
-    ):
-        _kept.clear()
-
-
-def _keep(what: str, read: Callable[[], T]) -> T:
-    interval = current_app.config.get("TENDENCY_SIZES_SECONDS", 0)
-    if not interval:
-        return read()
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], what)
-    now = time.monotonic()
-    cached = _kept.get(key)
-    if cached is not None and now - cached[0] < interval:
-        return cast(T, cached[1])
-    value = read()
-    _kept[key] = (now, value)
-    return value
+# Sizes and coordinators of the tendencies, read at most once per interval in each process
+# (see deliberate.recent); a change of membership, or of a member (a coordinator renamed),
+# forgets them at once.
+_kept = Recent(TendencyMembership, Member)
 
 
 def tendency_sizes() -> dict[int, int]:
@@ -97,7 +70,7 @@ def tendency_sizes() -> dict[int, int]:
             .all()
         )
 
-    return dict(_keep("sizes", count))
+    return dict(_kept.get("sizes", count))
 
 
 class CoordinatorName(NamedTuple):
@@ -120,7 +93,7 @@ def tendency_coordinators() -> dict[int, list[CoordinatorName]]:
             found.setdefault(tendency_id, []).append(CoordinatorName(member_id, name))
         return found
 
-    return {k: list(v) for k, v in _keep("coordinators", read).items()}
+    return {k: list(v) for k, v in _kept.get("coordinators", read).items()}
 
 
 def tendency_size(tendency: Tendency) -> int:
