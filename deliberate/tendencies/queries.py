@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -19,8 +19,6 @@ from deliberate.tendencies.models import (
     Tendency,
     TendencyMembership,
 )
-
-T = TypeVar("T")
 
 
 @dataclass
