@@ -95,6 +95,10 @@ class BaseConfig:
     # a figure that moves slowly is worth.
     TENDENCY_SIZES_SECONDS = 30
 
+    # Rendered page parts (a draft's text, a thread's comments) each process keeps until what
+    # they show changes (deliberate/fragments.py); 0 renders every part on every request.
+    FRAGMENT_CACHE_SIZE = 2000
+
     # Characters per numbered line of a draft; fixed into each version when it is made.
     DRAFT_LINE_WIDTH = 80
     # Seconders (besides the proposer) an amendment needs before it goes to the floor.

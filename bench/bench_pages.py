@@ -2,7 +2,8 @@
 
 Builds the demo organization, or with --large a generated one of 90,000 members (see
 bench/world.py), on a temporary SQLite file, and reads every page with a test client logged
-in as an admin (the login page anonymously), in alternation. For each page prints the CPU
+in as an ordinary member of a tendency, as a delegate would (the login page anonymously, the
+admins' pages as an admin), in alternation. For each page prints the CPU
 time of this process per request (time.process_time, so waiting on a loaded machine is not
 counted) at the median and p95, its ratio to the login page's median, the wall-clock p50 and
 p99, the SQL statements and the size of the HTML. With --profile NAME, the top of a cProfile
@@ -78,26 +79,31 @@ def main() -> None:
         with app.app_context():
             world = large_world(options.members) if options.large else demo_world()
             db.session.remove()
-        reader = app.test_client()
-        with reader.session_transaction() as session:
-            session["_user_id"] = f"{world.reader_id}:{world.reader_token}"
-            session["_fresh"] = True
+        readers = {}
+        for who in {world.reader_of(name) for name in world.pages}:
+            readers[who] = app.test_client()
+            with readers[who].session_transaction() as session:
+                session["_user_id"] = f"{who[0]}:{who[1]}"
+                session["_fresh"] = True
         anonymous = app.test_client()
+
+        def client_of(name: str):
+            return anonymous if name == LOGIN_PAGE else readers[world.reader_of(name)]
+
         # Counted first: a listener added after connections were made may not see them.
         # (Outside an app context of its own: requests would share its `g`, and so the
         # anonymous reader of the login page.)
         with app.app_context():
             db.engine.dispose()
         statements = {
-            name: statements_of(anonymous if name == LOGIN_PAGE else reader, url)
-            for name, url in world.pages.items()
+            name: statements_of(client_of(name), url) for name, url in world.pages.items()
         }
         cpu: dict[str, list[float]] = {name: [] for name in world.pages}
         wall: dict[str, list[float]] = {name: [] for name in world.pages}
         sizes: dict[str, int] = {}
         for round_number in range(options.rounds + 3):
             for name, url in world.pages.items():
-                client = anonymous if name == LOGIN_PAGE else reader
+                client = client_of(name)
                 started_cpu, started = time.process_time(), time.perf_counter()
                 response = client.get(url)
                 spent_cpu, spent = time.process_time() - started_cpu, time.perf_counter() - started
@@ -111,7 +117,7 @@ def main() -> None:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(10):
-                reader.get(world.pages[options.profile])
+                client_of(options.profile).get(world.pages[options.profile])
             profiler.disable()
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(options.sort).print_stats(80)

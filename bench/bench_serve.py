@@ -5,7 +5,8 @@ For the demo organization, then a generated one of 90,000 members in three tende
 PostgreSQL database of its own (dropped afterwards), gunicorn serves the app (production
 settings, `--workers` sync workers) on 127.0.0.1 at a free port, and a load process reads each
 page `--requests` times from `--clients` concurrent connections, one page after the other,
-logged in as an admin (the login page anonymously). For each page: requests per second, p50
+logged in as an ordinary member of a tendency, as a delegate would (the login page
+anonymously, the admins' pages as an admin). For each page: requests per second, p50
 and p99 latency, the application's CPU per request (the gunicorn processes' user and system
 time from /proc, divided by the requests), its ratio to the login page's, the database's CPU
 per request (the PostgreSQL backends serving the workers) and the page's size.
@@ -210,11 +211,13 @@ def serve_and_read(
     log: Path,
 ) -> tuple[dict[str, Measure], Server | None]:  # fmt: skip
     app = production_app(uri, secret)
-    cookie, _csrf = session_cookie(app, world.reader_id, world.reader_token)
+    cookies = {
+        who: session_cookie(app, *who)[0] for who in {world.reader_of(n) for n in world.pages}
+    }
     results: dict[str, Measure] = {}
     with gunicorn(uri, secret, options.workers, log) as server:
         for name, path in world.pages.items():
-            sent = "" if name == LOGIN_PAGE else cookie
+            sent = "" if name == LOGIN_PAGE else cookies[world.reader_of(name)]
             warm = [Request("GET", path, sent)] * (options.workers * 3)
             load.submit(read_pages, server.port, warm, options.clients).result()
             requests = [Request("GET", path, sent)] * options.requests

@@ -42,13 +42,47 @@ LOGIN_PAGE = "login page"
 
 @dataclass
 class World:
-    """What a benchmark reads: pages by name (the login page first, read anonymously), and
-    the member who reads the others."""
+    """What a benchmark reads: pages by name (the login page first, read anonymously), the
+    member who reads the others as a delegate would (an ordinary member of a tendency, with
+    no comment of their own), and the admin who reads `admin_pages`."""
 
     pages: dict[str, str]
     reader_id: int
     reader_token: str
     members: list[tuple[int, str]]  # (id, email) of members who may log in with PASSWORD
+    admin_id: int = 0
+    admin_token: str = ""
+    admin_pages: frozenset[str] = frozenset()
+
+    def reader_of(self, page: str) -> tuple[int, str]:
+        if page in self.admin_pages:
+            return self.admin_id, self.admin_token
+        return self.reader_id, self.reader_token
+
+
+ADMIN_PAGES = frozenset({"admin members", "demo draft page, read by an admin"})
+
+
+def a_delegate(tendency: Tendency) -> Member:
+    """A new ordinary member of `tendency`, who reads as most delegates do: without a
+    comment of their own on the pages."""
+    delegate = Member(
+        display_name="A delegate",
+        email="delegate@bench.example",
+        password_hash=hash_password(PASSWORD),
+        role=MemberRole.MEMBER,
+        status=MemberStatus.ACTIVE,
+        session_token=secrets.token_urlsafe(16),
+    )
+    db.session.add(delegate)
+    db.session.flush()
+    db.session.add(
+        TendencyMembership(
+            tendency_id=tendency.id, member_id=delegate.id, role=MembershipRole.MEMBER
+        )
+    )
+    db.session.commit()
+    return delegate
 
 
 def demo_world() -> World:
@@ -61,12 +95,14 @@ def demo_world() -> World:
     )
     tendency = db.session.scalars(select(Tendency).order_by(Tendency.id).limit(1)).one()
     paper = next(p for p in demo.papers.values() if p.published_at is not None)
+    delegate = a_delegate(tendency)
     return World(
         pages={
             LOGIN_PAGE: "/login",
             "home": "/",
             "draft list": "/drafts/",
             "demo draft page": f"/drafts/{draft.id}",
+            "demo draft page, read by an admin": f"/drafts/{draft.id}",
             "amendment page": f"/drafts/{draft.id}/amendments/{amendment.number}",
             "thread page": f"/debate/draft/{draft.id}",
             "tendency page": f"/tendencies/{tendency.id}",
@@ -74,9 +110,12 @@ def demo_world() -> World:
             "admin members": "/admin/members",
             "paper page": f"/papers/{paper.id}",
         },
-        reader_id=admin.id,
-        reader_token=admin.session_token,
+        reader_id=delegate.id,
+        reader_token=delegate.session_token,
         members=[],
+        admin_id=admin.id,
+        admin_token=admin.session_token,
+        admin_pages=ADMIN_PAGES,
     )
 
 
@@ -143,6 +182,7 @@ def large_world(members: int = 90_000, comments: int = 2_000, amendments: int = 
         [{"paper_id": paper.id, "member_id": m, "revision": 1} for m in signers],
     )
     db.session.commit()
+    delegate = a_delegate(tendencies[0])
     amendment = db.session.scalars(
         select(Amendment).where(Amendment.draft_id == large.id).order_by(Amendment.number)
     ).all()[amendments // 2]
@@ -159,7 +199,10 @@ def large_world(members: int = 90_000, comments: int = 2_000, amendments: int = 
             "admin members": "/admin/members",
             "paper page (1,000 signatories)": f"/papers/{paper.id}",
         },
-        reader_id=admin.id,
-        reader_token=admin.session_token,
+        reader_id=delegate.id,
+        reader_token=delegate.session_token,
         members=[(m, f"m{n}@large.example") for n, m in enumerate(added)],
+        admin_id=admin.id,
+        admin_token=admin.session_token,
+        admin_pages=ADMIN_PAGES,
     )

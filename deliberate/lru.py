@@ -29,19 +29,29 @@ class Immutables(Generic[V]):
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
         """The value for `key`, made by `make()` the first time (outside the lock: two
         threads may both make it, and either result is the same)."""
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                self.hits += 1
-                return self._values[key]
+        found = self.find(key)
+        if found is not None:
+            return found
         value = make()
+        self.keep(key, value)
+        return value
+
+    def find(self, key: Hashable) -> V | None:
+        """The value kept for `key`, or None."""
         with self._lock:
-            self.misses += 1
+            if key not in self._values:
+                self.misses += 1
+                return None
+            self._values.move_to_end(key)
+            self.hits += 1
+            return self._values[key]
+
+    def keep(self, key: Hashable, value: V) -> None:
+        with self._lock:
             self._values[key] = value
             self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self._lock:

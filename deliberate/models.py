@@ -26,6 +26,7 @@ from deliberate.drafts.models import (
     DraftParagraph,
     DraftVersion,
 )
+from deliberate.fragments import Stamp
 from deliberate.papers.models import PaperRevision, PaperSignature, PositionPaper
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
 from deliberate.voting.models import (
@@ -70,6 +71,7 @@ __all__ = [
     "PositionPaper",
     "RecordRevision",
     "RollEntry",
+    "Stamp",
     "Tendency",
     "TendencyMembership",
     "Vote",

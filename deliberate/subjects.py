@@ -11,7 +11,7 @@ Nothing here knows the domains.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -98,6 +98,14 @@ def _no_related(_obj: Any) -> list[RelatedSubject]:
     return []
 
 
+def _no_stamps(_obj: Any) -> list[str]:
+    return []
+
+
+def _no_state(_obj: Any) -> Hashable:
+    return None
+
+
 @dataclass(frozen=True)
 class SubjectKind:
     """How one subject type behaves in debates and papers.
@@ -112,6 +120,9 @@ class SubjectKind:
     - `related(obj)`: subjects whose papers are shown with this one's.
     - `load_titles(ids)`: titles of several subjects at once (for lists); by default each
       subject is loaded on its own.
+    - `stamps(obj)`: besides its comments, the stamps (deliberate/fragments.py) whose
+      changes alter how its thread and papers show (a draft's new version moves anchors);
+      `state(obj)`: what of the loaded object (read before the stamps) they depend on.
     """
 
     type: SubjectType
@@ -125,6 +136,8 @@ class SubjectKind:
     accepts_papers: bool = False
     related: Callable[[Any], list[RelatedSubject]] = _no_related
     load_titles: Callable[[list[int]], dict[int, str]] | None = None
+    stamps: Callable[[Any], list[str]] = _no_stamps
+    state: Callable[[Any], Hashable] = _no_state
 
     def titles(self, ids: list[int]) -> dict[int, str]:
         if self.load_titles is not None:
@@ -174,6 +187,14 @@ class Subject:
 
     def paragraphs(self) -> ParagraphScope | None:
         return self.kind.paragraphs(self.obj)
+
+    @property
+    def stamps(self) -> list[str]:
+        return self.kind.stamps(self.obj)
+
+    @property
+    def state(self) -> Hashable:
+        return (self.type.value, self.id, self.is_open, self.kind.state(self.obj))
 
     def related(self) -> list[RelatedSubject]:
         return self.kind.related(self.obj)

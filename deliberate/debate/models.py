@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
+from deliberate.fragments import watch
 from deliberate.subjects import SubjectType
 from deliberate.tendencies.models import Tendency
 
@@ -120,3 +121,11 @@ class CommentRevision(Base):
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def thread_stamp(subject_type: str, subject_id: int) -> str:
+    """The stamp of a subject's comments (deliberate/fragments.py)."""
+    return f"thread:{subject_type}:{subject_id}"
+
+
+watch(Comment, lambda row, _connection: [thread_stamp(row.subject_type, row.subject_id)])

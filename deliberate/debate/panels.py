@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import astuple, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from flask import current_app, url_for
 
+from deliberate import fragments
+from deliberate.accounts.models import Member
 from deliberate.auth import actor
 from deliberate.debate import queries
 from deliberate.debate.forms import CommentForm
-from deliberate.debate.permissions import can_read
+from deliberate.debate.models import thread_stamp
+from deliberate.debate.permissions import can_moderate, can_read
 from deliberate.errors import NotFound
-from deliberate.subjects import Subject, resolve
+from deliberate.fragments import PEOPLE, Part
+from deliberate.subjects import ParagraphScope, Subject, resolve
 
 
 def thread_settings() -> dict[str, int]:
@@ -42,29 +48,136 @@ def subject_url(subject: Subject) -> str:
     return url_for("debate.thread", subject_type=subject.type.value, subject_id=subject.id)
 
 
-def thread_context(subject: Subject, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def stamps_of(subject: Subject) -> list[str]:
+    """The stamps a subject's thread and margins depend on: its comments, the names shown
+    with them, and what moves its paragraphs."""
+    return [thread_stamp(subject.type.value, subject.id), PEOPLE, *subject.stamps]
+
+
+@dataclass
+class ThreadPanel:
+    """A thread as a page shows it: the heading with its filters and the comments with their
+    pager (rendered once and kept, see deliberate/fragments.py), around the live parts (the
+    comment form, the reply form), which hold the viewer's CSRF token.
+
+    `load` reads the ThreadView; a kept rendering spares the page that read. Moderators, who
+    see hidden text and unhide buttons, share one of their own; members whose own comments
+    are on the page get it rendered for them alone.
+    """
+
+    subject: Subject
+    filter: queries.ThreadFilter
+    viewer: Member
+    load: Callable[[], queries.ThreadView]
+    stamps: fragments.Tokens | None = None  # None: never kept (a subtree page)
+    heading: str = "Debate"
+    focus_id: int | None = None
+    ancestors: list[queries.CommentView] = field(default_factory=list)
+
+    @cached_property
+    def view(self) -> queries.ThreadView:
+        return self.load()
+
+    @cached_property
+    def scope(self) -> ParagraphScope | None:
+        return self.view.scope if "view" in self.__dict__ else self.subject.paragraphs()
+
+    @property
+    def can_post(self) -> bool:
+        return self.subject.is_open
+
+    @cached_property
+    def part(self) -> Part:
+        moderator = can_moderate(self.viewer)
+        variant = (
+            self.subject.state,
+            astuple(self.filter),
+            moderator,
+            self.heading,
+            tuple(thread_settings().values()),
+        )
+        return fragments.part(
+            "thread",
+            self.stamps or fragments.Tokens(()),
+            variant,
+            self._render,
+            viewer_id=self.viewer.id,
+            live=self.stamps is None,
+        )
+
+    def _render(self) -> Part:
+        thread = self.view
+        return Part(
+            (
+                fragments.rendered("debate/_thread_head.html", thread=thread, heading=self.heading),
+                fragments.rendered("debate/_comments.html", thread=thread),
+            ),
+            frozenset(_authors(thread.comments)),
+        )
+
+
+def _authors(comments: Iterable[queries.CommentView]) -> Iterable[int]:
+    for comment in comments:
+        yield comment.author_id
+        yield from _authors(comment.children)
+
+
+def thread_context(
+    subject: Subject,
+    args: Mapping[str, Any] | None = None,
+    *,
+    heading: str = "Debate",
+    stamps: fragments.Tokens | None = None,
+) -> dict[str, Any]:
     """What `debate/_thread.html` needs, for any page that shows a subject's thread.
 
-    Malformed filter arguments raise ValidationError (a 400 page saying what is wrong).
+    `stamps`, when the page read them first, must include `stamps_of(subject)`; without,
+    they are read here. Malformed filter arguments raise ValidationError (a 400 page saying
+    what is wrong).
     """
-    thread = queries.thread_page(
-        subject, actor(), queries.parse_filter(args or {}), **thread_settings()
+    thread_filter = queries.parse_filter(args or {})
+    viewer = actor()
+    keys = stamps_of(subject)
+    panel = ThreadPanel(
+        subject=subject,
+        filter=thread_filter,
+        viewer=viewer,
+        load=lambda: queries.thread_page(subject, viewer, thread_filter, **thread_settings()),
+        stamps=stamps.covering(*keys) if stamps else fragments.tokens(*keys),
+        heading=heading,
     )
-    return {"debate_thread": thread, "debate_form": CommentForm(formdata=None)}
+    return {"debate_thread": panel, "debate_form": CommentForm(formdata=None)}
 
 
-def debate_context(subject: Subject, *, margin: bool = False) -> dict[str, Any]:
-    """For a subject's own page (a draft, an amendment): the first page of its thread and,
-    with `margin`, the comments pointing to each paragraph (`debate/_margin.html`)."""
+def subtree_context(subject: Subject, view: queries.ThreadView) -> dict[str, Any]:
+    """What `debate/_thread.html` needs for one comment's subtree (rendered each time)."""
+    panel = ThreadPanel(
+        subject=subject,
+        filter=view.filter,
+        viewer=actor(),
+        load=lambda: view,
+        focus_id=view.focus_id,
+        ancestors=view.ancestors,
+    )
+    return {"debate_thread": panel, "debate_form": CommentForm(formdata=None)}
+
+
+def debate_context(subject: Subject, *, stamps: fragments.Tokens | None = None) -> dict[str, Any]:
+    """For a subject's own page (a draft, an amendment): the first page of its thread."""
     require_readable(subject)
-    context = thread_context(subject)
-    if margin:
-        context["debate_margin"] = queries.paragraph_margin(subject, actor())
-        # Every paragraph's margin links to the same two pages: built once, not per paragraph.
-        kind, subject_id = subject.type.value, subject.id
-        context["margin_urls"] = {
+    return thread_context(subject, stamps=stamps)
+
+
+def margin_context(subject: Subject) -> dict[str, Any]:
+    """The comments pointing to each paragraph (`debate/_margin.html`): the same for every
+    reader (hidden and deleted comments are left out), so a kept part may hold them."""
+    kind, subject_id = subject.type.value, subject.id
+    return {
+        "debate_margin": queries.paragraph_margin(subject, actor()),
+        # Every paragraph's margin links to the same pages: built once, not per paragraph.
+        "margin_urls": {
             "comment": url_for("debate.permalink", comment_id=1)[:-1],
             "thread": url_for("debate.thread", subject_type=kind, subject_id=subject_id),
             "create": url_for("debate.create", subject_type=kind, subject_id=subject_id),
-        }
-    return context
+        },
+    }

@@ -18,6 +18,7 @@ from deliberate.debate.models import Comment
 from deliberate.debate.panels import (
     readable_subject,
     subject_url,
+    subtree_context,
     thread_context,
     thread_settings,
 )
@@ -133,7 +134,7 @@ def thread(subject_type: str, subject_id: int) -> str:
         "debate/thread.html",
         subject=subject,
         subject_url=subject_url(subject),
-        **thread_context(subject, request.args),
+        **thread_context(subject, request.args, heading="All comments"),
     )
 
 
@@ -243,8 +244,7 @@ def subtree(comment_id: int) -> str:
         subject=subject,
         subject_url=subject_url(subject),
         comment=comment,
-        debate_thread=view,
-        debate_form=CommentForm(formdata=None),
+        **subtree_context(subject, view),
     )
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
+    Connection,
     Date,
     ForeignKey,
     Index,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    select,
 )
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
@@ -22,6 +24,7 @@ from deliberate.accounts.models import Member
 from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.drafts import rules
 from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AmendmentState, DraftState
+from deliberate.fragments import EVERYTHING, watch
 from deliberate.tendencies.models import Tendency
 
 
@@ -400,3 +403,36 @@ class AmendmentEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     actor: Mapped[Member | None] = relationship(lazy="raise_on_sql")
+
+
+# --- what a change touches (deliberate/fragments.py) -----------------------------------------
+
+
+def stamp_of(draft_id: int) -> str:
+    """The stamp of everything a draft's pages show of the draft itself: its versions, its
+    conveners, its amendments with their seconds, co-sponsors, events and groups."""
+    return f"draft:{draft_id}"
+
+
+def _draft_itself(row: Draft, _connection: Connection) -> list[str]:
+    return [stamp_of(row.id)]
+
+
+def _of_draft(
+    row: DraftVersion | DraftConvener | CompetitionGroup | Amendment, _c: Connection
+) -> list[str]:
+    return [stamp_of(row.draft_id)]
+
+
+def _of_amendment(
+    row: AmendmentSecond | AmendmentCosponsor | AmendmentEvent, connection: Connection
+) -> list[str]:
+    draft_id = connection.scalar(select(Amendment.draft_id).where(Amendment.id == row.amendment_id))
+    return [stamp_of(draft_id)] if draft_id is not None else [EVERYTHING]
+
+
+watch(Draft, _draft_itself)
+for _parent in (DraftVersion, DraftConvener, CompetitionGroup, Amendment):
+    watch(_parent, _of_draft)
+for _child in (AmendmentSecond, AmendmentCosponsor, AmendmentEvent):
+    watch(_child, _of_amendment)

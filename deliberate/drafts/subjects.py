@@ -15,6 +15,7 @@ from deliberate.drafts.models import (
     DraftParagraph,
     DraftState,
     DraftVersion,
+    stamp_of,
 )
 from deliberate.extensions import db
 from deliberate.lru import Immutables
@@ -125,6 +126,8 @@ register_subject(
         accepts_papers=True,
         related=_draft_amendments,
         load_titles=_draft_titles,
+        stamps=lambda draft: [stamp_of(draft.id)],
+        state=lambda draft: (draft.current_version_number, draft.state),
     )
 )
 
@@ -138,5 +141,7 @@ register_subject(
         closed_reason=_amendment_closed,
         accepts_papers=True,
         load_titles=_amendment_titles,
+        stamps=lambda amendment: [stamp_of(amendment.draft_id)],
+        state=lambda amendment: (amendment.state, amendment.version_id),
     )
 )

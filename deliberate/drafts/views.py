@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC
+from functools import cache
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from deliberate import fragments
 from deliberate.accounts import queries as member_queries
 from deliberate.accounts.models import Member
 from deliberate.auth import actor, get_or_404, require
-from deliberate.debate.panels import debate_context
+from deliberate.debate.models import thread_stamp
+from deliberate.debate.panels import debate_context, margin_context
 from deliberate.drafts import queries, rendered, services, text
 from deliberate.drafts.forms import (
     AmendmentForm,
@@ -27,7 +30,7 @@ from deliberate.drafts.forms import (
     SelectionForm,
     WindowForm,
 )
-from deliberate.drafts.models import Amendment, Draft
+from deliberate.drafts.models import Amendment, Draft, stamp_of
 from deliberate.drafts.permissions import (
     can_convene,
     can_create_draft,
@@ -37,11 +40,14 @@ from deliberate.drafts.permissions import (
     can_withdraw_second,
 )
 from deliberate.drafts.rules import MERGEABLE_AMENDMENT_STATES
+from deliberate.drafts.subjects import load_draft
 from deliberate.errors import NotFound, ValidationError
 from deliberate.extensions import db
 from deliberate.filters import format_datetime
 from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
+from deliberate.fragments import PEOPLE
 from deliberate.markup import displayed
+from deliberate.papers.models import PAPERS_STAMP
 from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number, search_text
 from deliberate.subjects import SubjectType, subject_of
@@ -138,23 +144,55 @@ def create() -> Page:
 @bp.get("/<int:draft_id>")
 @login_required
 def detail(draft_id: int) -> str:
-    draft = _draft(draft_id)
-    page = queries.draft_page(draft)
+    # The stamps first, then the rows: what is kept was read after its tokens (fragments.py).
+    stamps = fragments.tokens(
+        stamp_of(draft_id), thread_stamp(SubjectType.DRAFT.value, draft_id), PEOPLE, PAPERS_STAMP
+    )
+    draft = load_draft(draft_id)  # with its current version, which the comment form numbers
+    if draft is None:
+        raise NotFound("That draft does not exist.")
     subject = subject_of(SubjectType.DRAFT, draft)
-    convening = can_convene(actor(), draft, {m.id for m in page.conveners})
+    conveners = queries.named_conveners(draft)
+    convening = can_convene(actor(), draft, {m.id for m in conveners})
+    window_closed = services.window_closed_message(draft)
+    debate = debate_context(subject, stamps=stamps)
+    page = cache(lambda: queries.draft_page(draft))  # read only when a part is rendered
+    layout = cache(lambda: queries.draft_layout(page()))
+
+    def render() -> fragments.Part:
+        shown = {"draft": draft, "page": page(), "layout": layout()}
+        return fragments.Part(
+            (
+                fragments.rendered("drafts/_draft_head.html", window_closed=window_closed, **shown),
+                fragments.rendered(
+                    "drafts/_draft_text.html",
+                    window_closed=window_closed,
+                    can_post=subject.is_open,
+                    **shown,
+                    **margin_context(subject),
+                ),
+                fragments.rendered("drafts/_draft_amendments.html", convening=convening, **shown),
+                fragments.rendered("drafts/_draft_history.html", **shown),
+            )
+        )
+
+    parts = fragments.part("draft", stamps, (subject.state, window_closed, convening), render)
+    context: dict[str, Any] = {}
+    if convening and not draft.is_final:
+        context = {"page": page(), "layout": layout()}
     return render_template(
         "drafts/detail.html",
-        page=page,
         draft=draft,
-        layout=queries.draft_layout(page),
+        parts=parts,
+        conveners=conveners,
         convening=convening,
-        window_closed=services.window_closed_message(draft),
         window_form=WindowForm(),
         reason_form=ReasonForm(),
         convener_form=ConvenerForm(),
         selection_form=SelectionForm(),
-        **debate_context(subject, margin=True),
-        **positions_context(subject),
+        **context,
+        **debate,
+        **positions_context(subject, stamps=stamps),
         **votes_context(subject),
     )
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
+from deliberate.fragments import watch
 from deliberate.subjects import PAPER_SUBJECT_TYPES
 from deliberate.tendencies.models import Tendency
 
@@ -163,3 +164,9 @@ class PaperSignature(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member] = relationship(lazy="raise_on_sql")
+
+
+# Papers change seldom (written, published, signed): one stamp covers them all.
+PAPERS_STAMP = "papers"
+for _model in (PaperRevision, PositionPaper, PaperSignature):
+    watch(_model, lambda _row, _connection: [PAPERS_STAMP])

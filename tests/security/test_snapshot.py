@@ -60,7 +60,8 @@ def test_the_watch_sees_a_request_that_wrote(client, login_as, connection):
         response = client.post("/account/name", data={"display_name": "Ada Lovelace"})
         assert response.status_code == 303
         assert not watch.unchanged()
-        assert watch.changed_tables == ["members"]
+        # A new name draws a new token for the parts of pages that name people.
+        assert watch.changed_tables == ["members", "stamps"]
 
 
 def test_the_watch_sees_an_update_that_keeps_every_row_count(session, connection):

@@ -317,7 +317,7 @@ def test_paper_titles_texts_and_signatories(client, login_as, app):
         assert_safe(client.get(url).get_data(as_text=True), url)
     with app.test_request_context():
         partial = render_template(
-            "papers/_tendencies_say.html",
+            "papers/_positions.html",
             tendency_positions=paper_queries.positions(subject, coordinator),
         )
     assert "Read it all" in partial

@@ -1,0 +1,239 @@
+"""Parts of pages rendered once and served again until what they show changes.
+
+A page part (a draft's text with its margins, a thread's comments, the tendencies' papers)
+costs most of its page's time to query and render, and a convention reads the same part
+hundreds of times between two changes. Each part names the *stamps* it depends on
+("draft:7", "thread:draft:7", "people"); every committed change to a watched row draws a
+fresh random token for the stamps that row touches, in the same transaction. A page reads the
+tokens of its stamps in one query before it reads anything else, and serves a part kept under
+the same tokens, or renders it and keeps it.
+
+Correctness rests on three rules:
+- Every model whose rows a part shows is watched (`watch`), with the stamps a row touches.
+  A bulk UPDATE, DELETE or INSERT of a watched model touches every stamp (EVERYTHING).
+- Tokens are read before the data a part is rendered from: a part kept under a token was
+  rendered from data at least as new as the token (never older), so it is never stale.
+- What a part shows beyond the stamped rows (the viewer's role, the time, a subject's state
+  loaded earlier) goes into its key. A part showing the viewer's own rows (their Edit links)
+  is rendered for that request only and never kept. A form in a part carries a placeholder,
+  replaced by the viewer's CSRF token as the part is served; a real token is never kept.
+
+Tokens are random, not counters, so a part kept from a rolled-back transaction or from another
+database can never be mistaken for the current one. Parts are kept per process (a bounded LRU
+of `FRAGMENT_CACHE_SIZE` entries; 0 renders every time), so workers need no shared cache.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy import BigInteger, Connection, String, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+
+from deliberate.database import Base
+from deliberate.lru import Immutables
+
+EVERYTHING = "*"
+PEOPLE = "people"  # members' names, tendencies' names, who belongs to which tendency
+# What `csrf_token()` gives templates rendering a part; the request's token replaces it.
+CSRF_PLACEHOLDER = "csrf-token-of-the-reader"
+_CSRF_VALUE = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="csrf_token"'
+)
+
+
+class Stamp(Base):
+    """The token of one stamp: drawn afresh by every transaction that changes what it covers."""
+
+    __tablename__ = "stamps"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    token: Mapped[int] = mapped_column(BigInteger)
+
+
+KeysOf = Callable[[Any, Connection], Iterable[str]]
+_watched: dict[type, KeysOf] = {}
+
+
+def watch(model: type, keys_of: KeysOf) -> None:
+    """Changes to rows of `model` touch the stamps `keys_of(row, connection)` names (the
+    connection of the flushing transaction, to look up a parent's id)."""
+    _watched[model] = keys_of
+
+
+def _keys_of(row: object, connection: Connection) -> Iterable[str]:
+    for model in type(row).__mro__:
+        keys_of = _watched.get(model)
+        if keys_of is not None:
+            return keys_of(row, connection)
+    return ()
+
+
+PENDING = "fragments.touched"
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _context: object) -> None:
+    """Note the stamps this flush touched; they are drawn afresh once, just before commit."""
+    rows = [*session.new, *session.deleted, *(r for r in session.dirty if session.is_modified(r))]
+    if not rows:
+        return
+    connection = session.connection()
+    touched: set[str] = session.info.setdefault(PENDING, set())
+    for row in rows:
+        touched.update(_keys_of(row, connection))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk(state: ORMExecuteState) -> None:
+    """A bulk statement on a watched model touches rows nobody listed: it touches everything."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and any(m in _watched for m in mapper.class_.__mro__):
+        state.session.info.setdefault(PENDING, set()).add(EVERYTHING)
+
+
+@event.listens_for(Session, "before_commit")
+def _draw(session: Session) -> None:
+    session.flush()  # the commit's own flush comes after this event: its stamps count too
+    touched = session.info.pop(PENDING, None)
+    if touched:
+        draw(session.connection(), sorted(touched))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def draw(connection: Connection, keys: list[str]) -> None:
+    """New tokens for `keys`, in key order (two transactions lock the same rows in the same
+    order, so they queue rather than deadlock)."""
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Stamp).values([{"key": k, "token": _token()} for k in keys])
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Stamp.key], set_={"token": statement.excluded.token}
+        )
+    )
+
+
+def _token() -> int:
+    return secrets.randbits(63)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The tokens of a page's stamps, read once before the page reads its data."""
+
+    values: tuple[tuple[str, int], ...]
+
+    def covering(self, *keys: str) -> Tokens:
+        """These tokens, which a part depending on `keys` may use; a page that forgot to read
+        one of them is a mistake to fix, not to paper over."""
+        missing = set(keys) - {key for key, _ in self.values}
+        if missing:
+            raise ValueError(f"the page did not read the stamps {sorted(missing)}")
+        return self
+
+
+def tokens(*keys: str) -> Tokens:
+    """The current tokens of `keys` (and of EVERYTHING), in one query."""
+    from deliberate.extensions import db
+
+    wanted = sorted({*keys, EVERYTHING})
+    rows = db.session.execute(select(Stamp.key, Stamp.token).where(Stamp.key.in_(wanted)))
+    found: dict[str, int] = dict(rows.tuples().all())
+    return Tokens(tuple((k, found.get(k, 0)) for k in wanted))
+
+
+@dataclass(frozen=True)
+class Part:
+    """A rendered part: its pieces of HTML, and the members whose own rows it shows (who get
+    it rendered for them alone: their Edit links, their hidden comment's text)."""
+
+    pieces: tuple[Markup, ...]
+    owners: frozenset[int] = frozenset()
+
+
+def _store() -> Immutables[Part]:
+    extension = current_app.extensions.get("fragments")
+    if extension is None:
+        extension = current_app.extensions["fragments"] = Immutables[Part](
+            max(current_app.config.get("FRAGMENT_CACHE_SIZE", 0), 1)
+        )
+    return extension
+
+
+def part(
+    name: str,
+    stamps: Tokens,
+    variant: Hashable,
+    render: Callable[[], Part],
+    *,
+    viewer_id: int | None = None,
+    live: bool = False,
+) -> Part:
+    """The part `name` for `variant` under `stamps`: kept, or rendered by `render()` and kept.
+
+    `live` renders it for this request alone (a moderator's view, a convener's forms). A part
+    whose owners include `viewer_id` shows that viewer's own rows: it is rendered for them
+    and never kept, and they are never served the one kept for others.
+    """
+    if live or not current_app.config.get("FRAGMENT_CACHE_SIZE", 0):
+        return _served(render())
+    key = (name, current_app.config["SQLALCHEMY_DATABASE_URI"], stamps.values, variant)
+    store = _store()
+    kept = store.find(key)
+    if kept is not None and viewer_id not in kept.owners:
+        return _served(kept)
+    made = render()
+    if viewer_id not in made.owners:
+        store.keep(key, _checked(name, made))
+    return _served(made)
+
+
+def _served(made: Part) -> Part:
+    """The part with this request's CSRF token in its forms."""
+    if not any(CSRF_PLACEHOLDER in piece for piece in made.pieces):
+        return made
+    token = generate_csrf()
+    return Part(
+        # The token is URL-safe base64 and a dot: nothing to escape.
+        tuple(Markup(piece.replace(CSRF_PLACEHOLDER, token)) for piece in made.pieces),  # noqa: S704
+        made.owners,
+    )
+
+
+def rendered(template: str, **context: Any) -> Markup:
+    """A template's output, safe to place in another: Jinja escaped it as it rendered. Its
+    forms' CSRF fields hold the placeholder, for `part` to fill in per request."""
+    html = render_template(template, csrf_token=lambda: CSRF_PLACEHOLDER, **context)
+    return Markup(html)  # noqa: S704 - escaped by Jinja
+
+
+def _checked(name: str, made: Part) -> Part:
+    """Refuse to keep a part holding a real CSRF token (a form field not built from the
+    template's `csrf_token()`): it would hand one reader's token to the next."""
+    for piece in made.pieces:
+        for match in _CSRF_VALUE.finditer(piece):
+            if CSRF_PLACEHOLDER not in match.group(0):
+                raise RuntimeError(f"the part {name} holds a real CSRF token")
+    return made
+
+
+def reset() -> None:
+    """Forget every kept part of this app (tests that count queries start cold)."""
+    store = current_app.extensions.get("fragments")
+    if store is not None:
+        store.clear()

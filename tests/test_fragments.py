@@ -1,0 +1,172 @@
+"""Parts of pages kept between requests (deliberate/fragments.py): a second reader is served
+what the first one's request rendered, and every change shows on the next read."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from markupsafe import Markup
+from sqlalchemy import select, update
+
+from deliberate import fragments
+from deliberate.accounts.models import MemberRole
+from deliberate.accounts.services import rename_member
+from deliberate.debate import services as debate
+from deliberate.drafts import services as drafts
+from deliberate.drafts.models import Amendment, stamp_of
+from deliberate.extensions import db
+from deliberate.fragments import EVERYTHING, PEOPLE, Stamp
+from deliberate.subjects import resolve
+from tests.conftest import login, page_queries
+from tests.debate.factories import make_comment
+from tests.drafts.factories import make_draft
+from tests.factories import make_member, make_tendency
+
+
+@pytest.fixture
+def scene(session):
+    caucus = make_tendency("Rank-and-File Caucus")
+    convener = make_member("Kwame", role=MemberRole.CONVENER)
+    rosa = make_member("Rosa Keller", tendency=caucus)
+    draft = make_draft(convener, paragraphs=3)
+    amendment = drafts.propose_amendment(
+        rosa,
+        draft,
+        version_number=1,
+        kind="replace",
+        first=2,
+        last=2,
+        new_text="Each branch meets every fortnight.",
+        title="Every fortnight",
+        rationale="Monthly is too rare.",
+    )
+    make_comment(resolve("draft", draft.id), rosa, "The second paragraph is weak.", paragraph=2)
+    readers = [make_member(f"Delegate {n}", tendency=caucus) for n in range(3)]
+    db.session.commit()
+    return {
+        "draft": draft,
+        "amendment": amendment,
+        "rosa": rosa,
+        "convener": convener,
+        "readers": readers,
+    }
+
+
+def draft_page(client, scene, reader) -> str:
+    login(client, reader)
+    response = client.get(f"/drafts/{scene['draft'].id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_second_reader_is_served_the_parts_the_first_one_rendered(client, scene):
+    first, second = scene["readers"][:2]
+    login(client, first)
+    cold = page_queries(client, f"/drafts/{scene['draft'].id}")
+    login(client, second)
+    warm = page_queries(client, f"/drafts/{scene['draft'].id}")
+    # The text, amendments, thread and papers are not read again: only what is live.
+    assert len(warm) <= len(cold) - 8, "\n\n".join(warm)
+    assert not any("FROM amendments" in q and "draft_id" in q for q in warm), warm
+    page = draft_page(client, scene, second)
+    assert "Every fortnight" in page
+    assert "The second paragraph is weak." in page
+
+
+@pytest.mark.parametrize("change", ["comment", "second", "rename", "withdraw", "bulk"])
+def test_every_change_shows_on_the_next_read(client, scene, change):
+    reader, other = scene["readers"][:2]
+    draft_page(client, scene, reader)  # renders and keeps the parts
+    amendment = scene["amendment"]
+    if change == "comment":
+        make_comment(resolve("draft", scene["draft"].id), other, "Fortnightly is right.")
+        expected = "Fortnightly is right."
+    elif change == "second":
+        drafts.second_amendment(other, amendment)
+        expected = f"1/{scene['draft'].seconds_required} seconders"
+    elif change == "rename":
+        rename_member(scene["rosa"], "Rosa K. Lindqvist")
+        expected = "Rosa K. Lindqvist"
+    elif change == "withdraw":
+        drafts.withdraw_amendment(scene["rosa"], amendment, "The branches disagree.")
+        expected = "Withdrawn"
+    else:  # a bulk statement names no row: it draws every stamp afresh
+        db.session.execute(
+            update(Amendment).where(Amendment.id == amendment.id).values(title="Twice a month")
+        )
+        expected = "Twice a month"
+    db.session.commit()
+    page = draft_page(client, scene, reader)
+    assert expected in page
+
+
+def test_a_members_own_comments_are_rendered_for_them_alone(client, scene):
+    reader = scene["readers"][0]
+    subject = resolve("draft", scene["draft"].id)
+    mine = make_comment(subject, reader, "My own remark.")
+    db.session.commit()
+    edit = f"/comments/{mine.id}/edit"
+    for viewer, sees_edit in [(scene["readers"][1], False), (reader, True)] * 2:
+        page = draft_page(client, scene, viewer)
+        assert "My own remark." in page
+        assert (edit in page) is sees_edit, viewer.display_name
+
+
+def test_a_hidden_comment_shows_to_moderators_and_its_author_only(client, scene, csrf_enabled):
+    subject = resolve("draft", scene["draft"].id)
+    author, reader = scene["readers"][:2]
+    comment = make_comment(subject, author, "Something out of order.")
+    db.session.commit()
+    debate.hide_comment(scene["convener"], comment, "Off topic.")
+    db.session.commit()
+    for _ in range(2):  # the second round is served what the first rendered
+        assert "Something out of order." not in draft_page(client, scene, reader)
+        assert "Something out of order." in draft_page(client, scene, author)
+        moderated = draft_page(client, scene, scene["convener"])
+        assert "Something out of order." in moderated
+    # The moderator's kept part carries the moderator's own CSRF token, which works.
+    form = re.search(
+        rf'action="/comments/{comment.id}/unhide".*?name="csrf_token" value="([^"]+)"',
+        moderated,
+    )
+    assert form is not None
+    assert fragments.CSRF_PLACEHOLDER not in moderated
+    response = client.post(f"/comments/{comment.id}/unhide", data={"csrf_token": form.group(1)})
+    assert response.status_code == 303
+    db.session.commit()
+    assert "Something out of order." in draft_page(client, scene, reader)
+
+
+def test_a_commit_draws_a_fresh_random_token(session, scene):
+    key = stamp_of(scene["draft"].id)
+    before = db.session.scalar(select(Stamp.token).where(Stamp.key == key))
+    assert before  # the draft's creation drew it
+    drafts.second_amendment(scene["readers"][0], scene["amendment"])
+    db.session.commit()
+    after = db.session.scalar(select(Stamp.token).where(Stamp.key == key))
+    assert after not in (before, before + 1)
+    assert db.session.scalar(select(Stamp.token).where(Stamp.key == EVERYTHING)) is None
+
+
+def test_a_login_draws_no_stamp_but_a_new_name_does(session, scene):
+    member = scene["readers"][0]
+    people = db.session.scalar(select(Stamp.token).where(Stamp.key == PEOPLE))
+    member.session_token = "another"
+    db.session.commit()
+    assert db.session.scalar(select(Stamp.token).where(Stamp.key == PEOPLE)) == people
+    rename_member(member, "Someone else")
+    db.session.commit()
+    assert db.session.scalar(select(Stamp.token).where(Stamp.key == PEOPLE)) != people
+
+
+def test_a_part_holding_a_real_csrf_token_is_refused(app, session):
+    stamps = fragments.Tokens((("x", 1),))
+    leaking = fragments.Part((Markup('<input name="csrf_token" value="secret-of-one">'),))
+    with app.test_request_context("/"), pytest.raises(RuntimeError, match="real CSRF token"):
+        fragments.part("leak", stamps, None, lambda: leaking)
+
+
+def test_a_page_that_forgot_a_stamp_is_a_mistake(app, session):
+    with app.test_request_context("/"), pytest.raises(ValueError, match="did not read"):
+        fragments.tokens("a").covering("a", "b")
