@@ -222,6 +222,20 @@ def rendered(template: str, **context: Any) -> Markup:
     return Markup(html)  # noqa: S704 - escaped by Jinja
 
 
+def rendered_blocks(template: str, **context: Any) -> tuple[Markup, ...]:
+    """Each top-level block of a template, rendered on its own, in order: the parts of a page
+    that one template describes together. (Forms get the placeholder, as in `rendered`.)"""
+    app = current_app
+    loaded = app.jinja_env.get_template(template)
+    context["csrf_token"] = lambda: CSRF_PLACEHOLDER
+    app.update_template_context(context)
+    shared = loaded.new_context(context)
+    return tuple(
+        Markup("".join(block(shared)))  # noqa: S704 - escaped by Jinja
+        for block in loaded.blocks.values()
+    )
+
+
 def _checked(name: str, made: Part) -> Part:
     """Refuse to keep a part holding a real CSRF token (a form field not built from the
     template's `csrf_token()`): it would hand one reader's token to the next."""

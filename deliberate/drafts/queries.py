@@ -287,34 +287,20 @@ class AmendmentPage:
     seconder_count: int = 0
     cosponsor_count: int = 0
     cosponsor_tendencies: list[Tendency] = field(default_factory=list)
-    viewer_seconded: bool = False
-    viewer_cosponsors: bool = False
 
 
-# Names a page shows of a list of people before "and 412 others" links to the whole list.
-FEW_NAMES = 12
-SUPPORTERS_PAGE_SIZE = 100
+@dataclass(frozen=True)
+class Support:
+    """How many second and co-sponsor an amendment, and whether the viewer does."""
+
+    seconds: int
+    cosponsors: int
+    viewer_seconded: bool
+    viewer_cosponsors: bool
 
 
-def amendment_page(draft: Draft, amendment: Amendment, viewer: Member) -> AmendmentPage:
-    """What the amendment page shows, with at most FEW_NAMES seconders and co-sponsors by
-    name whatever their number."""
-    from deliberate.tendencies.queries import tendencies_of
-
-    base = db.session.get_one(DraftVersion, amendment.version_id)
-    paragraphs = rendered.paragraphs(base)
-    current = (
-        base
-        if base.number == draft.current_version_number
-        else db.session.scalar(
-            select(DraftVersion).where(
-                DraftVersion.draft_id == draft.id,
-                DraftVersion.number == draft.current_version_number,
-            )
-        )
-    )
-    seconders, _ = amendment_seconders(amendment, page_size=FEW_NAMES)
-    cosponsors, _ = amendment_cosponsors(amendment, page_size=FEW_NAMES)
+def support_of(amendment: Amendment, viewer: Member) -> Support:
+    """One query: the counts and the viewer's part in them."""
     counted = db.session.execute(
         select(
             select(func.count())
@@ -333,6 +319,33 @@ def amendment_page(draft: Draft, amendment: Amendment, viewer: Member) -> Amendm
             ),
         )
     ).one()
+    return Support(counted[0], counted[1], bool(counted[2]), bool(counted[3]))
+
+
+# Names a page shows of a list of people before "and 412 others" links to the whole list.
+FEW_NAMES = 12
+SUPPORTERS_PAGE_SIZE = 100
+
+
+def amendment_page(draft: Draft, amendment: Amendment, support: Support) -> AmendmentPage:
+    """What the amendment page shows alike to every reader, with at most FEW_NAMES seconders
+    and co-sponsors by name whatever their number (`support`: the counts, read already)."""
+    from deliberate.tendencies.queries import tendencies_of
+
+    base = db.session.get_one(DraftVersion, amendment.version_id)
+    paragraphs = rendered.paragraphs(base)
+    current = (
+        base
+        if base.number == draft.current_version_number
+        else db.session.scalar(
+            select(DraftVersion).where(
+                DraftVersion.draft_id == draft.id,
+                DraftVersion.number == draft.current_version_number,
+            )
+        )
+    )
+    seconders, _ = amendment_seconders(amendment, page_size=FEW_NAMES)
+    cosponsors, _ = amendment_cosponsors(amendment, page_size=FEW_NAMES)
     events = list(
         db.session.scalars(
             select(AmendmentEvent)
@@ -363,11 +376,9 @@ def amendment_page(draft: Draft, amendment: Amendment, viewer: Member) -> Amendm
         events=events,
         competitors=competitors,
         proposer_tendency=tendencies_of([amendment.proposer_id]).get(amendment.proposer_id),
-        seconder_count=counted[0],
-        cosponsor_count=counted[1],
+        seconder_count=support.seconds,
+        cosponsor_count=support.cosponsors,
         cosponsor_tendencies=cosponsor_tendencies([amendment.id]).get(amendment.id, []),
-        viewer_seconded=bool(counted[2]),
-        viewer_cosponsors=bool(counted[3]),
     )
 
 

@@ -469,46 +469,57 @@ def propose(draft_id: int) -> Page:
     )
 
 
-def _amendment_context(draft: Draft, found: Amendment) -> dict[str, Any]:
-    """What the amendment page shows of the amendment and what the member may do with it."""
-    me = actor()
-    page = queries.amendment_page(draft, found, me)
-    seconds = page.seconder_count
-    already = page.viewer_seconded
-    sponsor = found.sponsor_tendency
-    return {
-        "draft": draft,
-        "amendment": found,
-        "page": page,
-        "rows": rendered.change_diff(page.version, queries.as_change(found)),
-        "lines": {p.number: p for p in page.paragraphs},
-        "seconds": seconds,
-        "already_seconded": already,
-        "convening": can_convene(me, draft),
-        "can_edit": can_edit_amendment(me, found, seconds),
-        "can_withdraw": can_withdraw_amendment(me, found),
-        "can_second": can_second_amendment(me, found, already),
-        "can_unsecond": can_withdraw_second(me, found, already),
-        "coordinating_sponsor": sponsor is not None and is_coordinator(me, sponsor),
-        "membership": current_membership(me),
-        "cosponsoring": page.viewer_cosponsors,
-        "sponsorship": queries.sponsorship_line(found, page.cosponsor_tendencies),
-        "reason_form": ReasonForm(),
-        "optional_reason_form": OptionalReasonForm(),
-    }
-
-
 @bp.get("/<int:draft_id>/amendments/<int:number>")
 @login_required
 def amendment(draft_id: int, number: int) -> str:
+    # The stamps first, then the rows: what is kept was read after its tokens (fragments.py).
+    stamps = fragments.tokens(stamp_of(draft_id), PEOPLE, PAPERS_STAMP)
     draft = _draft(draft_id)
     found = _amendment(draft, number)
     subject = subject_of(SubjectType.AMENDMENT, found)
+    me = actor()
+    support = queries.support_of(found, me)
+    is_proposer = found.proposer_id == me.id
+    can_edit = can_edit_amendment(me, found, support.seconds)
+
+    def render() -> fragments.Part:
+        page = queries.amendment_page(draft, found, support)
+        return fragments.Part(
+            fragments.rendered_blocks(
+                "drafts/_amendment_parts.html",
+                draft=draft,
+                amendment=found,
+                page=page,
+                rows=rendered.change_diff(page.version, queries.as_change(found)),
+                lines={p.number: p for p in page.paragraphs},
+                sponsorship=queries.sponsorship_line(found, page.cosponsor_tendencies),
+                seconds=support.seconds,
+                is_proposer=is_proposer,
+                can_edit=can_edit,
+            )
+        )
+
+    variant = (subject.state, is_proposer, can_edit)
+    sponsor = found.sponsor_tendency
     return render_template(
         "drafts/amendment.html",
-        **_amendment_context(draft, found),
+        draft=draft,
+        amendment=found,
+        parts=fragments.part("amendment", stamps, variant, render),
+        seconds=support.seconds,
+        already_seconded=support.viewer_seconded,
+        convening=can_convene(me, draft),
+        can_edit=can_edit,
+        can_withdraw=can_withdraw_amendment(me, found),
+        can_second=can_second_amendment(me, found, support.viewer_seconded),
+        can_unsecond=can_withdraw_second(me, found, support.viewer_seconded),
+        coordinating_sponsor=sponsor is not None and is_coordinator(me, sponsor),
+        membership=current_membership(me),
+        cosponsoring=support.viewer_cosponsors,
+        reason_form=ReasonForm(),
+        optional_reason_form=OptionalReasonForm(),
         **debate_context(subject),
-        **positions_context(subject),
+        **positions_context(subject, stamps=stamps),
         **votes_context(subject),
     )
 
