@@ -397,14 +397,14 @@ def awaiting_commitment(member: Member, *, limit: int = 5) -> tuple[list[Decisio
         DecisionRecord.id.not_in(mine),
         DecisionRecord.id.not_in(evaluated),
     )
-    count = db.session.scalar(select(func.count()).select_from(DecisionRecord).where(condition))
-    records = db.session.scalars(
-        select(DecisionRecord)
+    # One query: the page of records, each row with the count of all of them.
+    rows = db.session.execute(
+        select(DecisionRecord, func.count().over())
         .where(condition)
         .order_by(DecisionRecord.sealed_at.desc())
         .limit(limit)
-    )
-    return list(records), count or 0
+    ).all()
+    return [record for record, _ in rows], rows[0][1] if rows else 0
 
 
 def evaluations_due(today: date, *, limit: int = 10) -> list[DecisionRecord]:

@@ -414,12 +414,16 @@ def stamp_of(draft_id: int) -> str:
     return f"draft:{draft_id}"
 
 
-def _draft_itself(row: Draft, _connection: Connection) -> list[str]:
-    return [stamp_of(row.id)]
+# The list of drafts with their amendment counts (the home page, the drafts index).
+DRAFTS_STAMP = "drafts"
+
+
+def _draft_itself(row: Draft | Amendment, _connection: Connection) -> list[str]:
+    return [stamp_of(row.id if isinstance(row, Draft) else row.draft_id), DRAFTS_STAMP]
 
 
 def _of_draft(
-    row: DraftVersion | DraftConvener | CompetitionGroup | Amendment, _c: Connection
+    row: DraftVersion | DraftConvener | CompetitionGroup, _connection: Connection
 ) -> list[str]:
     return [stamp_of(row.draft_id)]
 
@@ -432,7 +436,8 @@ def _of_amendment(
 
 
 watch(Draft, _draft_itself)
-for _parent in (DraftVersion, DraftConvener, CompetitionGroup, Amendment):
+watch(Amendment, _draft_itself)
+for _parent in (DraftVersion, DraftConvener, CompetitionGroup):
     watch(_parent, _of_draft)
 for _child in (AmendmentSecond, AmendmentCosponsor, AmendmentEvent):
     watch(_child, _of_amendment)
