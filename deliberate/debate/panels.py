@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import astuple, dataclass, field
 from functools import cached_property
 from typing import Any
 
 from flask import current_app, url_for
+from markupsafe import Markup
 
 from deliberate import fragments
 from deliberate.accounts.models import Member
@@ -61,8 +63,9 @@ class ThreadPanel:
     comment form, the reply form), which hold the viewer's CSRF token.
 
     `load` reads the ThreadView; a kept rendering spares the page that read. Moderators, who
-    see hidden text and unhide buttons, share one of their own; members whose own comments
-    are on the page get it rendered for them alone.
+    see hidden text and unhide buttons, share one of their own; the author of a hidden
+    comment on the page, who sees its text, gets it rendered for them alone. Every author's
+    Edit and Delete links are filled in as the part is served (`own_links`).
     """
 
     subject: Subject
@@ -88,6 +91,11 @@ class ThreadPanel:
 
     @cached_property
     def part(self) -> Part:
+        kept = self._kept()
+        comments = own_links(kept.pieces[1], self.viewer.id)
+        return Part((kept.pieces[0], comments), kept.owners)
+
+    def _kept(self) -> Part:
         moderator = can_moderate(self.viewer)
         variant = (
             self.subject.state,
@@ -112,14 +120,32 @@ class ThreadPanel:
                 fragments.rendered("debate/_thread_head.html", thread=thread, heading=self.heading),
                 fragments.rendered("debate/_comments.html", thread=thread),
             ),
-            frozenset(_authors(thread.comments)),
+            frozenset(_hidden_authors(thread.comments)),
         )
 
 
-def _authors(comments: Iterable[queries.CommentView]) -> Iterable[int]:
+def _hidden_authors(comments: Iterable[queries.CommentView]) -> Iterable[int]:
     for comment in comments:
-        yield comment.author_id
-        yield from _authors(comment.children)
+        if comment.hidden and not comment.deleted:
+            yield comment.author_id
+        yield from _hidden_authors(comment.children)
+
+
+_OWN = re.compile(r"<!--own (\d+) (\d+) (edit|delete)-->")
+
+
+def own_links(comments: Markup, viewer_id: int) -> Markup:
+    """The kept comments with the viewer's Edit and Delete links, and no other reader's."""
+    base = url_for("debate.permalink", comment_id=1)[:-1]
+
+    def links(found: re.Match[str]) -> str:
+        author_id, comment_id, kind = found.groups()
+        if int(author_id) != viewer_id:
+            return ""
+        delete = f' <a href="{base}{comment_id}/delete">Delete</a>'
+        return (f' <a href="{base}{comment_id}/edit">Edit</a>' if kind == "edit" else "") + delete
+
+    return Markup(_OWN.sub(links, comments))  # noqa: S704 - only numbers and fixed words added
 
 
 def thread_context(
