@@ -53,6 +53,16 @@ class TendencyMembership(Base):
             postgresql_where=text("left_at IS NULL"),
         ),
         Index("ix_tendency_memberships_tendency_id", "tendency_id"),
+        # A tendency's current members by role and seniority: its page reads them in order.
+        Index(
+            "ix_tendency_memberships_current_order",
+            "tendency_id",
+            "role",
+            "joined_at",
+            "id",
+            sqlite_where=text("left_at IS NULL"),
+            postgresql_where=text("left_at IS NULL"),
+        ),
         CheckConstraint(enum_check("role", MembershipRole), name="role_known"),
         CheckConstraint("left_at IS NULL OR left_at >= joined_at", name="left_after_joined"),
     )
