@@ -101,6 +101,10 @@ class BaseConfig:
 
     # Characters per numbered line of a draft; fixed into each version when it is made.
     DRAFT_LINE_WIDTH = 80
+    # A long draft's page shows its text this many paragraphs at a time, and at most
+    # DRAFT_AMENDMENTS_SHOWN amendments of each state (the others one click away).
+    DRAFT_TEXT_PAGE = 50
+    DRAFT_AMENDMENTS_SHOWN = 20
     # Seconders (besides the proposer) an amendment needs before it goes to the floor.
     AMENDMENT_SECONDS_REQUIRED = 2
     # A secret vote's breakdown by tendency shows only tendencies with at least this many

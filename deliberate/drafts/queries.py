@@ -25,6 +25,7 @@ from deliberate.drafts.models import (
     DraftParagraph,
     DraftVersion,
 )
+from deliberate.errors import NotFound
 from deliberate.extensions import db
 from deliberate.search import name_holds
 from deliberate.tendencies.models import Tendency
@@ -462,6 +463,32 @@ class DraftLayout:
     mergeable: list[Amendment]
     groupable: list[Amendment]
     sponsorship: dict[int, str]
+
+
+@dataclass(frozen=True)
+class TextWindow:
+    """Which paragraphs of a long text a page shows: part `number` of `count`, `size` at a
+    time."""
+
+    number: int
+    count: int
+    size: int
+
+    @classmethod
+    def of(cls, paragraphs: int, size: int, number: int) -> TextWindow:
+        """Part `number` of a text of `paragraphs`; NotFound beyond its last part."""
+        count = max(1, -(-paragraphs // size))
+        if number > count:
+            raise NotFound(f"This text has {count} part{'' if count == 1 else 's'}.")
+        return cls(number, count, size)
+
+    def bounds(self, part: int) -> tuple[int, int]:
+        """The first and last paragraph numbers of `part` (the last may be past the end)."""
+        return (part - 1) * self.size + 1, part * self.size
+
+    def holds(self, paragraph: int) -> bool:
+        first, last = self.bounds(self.number)
+        return first <= paragraph <= last
 
 
 def draft_layout(page: DraftPage) -> DraftLayout:

@@ -3,6 +3,7 @@ every action on them. Views adapt requests to one service call each."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC
 from functools import cache
@@ -39,7 +40,11 @@ from deliberate.drafts.permissions import (
     can_withdraw_amendment,
     can_withdraw_second,
 )
-from deliberate.drafts.rules import MERGEABLE_AMENDMENT_STATES
+from deliberate.drafts.rules import (
+    AMENDMENT_STATE_LABELS,
+    AMENDMENT_STATE_ORDER,
+    MERGEABLE_AMENDMENT_STATES,
+)
 from deliberate.drafts.subjects import load_draft
 from deliberate.errors import NotFound, ValidationError
 from deliberate.extensions import db
@@ -155,12 +160,24 @@ def detail(draft_id: int) -> str:
     conveners = queries.named_conveners(draft)
     convening = can_convene(actor(), draft, {m.id for m in conveners})
     window_closed = services.window_closed_message(draft)
+    config = current_app.config
+    window = queries.TextWindow.of(
+        draft.current_version.paragraph_count,
+        config["DRAFT_TEXT_PAGE"],
+        page_number(request.args, "text"),
+    )
     debate = debate_context(subject, stamps=stamps)
     page = cache(lambda: queries.draft_page(draft))  # read only when a part is rendered
     layout = cache(lambda: queries.draft_layout(page()))
 
     def render() -> fragments.Part:
-        shown = {"draft": draft, "page": page(), "layout": layout()}
+        shown = {
+            "draft": draft,
+            "page": page(),
+            "layout": layout(),
+            "window": window,
+            "shown_per_state": config["DRAFT_AMENDMENTS_SHOWN"],
+        }
         return fragments.Part(
             (
                 fragments.rendered("drafts/_draft_head.html", window_closed=window_closed, **shown),
@@ -176,7 +193,8 @@ def detail(draft_id: int) -> str:
             )
         )
 
-    parts = fragments.part("draft", stamps, (subject.state, window_closed, convening), render)
+    variant = (subject.state, window_closed, convening, window)
+    parts = fragments.part("draft", stamps, variant, render)
     context: dict[str, Any] = {}
     if convening and not draft.is_final:
         context = {"page": page(), "layout": layout()}
@@ -545,6 +563,48 @@ def supporters(draft_id: int, number: int, which: str) -> str:
         has_more=has_more,
         page=page,
         q=search,
+    )
+
+
+@bp.get("/<int:draft_id>/amendments/")
+@login_required
+def amendment_list(draft_id: int) -> str:
+    """A draft's amendments a page at a time: all of them, those in one state or those of one
+    competition group; where the draft page's short lists lead."""
+    draft = _draft(draft_id)
+    state = request.args.get("state") or None
+    if state is not None and state not in AMENDMENT_STATE_LABELS:
+        raise ValidationError(
+            "The state must be one of: " + ", ".join(sorted(AMENDMENT_STATE_LABELS)) + "."
+        )
+    group_number = page_number(request.args, "group") if request.args.get("group") else None
+    page_no = page_number(request.args)
+    page = queries.draft_page(draft)
+    group = None
+    if group_number is not None:
+        group = next((g for g in page.groups.values() if g.number == group_number), None)
+        if group is None:
+            raise NotFound(f"This draft has no competing group {group_number}.")
+    chosen = [
+        a
+        for a in page.amendments
+        if (state is None or a.state == state)
+        and (group is None or a.competition_group_id == group.id)
+    ]
+    size = queries.SUPPORTERS_PAGE_SIZE
+    return render_template(
+        "drafts/amendments.html",
+        draft=draft,
+        page=page,
+        layout=queries.draft_layout(page),
+        state=state,
+        group=group,
+        state_labels=AMENDMENT_STATE_LABELS,
+        state_order=AMENDMENT_STATE_ORDER,
+        counts=Counter(a.state for a in page.amendments),
+        rows=chosen[(page_no - 1) * size : page_no * size],
+        page_no=page_no,
+        has_more=len(chosen) > page_no * size,
     )
 
 

@@ -40,7 +40,9 @@ HOSTILE_VALUES = [
 ]
 # The query sweep renders whole pages: the values that reach different code, as the admin.
 QUERY_VALUES = ["0", str(2**63), str(10**30), "١٢", "²", "9" * 5000, "%00"]
-QUERY_NAMES = ("page", "q", "order", "tendency", "paragraph", "subject", "purpose")
+QUERY_NAMES = (
+    "page", "q", "order", "tendency", "paragraph", "subject", "purpose", "state", "text", "group",
+)  # fmt: skip
 ROLES = ("admin", "member")
 PARAMETER = re.compile(r"<(?:([^>(:]*)[^>]*:)?(\w+)>")
 
