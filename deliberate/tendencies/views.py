@@ -6,11 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from deliberate import fragments
 from deliberate.accounts.services import active_members_named
 from deliberate.auth import actor, get_or_404, require
 from deliberate.errors import NotFound
 from deliberate.extensions import db
 from deliberate.forms import ActionForm, Page, ensure_valid, submit
+from deliberate.fragments import PEOPLE
 from deliberate.routing import page_number, search_text
 from deliberate.tendencies import queries, services
 from deliberate.tendencies.forms import JoinForm, LineForm, MembershipRoleForm, TendencyForm
@@ -78,16 +80,37 @@ def create() -> Page:
 @bp.get("/<int:tendency_id>")
 @login_required
 def detail(tendency_id: int) -> str:
+    # The stamps first, then the rows: what is kept was read after its tokens (fragments.py).
+    stamps = fragments.tokens(PEOPLE)
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     coordinating = can_coordinate(actor(), tendency)
     page, search = page_number(request.args), search_text(request.args)
-    members, has_more = queries.current_members(tendency, search=search, page=page)
+
+    def render() -> fragments.Part:
+        members, has_more = queries.current_members(tendency, search=search, page=page)
+        html = fragments.rendered(
+            "tendencies/_members.html",
+            tendency=tendency,
+            members=members,
+            has_more=has_more,
+            page=page,
+            q=search,
+            coordinating=coordinating,
+        )
+        return fragments.Part((html,))
+
+    members_part = fragments.part(
+        "tendency members",
+        stamps,
+        (tendency.id, page),
+        render,
+        live=coordinating or bool(search),  # a coordinator's forms; searches seldom repeat
+    )
     return render_template(
         "tendencies/detail.html",
         tendency=tendency,
         size=queries.tendency_size(tendency),
-        members=members,
-        has_more=has_more,
+        members_part=members_part,
         page=page,
         q=search,
         requests=queries.pending_requests(tendency) if coordinating else [],

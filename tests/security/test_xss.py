@@ -58,7 +58,7 @@ FORM_CONTROLS = {"input", "select", "textarea", "button", "form"}
 # Ids our own templates give outside forms: comment, paragraph and amendment anchors, the
 # fixed ones of the debate and draft pages, and section headings (`…-heading`).
 OWN_IDS = re.compile(
-    r"^(c\d+|p\d+|a\d+|reply-form-template|amendments|history|conveners|convene"
+    r"^(c\d+|p\d+|a\d+|reply-form-template|amendments|text|history|conveners|convene"
     r"|content|unity|commitments|disagreements|minority-reports|your-entry"
     r"|[a-z-]+-heading)$"
 )

@@ -65,3 +65,15 @@ def test_sizes_are_counted_once_per_interval_and_a_change_is_seen_at_once(app, s
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
         app.config["TENDENCY_SIZES_SECONDS"] = 0
+
+
+def test_a_new_member_shows_on_the_kept_members_page(client, login_as, session):
+    tendency = make_tendency("Big Tent")
+    make_member("Early Member", tendency=tendency)
+    login_as(make_member("Reader"))
+    assert "Early Member" in client.get(f"/tendencies/{tendency.id}").get_data(as_text=True)
+    join(make_member("Late Member"), tendency)
+    db.session.commit()
+    page = client.get(f"/tendencies/{tendency.id}").get_data(as_text=True)
+    assert "Late Member" in page
+    assert "2 members" in page
