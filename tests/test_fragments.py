@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import g
 from markupsafe import Markup
 from sqlalchemy import select, update
 
@@ -170,3 +171,21 @@ def test_a_part_holding_a_real_csrf_token_is_refused(app, session):
 def test_a_page_that_forgot_a_stamp_is_a_mistake(app, session):
     with app.test_request_context("/"), pytest.raises(ValueError, match="did not read"):
         fragments.tokens("a").covering("a", "b")
+
+
+def test_the_kept_convener_panel_carries_each_conveners_own_token(app, scene, csrf_enabled):
+    other_convener = make_member("Ines", role=MemberRole.CONVENER)
+    db.session.commit()
+    url = f"/drafts/{scene['draft'].id}/window/close"
+    tokens = []
+    for convener in (scene["convener"], other_convener):
+        client = app.test_client()  # a browser of their own
+        g.pop("csrf_token", None)  # the tests' app context outlives requests; a server's not
+        page = draft_page(client, scene, convener)
+        found = re.search(rf'action="{url}".*?name="csrf_token" value="([^"]+)"', page, re.S)
+        assert found is not None
+        tokens.append(found.group(1))
+    assert tokens[0] != tokens[1]
+    assert fragments.CSRF_PLACEHOLDER not in page
+    response = client.post(url, data={"csrf_token": tokens[1]})
+    assert response.status_code == 303

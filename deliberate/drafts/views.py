@@ -193,22 +193,30 @@ def detail(draft_id: int) -> str:
             )
         )
 
+    def render_panel() -> fragments.Part:
+        panel = fragments.rendered(
+            "drafts/_convener_panel.html",
+            draft=draft,
+            page=page(),
+            layout=layout(),
+            window_form=WindowForm(formdata=None),
+            reason_form=ReasonForm(formdata=None),
+            convener_form=ConvenerForm(formdata=None),
+        )
+        return fragments.Part((panel,))
+
     variant = (subject.state, window_closed, convening, window)
     parts = fragments.part("draft", stamps, variant, render)
-    context: dict[str, Any] = {}
+    panel = None
     if convening and not draft.is_final:
-        context = {"page": page(), "layout": layout()}
+        panel = fragments.part("convener panel", stamps, (subject.state,), render_panel)
     return render_template(
         "drafts/detail.html",
         draft=draft,
         parts=parts,
+        convener_panel=panel,
         conveners=conveners,
         convening=convening,
-        window_form=WindowForm(),
-        reason_form=ReasonForm(),
-        convener_form=ConvenerForm(),
-        selection_form=SelectionForm(),
-        **context,
         **debate,
         **positions_context(subject, stamps=stamps),
         **votes_context(subject),
