@@ -14,7 +14,7 @@ from deliberate.drafts.queries import drafts_index
 from deliberate.fragments import PEOPLE
 from deliberate.tendencies.queries import (
     current_membership,
-    pending_requests,
+    pending_request_count,
     tendency_coordinators,
     tendency_sizes,
     tendency_summaries,
@@ -55,7 +55,7 @@ def index() -> str:
         parts=fragments.part("home", stamps, variant, render),
         member_count=count_members(),
         mine=mine,
-        waiting=pending_requests(mine.tendency) if coordinating and mine is not None else [],
+        waiting=pending_request_count(mine.tendency) if coordinating and mine is not None else 0,
         **home_context(me),
     )
 

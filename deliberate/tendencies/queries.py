@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
@@ -173,18 +173,31 @@ def membership_history(member: Member) -> list[TendencyMembership]:
     )
 
 
-def pending_requests(tendency: Tendency) -> list[JoinRequest]:
+# Join requests a coordinator sees at once, oldest first; the others wait their turn.
+REQUESTS_SHOWN = 50
+
+
+def _pending(tendency: Tendency) -> ColumnElement[bool]:
+    return and_(
+        JoinRequest.tendency_id == tendency.id, JoinRequest.state == JoinRequestState.PENDING
+    )
+
+
+def pending_requests(tendency: Tendency, *, limit: int = REQUESTS_SHOWN) -> list[JoinRequest]:
+    """The oldest `limit` requests to join `tendency` that wait for a decision."""
     return list(
         db.session.scalars(
             select(JoinRequest)
             .options(joinedload(JoinRequest.member))
-            .where(
-                JoinRequest.tendency_id == tendency.id,
-                JoinRequest.state == JoinRequestState.PENDING,
-            )
-            .order_by(JoinRequest.created_at)
+            .where(_pending(tendency))
+            .order_by(JoinRequest.created_at, JoinRequest.id)
+            .limit(limit)
         )
     )
+
+
+def pending_request_count(tendency: Tendency) -> int:
+    return db.session.scalar(select(func.count()).where(_pending(tendency))) or 0
 
 
 def pending_request_of(member: Member, tendency: Tendency) -> JoinRequest | None:

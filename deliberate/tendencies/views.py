@@ -114,6 +114,7 @@ def detail(tendency_id: int) -> str:
         page=page,
         q=search,
         requests=queries.pending_requests(tendency) if coordinating else [],
+        request_count=queries.pending_request_count(tendency) if coordinating else 0,
         coordinating=coordinating,
         mine=queries.current_membership(actor()),
         my_request=queries.pending_request_of(actor(), tendency),

@@ -77,3 +77,21 @@ def test_a_new_member_shows_on_the_kept_members_page(client, login_as, session):
     page = client.get(f"/tendencies/{tendency.id}").get_data(as_text=True)
     assert "Late Member" in page
     assert "2 members" in page
+
+
+def test_coordinators_see_the_oldest_join_requests_and_how_many_wait(client, login_as, session):
+    from deliberate.tendencies.queries import REQUESTS_SHOWN
+    from deliberate.tendencies.services import request_to_join
+
+    tendency = make_tendency("Big Tent")
+    coordinator = make_member("Cora", tendency=tendency, coordinator=True)
+    for n in range(REQUESTS_SHOWN + 3):
+        request_to_join(make_member(f"Applicant {n:03d}"), tendency)
+    db.session.commit()
+    login_as(coordinator)
+    page = client.get(f"/tendencies/{tendency.id}").get_data(as_text=True)
+    assert f"{REQUESTS_SHOWN + 3} requests wait; the {REQUESTS_SHOWN} oldest are shown" in page
+    assert f"Applicant {REQUESTS_SHOWN - 1:03d}" in page
+    assert f"Applicant {REQUESTS_SHOWN:03d}" not in page
+    home = client.get("/").get_data(as_text=True)
+    assert f"{REQUESTS_SHOWN + 3} requests to join Big Tent" in home
