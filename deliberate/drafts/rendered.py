@@ -1,7 +1,7 @@
 """What a version shows never changes: its paragraphs, rendered and line-numbered when the
 version was made, are read once per process and kept, keyed by the version and its text; an
 amendment's change against its version likewise, until the amendment is edited (its text is
-in the key)."""
+in the key), and the comparison of a paper's two revisions."""
 
 from __future__ import annotations
 
@@ -83,6 +83,19 @@ def versions_diff(old: DraftVersion, new: DraftVersion) -> tuple[text.ParagraphD
     return _diffs.get(
         ("versions", _key(old), _key(new)),
         lambda: tuple(text.diff_paragraphs(markdowns(old), markdowns(new), display=displayed)),
+    )
+
+
+def texts_diff(old: str, new: str) -> tuple[text.ParagraphDiff, ...]:
+    """The word-by-word comparison of two Markdown texts (a paper's revisions, which never
+    change), computed once per process; the texts themselves are the key."""
+    return _diffs.get(
+        ("texts", old, new),
+        lambda: tuple(
+            text.diff_paragraphs(
+                text.split_paragraphs(old), text.split_paragraphs(new), display=displayed
+            )
+        ),
     )
 
 

@@ -12,11 +12,10 @@ from werkzeug.wrappers import Response
 from deliberate.auth import actor, require
 from deliberate.debate.panels import readable_subject, subject_url, thread_context
 from deliberate.debate.queries import parse_filter
-from deliberate.drafts.text import diff_paragraphs, split_paragraphs
+from deliberate.drafts.rendered import texts_diff
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.forms import ActionForm, Page, ensure_valid, submit
-from deliberate.markup import displayed
 from deliberate.papers import queries, services
 from deliberate.papers.forms import PaperForm
 from deliberate.papers.models import PaperState, PositionPaper
@@ -208,15 +207,7 @@ def revision(paper_id: int, number: int) -> str:
     previous = queries.revision(paper, number - 1) if number > 1 else None
     if previous is not None and not insider and public_from is not None:
         previous = previous if previous.number >= public_from else None
-    diff = (
-        diff_paragraphs(
-            split_paragraphs(previous.body_markdown),
-            split_paragraphs(shown.body_markdown),
-            display=displayed,
-        )
-        if previous is not None
-        else []
-    )
+    diff = texts_diff(previous.body_markdown, shown.body_markdown) if previous else ()
     return render_template(
         "papers/revision.html", paper=paper, shown=shown, previous=previous, diff=diff
     )
