@@ -158,8 +158,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
     if environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(environ["DATABASE_URL"])
-    if environ.get("RATELIMIT_STORAGE_URI"):
-        settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
+    for name in ("RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX"):
+        if environ.get(name):
+            settings[name] = environ[name]
     if environ.get("TRUSTED_PROXIES"):
         settings["TRUSTED_PROXIES"] = int(environ["TRUSTED_PROXIES"])
     if environ.get("ORGANIZATION_NAME"):
