@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -489,6 +489,50 @@ class TextWindow:
     def holds(self, paragraph: int) -> bool:
         first, last = self.bounds(self.number)
         return first <= paragraph <= last
+
+
+@dataclass
+class AmendmentListing:
+    """A page of a draft's amendments, all of them or one state's or one group's."""
+
+    page: DraftPage
+    layout: DraftLayout
+    state: str | None
+    group: CompetitionGroup | None
+    counts: Counter[str]  # amendments per state, whatever is chosen
+    rows: list[Amendment]
+    page_number: int
+    has_more: bool
+
+
+def amendment_listing(
+    draft: Draft, state: str | None, group_number: int | None, page_number: int
+) -> AmendmentListing:
+    """Page `page_number` of the amendments of `draft` in `state` (all when None) and of
+    competing group `group_number` (all when None); NotFound for a group the draft lacks."""
+    page = draft_page(draft)
+    group = None
+    if group_number is not None:
+        group = next((g for g in page.groups.values() if g.number == group_number), None)
+        if group is None:
+            raise NotFound(f"This draft has no competing group {group_number}.")
+    chosen = [
+        a
+        for a in page.amendments
+        if (state is None or a.state == state)
+        and (group is None or a.competition_group_id == group.id)
+    ]
+    size = SUPPORTERS_PAGE_SIZE
+    return AmendmentListing(
+        page=page,
+        layout=draft_layout(page),
+        state=state,
+        group=group,
+        counts=Counter(a.state for a in page.amendments),
+        rows=chosen[(page_number - 1) * size : page_number * size],
+        page_number=page_number,
+        has_more=len(chosen) > page_number * size,
+    )
 
 
 def draft_layout(page: DraftPage) -> DraftLayout:

@@ -3,7 +3,6 @@ every action on them. Views adapt requests to one service call each."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC
 from functools import cache
@@ -578,41 +577,21 @@ def supporters(draft_id: int, number: int, which: str) -> str:
 @login_required
 def amendment_list(draft_id: int) -> str:
     """A draft's amendments a page at a time: all of them, those in one state or those of one
-    competition group; where the draft page's short lists lead."""
+    competing group; where the draft page's short lists lead."""
     draft = _draft(draft_id)
     state = request.args.get("state") or None
     if state is not None and state not in AMENDMENT_STATE_LABELS:
         raise ValidationError(
             "The state must be one of: " + ", ".join(sorted(AMENDMENT_STATE_LABELS)) + "."
         )
-    group_number = page_number(request.args, "group") if request.args.get("group") else None
-    page_no = page_number(request.args)
-    page = queries.draft_page(draft)
-    group = None
-    if group_number is not None:
-        group = next((g for g in page.groups.values() if g.number == group_number), None)
-        if group is None:
-            raise NotFound(f"This draft has no competing group {group_number}.")
-    chosen = [
-        a
-        for a in page.amendments
-        if (state is None or a.state == state)
-        and (group is None or a.competition_group_id == group.id)
-    ]
-    size = queries.SUPPORTERS_PAGE_SIZE
+    group = page_number(request.args, "group") if request.args.get("group") else None
+    listing = queries.amendment_listing(draft, state, group, page_number(request.args))
     return render_template(
         "drafts/amendments.html",
         draft=draft,
-        page=page,
-        layout=queries.draft_layout(page),
-        state=state,
-        group=group,
+        listing=listing,
         state_labels=AMENDMENT_STATE_LABELS,
         state_order=AMENDMENT_STATE_ORDER,
-        counts=Counter(a.state for a in page.amendments),
-        rows=chosen[(page_no - 1) * size : page_no * size],
-        page_no=page_no,
-        has_more=len(chosen) > page_no * size,
     )
 
 
