@@ -14,9 +14,11 @@ Correctness rests on three rules:
 - Tokens are read before the data a part is rendered from: a part kept under a token was
   rendered from data at least as new as the token (never older), so it is never stale.
 - What a part shows beyond the stamped rows (the viewer's role, the time, a subject's state
-  loaded earlier) goes into its key. A part showing the viewer's own rows (their Edit links)
-  is rendered for that request only and never kept. A form in a part carries a placeholder,
-  replaced by the viewer's CSRF token as the part is served; a real token is never kept.
+  loaded earlier) goes into its key. A part showing what only its owners may see (a hidden
+  comment's text to its author) is rendered for them and never kept; what differs per reader
+  inside a kept part is filled in as it is served: a form carries a placeholder that the
+  reader's CSRF token replaces (a real token is never kept), a comment a mark that becomes
+  its author's Edit and Delete links (debate.panels.own_links).
 
 Tokens are random, not counters, so a part kept from a rolled-back transaction or from another
 database can never be mistaken for the current one. Parts are kept per process (a bounded LRU

@@ -20,6 +20,7 @@ from deliberate.demo.decisions import decision_storylines
 from deliberate.demo.drafts import draft_storylines
 from deliberate.demo.papers import paper_storylines
 from deliberate.demo.people import ADMIN, CONVENER, DEMO_PASSWORD, demo_email, people_storylines
+from deliberate.demo.rules import rules_storylines
 from deliberate.demo.tendencies import tendency_storylines
 from deliberate.demo.votes import vote_storylines
 from deliberate.demo.world import DemoClock, DemoWorld
@@ -83,6 +84,7 @@ def load_demo(now: datetime | None = None) -> DemoWorld:
             *people_storylines(world),
             *tendency_storylines(world),
             *draft_storylines(world),
+            *rules_storylines(world),
             *paper_storylines(world),
             *debate_storylines(world),
             *body_storylines(world),

@@ -1,5 +1,5 @@
 """The demo objective: third version (made by a vote), amendments in every state, competing
-groups."""
+groups; and the convention's rules of procedure, long enough to be read in parts."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from deliberate.accounts.models import Member
 from deliberate.demo import load_demo
 from deliberate.drafts.models import Amendment, AmendmentState, DraftKind
 from deliberate.drafts.queries import current_version, draft_layout, draft_page
+from deliberate.extensions import db
 from tests.factories import make_member
 
 
@@ -22,7 +24,7 @@ def test_demo_draft(session, client, login_as):
     assert version.note == "merged A7, adopted by vote"
     assert version.author_id is None
     assert version.paragraph_count == 12
-    states = Counter(session.scalars(select(Amendment.state)))
+    states = Counter(session.scalars(select(Amendment.state).where(Amendment.draft_id == draft.id)))
     # An amendment adopted by a vote is merged at once by the system: "adopted" lasts only
     # while a merge waits for the conveners (when it collides), which the demo does not show.
     assert set(states) == {state.value for state in AmendmentState} - {"adopted"}
@@ -39,3 +41,23 @@ def test_demo_draft(session, client, login_as):
     body = client.get(f"/drafts/{draft.id}").get_data(as_text=True)
     assert "Eastside Tenants First" in body
     assert "needs update" in body
+
+
+def test_the_demo_rules_of_procedure_are_read_in_parts(session, client, login_as):
+    from deliberate.demo.rules import RULES, RULES_TITLE
+    from deliberate.drafts.models import Draft
+
+    load_demo()
+    db.session.commit()
+    rules = session.scalars(select(Draft).where(Draft.title == RULES_TITLE)).one()
+    assert current_version(rules).paragraph_count == len(RULES) > 50
+    login_as(session.scalars(select(Member).where(Member.role == "member")).first())
+    first = client.get(f"/drafts/{rules.id}").get_data(as_text=True)
+    assert "¶1–50" in first
+    assert 'id="p50"' in first
+    assert 'id="p52"' not in first
+    second = client.get(f"/drafts/{rules.id}?text=2").get_data(as_text=True)
+    assert 'id="p52"' in second
+    assert "Disagreements may be registered until the evaluation" in second
+    listed = client.get(f"/drafts/{rules.id}/amendments/").get_data(as_text=True)
+    assert "No closure of the debate" in listed
