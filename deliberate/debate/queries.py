@@ -122,7 +122,6 @@ class ThreadView:
     has_more: bool
     page_size: int
     max_indent: int
-    viewer_id: int
     is_moderator: bool
     total: int = 0
     tendency_counts: list[TendencyCount] = field(default_factory=list)
@@ -365,7 +364,6 @@ def thread_page(
         has_more=has_more,
         page_size=page_size,
         max_indent=max_indent,
-        viewer_id=viewer.id,
         is_moderator=moderator,
         total=total,
         tendency_counts=tendency_counts,
@@ -411,7 +409,6 @@ def subtree_page(
         has_more=has_more,
         page_size=page_size,
         max_indent=max_indent,
-        viewer_id=viewer.id,
         is_moderator=moderator,
         base_depth=comment.depth,
         focus_id=comment.id,
