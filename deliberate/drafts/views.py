@@ -56,7 +56,6 @@ from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number, search_text
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.permissions import is_coordinator
-from deliberate.tendencies.queries import current_membership
 from deliberate.voting.panels import votes_context
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
@@ -539,7 +538,6 @@ def amendment(draft_id: int, number: int) -> str:
         can_second=can_second_amendment(me, found, support.viewer_seconded),
         can_unsecond=can_withdraw_second(me, found, support.viewer_seconded),
         coordinating_sponsor=sponsor is not None and is_coordinator(me, sponsor),
-        membership=current_membership(me),
         cosponsoring=support.viewer_cosponsors,
         reason_form=ReasonForm(),
         optional_reason_form=OptionalReasonForm(),

@@ -44,4 +44,5 @@ def positions_context(
             )
         ),
     )
-    return {"tendency_positions": panel.pieces[0]}
+    # The viewer's membership, read here anyway, for the page's own use.
+    return {"tendency_positions": panel.pieces[0], "viewer_membership": membership}
