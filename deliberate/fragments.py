@@ -246,10 +246,3 @@ def _checked(name: str, made: Part) -> Part:
             if CSRF_PLACEHOLDER not in match.group(0):
                 raise RuntimeError(f"the part {name} holds a real CSRF token")
     return made
-
-
-def reset() -> None:
-    """Forget every kept part of this app (tests that count queries start cold)."""
-    store = current_app.extensions.get("fragments")
-    if store is not None:
-        store.clear()
