@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from deliberate.accounts.models import Member
 from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.decisions import schema
+from deliberate.enums import Worded
 from deliberate.tendencies.models import Tendency
 
 
@@ -36,25 +37,17 @@ class RecordState(StrEnum):
     SEALED = "sealed"
 
 
-class Verdict(StrEnum):
+class Verdict(Worded):
     ACHIEVED = "achieved"
     PARTLY = "partly_achieved"
     NOT_ACHIEVED = "not_achieved"
     ABANDONED = "abandoned"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
-
-class BorneOut(StrEnum):
+class BorneOut(Worded):
     YES = "borne_out"
     PARTLY = "partly_borne_out"
     NO = "not_borne_out"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 class LinkKind(StrEnum):

@@ -24,21 +24,18 @@ from deliberate.accounts.models import Member
 from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
 from deliberate.drafts import rules
 from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AmendmentState, DraftState
+from deliberate.enums import Worded
 from deliberate.fragments import EVERYTHING, watch
 from deliberate.tendencies.models import Tendency
 
 
-class DraftKind(StrEnum):
+class DraftKind(Worded):
     POLITICAL_LINE = "political_line"
     PROGRAM = "program"
     SITUATIONAL_OBJECTIVE = "situational_objective"
     RESOLUTION = "resolution"
     STATEMENT = "statement"
     BYLAWS_CHANGE = "bylaws_change"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 class AmendmentKind(StrEnum):

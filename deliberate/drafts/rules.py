@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from deliberate.enums import Worded
+
 # --- drafts -----------------------------------------------------------------------------------
 
 
-class DraftState(StrEnum):
+class DraftState(Worded):
     DRAFTING = "drafting"
     AMENDMENTS_OPEN = "amendments_open"
     DEBATE = "debate"
@@ -20,10 +22,6 @@ class DraftState(StrEnum):
     ADOPTED = "adopted"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 # Which draft states may follow which; the window and withdrawal have their own services.
