@@ -34,19 +34,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from bench.common import bench_app, percentile
-from bench.world import LOGIN_PAGE, demo_world, large_world
+from bench.world import LARGE_CEILING, LOGIN_PAGE, MAX_KIB, TARGETS, demo_world, large_world
 from deliberate.extensions import db
-
-TARGETS = {
-    "home": 3.0,
-    "demo draft page": 6.0,
-    "300-amendment draft page": 15.0,
-    "amendment page": 5.0,
-    "thread page": 4.0,
-    "thread page (2,000 comments)": 4.0,
-}
-LARGE_CEILING = 10.0
-MAX_KIB = 200
 
 
 def statements_of(client, url: str) -> int:

@@ -37,7 +37,6 @@ import secrets
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -61,20 +60,10 @@ from bench.bench_voting import (
     spent,
     throwaway_database,
 )
-from bench.common import PASSWORD, percentile
-from bench.world import LOGIN_PAGE, World, demo_world, large_world
+from bench.common import PASSWORD, concurrently, percentile
+from bench.world import LARGE_CEILING, LOGIN_PAGE, MAX_KIB, TARGETS, World, demo_world, large_world
 from deliberate.extensions import db
 
-TARGETS = {
-    "home": 3.0,
-    "demo draft page": 6.0,
-    "300-amendment draft page": 15.0,
-    "amendment page": 5.0,
-    "thread page": 4.0,
-    "thread page (2,000 comments)": 4.0,
-}
-LARGE_CEILING = 10.0
-MAX_KIB = 200
 CSRF = re.compile(
     rb'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
@@ -107,25 +96,7 @@ def fetch(port: int, request: Request) -> Reply:
 def read_pages(port: int, requests: Sequence[Request], clients: int) -> tuple[list[Reply], float]:
     """Send the requests from `clients` threads; every reply and the wall time. Runs in the
     load process."""
-    replies: list[Reply | None] = [None] * len(requests)
-    following = iter(range(len(requests)))
-    taking = threading.Lock()
-
-    def client() -> None:
-        while True:
-            with taking:
-                index = next(following, None)
-            if index is None:
-                return
-            replies[index] = fetch(port, requests[index])
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return [r for r in replies if r is not None], time.perf_counter() - started
+    return concurrently(requests, clients, lambda request: fetch(port, request))
 
 
 def log_in(port: int, email: str, password: str) -> tuple[int, float]:
@@ -158,26 +129,11 @@ def log_in(port: int, email: str, password: str) -> tuple[int, float]:
     return response.status, (time.perf_counter() - start) * 1000
 
 
-def storm(port: int, logins: Sequence[tuple[str, str]], clients: int) -> tuple[list, float]:
-    results: list[tuple[int, float] | None] = [None] * len(logins)
-    following = iter(range(len(logins)))
-    taking = threading.Lock()
-
-    def client() -> None:
-        while True:
-            with taking:
-                index = next(following, None)
-            if index is None:
-                return
-            results[index] = log_in(port, *logins[index])
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return [r for r in results if r is not None], time.perf_counter() - started
+def storm(
+    port: int, logins: Sequence[tuple[str, str]], clients: int
+) -> tuple[list[tuple[int, float]], float]:
+    """Log each (email, password) in from `clients` threads. Runs in the load process."""
+    return concurrently(logins, clients, lambda login: log_in(port, *login))
 
 
 @dataclass

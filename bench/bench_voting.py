@@ -43,7 +43,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -64,7 +63,7 @@ from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bench.common import percentile
+from bench.common import concurrently, percentile
 from config import database_url
 from deliberate import create_app
 from deliberate.accounts.models import Member, MemberRole, MemberStatus
@@ -330,27 +329,9 @@ class Answer:
 
 
 def drive(port: int, requests: Sequence[Request], clients: int) -> tuple[list[Answer], float]:
-    """Send the requests from `clients` concurrent threads (each takes the next one waiting);
-    return every answer, in order, and the wall time in seconds. Runs in the load process."""
-    answers_: list[Answer | None] = [None] * len(requests)
-    following = iter(range(len(requests)))
-    taking = threading.Lock()
-
-    def client() -> None:
-        while True:
-            with taking:
-                index = next(following, None)
-            if index is None:
-                return
-            answers_[index] = send(port, requests[index])
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return [a for a in answers_ if a is not None], time.perf_counter() - started
+    """Send the requests from `clients` concurrent threads; return every answer, in order,
+    and the wall time in seconds. Runs in the load process."""
+    return concurrently(requests, clients, lambda request: send(port, request))
 
 
 def send(port: int, request: Request) -> Answer:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask
 
@@ -50,3 +54,31 @@ def organization() -> tuple[Member, list[Member], list[Tendency]]:
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def concurrently(items: Sequence[T], clients: int, do: Callable[[T], R]) -> tuple[list[R], float]:
+    """`do` each item from `clients` threads (each takes the next one waiting); every result,
+    in the items' order, and the wall time in seconds."""
+    results: list[R | None] = [None] * len(items)
+    following = iter(range(len(items)))
+    taking = threading.Lock()
+
+    def client() -> None:
+        while True:
+            with taking:
+                index = next(following, None)
+            if index is None:
+                return
+            results[index] = do(items[index])
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [r for r in results if r is not None], time.perf_counter() - started

@@ -39,6 +39,19 @@ from deliberate.tendencies.models import MembershipRole, Tendency, TendencyMembe
 SEED = 2026
 LOGIN_PAGE = "login page"
 
+# Issue 12's targets, CPU per request as a ratio to the login page's, by page; with 90,000
+# members no page above LARGE_CEILING nor heavier than MAX_KIB.
+TARGETS = {
+    "home": 3.0,
+    "demo draft page": 6.0,
+    "300-amendment draft page": 15.0,
+    "amendment page": 5.0,
+    "thread page": 4.0,
+    "thread page (2,000 comments)": 4.0,
+}
+LARGE_CEILING = 10.0
+MAX_KIB = 200
+
 
 @dataclass
 class World:
