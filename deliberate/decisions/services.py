@@ -42,7 +42,7 @@ from deliberate.papers.models import PaperState, PositionPaper
 from deliberate.tendencies.models import Tendency
 from deliberate.tendencies.permissions import is_coordinator
 from deliberate.tendencies.queries import current_membership
-from deliberate.voting.hooks import Purpose
+from deliberate.voting.hooks import Decision, Purpose
 from deliberate.voting.models import Vote
 
 MAX_STATEMENT = 20_000
@@ -62,13 +62,10 @@ def record_of_vote(vote_id: int) -> DecisionRecord | None:
 # --- a vote decides ---------------------------------------------------------------------------
 
 
-def record_decision(vote: Vote, purpose: Purpose, result: dict[str, Any]) -> DecisionRecord | None:
-    """The record of what a closed vote decided (None when it decided nothing, or was a step
-    towards a decision such as an amendment's vote). Called in the vote's closing transaction;
-    at most one record per vote."""
-    outcome = result["outcome"]
-    if not purpose.decides or not outcome["decided"]:
-        return None
+def record_decision(vote: Vote, purpose: Purpose, decision: Decision) -> DecisionRecord:
+    """The record of what a closed vote decided, as its purpose reports it (`decision`: the
+    adopted flag, the summary and, for a text, the version adopted). Called in the vote's
+    closing transaction, only for a purpose that decides; at most one record per vote."""
     existing = record_of_vote(vote.id)
     if existing is not None:
         return existing
@@ -78,13 +75,13 @@ def record_decision(vote: Vote, purpose: Purpose, result: dict[str, Any]) -> Dec
         kind=purpose.name,
         subject_type=vote.subject_type,
         subject_id=vote.subject_id,
-        adopted=outcome.get("adopted"),
-        outcome_summary=str(outcome["summary"])[:500],
+        adopted=decision.adopted,
+        outcome_summary=decision.summary[:500],
         decided_at=vote.closed_at or utcnow(),
         revision=0,
     )
     if vote.subject_type == "draft" and vote.subject_id is not None:
-        _take_draft(record, db.session.get_one(Draft, vote.subject_id))
+        _take_draft(record, db.session.get_one(Draft, vote.subject_id), decision.version_id)
     db.session.add(record)
     db.session.flush()
     search.index_record(record)
@@ -92,21 +89,18 @@ def record_decision(vote: Vote, purpose: Purpose, result: dict[str, Any]) -> Dec
     return record
 
 
-def _take_draft(record: DecisionRecord, draft: Draft) -> None:
+def _take_draft(record: DecisionRecord, draft: Draft, version_id: int | None) -> None:
     """An adoption's record names the draft, its kind and validity, and, when it was adopted,
-    the version the vote produced (with the adopted amendments merged)."""
+    the version the drafts reported adopted (with the amendments the vote merged)."""
     record.draft_id = draft.id
     record.kind = draft.kind
     record.valid_from = draft.valid_from
     record.valid_until = draft.valid_until
     record.evaluation_date = draft.evaluation_date
     if record.adopted:
-        record.version_id = db.session.scalar(
-            select(DraftVersion.id).where(
-                DraftVersion.draft_id == draft.id,
-                DraftVersion.number == draft.current_version_number,
-            )
-        )
+        if version_id is None:
+            raise InvalidTransition("An adopted draft's record needs the version adopted.")
+        record.version_id = version_id
 
 
 # --- conveners write and seal -----------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Decision records and their evaluations as debate subjects, and the listener that makes a
-record when a vote decides."""
+record when a vote decides (with the decision its purpose reports)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from deliberate.decisions.models import DecisionRecord, Evaluation
 from deliberate.decisions.services import record_decision
 from deliberate.extensions import db
 from deliberate.subjects import SubjectKind, SubjectType, register_subject
-from deliberate.voting.hooks import on_every_close, on_vote_page
+from deliberate.voting.hooks import on_decision, on_vote_page
 
 
 def _load_record(record_id: int) -> DecisionRecord | None:
@@ -77,5 +77,5 @@ def _record_link(vote: Any) -> tuple[str, str, dict[str, Any]] | None:
     return "The decision record of this vote", "decisions.detail", {"record_id": record_id}
 
 
-on_every_close(record_decision)
+on_decision(record_decision)
 on_vote_page(_record_link)

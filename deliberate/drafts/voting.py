@@ -6,7 +6,9 @@ or a draft's adoption (majority or consensus) to a vote through the functions he
 purposes registered below react in the vote's closing transaction: an adopted amendment is
 merged into a new version by the system, a group's winner is merged and the others rejected,
 an adopted draft becomes adopted, a rejected one rejected. A vote that decides nothing (quorum
-not met, a block sending it to a second round) returns its amendments to the floor.
+not met, a block sending it to a second round) returns its amendments to the floor. The
+adoption's hook reports what the draft reached (adopted or not, and the version adopted) for
+the decision record.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from deliberate.drafts.models import (
     CompetitionGroup,
     Draft,
     DraftState,
+    DraftVersion,
 )
 from deliberate.drafts.queries import amendments_of
 from deliberate.errors import DomainError, InvalidTransition, NotFound
 from deliberate.extensions import db
 from deliberate.voting import services as voting
-from deliberate.voting.hooks import Proposal, Purpose, register_purpose
+from deliberate.voting.hooks import Decision, Proposal, Purpose, register_purpose
 from deliberate.voting.models import Vote
 from deliberate.voting.rules import Settings
 
@@ -287,23 +290,34 @@ def _group_closed(vote: Vote, result: dict[str, Any]) -> None:
             _merge_adopted(amendment, vote)
 
 
-def _adoption_closed(vote: Vote, result: dict[str, Any]) -> None:
+def _adoption_closed(vote: Vote, result: dict[str, Any]) -> Decision | None:
+    """The draft reaches its outcome, and the decision says which: adopted with the version
+    it adopted, or rejected; None when the vote decided nothing for the draft (no quorum, a
+    second round, a winner that could not be merged), which goes back to debate."""
     draft = db.session.get_one(Draft, vote.subject_id)
     if draft.state != DraftState.VOTING:
-        return
+        return None
     outcome = result["outcome"]
     if vote.is_ranked:
-        _alternatives_closed(vote, draft, outcome)
-        return
-    adopted = outcome["adopted"] if outcome["decided"] else None
+        return _alternatives_closed(vote, draft, outcome)
+    if not outcome["decided"]:
+        services.record_adoption_outcome(draft, adopted=None)
+        return None
+    adopted = bool(outcome["adopted"])
     services.record_adoption_outcome(draft, adopted=adopted)
+    return Decision(
+        adopted=adopted,
+        summary=str(outcome["summary"]),
+        version_id=_current_version_id(draft) if adopted else None,
+    )
 
 
-def _alternatives_closed(vote: Vote, draft: Draft, outcome: dict[str, Any]) -> None:
+def _alternatives_closed(vote: Vote, draft: Draft, outcome: dict[str, Any]) -> Decision | None:
     """The text as it stands or a substitute won: the winner is the adopted text (merged into
     a new version), the other substitutes are rejected. Without a decision, or when the winner
     cannot be merged now, the draft goes back to debate."""
     winners = set(outcome["winners"])
+    decided = bool(outcome["decided"] and winners)
     chosen: Amendment | None = None
     for option in voting.load_options(vote):
         if option.ref_id is None:
@@ -311,14 +325,40 @@ def _alternatives_closed(vote: Vote, draft: Draft, outcome: dict[str, Any]) -> N
         amendment = db.session.get_one(Amendment, option.ref_id)
         if amendment.state != AmendmentState.VOTING:
             continue
-        if not outcome["decided"]:
+        if not decided:
             services.record_vote_outcome(None, amendment, adopted=None, summary=outcome["summary"])
         else:
             won = option.label in winners
             services.record_vote_outcome(None, amendment, adopted=won, summary=outcome["summary"])
             chosen = amendment if won else chosen
-    merged = chosen is None or _merge_adopted(chosen, vote)
-    services.record_adoption_outcome(draft, adopted=True if outcome["decided"] and merged else None)
+    if not decided:
+        services.record_adoption_outcome(draft, adopted=None)
+        return None
+    if chosen is not None and not _merge_adopted(chosen, vote):
+        services.record_adoption_outcome(draft, adopted=None)
+        return None
+    services.record_adoption_outcome(draft, adopted=True)
+    db.session.refresh(draft)
+    if chosen is None:
+        summary = (
+            f"Adopted: the text as it stands (version {draft.current_version_number}) wins "
+            "against the substitutes."
+        )
+    else:
+        summary = (
+            f"Adopted: the substitute {chosen.label} “{chosen.title}” wins and is merged as "
+            f"version {draft.current_version_number}."
+        )
+    return Decision(adopted=True, summary=summary, version_id=_current_version_id(draft))
+
+
+def _current_version_id(draft: Draft) -> int:
+    return db.session.scalars(
+        select(DraftVersion.id).where(
+            DraftVersion.draft_id == draft.id,
+            DraftVersion.number == draft.current_version_number,
+        )
+    ).one()
 
 
 register_purpose(

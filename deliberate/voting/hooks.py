@@ -2,7 +2,10 @@
 
 Voting knows no drafts. A domain that puts its objects to a vote registers a `Purpose` (drafts
 registers "amendment", "group" and "adoption"); voting calls its hooks in the same transaction
-as opening and closing, so the subject moves together with the vote or not at all.
+as opening and closing, so the subject moves together with the vote or not at all. When the
+vote closes, the purpose says what it decided (a `Decision`), since only the domain that owns
+the subject knows what the subject reached: decisions records that, never a guess from the
+count.
 """
 
 from __future__ import annotations
@@ -29,6 +32,31 @@ Start = Callable[[Member, int, Settings, datetime | None, datetime | None], Any]
 
 
 @dataclass(frozen=True)
+class Decision:
+    """What a closed vote decided about its subject, as the subject's own domain reports it.
+
+    - `adopted`: the proposal was adopted (True) or refused (False); None where the question
+      was a choice rather than a proposal (an election, a ranked question's winner).
+    - `summary`: the outcome in one sentence, as the record states it.
+    - `version_id`: for a text's adoption, the version adopted (with whatever the vote merged
+      into it); None otherwise.
+    """
+
+    adopted: bool | None
+    summary: str
+    version_id: int | None = None
+
+
+def decision_from_result(result: dict[str, Any]) -> Decision | None:
+    """What a vote with no subject of its own decided (a question, an election): the count's
+    outcome as it stands; None when it decided nothing (no quorum, a second round)."""
+    outcome = result["outcome"]
+    if not outcome["decided"]:
+        return None
+    return Decision(adopted=outcome.get("adopted"), summary=str(outcome["summary"]))
+
+
+@dataclass(frozen=True)
 class Purpose:
     """A kind of question: its name and label, and the hooks of the domain behind it.
 
@@ -39,7 +67,9 @@ class Purpose:
       (the domain moves its object and calls `voting.services.create_vote`); returns the vote.
     - `on_open(actor, vote)`: the vote has opened (actor None: opened on schedule).
     - `on_close(vote, result)`: the vote has closed with its stored result (a dict as in
-      `deliberate.voting.results`).
+      `deliberate.voting.results`); the domain moves its subject and returns the `Decision`
+      the subject reached (None: it decided nothing). Without this hook, the decision is the
+      count's outcome (`decision_from_result`).
     - `decides`: whether a decided outcome is a decision of the organization (a question, an
       election, a draft's adoption) rather than a step towards one (an amendment's vote).
     """
@@ -50,14 +80,16 @@ class Purpose:
     propose: Callable[[int], Proposal] | None = None
     start: Start | None = None
     on_open: Callable[[Member | None, Any], None] | None = None
-    on_close: Callable[[Any, dict[str, Any]], None] | None = None
+    on_close: Callable[[Any, dict[str, Any]], Decision | None] | None = None
     decides: bool = True
 
 
 Closed = Callable[[Any, Purpose, dict[str, Any]], object]
+Decided = Callable[[Any, Purpose, Decision], object]
 
 _purposes: dict[str, Purpose] = {}
 _closed_listeners: list[Closed] = []
+_decision_listeners: list[Decided] = []
 
 
 def register_purpose(purpose: Purpose) -> None:
@@ -90,13 +122,26 @@ def on_every_close(listener: Closed) -> None:
         _closed_listeners.append(listener)
 
 
+def on_decision(listener: Decided) -> None:
+    """Call `listener(vote, purpose, decision)` when a closed vote decided something for the
+    organization (its purpose `decides`), after the purpose's own hook and before the
+    listeners of every close, in the same transaction (decisions makes the vote's record)."""
+    if listener not in _decision_listeners:
+        _decision_listeners.append(listener)
+
+
 def vote_closed(vote: Any, result: dict[str, Any]) -> None:
     """Run the hooks of a vote that has just closed with `result`."""
     known = purpose(vote.purpose)
     if known is None:
         return
     if known.on_close is not None:
-        known.on_close(vote, result)
+        decision = known.on_close(vote, result)
+    else:
+        decision = decision_from_result(result)
+    if known.decides and decision is not None:
+        for decided in _decision_listeners:
+            decided(vote, known, decision)
     for listener in _closed_listeners:
         listener(vote, known, result)
 

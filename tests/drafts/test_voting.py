@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from deliberate.accounts.models import MemberRole
+from deliberate.decisions.services import record_of_vote
 from deliberate.drafts import services
 from deliberate.drafts.models import AmendmentState, DraftState, DraftVersion
 from deliberate.drafts.voting import (
@@ -208,6 +209,15 @@ def test_a_ranked_adoption_vote_chooses_between_the_text_and_a_substitute(
     else:
         assert substitute.state == AmendmentState.REJECTED
         assert draft.current_version_number == 1
+    record = record_of_vote(vote.id)
+    assert record is not None
+    assert record.adopted is True
+    assert record.version_id == db.session.scalar(
+        select(DraftVersion.id).where(
+            DraftVersion.draft_id == draft.id,
+            DraftVersion.number == draft.current_version_number,
+        )
+    )
 
 
 def test_a_ranked_adoption_vote_needs_a_substitute(convener):
