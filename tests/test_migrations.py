@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from deliberate import create_app
 from deliberate.decisions import schema
@@ -58,5 +59,67 @@ def test_upgrade_gives_the_models_schema(empty_database_uri):
             downgrade(revision="base")
             with db.engine.connect() as connection:
                 assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        finally:
+            db.engine.dispose()
+
+
+def _insert_consensus_vote(connection, vote_id: int, percent: int) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO votes (id, title, description_markdown, description_html, purpose, "
+            "method, seats, quota, abstentions_in_base, quorum_percent, block_rule, "
+            "fallback_percent, secret, replaceable, breakdown_by_tendency, in_person, state, "
+            "created_at, created_by_id, tie_break) VALUES (:id, 'Q', '', '', 'question', "
+            "'consensus', 1, 'droop', false, 0, 'fallback', :percent, true, true, false, "
+            "false, 'scheduled', '2026-01-01 00:00:00', 1, 'earlier_rounds')"
+        ),
+        {"id": vote_id, "percent": percent},
+    )
+
+
+def test_fallback_percentages_become_exact_fractions_and_back(empty_database_uri):
+    """A stored whole percentage becomes its exact fraction in lowest terms; the database then
+    refuses a fallback of half or less; downgrading rounds up to a percentage."""
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_uri})
+    with app.app_context():
+        try:
+            upgrade(revision="0011")
+            with db.engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "INSERT INTO members (id, display_name, email, password_hash, role, "
+                        "status, joined_at, session_token) VALUES (1, 'C', 'c@example.org', "
+                        "'x', 'convener', 'active', '2026-01-01 00:00:00', 'token')"
+                    )
+                )
+                for vote_id, percent in ((1, 75), (2, 66), (3, 100)):
+                    _insert_consensus_vote(connection, vote_id, percent)
+            upgrade(revision="0014")
+            with db.engine.begin() as connection:
+                stored = connection.execute(
+                    text(
+                        "SELECT id, fallback_numerator, fallback_denominator FROM votes ORDER BY id"
+                    )
+                ).all()
+                assert [tuple(row) for row in stored] == [(1, 3, 4), (2, 33, 50), (3, 1, 1)]
+                connection.execute(
+                    text("UPDATE votes SET fallback_numerator = 2, fallback_denominator = 3")
+                )
+            for numerator, denominator in ((1, 2), (3, 2), (2, None)):
+                with pytest.raises(DBAPIError), db.engine.begin() as connection:
+                    connection.execute(
+                        text(
+                            "UPDATE votes SET fallback_numerator = :n, "
+                            "fallback_denominator = :d WHERE id = 1"
+                        ),
+                        {"n": numerator, "d": denominator},
+                    )
+            downgrade(revision="0011")
+            with db.engine.connect() as connection:
+                percents = connection.execute(
+                    text("SELECT fallback_percent FROM votes ORDER BY id")
+                ).scalars()
+                assert list(percents) == [67, 67, 67]
+            downgrade(revision="base")
         finally:
             db.engine.dispose()

@@ -34,7 +34,7 @@ from deliberate.decisions.models import (
 )
 from deliberate.decisions.permissions import can_evaluate, can_record_commitment
 from deliberate.decisions.queries import evaluation_of
-from deliberate.drafts.models import Draft, DraftKind, DraftVersion
+from deliberate.drafts.models import Draft, DraftKind
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.markup import render_markdown

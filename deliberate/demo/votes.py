@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from fractions import Fraction
 from typing import Any
 
 from deliberate.demo.people import CONVENER, MODERATOR
@@ -174,7 +175,7 @@ def _venue_consensus(world: DemoWorld) -> Storyline:
         settings=Settings(
             method="consensus",
             block_rule="fallback",
-            fallback_percent=75,
+            fallback=Fraction(3, 4),
             quorum_percent=30,
             secret=False,
         ),

@@ -20,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms import ValidationError as FormValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from deliberate.errors import ValidationError
@@ -32,6 +33,7 @@ from deliberate.voting.rules import (
     THRESHOLD_LABELS,
     TIE_BREAK_LABELS,
     Settings,
+    parse_fallback,
     ranking_from_ranks,
 )
 
@@ -84,9 +86,9 @@ class VoteForm(FlaskForm):
     block_rule = SelectField(
         "What a block does", default="no_decision", choices=choices(BLOCK_RULE_LABELS.items())
     )
-    fallback_percent = IntegerField(
-        "Fallback supermajority (percent)",
-        validators=[Optional(), NumberRange(51, 100)],
+    fallback = StringField(
+        "Fallback supermajority (two-thirds, three-quarters, 3/5 or 60 %)",
+        validators=[no_control_characters],
     )
     secret = BooleanField("Secret ballot (otherwise roll-call, shown by tendency)", default=True)
     replaceable = BooleanField("A voter may replace their ballot until the close", default=True)
@@ -128,14 +130,23 @@ class VoteForm(FlaskForm):
             abstentions_in_base=bool(self.abstentions_in_base.data) and method == "majority",
             quorum_percent=self.quorum_percent.data or 0,
             block_rule=self.block_rule.data if method == "consensus" else None,
-            fallback_percent=self.fallback_percent.data
-            if method == "consensus" and self.block_rule.data == "fallback"
-            else None,
+            fallback=parse_fallback(self.fallback.data) if self._falls_back() else None,
             secret=bool(self.secret.data),
             replaceable=bool(self.replaceable.data),
             breakdown_by_tendency=bool(self.breakdown_by_tendency.data and self.secret.data),
             tie_break=(self.tie_break.data or "earlier_rounds") if ranked else "earlier_rounds",
         )
+
+    def _falls_back(self) -> bool:
+        return self.method.data == "consensus" and self.block_rule.data == "fallback"
+
+    def validate_fallback(self, field: StringField) -> None:
+        """The fallback is read where it was written, so a refusal stands beside it."""
+        if self._falls_back():
+            try:
+                parse_fallback(field.data)
+            except ValidationError as refusal:
+                raise FormValidationError(str(refusal)) from None
 
     def body(self) -> int | None:
         return int(self.body_id.data) if self.body_id.data else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import (
@@ -123,8 +124,14 @@ class Vote(Base):
         CheckConstraint("seats >= 1", name="seats_positive"),
         CheckConstraint("quorum_percent BETWEEN 0 AND 100", name="quorum_percent_range"),
         CheckConstraint(
-            "fallback_percent IS NULL OR fallback_percent BETWEEN 51 AND 100",
-            name="fallback_percent_range",
+            "(fallback_numerator IS NULL) = (fallback_denominator IS NULL)",
+            name="fallback_whole_or_none",
+        ),
+        CheckConstraint(
+            "fallback_numerator IS NULL OR (fallback_denominator BETWEEN 1 AND 10000 "
+            "AND fallback_numerator <= fallback_denominator "
+            "AND 2 * fallback_numerator > fallback_denominator)",
+            name="fallback_supermajority",
         ),
         CheckConstraint(
             "method != 'majority' OR threshold IS NOT NULL", name="majority_has_threshold"
@@ -133,8 +140,8 @@ class Vote(Base):
             "method != 'consensus' OR block_rule IS NOT NULL", name="consensus_has_block_rule"
         ),
         CheckConstraint(
-            "block_rule IS NULL OR block_rule != 'fallback' OR fallback_percent IS NOT NULL",
-            name="fallback_has_percent",
+            "block_rule IS NULL OR block_rule != 'fallback' OR fallback_numerator IS NOT NULL",
+            name="fallback_has_share",
         ),
         CheckConstraint(
             "state != 'closed' OR (result_json IS NOT NULL AND closed_at IS NOT NULL)",
@@ -173,7 +180,9 @@ class Vote(Base):
     abstentions_in_base: Mapped[bool] = mapped_column(Boolean, default=False)
     quorum_percent: Mapped[int] = mapped_column(Integer, default=0)
     block_rule: Mapped[str | None] = mapped_column(String(16))
-    fallback_percent: Mapped[int | None] = mapped_column(Integer)
+    # The fallback supermajority, exactly: numerator / denominator (2 / 3), in lowest terms.
+    fallback_numerator: Mapped[int | None] = mapped_column(Integer)
+    fallback_denominator: Mapped[int | None] = mapped_column(Integer)
     secret: Mapped[bool] = mapped_column(Boolean, default=True)
     replaceable: Mapped[bool] = mapped_column(Boolean, default=True)
     breakdown_by_tendency: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -226,6 +235,18 @@ class Vote(Base):
     @property
     def lot_order(self) -> list[str]:
         return json.loads(self.lot) if self.lot else []
+
+    @property
+    def fallback(self) -> Fraction | None:
+        """The fallback supermajority of a consensus vote, exactly (None without one)."""
+        if self.fallback_numerator is None or self.fallback_denominator is None:
+            return None
+        return Fraction(self.fallback_numerator, self.fallback_denominator)
+
+    @fallback.setter
+    def fallback(self, share: Fraction | None) -> None:
+        self.fallback_numerator = None if share is None else share.numerator
+        self.fallback_denominator = None if share is None else share.denominator
 
     def __repr__(self) -> str:
         return f"<Vote {self.id} {self.method} {self.state}>"

@@ -158,7 +158,8 @@ def explain(vote: Vote) -> Explained:
     if vote.method == "consensus":
         rule = rules.BLOCK_RULE_LABELS[vote.block_rule or "no_decision"]
         if vote.block_rule == "fallback":
-            rule += f" of {vote.fallback_percent}% of those who take part, less stand-asides"
+            share = rules.share_words(vote.fallback) if vote.fallback is not None else "?"
+            rule += f" of at least {share} of those who take part, less stand-asides"
         lines.append(rule[0].upper() + rule[1:] + ".")
         lines.append("A block needs a reason; the other positions may give one.")
     lines.append(

@@ -112,9 +112,7 @@ def _count(
             participation=participation,
             rules=ConsensusRules(
                 on_block=settings.block_rule or "no_decision",
-                fallback=Fraction(settings.fallback_percent, 100)
-                if settings.block_rule == "fallback" and settings.fallback_percent
-                else None,
+                fallback=settings.fallback if settings.block_rule == "fallback" else None,
                 quorum=Fraction(settings.quorum_percent, 100),
             ),
         ).as_dict()

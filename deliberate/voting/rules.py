@@ -8,8 +8,11 @@ same `Settings` by `deliberate.voting.results`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from deliberate.errors import ValidationError
@@ -26,6 +29,8 @@ CONSENSUS_POSITIONS = ("agree", "agree_with_reservations", "stand_aside", "block
 MAX_OPTIONS = 60
 MAX_OPTION_LABEL = 200
 MAX_REASON = 4000
+MAX_SHARE_DENOMINATOR = 10_000
+MAX_SHARE_TEXT = 40
 
 METHOD_LABELS = {
     "majority": "Majority (yes / no / abstain)",
@@ -48,6 +53,25 @@ BLOCK_RULE_LABELS = {
     "second_round": "a block sends the question to a second round after further debate",
     "fallback": "with a block, the question passes with a stated supermajority",
 }
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# Denominators said as words: (singular, plural), "fourth" read as a quarter.
+_PART_WORDS = {
+    2: ("half", "halves"),
+    3: ("third", "thirds"),
+    4: ("quarter", "quarters"),
+    5: ("fifth", "fifths"),
+    6: ("sixth", "sixths"),
+    7: ("seventh", "sevenths"),
+    8: ("eighth", "eighths"),
+    9: ("ninth", "ninths"),
+    10: ("tenth", "tenths"),
+}
+_PART_READ = {
+    word: denominator
+    for denominator, words in _PART_WORDS.items()
+    for word in (*words, *(("fourth", "fourths") if denominator == 4 else ()))
+}
+_SHARE_EXAMPLES = "such as two-thirds, three-quarters, 3/5 or 60 %"
 POSITION_LABELS = {
     "agree": "Agree",
     "agree_with_reservations": "Agree with reservations",
@@ -69,7 +93,7 @@ class Settings:
     abstentions_in_base: bool = False
     quorum_percent: int = 0
     block_rule: str | None = None
-    fallback_percent: int | None = None
+    fallback: Fraction | None = None
     secret: bool = True
     replaceable: bool = True
     breakdown_by_tendency: bool = False
@@ -113,10 +137,10 @@ def check_settings(settings: Settings) -> Settings:
             raise ValidationError(
                 "Say what a block does: no decision, a second round or a fallback."
             )
-        if settings.block_rule == "fallback" and not (
-            settings.fallback_percent is not None and 51 <= settings.fallback_percent <= 100
-        ):
-            raise ValidationError("A fallback needs a supermajority between 51 and 100 percent.")
+        if settings.block_rule == "fallback":
+            if settings.fallback is None:
+                raise ValidationError(f"A fallback needs a supermajority, {_SHARE_EXAMPLES}.")
+            check_fallback(settings.fallback)
     if settings.is_ranked:
         _check_options(settings.options)
         if settings.method in ("irv", "schulze") and settings.seats != 1:
@@ -141,6 +165,76 @@ def check_settings(settings: Settings) -> Settings:
             "A roll-call vote already shows every tendency; the breakdown is for secret ballots."
         )
     return settings
+
+
+def check_fallback(share: Fraction) -> Fraction:
+    """A fallback supermajority: more than half, at most all, with a denominator small enough
+    to store (at most 10,000). ValidationError otherwise."""
+    if share <= Fraction(1, 2):
+        raise ValidationError(
+            f"A fallback supermajority must be more than half, {_SHARE_EXAMPLES}."
+        )
+    if share > 1:
+        raise ValidationError("A fallback supermajority is at most all of those counted.")
+    if share.denominator > MAX_SHARE_DENOMINATOR:
+        raise ValidationError(
+            f"Write the fallback with a denominator of at most {MAX_SHARE_DENOMINATOR:,}, "
+            f"{_SHARE_EXAMPLES}."
+        )
+    return share
+
+
+def _read_share(text: str) -> Fraction | None:
+    """A share written as words, a fraction or a percentage, exactly; None if unreadable."""
+    words = " ".join(text.casefold().replace("-", " ").split())
+    if words in ("all", "unanimity", "everyone"):
+        return Fraction(1)
+    spoken = re.fullmatch(r"([a-z]+) ([a-z]+)", words)
+    if spoken and spoken[1] in _NUMBER_WORDS and spoken[2] in _PART_READ:
+        return Fraction(_NUMBER_WORDS.index(spoken[1]) + 1, _PART_READ[spoken[2]])
+    fraction = re.fullmatch(r"(\d{1,6}) ?/ ?(\d{1,6})", words)
+    if fraction:
+        numerator, denominator = int(fraction[1]), int(fraction[2])
+        return Fraction(numerator, denominator) if denominator else None
+    percent = re.fullmatch(r"(\d{1,3}(?:\.\d{1,4})?) ?(?:%|percent|per cent)", words)
+    if percent:
+        try:
+            return Fraction(Decimal(percent[1])) / 100
+        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+            return None
+    return None
+
+
+def parse_fallback(text: str | None) -> Fraction:
+    """The fallback supermajority a convener wrote: words ("two-thirds", "three quarters",
+    "all"), a fraction ("3/5") or a percentage ("60 %", "62.5 percent"), read exactly (a
+    bare decimal such as 0.7 is refused: percent or fraction say which is meant). Raises
+    ValidationError with a message for the form otherwise."""
+    written = (text or "").strip()
+    if not written:
+        raise ValidationError(f"Write the fallback supermajority, {_SHARE_EXAMPLES}.")
+    share = _read_share(written) if len(written) <= MAX_SHARE_TEXT else None
+    if share is None:
+        raise ValidationError(
+            f"Write the fallback supermajority as words, a fraction or a percentage, "
+            f"{_SHARE_EXAMPLES}."
+        )
+    return check_fallback(share)
+
+
+def share_words(share: Fraction) -> str:
+    """A share as people say it: "two-thirds", "three-quarters", "67 %", or "7/13"."""
+    if share == 1:
+        return "all"
+    numerator, denominator = share.numerator, share.denominator
+    if denominator in _PART_WORDS and numerator <= len(_NUMBER_WORDS):
+        singular, plural = _PART_WORDS[denominator]
+        return f"{_NUMBER_WORDS[numerator - 1]}-{singular if numerator == 1 else plural}"
+    percent = share * 100
+    if (percent * 100).denominator == 1:  # at most two decimal places
+        whole, rest = divmod(percent.numerator * 100 // percent.denominator, 100)
+        return f"{whole} %" if not rest else f"{whole}.{rest:02d}".rstrip("0") + " %"
+    return f"{numerator}/{denominator}"
 
 
 def _check_options(options: Sequence[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -14,12 +16,18 @@ from deliberate.forms import ActionForm, Page, ensure_valid, submit
 from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
-from deliberate.voting import pages, publish, queries, services
+from deliberate.voting import pages, publish, queries, rules, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes, can_view_vote
 
 bp = Blueprint("votes", __name__, url_prefix="/votes")
+
+
+@bp.app_template_filter("share_words")
+def share_words(share: str) -> str:
+    """A stored exact share ("2/3") as words ("two-thirds"), for any page showing a result."""
+    return rules.share_words(Fraction(share))
 
 
 casting_limit = limiter.limit(

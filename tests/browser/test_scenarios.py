@@ -87,11 +87,14 @@ def test_a_block_falls_back_to_the_stated_supermajority(people: People) -> None:
         convener,
         "Do we join the coalition?",
         "consensus",
-        **{"What a block does": "fallback", "Fallback supermajority (percent)": "75"},
+        **{
+            "What a block does": "fallback",
+            "Fallback supermajority (two-thirds, three-quarters, 3/5 or 60 %)": "three-quarters",
+        },
     )
     ballot = people.login("dee@example.org", PASSWORD)
     ballot.goto(vote)
-    assert "75" in ballot.locator("main").inner_text()
+    assert "at least three-quarters" in ballot.locator("main").inner_text()
     assert axe_violations(ballot, axe_script()) == []  # the consensus ballot
     ballot.get_by_label("Block", exact=True).check()
     ballot.get_by_label("Reason (required for a block; welcome for the others)").fill(

@@ -5,6 +5,7 @@ once sealed, from the chain link that vouches for it."""
 from __future__ import annotations
 
 import hashlib
+from fractions import Fraction
 
 import pytest
 from sqlalchemy import select
@@ -25,7 +26,7 @@ from tests.factories import make_member
 MAJORITY = Settings(method="majority", threshold="simple")
 BLOCK_FAILS = Settings(method="consensus", block_rule="no_decision")
 SECOND_ROUND = Settings(method="consensus", block_rule="second_round")
-FALLBACK = Settings(method="consensus", block_rule="fallback", fallback_percent=75)
+FALLBACK = Settings(method="consensus", block_rule="fallback", fallback=Fraction(3, 4))
 AGREE = {"position": "agree"}
 BLOCK = {"position": "block", "reason": "It splits the branch."}
 
@@ -49,9 +50,7 @@ def close_with(convener, vote, voters, contents):
 
 def version_of(draft, number):
     return db.session.scalar(
-        select(DraftVersion).where(
-            DraftVersion.draft_id == draft.id, DraftVersion.number == number
-        )
+        select(DraftVersion).where(DraftVersion.draft_id == draft.id, DraftVersion.number == number)
     )
 
 
@@ -77,9 +76,7 @@ def sha256(text):
         (["no", "no", "yes"], False, "Rejected: 1 for, 2 against."),
     ],
 )
-def test_a_majority_question_records_whether_it_passed(
-    convener, voters, choices, adopted, summary
-):
+def test_a_majority_question_records_whether_it_passed(convener, voters, choices, adopted, summary):
     vote = voting.create_vote(convener, title="Strike fund?", settings=MAJORITY)
     record = close_with(convener, vote, voters, [{"choice": c} for c in choices])
     assert record.adopted is adopted

@@ -37,6 +37,8 @@ def test_the_demo_decides_by_votes(session):
     venue = votes["Hold the spring assembly in the Eastside community hall"]
     count = venue.result["count"]
     assert count["outcome"] == "adopted_by_fallback"
+    assert (venue.fallback_numerator, venue.fallback_denominator) == (3, 4)
+    assert count["fallback"] == "3/4"
     assert count["counts"]["block"] == 1
     assert count["counts"]["stand_aside"] == 2
     assert "step-free entrance" in count["reasons"]["block"][0]

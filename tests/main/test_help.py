@@ -11,6 +11,7 @@ def test_anyone_reads_how_this_works(client):
     for section in ("amendments", "competing", "irv", "stv", "consensus", "secret", "unity"):
         assert f'id="{section}"' in page
     assert "Fortnightly wins with 5 of 9" in page  # the worked ranked-choice example
+    assert "<em>two-thirds</em>, <em>three-quarters</em>" in page  # how a fallback is written
 
 
 def test_every_page_links_to_it(client, login_as):

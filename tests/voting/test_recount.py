@@ -290,7 +290,7 @@ def test_a_majority_vote_is_recounted_from_its_csv(app, convener, voters, tmp_pa
 
 
 def test_a_consensus_vote_is_recounted_from_its_csv(app, convener, voters, tmp_path):
-    settings = Settings(method="consensus", block_rule="fallback", fallback_percent=75)
+    settings = Settings(method="consensus", block_rule="fallback", fallback=Fraction(3, 4))
     vote = services.create_vote(convener, title="Adopt the tenants' plan?", settings=settings)
     positions = [
         ("agree", ""),

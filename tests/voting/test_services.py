@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from fractions import Fraction
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -266,7 +267,7 @@ def test_paper_ballots_join_an_open_ranked_vote(convener, voters):
 
 
 def consensus_vote(convener, rule, fallback=None):
-    settings = Settings(method="consensus", block_rule=rule, fallback_percent=fallback)
+    settings = Settings(method="consensus", block_rule=rule, fallback=fallback)
     return services.create_vote(convener, title="Adopt by consensus?", settings=settings)
 
 
@@ -285,8 +286,8 @@ def test_a_block_needs_a_reason(convener, voters):
     ("rule", "fallback", "adopted", "summary"),
     [
         ("no_decision", None, False, "Not adopted: no consensus."),
-        ("fallback", 75, True, "Blocked, then adopted by the fallback supermajority."),
-        ("fallback", 90, False, "Not adopted: no consensus."),
+        ("fallback", Fraction(3, 4), True, "Blocked, then adopted by the fallback supermajority."),
+        ("fallback", Fraction(9, 10), False, "Not adopted: no consensus."),
         ("second_round", None, None, "Blocked: a second round is needed after further debate."),
     ],
 )
