@@ -179,7 +179,7 @@ def test_the_amendment_page_offers_the_vote_and_lists_it(client, login_as, conve
     listed = client.get(page).get_data(as_text=True)
     assert "Put this amendment to a vote" not in listed
     assert f"{amendment.label} to “{draft.title}”: {amendment.title}" in listed
-    assert "being voted on" in listed or "voting" in listed
+    assert 'class="amendment-state state-voting">being voted on</span>' in listed
 
 
 @pytest.mark.parametrize("substitute_wins", [True, False])

@@ -83,10 +83,12 @@ def test_stv_fills_the_seats_it_can(election, seats):
         report = count(names, ballots, Rules(method=method, seats=seats))
         assert len(report.winners) == min(seats, len(names))
         assert len(set(report.winners)) == len(report.winners)
-        # Votes are conserved: continuing + elected quotas + exhausted + lost = valid votes.
-        if method != "meek":
-            for r in report.rounds:
-                assert r.exhausted >= 0
+        # Votes are conserved: what every candidate holds + exhausted + lost = valid votes.
+        assert report.rounds
+        for r in report.rounds:
+            held = sum((r.votes if r.votes is not None else r.tally).values())
+            assert r.exhausted >= 0
+            assert held + r.exhausted + r.lost == report.valid_votes, (method, r.number)
 
 
 @SETTINGS
