@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
+from markdown_it.helpers import parseLinkDestination
 from sqlalchemy import select
 
 from deliberate.accounts.models import Member
@@ -246,15 +249,51 @@ def archive_documents(names: bool) -> Iterator[dict[str, Any]]:
 # --- Markdown ---------------------------------------------------------------------------------
 
 _TAG_OPEN = re.compile(r"<")
-_SCRIPT_LINK = re.compile(r"(\]\(\s*<?\s*|\]:\s*<?\s*)(javascript|vbscript|data|file)\s*:", re.I)
 _PLAIN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|!~])")
+# Where a CommonMark renderer reads a link destination: after "](" (an inline link or image)
+# and after "]:" (a reference definition), then any whitespace, line breaks included.
+_DESTINATION_START = re.compile(r"\](\(|:)\s*")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_destination(destination: str) -> bool:
+    """Whether a link destination, as a renderer decodes it (entities and backslash escapes
+    read), leads only to the web, to mail, or within the site (no scheme: relative or a
+    fragment). Read the way a browser reads it and more strictly: compatibility characters
+    folded, every space and control character removed, percent-escapes decoded too."""
+    for text in (destination, unquote(destination)):
+        folded = unicodedata.normalize("NFKC", text)
+        squeezed = "".join(
+            c for c in folded if not (c.isspace() or unicodedata.category(c) in ("Cc", "Cf"))
+        )
+        scheme = _SCHEME.match(squeezed.lower())
+        if scheme is not None and scheme.group(1) not in SAFE_SCHEMES:
+            return False
+    return True
+
+
+def _defuse_links(text: str) -> str:
+    """Every unsafe link destination made plain text: the character that opens it ("(" of an
+    inline link or image, ":" of a reference definition) is escaped, so that renderers show
+    the whole link as written instead of linking to it. Destinations are found and decoded
+    by the parser of the CommonMark renderer the site uses; anything that could be read as a
+    destination is checked, even where the text around it makes it none."""
+    escapes = []
+    for start in _DESTINATION_START.finditer(text):
+        found = parseLinkDestination(text, start.end(), len(text))
+        if found.ok and not is_safe_destination(found.str):
+            escapes.append(start.start(1))
+    for position in reversed(escapes):
+        text = text[:position] + "\\" + text[position:]
+    return text
 
 
 def _member_markdown(text: str | None) -> str:
-    """Member Markdown kept as written, but with no raw HTML (every `<` becomes an entity,
-    which renders as the character) and no script links."""
-    text = _TAG_OPEN.sub("&lt;", text or "")
-    return _SCRIPT_LINK.sub(lambda m: f"{m.group(1)}unsafe-{m.group(2)}:", text).strip()
+    """Member Markdown kept as written, but with no raw HTML and no autolink (every `<`
+    becomes an entity, which renders as the character) and no link leading anywhere but the
+    web, mail or the site itself."""
+    return _defuse_links(_TAG_OPEN.sub("&lt;", text or "")).strip()
 
 
 def _plain(text: str | None) -> str:
