@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from flask import current_app
 from markdown_it.helpers import parseLinkDestination
 from sqlalchemy import select
 
@@ -64,8 +65,11 @@ def _result(vote: Vote, *, names: bool) -> dict[str, Any] | None:
     return result
 
 
-def _entries(record: DecisionRecord) -> list[tuple[Commitment, str, str]]:
-    """Every current entry with the member's name and tendency at the time, oldest first."""
+def _entries(
+    record: DecisionRecord, hidden: frozenset[str] = frozenset()
+) -> list[tuple[Commitment, str, str | None]]:
+    """Every current entry with the member's name and tendency at the time, oldest first; the
+    tendency is None where its group is `hidden` (too small to be shown by name)."""
     rows = db.session.execute(
         select(Commitment, Member.display_name, Tendency.name)
         .join(Member, Member.id == Commitment.member_id)
@@ -73,10 +77,13 @@ def _entries(record: DecisionRecord) -> list[tuple[Commitment, str, str]]:
         .where(Commitment.record_id == record.id)
         .order_by(Commitment.recorded_at, Commitment.member_id)
     ).all()
-    return [(c, name, tendency or queries.NO_TENDENCY) for c, name, tendency in rows]
+    named = [(c, name, tendency or queries.NO_TENDENCY) for c, name, tendency in rows]
+    return [(c, name, None if group in hidden else group) for c, name, group in named]
 
 
-def _entry(commitment: Commitment, name: str, tendency: str, *, names: bool) -> dict[str, Any]:
+def _entry(
+    commitment: Commitment, name: str, tendency: str | None, *, names: bool
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "tendency": tendency,
         "commits": commitment.commits,
@@ -105,7 +112,7 @@ def _adopted_text(record: DecisionRecord) -> dict[str, Any] | None:
 
 def _evaluation(
     evaluation: Evaluation | None,
-    dissenters: dict[int, tuple[str, str]],
+    dissenters: dict[int, tuple[str, str | None]],
     reports: dict[int, queries.Report],
     *,
     names: bool,
@@ -119,7 +126,7 @@ def _evaluation(
     ):
         dissent: dict[str, Any]
         if member_id is not None:
-            name, tendency = dissenters.get(member_id, ("", queries.NO_TENDENCY))
+            name, tendency = dissenters.get(member_id, ("", None))
             dissent = {"dissent": "disagreement", "tendency": tendency}
             if names:
                 dissent.update(member_id=member_id, member=name)
@@ -147,8 +154,12 @@ def record_document(record: DecisionRecord, *, names: bool) -> dict[str, Any]:
     """The record as a JSON-ready document (see the module's docstring and the README)."""
     vote = db.session.get_one(Vote, record.vote_id)
     result = _result(vote, names=names)
-    entries = _entries(record)
     summary = queries.commitment_summary(record)
+    if not names:
+        # Unnamed, a member of a small tendency would still be known by it.
+        minimum = int(current_app.config.get("SECRET_BREAKDOWN_MIN", 10))
+        summary = queries.public_summary(summary, minimum=minimum)
+    entries = _entries(record, summary.hidden)
     reports = queries.minority_reports(record)
     sealed_by = None
     if names and record.sealed_by_id is not None:
@@ -299,6 +310,11 @@ def _member_markdown(text: str | None) -> str:
 def _plain(text: str | None) -> str:
     """A plain string (a title, a name) that Markdown must show as it is, on one line."""
     return _PLAIN_SPECIALS.sub(r"\\\1", " ".join((text or "").split()))
+
+
+def _group(tendency: str | None) -> str:
+    """ " (tendency)" after a member, or nothing where the group is not shown by name."""
+    return f" ({_plain(tendency)})" if tendency else ""
 
 
 def _quote(text: str | None) -> str:
@@ -461,7 +477,7 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
             said = "commits" if entry["commits"] else "does not commit"
             if entry["disagrees"]:
                 said += ", and registers disagreement"
-            lines.append(f"- {_plain(entry['member'])} ({_plain(entry['tendency'])}): {said}")
+            lines.append(f"- {_plain(entry['member'])}{_group(entry['tendency'])}: {said}")
     lines += ["", "## Registered disagreements", ""]
     if not d["disagreements"]:
         lines += ["None.", ""]
@@ -469,7 +485,7 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
         who = _plain(dissent["member"]) if "member" in dissent else "A member"
         commits = "commits" if dissent["commits"] else "does not commit"
         lines += [
-            f"### {who} ({_plain(dissent['tendency'])}), {commits}",
+            f"### {who}{_group(dissent['tendency'])}, {commits}",
             "",
             _quote(dissent["reasons"]),
             "",
@@ -502,7 +518,7 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
                 what = f"Minority report “{title}” ({tendency})"
             else:
                 who = _plain(dissent["member"]) if "member" in dissent else "a member"
-                what = f"Disagreement of {who} ({_plain(dissent['tendency'])})"
+                what = f"Disagreement of {who}{_group(dissent['tendency'])}"
             borne = dissent["borne_out"].replace("_", " ")
             comment = f": {_plain(dissent['comment'])}" if dissent["comment"] else ""
             lines.append(f"- {what}: {borne}{comment}")
