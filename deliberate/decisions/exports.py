@@ -62,6 +62,9 @@ def _result(vote: Vote, *, names: bool) -> dict[str, Any] | None:
     result: dict[str, Any] = json.loads(vote.result_json)
     if vote.secret or not names:
         result.pop("roll_call", None)
+    if not vote.secret and not names:
+        # A roll call's breakdown counts every tendency, one of a single voter too.
+        result.pop("by_tendency", None)
     return result
 
 

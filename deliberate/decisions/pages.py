@@ -143,7 +143,10 @@ def archive_context(args: Mapping[str, str], page: int) -> dict[str, Any]:
 def _result_shown(vote: Vote) -> dict[str, Any] | None:
     result: dict[str, Any] | None = json.loads(vote.result_json) if vote.result_json else None
     if result is not None and not names_shown():
-        result = {k: v for k, v in result.items() if k != "roll_call"}
+        # A roll call's breakdown counts every tendency, one of a single voter too: unnamed,
+        # it would still say how that voter voted. A secret vote's has its own minimum.
+        hidden = {"roll_call", *(() if vote.secret else ("by_tendency",))}
+        result = {k: v for k, v in result.items() if k not in hidden}
     return result
 
 

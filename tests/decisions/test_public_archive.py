@@ -26,8 +26,10 @@ from deliberate.demo.texts import BY_ELECTION
 from deliberate.demo.votes import VENUE_QUESTION
 from deliberate.extensions import db
 from deliberate.tendencies.queries import current_membership
+from deliberate.voting import services as voting
 from deliberate.voting.models import VoteOption
-from tests.decisions.factories import sealed_record
+from deliberate.voting.rules import Settings
+from tests.decisions.factories import sealed_record, write
 from tests.factories import make_member, make_tendency
 
 # Words written only in texts nobody has sealed: an evaluation and a record's statements.
@@ -246,3 +248,27 @@ def test_groups_under_the_minimum_are_merged_and_none_is_left_to_subtraction():
     shown = queries.public_summary(summary, minimum=12)
     assert shown.by_tendency == []
     assert shown.hidden == {"Broad", "Solo", queries.NO_TENDENCY}
+
+
+def test_a_roll_call_is_not_told_by_tendency_to_the_public(client, login_as, public_archive):
+    convener = make_member("Convener Cato", role=MemberRole.CONVENER)
+    crowd = [make_member(f"Crowd {i}") for i in range(3)]
+    loner = make_member("Lone Voter", tendency=make_tendency("Solitary Platform"))
+    vote = voting.create_vote(
+        convener,
+        title="Rename the bulletin?",
+        settings=Settings(method="majority", threshold="simple", secret=False),
+    )
+    for voter in crowd:
+        voting.cast_ballot(voter, vote, {"choice": "yes"})
+    voting.cast_ballot(loner, vote, {"choice": "no"})
+    voting.close_vote(convener, vote)
+    record = services.record_of_vote(vote.id)
+    assert record is not None
+    write(convener, record)
+    services.seal_record(convener, record)
+    for end in ("", "/print", ".json", ".md"):
+        body = client.get(f"/decisions/{record.id}{end}").get_data(as_text=True)
+        assert "Solitary Platform" not in body, end
+    login_as(crowd[0])
+    assert "Solitary Platform" in client.get(f"/decisions/{record.id}").text
