@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
+from flask import current_app
+from markdown_it.helpers import parseLinkDestination
 from sqlalchemy import select
 
 from deliberate.accounts.models import Member
@@ -58,11 +62,17 @@ def _result(vote: Vote, *, names: bool) -> dict[str, Any] | None:
     result: dict[str, Any] = json.loads(vote.result_json)
     if vote.secret or not names:
         result.pop("roll_call", None)
+    if not vote.secret and not names:
+        # A roll call's breakdown counts every tendency, one of a single voter too.
+        result.pop("by_tendency", None)
     return result
 
 
-def _entries(record: DecisionRecord) -> list[tuple[Commitment, str, str]]:
-    """Every current entry with the member's name and tendency at the time, oldest first."""
+def _entries(
+    record: DecisionRecord, hidden: frozenset[str] = frozenset()
+) -> list[tuple[Commitment, str, str | None]]:
+    """Every current entry with the member's name and tendency at the time, oldest first; the
+    tendency is None where its group is `hidden` (too small to be shown by name)."""
     rows = db.session.execute(
         select(Commitment, Member.display_name, Tendency.name)
         .join(Member, Member.id == Commitment.member_id)
@@ -70,10 +80,13 @@ def _entries(record: DecisionRecord) -> list[tuple[Commitment, str, str]]:
         .where(Commitment.record_id == record.id)
         .order_by(Commitment.recorded_at, Commitment.member_id)
     ).all()
-    return [(c, name, tendency or queries.NO_TENDENCY) for c, name, tendency in rows]
+    named = [(c, name, tendency or queries.NO_TENDENCY) for c, name, tendency in rows]
+    return [(c, name, None if group in hidden else group) for c, name, group in named]
 
 
-def _entry(commitment: Commitment, name: str, tendency: str, *, names: bool) -> dict[str, Any]:
+def _entry(
+    commitment: Commitment, name: str, tendency: str | None, *, names: bool
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "tendency": tendency,
         "commits": commitment.commits,
@@ -102,7 +115,7 @@ def _adopted_text(record: DecisionRecord) -> dict[str, Any] | None:
 
 def _evaluation(
     evaluation: Evaluation | None,
-    dissenters: dict[int, tuple[str, str]],
+    dissenters: dict[int, tuple[str, str | None]],
     reports: dict[int, queries.Report],
     *,
     names: bool,
@@ -116,7 +129,7 @@ def _evaluation(
     ):
         dissent: dict[str, Any]
         if member_id is not None:
-            name, tendency = dissenters.get(member_id, ("", queries.NO_TENDENCY))
+            name, tendency = dissenters.get(member_id, ("", None))
             dissent = {"dissent": "disagreement", "tendency": tendency}
             if names:
                 dissent.update(member_id=member_id, member=name)
@@ -144,8 +157,12 @@ def record_document(record: DecisionRecord, *, names: bool) -> dict[str, Any]:
     """The record as a JSON-ready document (see the module's docstring and the README)."""
     vote = db.session.get_one(Vote, record.vote_id)
     result = _result(vote, names=names)
-    entries = _entries(record)
     summary = queries.commitment_summary(record)
+    if not names:
+        # Unnamed, a member of a small tendency would still be known by it.
+        minimum = int(current_app.config.get("SECRET_BREAKDOWN_MIN", 10))
+        summary = queries.public_summary(summary, minimum=minimum)
+    entries = _entries(record, summary.hidden)
     reports = queries.minority_reports(record)
     sealed_by = None
     if names and record.sealed_by_id is not None:
@@ -246,20 +263,61 @@ def archive_documents(names: bool) -> Iterator[dict[str, Any]]:
 # --- Markdown ---------------------------------------------------------------------------------
 
 _TAG_OPEN = re.compile(r"<")
-_SCRIPT_LINK = re.compile(r"(\]\(\s*<?\s*|\]:\s*<?\s*)(javascript|vbscript|data|file)\s*:", re.I)
 _PLAIN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|!~])")
+# Where a CommonMark renderer reads a link destination: after "](" (an inline link or image)
+# and after "]:" (a reference definition), then any whitespace, line breaks included.
+_DESTINATION_START = re.compile(r"\](\(|:)\s*")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_destination(destination: str) -> bool:
+    """Whether a link destination, as a renderer decodes it (entities and backslash escapes
+    read), leads only to the web, to mail, or within the site (no scheme: relative or a
+    fragment). Read the way a browser reads it and more strictly: compatibility characters
+    folded, every space and control character removed, percent-escapes decoded too."""
+    for text in (destination, unquote(destination)):
+        folded = unicodedata.normalize("NFKC", text)
+        squeezed = "".join(
+            c for c in folded if not (c.isspace() or unicodedata.category(c) in ("Cc", "Cf"))
+        )
+        scheme = _SCHEME.match(squeezed.lower())
+        if scheme is not None and scheme.group(1) not in SAFE_SCHEMES:
+            return False
+    return True
+
+
+def _defuse_links(text: str) -> str:
+    """Every unsafe link destination made plain text: the character that opens it ("(" of an
+    inline link or image, ":" of a reference definition) is escaped, so that renderers show
+    the whole link as written instead of linking to it. Destinations are found and decoded
+    by the parser of the CommonMark renderer the site uses; anything that could be read as a
+    destination is checked, even where the text around it makes it none."""
+    escapes = []
+    for start in _DESTINATION_START.finditer(text):
+        found = parseLinkDestination(text, start.end(), len(text))
+        if found.ok and not is_safe_destination(found.str):
+            escapes.append(start.start(1))
+    for position in reversed(escapes):
+        text = text[:position] + "\\" + text[position:]
+    return text
 
 
 def _member_markdown(text: str | None) -> str:
-    """Member Markdown kept as written, but with no raw HTML (every `<` becomes an entity,
-    which renders as the character) and no script links."""
-    text = _TAG_OPEN.sub("&lt;", text or "")
-    return _SCRIPT_LINK.sub(lambda m: f"{m.group(1)}unsafe-{m.group(2)}:", text).strip()
+    """Member Markdown kept as written, but with no raw HTML and no autolink (every `<`
+    becomes an entity, which renders as the character) and no link leading anywhere but the
+    web, mail or the site itself."""
+    return _defuse_links(_TAG_OPEN.sub("&lt;", text or "")).strip()
 
 
 def _plain(text: str | None) -> str:
     """A plain string (a title, a name) that Markdown must show as it is, on one line."""
     return _PLAIN_SPECIALS.sub(r"\\\1", " ".join((text or "").split()))
+
+
+def _group(tendency: str | None) -> str:
+    """ " (tendency)" after a member, or nothing where the group is not shown by name."""
+    return f" ({_plain(tendency)})" if tendency else ""
 
 
 def _quote(text: str | None) -> str:
@@ -422,7 +480,7 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
             said = "commits" if entry["commits"] else "does not commit"
             if entry["disagrees"]:
                 said += ", and registers disagreement"
-            lines.append(f"- {_plain(entry['member'])} ({_plain(entry['tendency'])}): {said}")
+            lines.append(f"- {_plain(entry['member'])}{_group(entry['tendency'])}: {said}")
     lines += ["", "## Registered disagreements", ""]
     if not d["disagreements"]:
         lines += ["None.", ""]
@@ -430,7 +488,7 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
         who = _plain(dissent["member"]) if "member" in dissent else "A member"
         commits = "commits" if dissent["commits"] else "does not commit"
         lines += [
-            f"### {who} ({_plain(dissent['tendency'])}), {commits}",
+            f"### {who}{_group(dissent['tendency'])}, {commits}",
             "",
             _quote(dissent["reasons"]),
             "",
@@ -463,7 +521,7 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
                 what = f"Minority report “{title}” ({tendency})"
             else:
                 who = _plain(dissent["member"]) if "member" in dissent else "a member"
-                what = f"Disagreement of {who} ({_plain(dissent['tendency'])})"
+                what = f"Disagreement of {who}{_group(dissent['tendency'])}"
             borne = dissent["borne_out"].replace("_", " ")
             comment = f": {_plain(dissent['comment'])}" if dissent["comment"] else ""
             lines.append(f"- {what}: {borne}{comment}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -51,6 +52,12 @@ def archive_is_public() -> bool:
 def names_shown() -> bool:
     """Members see each other's names; the public only if the organization says so."""
     return bool(current_user.is_authenticated or current_app.config.get("ARCHIVE_PUBLIC_NAMES"))
+
+
+def public_minimum() -> int:
+    """Where members are not named, the fewest entries a group needs to be shown by name:
+    the same minimum as a secret vote's breakdown by tendency."""
+    return int(current_app.config.get("SECRET_BREAKDOWN_MIN", 10))
 
 
 def viewer() -> Member | None:
@@ -99,6 +106,7 @@ def filters_from(args: Mapping[str, str]) -> queries.ArchiveFilters:
     """The archive's filters from the query string; 400 naming what is wrong."""
     tendency = args.get("tendency") or ""
     return queries.ArchiveFilters(
+        public_minimum=None if names_shown() else public_minimum(),
         query=search_text(args)[:200],
         kind=_choice(args, "kind", set(queries.record_kinds()), "The kind"),
         tendency_id=whole_number(tendency, "The tendency", 10**9) if tendency else None,
@@ -135,7 +143,10 @@ def archive_context(args: Mapping[str, str], page: int) -> dict[str, Any]:
 def _result_shown(vote: Vote) -> dict[str, Any] | None:
     result: dict[str, Any] | None = json.loads(vote.result_json) if vote.result_json else None
     if result is not None and not names_shown():
-        result = {k: v for k, v in result.items() if k != "roll_call"}
+        # A roll call's breakdown counts every tendency, one of a single voter too: unnamed,
+        # it would still say how that voter voted. A secret vote's has its own minimum.
+        hidden = {"roll_call", *(() if vote.secret else ("by_tendency",))}
+        result = {k: v for k, v in result.items() if k not in hidden}
     return result
 
 
@@ -144,9 +155,13 @@ def record_context(record: DecisionRecord) -> dict[str, Any]:
     member = viewer()
     vote = db.session.get_one(Vote, record.vote_id)
     result = _result_shown(vote)
+    names = names_shown()
     summary = queries.commitment_summary(record)
+    if not names:
+        summary = queries.public_summary(summary, minimum=public_minimum())
     evaluation = queries.evaluation_of(record)
     dissents, more_dissents = queries.disagreements(record)
+    dissents = [replace(d, tendency="") if d.tendency in summary.hidden else d for d in dissents]
     context: dict[str, Any] = {
         "record": record,
         "vote": vote,
@@ -166,8 +181,9 @@ def record_context(record: DecisionRecord) -> dict[str, Any]:
         "assessments": queries.assessments(evaluation) if evaluation else {},
         "seal": queries.seal_link(record),
         "links": queries.links(record),
-        "revisions": queries.revisions(record),
-        "names": names_shown(),
+        # Who wrote each revision is named to members (and where the organization names them).
+        "revisions": [(r, author if names else "") for r, author in queries.revisions(record)],
+        "names": names,
         "today": utcnow().date(),
         "member": member,
     }

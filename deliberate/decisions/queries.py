@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select, true
 
 from deliberate.accounts.models import Member
 from deliberate.decisions import search
@@ -29,6 +29,7 @@ from deliberate.papers.models import PaperRevision, PositionPaper
 from deliberate.tendencies.models import Tendency
 
 NO_TENDENCY = "No tendency"
+OTHER_MEMBERS = "Other members"
 ARCHIVE_PAGE = 20
 DISSENT_PAGE = 50
 
@@ -65,8 +66,43 @@ class Tally:
 
 @dataclass(frozen=True)
 class CommitmentSummary:
+    """Entries overall and by group; `hidden` names the groups not shown by name (merged
+    into "Other members", or into the total alone), whose members' entries must not say
+    which group they belong to either."""
+
     overall: Tally
     by_tendency: list[Tally] = field(default_factory=list)
+    hidden: frozenset[str] = frozenset()
+
+
+def _merged(name: str, tallies: list[Tally]) -> Tally:
+    return Tally(
+        name,
+        sum(t.committed for t in tallies),
+        sum(t.committed_disagreeing for t in tallies),
+        sum(t.disagreeing_only for t in tallies),
+    )
+
+
+def public_summary(summary: CommitmentSummary, *, minimum: int) -> CommitmentSummary:
+    """The summary as the public reads it where members are not named: a group (a tendency,
+    or the members of none) is shown by name only with at least `minimum` entries; smaller
+    ones are merged into "Other members", shown only with at least `minimum` entries too, so
+    that no group can be found by subtracting the others from the total. While "Other
+    members" holds too few, the smallest group shown joins it; if none is left, only the
+    total is shown. A group of one member never says how that member stands."""
+    shown = sorted(
+        (t for t in summary.by_tendency if t.entries >= minimum), key=lambda t: t.entries
+    )
+    merged = [t for t in summary.by_tendency if t.entries < minimum]
+    while shown and 0 < sum(t.entries for t in merged) < minimum:
+        merged.append(shown.pop(0))
+    groups = sorted(shown, key=lambda t: (t.name == NO_TENDENCY, t.name))
+    if shown and merged and sum(t.entries for t in merged):
+        groups.append(_merged(OTHER_MEMBERS, merged))
+    return CommitmentSummary(
+        summary.overall, groups, frozenset(t.name for t in merged) | summary.hidden
+    )
 
 
 def commitment_summary(record: DecisionRecord) -> CommitmentSummary:
@@ -94,13 +130,7 @@ def commitment_summary(record: DecisionRecord) -> CommitmentSummary:
         for tendency_id, a, b, c in rows
     ]
     groups.sort(key=lambda t: (t.name == NO_TENDENCY, t.name))
-    overall = Tally(
-        "All members",
-        sum(t.committed for t in groups),
-        sum(t.committed_disagreeing for t in groups),
-        sum(t.disagreeing_only for t in groups),
-    )
-    return CommitmentSummary(overall, groups)
+    return CommitmentSummary(_merged("All members", groups), groups)
 
 
 @dataclass(frozen=True)
@@ -294,6 +324,10 @@ class ArchiveFilters:
     decided_from: date | None = None
     decided_until: date | None = None
     include_drafting: bool = False
+    # Where members are not named: a tendency is "involved" through its members'
+    # disagreements only when at least this many of them made an entry on the record (see
+    # `public_summary`), so that a small tendency's filter does not say how its members stood.
+    public_minimum: int | None = None
 
     @property
     def words(self) -> list[str]:
@@ -340,10 +374,15 @@ def _filtered(filters: ArchiveFilters) -> Select[Any]:
                     MinorityReport.record_id == DecisionRecord.id,
                     MinorityReport.tendency_id == filters.tendency_id,
                 ),
-                exists().where(
-                    Commitment.record_id == DecisionRecord.id,
-                    Commitment.tendency_id == filters.tendency_id,
-                    Commitment.disagreement_markdown.is_not(None),
+                and_(
+                    exists().where(
+                        Commitment.record_id == DecisionRecord.id,
+                        Commitment.tendency_id == filters.tendency_id,
+                        Commitment.disagreement_markdown.is_not(None),
+                    ),
+                    _entries_of_tendency(filters.tendency_id) >= filters.public_minimum
+                    if filters.public_minimum is not None
+                    else true(),
                 ),
             )
         )
@@ -352,6 +391,15 @@ def _filtered(filters: ArchiveFilters) -> Select[Any]:
     if filters.decided_until is not None:
         query = query.where(func.date(DecisionRecord.decided_at) <= filters.decided_until)
     return query
+
+
+def _entries_of_tendency(tendency_id: int) -> Any:
+    return (
+        select(func.count())
+        .where(Commitment.record_id == DecisionRecord.id, Commitment.tendency_id == tendency_id)
+        .correlate(DecisionRecord)
+        .scalar_subquery()
+    )
 
 
 def archive(filters: ArchiveFilters, *, page: int = 1) -> tuple[list[ArchiveRow], bool]:

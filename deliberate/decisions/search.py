@@ -26,6 +26,9 @@ from deliberate.extensions import db
 from deliberate.papers.models import PaperRevision, PositionPaper
 
 MAX_WORDS = 12
+# Only what is sealed is searched: an evaluation's text joins the index when it is first
+# written, but both queries below find it only once the evaluation is sealed (records being
+# written are left out by the archive's own filter on their state).
 _WORD = re.compile(r"\w+", re.UNICODE)
 _START, _STOP = "\x02", "\x03"
 
@@ -105,7 +108,9 @@ def _sqlite_hits(words: list[str]) -> Subquery:
             "SELECT t.record_id AS record_id, t.id AS text_id, "
             "bm25(archive_texts_fts, 4.0, 1.0) AS rank "
             "FROM archive_texts_fts JOIN archive_texts t ON t.id = archive_texts_fts.rowid "
-            "WHERE archive_texts_fts MATCH :match) "
+            "WHERE archive_texts_fts MATCH :match AND (t.source <> 'evaluation' OR EXISTS "
+            "(SELECT 1 FROM evaluations e WHERE e.record_id = t.record_id "
+            "AND e.sealed_at IS NOT NULL))) "
             "SELECT record_id, text_id, min(rank) AS rank FROM matched GROUP BY record_id"
         )
         .bindparams(match=match)
@@ -119,9 +124,12 @@ def _postgresql_hits(words: list[str]) -> Subquery:
     # negated so that both databases order by `rank` ascending.
     return (
         text(
-            "SELECT DISTINCT ON (record_id) record_id, id AS text_id, -ts_rank(search, q) AS rank "
-            "FROM archive_texts, plainto_tsquery('english', :terms) q "
-            "WHERE search @@ q ORDER BY record_id, rank"
+            "SELECT DISTINCT ON (t.record_id) t.record_id, t.id AS text_id, "
+            "-ts_rank(t.search, q) AS rank "
+            "FROM archive_texts t, plainto_tsquery('english', :terms) q "
+            "WHERE t.search @@ q AND (t.source <> 'evaluation' OR EXISTS "
+            "(SELECT 1 FROM evaluations e WHERE e.record_id = t.record_id "
+            "AND e.sealed_at IS NOT NULL)) ORDER BY t.record_id, rank"
         )
         .bindparams(terms=" ".join(words))
         .columns(record_id=Integer, text_id=Integer, rank=Float)

@@ -135,10 +135,10 @@ def test_without_names_the_json_names_no_member(evaluated, voters, convener):
     assert "member_id" not in text
     assert "roll_call" not in text
     assert document["sealed_by"] is None
-    assert [d["tendency"] for d in document["disagreements"]] == [
-        "Harbour tendency",
-        "No tendency",
-    ]
+    # Groups of fewer than SECRET_BREAKDOWN_MIN entries are not named: each is a few people.
+    assert [d["tendency"] for d in document["disagreements"]] == [None, None]
+    assert document["commitments"]["by_tendency"] == []
+    assert all(entry["tendency"] is None for entry in document["commitments"]["entries"])
     assert all("member" not in entry for entry in document["commitments"]["entries"])
     assert len(document["commitments"]["entries"]) == 3
 
@@ -202,6 +202,17 @@ def test_the_markdown_shows_the_statements_and_defuses_member_html(evaluated, vo
     assert "&lt;script>" in markdown
     anonymous = exports.record_markdown(evaluated, names=False)
     assert voters[1].display_name not in anonymous
+    assert "A member, commits" in anonymous
+    assert "A member (Harbour tendency)" not in anonymous
+
+
+def test_without_names_groups_large_enough_are_named(app, evaluated):
+    minimum = app.config["SECRET_BREAKDOWN_MIN"]
+    app.config["SECRET_BREAKDOWN_MIN"] = 1
+    try:
+        anonymous = exports.record_markdown(evaluated, names=False)
+    finally:
+        app.config["SECRET_BREAKDOWN_MIN"] = minimum
     assert "A member (Harbour tendency), commits" in anonymous
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.security.conftest import client_as, world_case
@@ -54,6 +57,7 @@ def test_matrix_rows_are_well_formed(app):
         for row in rows:
             assert row["method"] in {"GET", "POST"}
             assert row.get("state") is None or row["state"] in STATES
+            assert set(row.get("settings") or {}) <= set(app.config), endpoint
             for role in ROLES:
                 assert expected_status(row, role), f"{endpoint}: no expectation for {role}"
 
@@ -68,8 +72,23 @@ def _fill(value: Any, values: dict[str, str]) -> Any:
 @pytest.mark.parametrize(("endpoint", "index", "role"), CASES)
 def test_route_answers_each_role_as_the_matrix_says(app, built, endpoint, index, role):
     row = MATRIX[endpoint][index]
-    with world_case(built, row.get("state")), DatabaseWatch(built.connection) as watch:
+    with (
+        settings(app, row.get("settings") or {}),
+        world_case(built, row.get("state")),
+        DatabaseWatch(built.connection) as watch,
+    ):
         check_row(client_as(app, built, role), row, role, built.values, watch)
+
+
+@contextmanager
+def settings(app: Flask, values: dict[str, Any]) -> Iterator[None]:
+    """The organization's settings a row is answered under, restored afterwards."""
+    saved = {name: app.config[name] for name in values}
+    app.config.update(values)
+    try:
+        yield
+    finally:
+        app.config.update(saved)
 
 
 def check_row(
