@@ -73,6 +73,7 @@ class Settings:
     secret: bool = True
     replaceable: bool = True
     breakdown_by_tendency: bool = False
+    receipts_show_content: bool = False
     lot: tuple[str, ...] = field(default=())
     tie_break: str = "earlier_rounds"
 
@@ -139,6 +140,10 @@ def check_settings(settings: Settings) -> Settings:
     if settings.breakdown_by_tendency and not settings.secret:
         raise ValidationError(
             "A roll-call vote already shows every tendency; the breakdown is for secret ballots."
+        )
+    if settings.receipts_show_content and not settings.secret:
+        raise ValidationError(
+            "A roll-call vote shows every ballot with its voter; receipts are for secret ballots."
         )
     return settings
 
