@@ -19,7 +19,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    false,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -28,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
