@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from deliberate.cleaning import has_control_characters
 from deliberate.errors import ValidationError
 
 METHODS = ("majority", "irv", "stv", "consensus", "schulze")
@@ -26,6 +27,7 @@ CONSENSUS_POSITIONS = ("agree", "agree_with_reservations", "stand_aside", "block
 MAX_OPTIONS = 60
 MAX_OPTION_LABEL = 200
 MAX_REASON = 4000
+MAX_RANK_DIGITS = 6  # a rank is at most the number of options; more digits is not a rank
 
 METHOD_LABELS = {
     "majority": "Majority (yes / no / abstain)",
@@ -183,6 +185,11 @@ def check_ballot(settings: Settings, content: Mapping[str, Any]) -> dict[str, An
         reason = content.get("reason") or ""
         if not isinstance(reason, str):
             raise ValidationError("The reason must be text.")
+        if has_control_characters(reason):
+            raise ValidationError(
+                "Control characters are not allowed in the reason (invisible codes such as NUL "
+                "or ESC); remove them and try again."
+            )
         reason = reason.strip()
         if len(reason) > MAX_REASON:
             raise ValidationError(f"A reason has at most {MAX_REASON} characters.")
@@ -213,7 +220,13 @@ def ranking_from_ranks(options: Sequence[str], ranks: Mapping[str, str]) -> list
         raw = (ranks.get(label) or "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= len(options):
+        # `isdigit` also takes "²" and "①", which `int` refuses; and `int` refuses (or takes
+        # long to read) thousands of digits. A rank is a few ASCII digits.
+        if (
+            not (raw.isascii() and raw.isdigit())
+            or len(raw) > MAX_RANK_DIGITS
+            or not 1 <= int(raw) <= len(options)
+        ):
             raise ValidationError(
                 f"The rank of “{label}” must be a whole number from 1 to {len(options)}."
             )
