@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -203,3 +204,34 @@ def test_a_consensus_reason_with_control_characters_is_refused(client, login_as,
     assert "Control characters are not allowed" in page
     assert "I stand aside" in page  # the reason comes back in its field
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_kept_receipts_are_scoped_to_the_member_and_forgotten_at_logout(
+    app, client, login_as, convener
+):
+    """The wiring a browser follows (tests/browser runs it in Chromium): the receipt and the
+    ballot name an opaque per-member key, the logout form clears every kept receipt, and a
+    page for no one logged in clears them too."""
+    ana, bea = make_member("Ana Voter"), make_member("Bea Voter")
+    vote = services.create_vote(convener, title="Shared browser", settings=MAJORITY)
+    login_as(ana)
+    cast = client.post(f"/votes/{vote.id}/cast", data={"choice": "yes", "confirm": "1"})
+    ana_key = re.search(r'data-receipt-member="([0-9a-f]+)"', cast.get_data(as_text=True))[1]
+    assert str(ana.id) != ana_key
+    ballot = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    assert f'data-receipt-member="{ana_key}"' in ballot
+    assert "data-forget-receipts" in ballot
+    client.post("/logout")
+    assert "data-signed-out" in client.get("/login").get_data(as_text=True)
+    services.cast_ballot(bea, vote, {"choice": "no"})
+    login_as(bea)
+    page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    bea_key = re.search(r'data-receipt-member="([0-9a-f]+)"', page)[1]
+    assert bea_key != ana_key
+    assert "data-signed-out" not in page
+    static = Path(app.static_folder)
+    votes_js = (static / "votes.js").read_text()
+    app_js = (static / "app.js").read_text()
+    assert "`deliberate-receipt-${member}-${vote}`" in votes_js
+    assert 'RECEIPT_PREFIX = "deliberate-receipt-"' in app_js
+    assert 'hasAttribute("data-forget-receipts")' in app_js
