@@ -123,26 +123,30 @@ def _published_order(vote: Vote) -> Any:
 def receipt_hashes(vote: Vote) -> list[str]:
     """The receipt hashes of a closed secret vote, sorted: that each ballot was counted, not
     what it says."""
-    return list(
-        db.session.scalars(
+    return [
+        receipt
+        for receipt in db.session.scalars(
             select(Ballot.receipt_hash)
             .where(Ballot.vote_id == vote.id, Ballot.receipt_hash.is_not(None))
             .order_by(Ballot.receipt_hash)
         )
-    )
+        if receipt is not None
+    ]
 
 
 def receipts_page(vote: Vote, page: int) -> tuple[list[str], bool]:
     """A page of the sorted receipt hashes, and whether more follow."""
-    rows = list(
-        db.session.scalars(
+    rows = [
+        receipt
+        for receipt in db.session.scalars(
             select(Ballot.receipt_hash)
             .where(Ballot.vote_id == vote.id, Ballot.receipt_hash.is_not(None))
             .order_by(Ballot.receipt_hash)
             .offset((page - 1) * RECEIPTS_PAGE_SIZE)
             .limit(RECEIPTS_PAGE_SIZE + 1)
         )
-    )
+        if receipt is not None
+    ]
     return rows[:RECEIPTS_PAGE_SIZE], len(rows) > RECEIPTS_PAGE_SIZE
 
 

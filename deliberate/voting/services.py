@@ -15,9 +15,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, inspect, literal, select, update
+from sqlalchemy import Table, delete, func, insert, inspect, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -610,7 +610,7 @@ def _rewrite_secret_ballots(vote: Vote, breakdown_min: int) -> None:
     close says no more than what is published.
     """
     db.session.flush()
-    table = Ballot.__table__
+    table = cast(Table, Ballot.__table__)
     rows = [
         dict(row._mapping)
         for row in db.session.execute(select(table).where(table.c.vote_id == vote.id))

@@ -140,7 +140,7 @@ def test_the_results_page_says_why_no_breakdown_is_published(client, login_as, c
     services.close_vote(convener, vote)
     login_as(members[0])
     page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
-    results = page[page.index('class="results'):]
+    results = page[page.index('class="results') :]
     results = results[: results.index("</section>")]
     assert "No breakdown by tendency is published" in results
     assert "Small" not in results
