@@ -611,30 +611,62 @@ def _rewrite_secret_ballots(vote: Vote, breakdown_min: int) -> None:
     """
     db.session.flush()
     table = cast(Table, Ballot.__table__)
+    names = [column.name for column in table.columns]
+    key, tendency = names.index("id"), names.index("tendency_id")
+    connection = db.session.connection()
     rows = [
-        dict(row._mapping)
-        for row in db.session.execute(select(table).where(table.c.vote_id == vote.id))
+        list(row) for row in connection.execute(select(table).where(table.c.vote_id == vote.id))
     ]
     if not rows:
         return
     sizes: dict[int | None, int] = {}
     for row in rows:
-        sizes[row["tendency_id"]] = sizes.get(row["tendency_id"], 0) + 1
+        sizes[row[tendency]] = sizes.get(row[tendency], 0) + 1
     kept = (
         results.published_tendencies(sizes, _tendency_names(), breakdown_min=breakdown_min)
         if vote.breakdown_by_tendency
         else None
     )
-    db.session.execute(delete(table).where(table.c.vote_id == vote.id))
+    connection.execute(delete(table).where(table.c.vote_id == vote.id))
     secrets.SystemRandom().shuffle(rows)
     for row in rows:
-        row["id"] = secrets.token_hex(16)
-        if kept is None or row["tendency_id"] not in kept:
-            row["tendency_id"] = None
-    db.session.execute(insert(table), rows)
+        row[key] = secrets.token_hex(16)
+        if kept is None or row[tendency] not in kept:
+            row[tendency] = None
+    _insert_rows(table, names, rows)
     # Ballot objects this session loaded name rows that no longer exist.
     for instance in [o for o in db.session.identity_map.values() if isinstance(o, Ballot)]:
         db.session.expunge(instance)
+
+
+def _insert_rows(table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows (values in the order of `names`) in the order given, in the session's
+    transaction: by COPY on PostgreSQL (a referendum's 100,000 ballots in a fraction of a
+    second, where one INSERT per row takes seconds), by one executemany elsewhere."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    driver = connection.connection.driver_connection
+    data = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+    with (
+        driver.cursor() as cursor,  # type: ignore[union-attr]  # psycopg's connection
+        cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy,
+    ):
+        copy.write(data)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format (formatted here: psycopg's per-row writing
+    costs seconds for 100,000 rows)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def _finish(vote: Vote, actor: Member | None, result: dict[str, Any], now: datetime) -> None:

@@ -8,6 +8,8 @@ as each would be in its own request.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
@@ -132,6 +134,21 @@ def test_the_rewrite_keeps_every_column_of_a_ballot(convener):
     services.close_vote(convener, vote)
     after = sorted(db.session.execute(select(*columns).where(Ballot.vote_id == vote.id)).all())
     assert after == before
+
+
+def test_the_rewrite_keeps_reasons_with_tabs_newlines_and_backslashes(convener):
+    voters = [make_member() for _ in range(2)]
+    vote = services.create_vote(
+        convener,
+        title="Consensus",
+        settings=Settings(method="consensus", block_rule="no_decision"),
+    )
+    reasons = ["a\tb \\N c\nd\re \\.", "plain"]
+    for voter, reason in zip(voters, reasons, strict=True):
+        services.cast_ballot(voter, vote, {"position": "stand_aside", "reason": reason})
+    services.close_vote(convener, vote)
+    stored = db.session.scalars(select(Ballot.content).where(Ballot.vote_id == vote.id)).all()
+    assert sorted(json.loads(c)["reason"] for c in stored) == sorted(reasons)
 
 
 def test_a_roll_call_vote_keeps_its_ballots_as_cast(convener):
