@@ -1,18 +1,26 @@
 // Comforts of the vote pages; every page works without this file (rank numbers, typed codes).
 (() => {
-  const storageKey = (vote) => `deliberate-receipt-${vote}`;
+  // Receipt codes are kept per member (an opaque value the page gives) and per vote, under
+  // the prefix that logging out clears (app.js): on a shared browser, no member is offered
+  // another's code, and none stays after its member logs out.
+  const storageKey = (member, vote) => `deliberate-receipt-${member}-${vote}`;
 
   // The receipt page keeps the code in this browser so that replacing a ballot is easy.
   const receipt = document.querySelector("[data-receipt-code]");
-  if (receipt) {
+  if (receipt && receipt.dataset.receiptMember) {
     try {
-      localStorage.setItem(storageKey(receipt.dataset.receiptVote), receipt.dataset.receiptCode);
+      localStorage.setItem(
+        storageKey(receipt.dataset.receiptMember, receipt.dataset.receiptVote),
+        receipt.dataset.receiptCode,
+      );
     } catch (_error) { /* storage refused: the code is still shown */ }
   }
   const receiptInput = document.querySelector("[data-receipt-for]");
-  if (receiptInput && !receiptInput.value) {
+  if (receiptInput && !receiptInput.value && receiptInput.dataset.receiptMember) {
     try {
-      receiptInput.value = localStorage.getItem(storageKey(receiptInput.dataset.receiptFor)) || "";
+      receiptInput.value = localStorage.getItem(
+        storageKey(receiptInput.dataset.receiptMember, receiptInput.dataset.receiptFor),
+      ) || "";
     } catch (_error) { /* nothing kept */ }
   }
 

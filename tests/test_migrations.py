@@ -123,3 +123,48 @@ def test_fallback_percentages_become_exact_fractions_and_back(empty_database_uri
             downgrade(revision="base")
         finally:
             db.engine.dispose()
+
+
+def test_ballots_lose_their_rowid_and_keep_their_rows(empty_database_uri):
+    """0012 makes the ballots table again on SQLite, WITHOUT ROWID, with every ballot kept."""
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_uri})
+    with app.app_context():
+        try:
+            upgrade(revision="0011")
+            with db.engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "INSERT INTO members (id, email, display_name, password_hash, role,"
+                        " status, joined_at, session_token) VALUES (1, 'a@example.org', 'A',"
+                        " 'x', 'convener', 'active', CURRENT_TIMESTAMP, 't')"
+                    )
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO votes (id, title, description_markdown, description_html,"
+                        " purpose, method, seats, quota, tie_break, threshold,"
+                        " abstentions_in_base, quorum_percent, secret, replaceable,"
+                        " breakdown_by_tendency, in_person, state, created_at, created_by_id,"
+                        " lot, opened_at) VALUES (1, 'Q', '', '', 'question', 'majority', 1,"
+                        " 'droop', 'earlier_rounds', 'simple', false, 0, true, true, false,"
+                        " false, 'open', CURRENT_TIMESTAMP, 1, '[]', CURRENT_TIMESTAMP)"
+                    )
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO ballots (id, vote_id, receipt_hash, source, content)"
+                        " VALUES ('ab', 1, :h, 'online', '{\"choice\":\"yes\"}')"
+                    ),
+                    {"h": "0" * 64},
+                )
+            upgrade()
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT id, content FROM ballots")).all() == [
+                    ("ab", '{"choice":"yes"}')
+                ]
+                if connection.dialect.name == "sqlite":
+                    with pytest.raises(Exception, match="rowid"):
+                        connection.execute(text("SELECT rowid FROM ballots"))
+            downgrade(revision="base")
+        finally:
+            db.engine.dispose()

@@ -4,7 +4,8 @@
   and the system merged A7 into the draft's third version.
 - A8 was put to an online secret vote and rejected.
 - The committee of the Eastside campaign was elected by STV (three seats, six candidates,
-  several rounds), with a breakdown by tendency announced before it opened.
+  several rounds), with a breakdown by tendency announced before it opened; no tendency
+  reached ten voters, so the result withholds the breakdown and says why.
 - Where the spring assembly meets was decided by a roll-call consensus vote: one block, with
   its reason, and the vote fell back to a three-quarters supermajority.
 - The competing amendments on the councillors' mandates (A5 and A6) are being decided by a

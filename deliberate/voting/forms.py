@@ -95,6 +95,10 @@ class VoteForm(FlaskForm):
     breakdown_by_tendency = BooleanField(
         "Announce a breakdown of the secret result by tendency (small tendencies merged)"
     )
+    receipts_show_content = BooleanField(
+        "Receipts show the ballot's content (a voter can then prove her vote to anyone, "
+        "a coercer too; by default a receipt proves only that the ballot was counted)"
+    )
     body_id = SelectField("Who votes", coerce=str, default="")
     opens_at = DateTimeLocalField(
         "Open at (UTC; empty: open now)", format=TIME_FORMATS, validators=[Optional()]
@@ -134,6 +138,7 @@ class VoteForm(FlaskForm):
             secret=bool(self.secret.data),
             replaceable=bool(self.replaceable.data),
             breakdown_by_tendency=bool(self.breakdown_by_tendency.data and self.secret.data),
+            receipts_show_content=bool(self.receipts_show_content.data and self.secret.data),
             tie_break=(self.tie_break.data or "earlier_rounds") if ranked else "earlier_rounds",
         )
 

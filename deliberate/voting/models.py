@@ -4,7 +4,11 @@ Secrecy is a property of the schema, not only of the code. For a secret vote, wh
 (`vote_participations`) is stored apart from what was chosen (`ballots`). A secret ballot row
 carries no member id, no timestamp, and a random primary key drawn from `secrets` (no
 sequence shared with the participation table); it is found again only through the hash of the
-receipt code its voter holds. Queries order ballots by that hash, never by insertion.
+receipt code its voter holds. Queries order ballots by that hash, never by insertion. On SQLite
+the table has no implicit rowid (WITHOUT ROWID: rows are kept in the order of their random
+key), and closing a secret vote writes its ballots again with fresh keys in a random order
+(`services.close_vote`), so that no row identity of the database pairs them with the
+participations.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -186,6 +191,11 @@ class Vote(Base):
     secret: Mapped[bool] = mapped_column(Boolean, default=True)
     replaceable: Mapped[bool] = mapped_column(Boolean, default=True)
     breakdown_by_tendency: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Opt-in: the published receipts are paired with their ballots' contents, so a receipt
+    # proves how its holder voted (to anyone she shows it). Off: two separate lists.
+    receipts_show_content: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     in_person: Mapped[bool] = mapped_column(Boolean, default=False)
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
     previous_vote_id: Mapped[int | None] = mapped_column(ForeignKey("votes.id"))
@@ -288,7 +298,12 @@ class RollEntry(Base):
 @immutable_rows
 class Participation(Base):
     """That a member took part in a vote. Its primary key is the one-ballot-per-member rule:
-    a second ballot from the same member cannot be inserted, whatever the code does."""
+    a second ballot from the same member cannot be inserted, whatever the code does.
+
+    `replace_hash` (secret ballots) is SHA-256 of the vote, the member and their receipt code,
+    derived apart from the ballot's `receipt_hash`: replacing a ballot needs the code and
+    being the member who cast it, and without the code neither hash leads to the other.
+    """
 
     __tablename__ = "vote_participations"
 
@@ -297,6 +312,7 @@ class Participation(Base):
     )
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
+    replace_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Ballot(Base):
@@ -305,7 +321,8 @@ class Ballot(Base):
 
     `content` is JSON: {"choice": "yes"}, {"ranking": ["A", "B"]}, or
     {"position": "block", "reason": "..."}. `tendency_id` is stored on a secret ballot only
-    when the vote announced a breakdown by tendency before it opened.
+    when the vote announced a breakdown by tendency before it opened, and only until close:
+    closing erases it wherever the published breakdown does not show the voter's group.
     """
 
     __tablename__ = "ballots"
@@ -318,6 +335,8 @@ class Ballot(Base):
             " OR (source = 'online' AND (member_id IS NULL) != (receipt_hash IS NULL))",
             name="one_way_to_identify",
         ),
+        # No insertion-ordered row identity to pair a ballot with its participation.
+        {"sqlite_with_rowid": False},
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

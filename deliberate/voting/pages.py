@@ -7,6 +7,8 @@ redirecting, never for state: every change goes through `deliberate.voting.servi
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
@@ -172,11 +174,17 @@ def explain(vote: Vote) -> Explained:
             "Secret ballot: who voted is stored apart from what was chosen; you get a receipt "
             "code to check your ballot in the published list after the close."
         )
+        if not vote.receipts_show_content:
+            lines.append(
+                "Your receipt proves that your ballot was counted, not what it says: the "
+                "receipts and the ballots are published as two separate lists."
+            )
         if vote.breakdown_by_tendency:
             minimum = current_app.config.get("SECRET_BREAKDOWN_MIN", 10)
             lines.append(
                 "The result will also be broken down by tendency, for tendencies with at least "
-                f"{minimum} voters; smaller groups are merged into “others”."
+                f"{minimum} voters; smaller groups are merged into “others”, and no breakdown "
+                f"is published unless “others” also has at least {minimum} (or none)."
             )
     else:
         lines.append("Roll-call: the results show who voted what, grouped by tendency.")
@@ -188,8 +196,15 @@ def explain(vote: Vote) -> Explained:
     return Explained(method=rules.METHOD_LABELS[vote.method], lines=lines)
 
 
-def vote_page(vote: Vote, member: Member) -> dict[str, Any]:
-    """Everything the vote page shows."""
+def vote_page(
+    vote: Vote,
+    member: Member,
+    *,
+    ballot_error: str | None = None,
+    ballot_input: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the vote page shows; after a refused ballot, the refusal and what the
+    member sent, for the ballot form to show again."""
     purpose = hooks.purpose(vote.purpose)
     result = vote.result
     roll_call_names = (
@@ -211,6 +226,9 @@ def vote_page(vote: Vote, member: Member) -> dict[str, Any]:
         "roll_call_names": roll_call_names,
         "positions": rules.POSITION_LABELS,
         "import_form": PaperBallotsForm(),
+        "ballot_error": ballot_error,
+        "ballot_input": ballot_input or {},
+        "member_key": member_key(member),
         "next_round": queries.next_round(vote),
         "related": [
             (label, url_for(endpoint, **values))
@@ -219,6 +237,14 @@ def vote_page(vote: Vote, member: Member) -> dict[str, Any]:
         if vote.is_closed
         else [],
     }
+
+
+def member_key(member: Member) -> str:
+    """An opaque value per member, stable across sessions, for this browser's keys of kept
+    receipts: one member's receipts are never offered to another on a shared browser."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"deliberate-receipt-key:{member.id}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:24]
 
 
 def _subject_link(vote: Vote) -> tuple[str, str] | None:

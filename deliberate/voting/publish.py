@@ -1,5 +1,10 @@
 """What a closed vote publishes so that anyone can recount: its ballots and receipts. Pure.
 
+Receipts prove that a ballot was counted, not what it says: by default the receipt hashes and
+the anonymous ballots are two lists, each in its own order, never paired, so a voter who hands
+over her code proves nothing about her vote. A vote that chose content-verifiable receipts
+publishes each hash beside its ballot.
+
 Ranked ballots are published as BLT (the format of OpenSTV and the Droop reference counts,
 which `flask --app deliberate tally` reads); other ballots as CSV. Identical ballots are
 grouped with their count and listed in a canonical order, so the file says nothing about the
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -107,8 +113,27 @@ def parse_ballots_csv(text: str) -> tuple[str, list[tuple[int, tuple[str, ...]]]
     return method, groups
 
 
+def receipts_csv(rows: Iterable[tuple[str, Mapping[str, Any] | None]]) -> str:
+    """The published receipts as CSV: `receipt_hash` alone, sorted, so that a voter can check
+    that her ballot was counted but not prove to anyone what it says; or, for a vote that
+    chose content-verifiable receipts (rows with a ballot), `receipt_hash,ballot` with the
+    ballot as canonical JSON."""
+    listed = sorted(rows, key=lambda row: row[0])
+    paired = any(content is not None for _hash, content in listed)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["receipt_hash", "ballot"] if paired else ["receipt_hash"])
+    for receipt, content in listed:
+        if paired:
+            ballot = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            writer.writerow([receipt, neutralize(ballot)])
+        else:
+            writer.writerow([receipt])
+    return out.getvalue()
+
+
 def describe(method: str, content: Mapping[str, Any]) -> str:
-    """A ballot in words, for the published list of receipts."""
+    """A ballot in words, for the published lists."""
     if method == "majority":
         return str(content["choice"])
     if method == "consensus":

@@ -120,6 +120,49 @@ def _published_order(vote: Vote) -> Any:
     )
 
 
+def receipt_hashes(vote: Vote) -> list[str]:
+    """The receipt hashes of a closed secret vote, sorted: that each ballot was counted, not
+    what it says."""
+    return [
+        receipt
+        for receipt in db.session.scalars(
+            select(Ballot.receipt_hash)
+            .where(Ballot.vote_id == vote.id, Ballot.receipt_hash.is_not(None))
+            .order_by(Ballot.receipt_hash)
+        )
+        if receipt is not None
+    ]
+
+
+def receipts_page(vote: Vote, page: int) -> tuple[list[str], bool]:
+    """A page of the sorted receipt hashes, and whether more follow."""
+    rows = [
+        receipt
+        for receipt in db.session.scalars(
+            select(Ballot.receipt_hash)
+            .where(Ballot.vote_id == vote.id, Ballot.receipt_hash.is_not(None))
+            .order_by(Ballot.receipt_hash)
+            .offset((page - 1) * RECEIPTS_PAGE_SIZE)
+            .limit(RECEIPTS_PAGE_SIZE + 1)
+        )
+        if receipt is not None
+    ]
+    return rows[:RECEIPTS_PAGE_SIZE], len(rows) > RECEIPTS_PAGE_SIZE
+
+
+def ballot_groups(vote: Vote) -> list[tuple[dict[str, Any], int]]:
+    """The anonymous ballots of a closed vote, identical ones grouped with their number, most
+    frequent first: a list apart from the receipts, in an order of its own."""
+    count = func.count().label("n")
+    rows = db.session.execute(
+        select(Ballot.content, count)
+        .where(Ballot.vote_id == vote.id)
+        .group_by(Ballot.content)
+        .order_by(count.desc(), Ballot.content)
+    ).all()
+    return [(json.loads(content), n) for content, n in rows]
+
+
 def published_ballots(vote: Vote) -> list[tuple[str | None, dict[str, Any]]]:
     """Every counted ballot of a closed vote as (receipt hash or None for paper, content)."""
     rows = db.session.execute(_published_order(vote)).all()

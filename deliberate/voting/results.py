@@ -11,7 +11,11 @@ The result is a JSON document (schema "deliberate.vote-result/1", documented in 
 - `outcome`: {"decided": bool, "adopted": bool | None, "winners": [labels], "summary": str};
 - `by_tendency`: a list of {"tendency": name, "voters": n, "count": {...}} — for roll-call
   votes every tendency (and "no tendency"); for secret votes with a breakdown, the tendencies
-  with at least `breakdown_min` voters, the others merged as "others"; otherwise empty;
+  with at least `breakdown_min` voters, the others merged as "others" (paper ballots too),
+  published only when "others" is empty or has at least `breakdown_min` voters as well;
+  otherwise empty;
+- `breakdown_min` and, when none is published, `by_tendency_withheld` (a sentence saying
+  why): for secret votes that announced a breakdown;
 - `roll_call`: for roll-call votes, [{"member_id", "tendency", "ballot"}], sorted by member.
 """
 
@@ -171,6 +175,37 @@ def _breakdown_counts(settings: Settings, ballots: Sequence[CountedBallot]) -> d
     return {"first_preferences": {o: firsts[o] for o in settings.options}}
 
 
+def withheld_reason(breakdown_min: int) -> str:
+    """Why a secret vote's announced breakdown is not published (one sentence)."""
+    return (
+        "No breakdown by tendency is published: it shows only groups of at least "
+        f"{breakdown_min} voters, “others” included, and this vote's voters could not be "
+        "grouped so without a smaller group, or one found by subtracting the others from "
+        "the total."
+    )
+
+
+def published_tendencies(
+    sizes: Mapping[int | None, int], tendencies: Mapping[int, str], *, breakdown_min: int
+) -> frozenset[int] | None:
+    """The tendencies a secret breakdown shows by name, given how many voted in each (None:
+    no tendency, and paper ballots); None when no breakdown can be published.
+
+    A breakdown is published only when every group it shows, "others" included, has at
+    least `breakdown_min` voters, so that none is small and none is found by subtraction:
+    the groups shown add up to the total. Otherwise nothing is.
+    """
+    named = {
+        tendency_id: size
+        for tendency_id, size in sizes.items()
+        if tendency_id is not None and tendency_id in tendencies and size >= breakdown_min
+    }
+    others = sum(sizes.values()) - sum(named.values())
+    if not named or 0 < others < breakdown_min:
+        return None
+    return frozenset(named)
+
+
 def _by_tendency(
     settings: Settings,
     ballots: Sequence[CountedBallot],
@@ -178,29 +213,39 @@ def _by_tendency(
     *,
     roll_call: bool,
     breakdown_min: int,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The breakdown by tendency, and why none is published when one was announced."""
     if not roll_call and not settings.breakdown_by_tendency:
-        return []
+        return [], None
     groups: dict[int | None, list[CountedBallot]] = {}
     for ballot in ballots:
         groups.setdefault(ballot.tendency_id, []).append(ballot)
     shown: list[tuple[str, list[CountedBallot]]] = []
     others: list[CountedBallot] = []
-    for tendency_id, members in groups.items():
-        name = tendencies.get(tendency_id, NO_TENDENCY) if tendency_id is not None else None
-        if roll_call:
+    if roll_call:
+        for tendency_id, members in groups.items():
+            name = tendencies.get(tendency_id, NO_TENDENCY) if tendency_id is not None else None
             shown.append((name or NO_TENDENCY, members))
-        elif name is not None and _voters(members) >= breakdown_min:
-            shown.append((name, members))
-        else:
-            others.extend(members)
+    else:
+        published = published_tendencies(
+            {t: _voters(members) for t, members in groups.items()},
+            tendencies,
+            breakdown_min=breakdown_min,
+        )
+        if published is None:
+            return [], withheld_reason(breakdown_min)
+        for tendency_id, members in groups.items():
+            if tendency_id in published:
+                shown.append((tendencies[tendency_id], members))
+            else:
+                others.extend(members)
     shown.sort(key=lambda item: item[0].casefold())
     if others:
         shown.append((OTHERS, others))
     return [
         {"tendency": name, "voters": _voters(group), "count": _breakdown_counts(settings, group)}
         for name, group in shown
-    ]
+    ], None
 
 
 def compute(
@@ -216,6 +261,9 @@ def compute(
     """The result document of a closed vote (see the module's docstring)."""
     met = quorum_met(settings, roll_size, participation)
     counted = _count(settings, ballots, roll_size, participation)
+    breakdown, withheld = _by_tendency(
+        settings, ballots, tendencies, roll_call=roll_call, breakdown_min=breakdown_min
+    )
     result: dict[str, Any] = {
         "schema": SCHEMA,
         "method": settings.method,
@@ -232,10 +280,12 @@ def compute(
         },
         "count": counted,
         "outcome": _outcome(settings, counted, met),
-        "by_tendency": _by_tendency(
-            settings, ballots, tendencies, roll_call=roll_call, breakdown_min=breakdown_min
-        ),
+        "by_tendency": breakdown,
     }
+    if settings.breakdown_by_tendency and not roll_call:
+        result["breakdown_min"] = breakdown_min
+        if withheld is not None:
+            result["by_tendency_withheld"] = withheld
     if roll_call:
         result["roll_call"] = sorted(
             (

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from deliberate.cleaning import has_control_characters
 from deliberate.errors import ValidationError
 
 METHODS = ("majority", "irv", "stv", "consensus", "schulze")
@@ -31,6 +32,7 @@ MAX_OPTION_LABEL = 200
 MAX_REASON = 4000
 MAX_SHARE_DENOMINATOR = 10_000
 MAX_SHARE_TEXT = 40
+MAX_RANK_DIGITS = 6  # a rank is at most the number of options; more digits is not a rank
 
 METHOD_LABELS = {
     "majority": "Majority (yes / no / abstain)",
@@ -97,6 +99,7 @@ class Settings:
     secret: bool = True
     replaceable: bool = True
     breakdown_by_tendency: bool = False
+    receipts_show_content: bool = False
     lot: tuple[str, ...] = field(default=())
     tie_break: str = "earlier_rounds"
 
@@ -163,6 +166,10 @@ def check_settings(settings: Settings) -> Settings:
     if settings.breakdown_by_tendency and not settings.secret:
         raise ValidationError(
             "A roll-call vote already shows every tendency; the breakdown is for secret ballots."
+        )
+    if settings.receipts_show_content and not settings.secret:
+        raise ValidationError(
+            "A roll-call vote shows every ballot with its voter; receipts are for secret ballots."
         )
     return settings
 
@@ -272,6 +279,11 @@ def check_ballot(settings: Settings, content: Mapping[str, Any]) -> dict[str, An
         reason = content.get("reason") or ""
         if not isinstance(reason, str):
             raise ValidationError("The reason must be text.")
+        if has_control_characters(reason):
+            raise ValidationError(
+                "Control characters are not allowed in the reason (invisible codes such as NUL "
+                "or ESC); remove them and try again."
+            )
         reason = reason.strip()
         if len(reason) > MAX_REASON:
             raise ValidationError(f"A reason has at most {MAX_REASON} characters.")
@@ -302,7 +314,13 @@ def ranking_from_ranks(options: Sequence[str], ranks: Mapping[str, str]) -> list
         raw = (ranks.get(label) or "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= len(options):
+        # `isdigit` also takes "²" and "①", which `int` refuses; and `int` refuses (or takes
+        # long to read) thousands of digits. A rank is a few ASCII digits.
+        if (
+            not (raw.isascii() and raw.isdigit())
+            or len(raw) > MAX_RANK_DIGITS
+            or not 1 <= int(raw) <= len(options)
+        ):
             raise ValidationError(
                 f"The rank of “{label}” must be a whole number from 1 to {len(options)}."
             )

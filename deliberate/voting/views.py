@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from deliberate.auth import actor, member_rate_key, require
 from deliberate.debate.panels import debate_context
-from deliberate.errors import NotFound
+from deliberate.errors import DomainError, NotFound
 from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Page, ensure_valid, submit
 from deliberate.papers.panels import positions_context
@@ -105,11 +105,20 @@ def record() -> Page:
 @bp.get("/<int:vote_id>")
 @login_required
 def detail(vote_id: int) -> str:
-    vote = _vote(vote_id)
+    return _detail(_vote(vote_id))
+
+
+def _detail(vote: Vote, refused: DomainError | None = None) -> str:
+    """The vote page; after a refused ballot, with the refusal beside the form it came from."""
     subject = subject_of(SubjectType.VOTE, vote)
     return render_template(
         "votes/detail.html",
-        **pages.vote_page(vote, actor()),
+        **pages.vote_page(
+            vote,
+            actor(),
+            ballot_error=refused.message if refused else None,
+            ballot_input=request.form if refused else None,
+        ),
         action_form=ActionForm(),
         **debate_context(subject),
         **positions_context(subject),
@@ -127,13 +136,24 @@ def cast(vote_id: int) -> Page:
         db.session.commit()
         return pages.back_to(vote, message)
     labels = [o.label for o in vote.options]
-    content = ballot_from_form(vote.method, labels, request.form)
     receipt = request.form.get("receipt") or None
-    if request.form.get("confirm") != "1":
-        return pages.confirmation(vote, content, receipt)
-    result = services.cast_ballot(actor(), vote, content, receipt=receipt)
+    try:
+        with db.session.begin_nested():
+            content = ballot_from_form(vote.method, labels, request.form)
+            if request.form.get("confirm") != "1":
+                return pages.confirmation(vote, content, receipt)
+            result = services.cast_ballot(actor(), vote, content, receipt=receipt)
+    except DomainError as refused:
+        # The ballot form again, with what the member sent and why it was refused.
+        return _detail(_vote(vote_id), refused), refused.status
     # Rendered before the commit, which would expire what the page shows.
-    page = render_template("votes/receipt.html", vote=vote, receipt=result, content=content)
+    page = render_template(
+        "votes/receipt.html",
+        vote=vote,
+        receipt=result,
+        content=content,
+        member_key=pages.member_key(actor()),
+    )
     db.session.commit()
     return page
 
@@ -218,13 +238,49 @@ def ballots_file(vote_id: int, kind: str) -> Response:
     )
 
 
-@bp.get("/<int:vote_id>/receipts")
-@login_required
-def receipts(vote_id: int) -> str:
+def _secret_and_closed(vote_id: int) -> Vote:
     vote = pages.closed(_vote(vote_id))
     if not vote.secret:
         raise NotFound("A roll-call vote shows who voted what on its results page.")
+    return vote
+
+
+@bp.get("/<int:vote_id>/receipts")
+@login_required
+def receipts(vote_id: int) -> str:
+    vote = _secret_and_closed(vote_id)
     page = page_number(request.args)
-    ballots, more = queries.published_page(vote, page)
-    rows = [(receipt, publish.describe(vote.method, content)) for receipt, content in ballots]
-    return render_template("votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more)
+    if vote.receipts_show_content:
+        ballots, more = queries.published_page(vote, page)
+        rows = [(receipt, publish.describe(vote.method, content)) for receipt, content in ballots]
+        return render_template(
+            "votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more
+        )
+    hashes, more = queries.receipts_page(vote, page)
+    groups = [
+        (count, publish.describe(vote.method, content))
+        for content, count in queries.ballot_groups(vote)
+    ]
+    return render_template(
+        "votes/receipts.html", vote=vote, hashes=hashes, groups=groups, page=page, has_more=more
+    )
+
+
+@bp.get("/<int:vote_id>/receipts.csv")
+@login_required
+def receipts_file(vote_id: int) -> Response:
+    """The receipt hashes, sorted; paired with their ballots only where the vote chose so."""
+    vote = _secret_and_closed(vote_id)
+    if vote.receipts_show_content:
+        text = publish.receipts_csv(
+            (receipt, content)
+            for receipt, content in queries.published_ballots(vote)
+            if receipt is not None
+        )
+    else:
+        text = publish.receipts_csv((receipt, None) for receipt in queries.receipt_hashes(vote))
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=vote-{vote.id}-receipts.csv"},
+    )

@@ -32,7 +32,10 @@ def test_the_demo_decides_by_votes(session):
     result = committee.result
     assert len(result["outcome"]["winners"]) == 3
     assert len(result["count"]["rounds"]) >= 3
-    assert result["by_tendency"], "the breakdown announced before opening is shown"
+    # Thirty members in three tendencies: no group reaches ten voters, so the breakdown
+    # announced before opening is withheld, and the result says why.
+    assert result["by_tendency"] == []
+    assert "at least 10 voters" in result["by_tendency_withheld"]
 
     venue = votes["Hold the spring assembly in the Eastside community hall"]
     count = venue.result["count"]

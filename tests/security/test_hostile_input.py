@@ -169,3 +169,31 @@ def test_tally_command_exits_cleanly_on_hostile_files(tmp_path_factory, content)
     result = CliRunner().invoke(tally_command, [str(path)])
     assert result.exit_code in (0, 2), result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+
+
+HOSTILE_BALLOTS = [
+    ("ranked_vote", {"rank_1": "1", "rank_2": "7" * 5000}, "whole number"),
+    ("ranked_vote", {"rank_1": "1", "rank_2": "\u00b2"}, "whole number"),  # superscript two
+    ("ranked_vote", {"rank_1": "\u2460"}, "whole number"),  # circled one
+    ("consensus_vote", {"position": "agree", "reason": "fine\x00by me"}, "Control characters"),
+    ("consensus_vote", {"position": "block", "reason": "\x1b[2J no"}, "Control characters"),
+]
+
+
+@pytest.mark.parametrize(("vote", "fields", "message"), HOSTILE_BALLOTS)
+@pytest.mark.parametrize("confirm", ["", "1"])
+def test_hostile_ballots_get_the_form_back_with_a_message(
+    app, built, vote, fields, message, confirm
+):
+    """Ranks that `str.isdigit` takes but `int` does not, and reasons with control
+    characters: the ballot form again with the member's input, a message, nothing stored."""
+    url = f"/votes/{built.values[vote]}/cast"
+    with world_case(built):
+        client = client_as(app, built, "member")
+        with DatabaseWatch(built.connection) as watch:
+            response = client.post(url, data={**fields, "confirm": confirm})
+            assert_refusal_is_clean(response, watch)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert message in page
+        assert 'class="ballot-form"' in page

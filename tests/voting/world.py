@@ -7,6 +7,7 @@ scheduled_vote     a majority vote opening tomorrow
 closed_vote        a closed secret ranked vote with ballots (results, BLT, receipts published)
 closed_roll_call   a closed roll-call majority vote (CSV published, no receipts)
 blocked_vote       a closed consensus vote that a block sent to a second round
+consensus_vote     an open secret consensus vote (a ballot gives a reason)
 first_amendment    amendment 1 of the drafts world's `draft` (awaiting seconders)
 
 State `vote_due`: the open vote's scheduled close has passed.
@@ -75,8 +76,14 @@ def build_votes(world: dict[str, Any]) -> None:
     )
     services.cast_ballot(world["member"], blocked, {"position": "block", "reason": "Not yet."})
     services.close_vote(convener, blocked)
+    consensus = services.create_vote(
+        convener,
+        title="Security world open consensus",
+        settings=Settings(method="consensus", block_rule="no_decision"),
+    )
     world.update(
         blocked_vote=blocked,
+        consensus_vote=consensus,
         first_amendment=db.session.scalar(
             select(Amendment).where(Amendment.draft_id == world["draft"].id, Amendment.number == 1)
         ),
