@@ -39,9 +39,35 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with database.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=database.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode makes a table again and drops the old one; with foreign keys on,
+            # that drop deletes every row that refers to the table through ON DELETE CASCADE
+            # (making `votes` again would empty `ballots`). SQLite's own procedure for
+            # altering a table: foreign keys off outside the transaction, checked before it
+            # commits, on again afterwards.
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(
+                connection=connection, target_metadata=database.metadata, **conf_args
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise RuntimeError(f"A migration broke a foreign key: {tuple(broken)}")
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on):
+    # The driver's own connection: a statement through SQLAlchemy would begin a transaction,
+    # inside which SQLite ignores this pragma.
+    connection.connection.driver_connection.execute(
+        f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}"
+    )
 
 
 if context.is_offline_mode():
