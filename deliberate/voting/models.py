@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -266,8 +267,9 @@ class RollEntry(Base):
 
 @immutable_rows
 class Participation(Base):
-    """That a member took part in a vote. Its primary key is the one-ballot-per-member rule:
-    a second ballot from the same member cannot be inserted, whatever the code does."""
+    """That a member took part in a vote, online or on paper. Its primary key is the
+    one-ballot-per-member rule: a second ballot from the same member cannot be inserted,
+    whatever the code does, and a member marked as voting on paper cannot vote online."""
 
     __tablename__ = "vote_participations"
 
@@ -276,6 +278,9 @@ class Participation(Base):
     )
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
+    # Marked on the register by a convener importing paper ballots: the member voted on paper
+    # (their ballot is among the anonymous paper ballots) and cannot vote online as well.
+    on_paper: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Ballot(Base):
@@ -284,7 +289,10 @@ class Ballot(Base):
 
     `content` is JSON: {"choice": "yes"}, {"ranking": ["A", "B"]}, or
     {"position": "block", "reason": "..."}. `tendency_id` is stored on a secret ballot only
-    when the vote announced a breakdown by tendency before it opened.
+    when the vote announced a breakdown by tendency before it opened. `weight` is how many
+    identical ballots the row stands for: 1 for a ballot cast online, the count for paper
+    ballots (identical paper rankings, and each of a meeting's yes/no/abstain counts, are
+    stored once with their number).
     """
 
     __tablename__ = "ballots"
@@ -297,6 +305,8 @@ class Ballot(Base):
             " OR (source = 'online' AND (member_id IS NULL) != (receipt_hash IS NULL))",
             name="one_way_to_identify",
         ),
+        CheckConstraint("weight >= 1", name="weight_positive"),
+        CheckConstraint("weight = 1 OR source = 'paper'", name="only_paper_weighs_more"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -306,3 +316,4 @@ class Ballot(Base):
     tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
     source: Mapped[str] = mapped_column(String(8), default=BallotSource.ONLINE)
     content: Mapped[str] = mapped_column(Text)
+    weight: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
