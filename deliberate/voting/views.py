@@ -160,15 +160,13 @@ def import_ballots(vote_id: int) -> Page:
     form = PaperBallotsForm()
     return submit(
         form,
-        lambda: services.import_paper_ballots(
-            actor(), vote, form.ballot_file.data.filename or "", pages.read_upload(form)
+        lambda: pages.import_paper_ballots(actor(), vote, form),
+        render=lambda outcome: pages.import_page(vote, form, outcome.error),
+        success_message=lambda count: (
+            f"{count} paper ballots were added to the count; the members marked on the "
+            "register have voted."
         ),
-        render=lambda outcome: render_template(
-            "votes/import.html", vote=vote, form=form, error=outcome.error
-        ),
-        success_message=lambda count: f"{count} paper ballots were added to the count.",
         redirect_to=url_for("votes.detail", vote_id=vote.id),
-        error_field=form.ballot_file,
     )
 
 
@@ -192,17 +190,24 @@ def results_json(vote_id: int) -> Response:
 @login_required
 def ballots_file(vote_id: int, kind: str) -> Response:
     vote = pages.closed(_vote(vote_id))
-    ballots = [content for _receipt, content in queries.published_ballots(vote)]
+    counted = queries.published_counts(vote)
+    weights = [weight for _content, weight in counted]
     if kind == "blt":
         if not vote.is_ranked:
             raise NotFound("This vote is not ranked; its ballots are published as CSV.")
         text = publish.ballots_blt(
-            vote.title, [o.label for o in vote.options], vote.seats, [b["ranking"] for b in ballots]
+            vote.title,
+            [o.label for o in vote.options],
+            vote.seats,
+            [content["ranking"] for content, _weight in counted],
+            weights=weights,
         )
     else:
         if vote.is_ranked:
             raise NotFound("This vote is ranked; its ballots are published as BLT.")
-        text = publish.ballots_csv(vote.method, ballots)
+        text = publish.ballots_csv(
+            vote.method, [content for content, _weight in counted], weights=weights
+        )
     return Response(
         text,
         mimetype="text/plain" if kind == "blt" else "text/csv",
@@ -218,5 +223,8 @@ def receipts(vote_id: int) -> str:
         raise NotFound("A roll-call vote shows who voted what on its results page.")
     page = page_number(request.args)
     ballots, more = queries.published_page(vote, page)
-    rows = [(receipt, publish.describe(vote.method, content)) for receipt, content in ballots]
+    rows = [
+        (receipt, publish.describe(vote.method, content), weight)
+        for receipt, content, weight in ballots
+    ]
     return render_template("votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more)
