@@ -48,9 +48,7 @@ def run_migrations_online():
             # commits, on again afterwards.
             _sqlite_foreign_keys(connection, on=False)
         try:
-            context.configure(
-                connection=connection, target_metadata=database.metadata, **conf_args
-            )
+            context.configure(connection=connection, target_metadata=database.metadata, **conf_args)
             with context.begin_transaction():
                 context.run_migrations()
                 if sqlite:

@@ -47,10 +47,6 @@ def _accept(convener: str, *, merge: bool = True) -> Step:
     return accept
 
 
-def _put_to_vote(world: DemoWorld, amendment: Amendment) -> None:
-    services.put_amendments_to_vote(world.members[CONVENER], [amendment])
-
-
 def _rule_out(reason: str) -> Step:
     return lambda world, amendment: services.rule_out_amendment(
         world.members[MODERATOR], amendment, reason
@@ -98,9 +94,10 @@ HISTORIES: list[tuple[float, list[tuple[float, Step]]]] = [
     # ranked vote (the votes part).
     (12, [(11.2, _second("Ingrid Solberg")), (10.4, _second("Clara Dubois"))]),
     (11.5, [(10.8, _second("Mei Lin")), (9.8, _second("Jonah Feld"))]),
-    # A7 goes to the delegate assembly, which adopts it (recorded in the votes part, which
-    # merges it into version 3); A8 goes to an online vote that rejects it.
-    (11, [(10.2, _second("Viktor Petrov")), (9.6, _second("Grace Mwangi")), (8.2, _put_to_vote)]),
+    # A7 goes to the delegate assembly, which adopts it (recorded in the votes part as the
+    # pages record a meeting's vote, which merges it into version 3); A8 goes to an online
+    # vote that rejects it.
+    (11, [(10.2, _second("Viktor Petrov")), (9.6, _second("Grace Mwangi"))]),
     (10.5, [(9.7, _second("Hannah Okafor")), (9.2, _second("Fatima Zahra Bennani"))]),
     # A9 ruled out of order; A10 withdrawn by its proposer.
     (

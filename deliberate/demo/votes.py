@@ -92,20 +92,19 @@ def vote_storylines(world: DemoWorld) -> list[Storyline]:
 
 
 def _assembly_adopts_a7(world: DemoWorld) -> Storyline:
-    """A7 went to the delegate assembly (put to a vote in the drafts part); the convener
-    records the meeting's count the evening after."""
+    """A7 went to the delegate assembly; the convener records the meeting's count the evening
+    after, from A7's page, as any convener would (the vote on A7 is made then, in person)."""
     yield world.clock.ago(6.2)
     amendment = _amendment(world, "A7")
     services.record_in_person_vote(
         world.members[CONVENER],
-        title=f"{amendment.label} at the delegate assembly: {amendment.title}",
+        title="",
         settings=MAJORITY,
         counted=services.MeetingCount(yes=41, no=12, abstain=3),
         present=58,
         held_at=world.clock.current - timedelta(hours=20),
-        subject=("amendment", amendment.id),
         purpose="amendment",
-        description="Counted by show of hands at the delegate assembly of the branches.",
+        subject_id=amendment.id,
     )
     draft = world.demo_draft()
     db.session.refresh(draft)

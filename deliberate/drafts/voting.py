@@ -56,8 +56,10 @@ def put_amendment_to_vote(
     *,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    in_person: bool = False,
 ) -> Vote:
-    """A yes / no / abstain vote on one tabled amendment; the amendment is now being voted on."""
+    """A yes / no / abstain vote on one tabled amendment; the amendment is now being voted on.
+    With `in_person`, the vote a meeting held, whose counts the caller enters."""
     services.put_amendments_to_vote(actor, [amendment])
     draft = db.session.get_one(Draft, amendment.draft_id)
     return voting.create_vote(
@@ -68,6 +70,7 @@ def put_amendment_to_vote(
         subject=("amendment", amendment.id),
         opens_at=opens_at,
         closes_at=closes_at,
+        in_person=in_person,
     )
 
 
@@ -78,16 +81,18 @@ def put_group_to_vote(
     *,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    in_person: bool = False,
 ) -> Vote:
-    """A ranked vote among the tabled amendments of a competing group and "No change"."""
+    """A ranked vote among the tabled amendments of a competing group and "No change" (with
+    `in_person`, held at a meeting)."""
     draft = db.session.get_one(Draft, group.draft_id)
-    tabled = [a for a in _group_amendments(group) if a.state == AmendmentState.TABLED]
+    tabled = _tabled_of_group(group)
     if len(tabled) < 2:
         raise InvalidTransition(
             "A competing group goes to a vote when at least two of its amendments are tabled."
         )
     services.put_amendments_to_vote(actor, tabled)
-    options = [voting.OptionSpec(f"{a.label}: {a.title}", a.id) for a in tabled]
+    options = [voting.OptionSpec(_option_label(a), a.id) for a in tabled]
     options.append(voting.OptionSpec(NO_CHANGE, None))
     return voting.create_vote(
         actor,
@@ -98,6 +103,7 @@ def put_group_to_vote(
         options=options,
         opens_at=opens_at,
         closes_at=closes_at,
+        in_person=in_person,
     )
 
 
@@ -108,18 +114,15 @@ def put_draft_to_adoption(
     *,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    in_person: bool = False,
 ) -> Vote:
     """The adoption vote on the draft's current version: majority or consensus on the text as
     it stands, or ranked choice between it and the whole-text substitutes tabled (a tendency's
-    own text, say), which go to the vote with it."""
+    own text, say), which go to the vote with it. With `in_person`, held at a meeting."""
     services.start_adoption_vote(actor, draft)
     options: list[voting.OptionSpec] = []
     if settings.method == "irv":
-        substitutes = [
-            a
-            for a in amendments_of(draft)
-            if a.kind == AmendmentKind.SUBSTITUTE and a.state == AmendmentState.TABLED
-        ]
+        substitutes = _tabled_substitutes(draft)
         if not substitutes:
             raise InvalidTransition(
                 "No whole-text substitute is tabled: adopt the text by a majority or a "
@@ -128,7 +131,7 @@ def put_draft_to_adoption(
         services.put_amendments_to_vote(actor, substitutes)
         options = [
             voting.OptionSpec(AS_IT_STANDS.format(number=draft.current_version_number)),
-            *(voting.OptionSpec(f"{a.label}: {a.title}", a.id) for a in substitutes),
+            *(voting.OptionSpec(_option_label(a), a.id) for a in substitutes),
         ]
     return voting.create_vote(
         actor,
@@ -139,7 +142,24 @@ def put_draft_to_adoption(
         options=options,
         opens_at=opens_at,
         closes_at=closes_at,
+        in_person=in_person,
     )
+
+
+def _option_label(amendment: Amendment) -> str:
+    return f"{amendment.label}: {amendment.title}"
+
+
+def _tabled_of_group(group: CompetitionGroup) -> list[Amendment]:
+    return [a for a in _group_amendments(group) if a.state == AmendmentState.TABLED]
+
+
+def _tabled_substitutes(draft: Draft) -> list[Amendment]:
+    return [
+        a
+        for a in amendments_of(draft)
+        if a.kind == AmendmentKind.SUBSTITUTE and a.state == AmendmentState.TABLED
+    ]
 
 
 def _group_amendments(group: CompetitionGroup) -> list[Amendment]:
@@ -183,15 +203,24 @@ def _propose_group(group_id: int) -> Proposal:
         title=_group_title(draft, group),
         subject_label=f"the {group.label} of “{draft.title}”",
         endpoint=("drafts.detail", {"draft_id": draft.id}),
+        options=(*(_option_label(a) for a in _tabled_of_group(group)), NO_CHANGE),
     )
 
 
 def _propose_adoption(draft_id: int) -> Proposal:
     draft = _found(Draft, draft_id, "draft")
+    substitutes = _tabled_substitutes(draft)
     return Proposal(
         title=_adoption_title(draft),
         subject_label=f"“{draft.title}”, version {draft.current_version_number}",
         endpoint=("drafts.detail", {"draft_id": draft.id}),
+        # A ranked adoption vote: the text as it stands against the tabled substitutes.
+        options=(
+            AS_IT_STANDS.format(number=draft.current_version_number),
+            *(_option_label(a) for a in substitutes),
+        )
+        if substitutes
+        else (),
     )
 
 
@@ -201,9 +230,14 @@ def _start_amendment(
     settings: Settings,
     opens_at: datetime | None,
     closes_at: datetime | None,
+    /,
+    *,
+    in_person: bool = False,
 ) -> Vote:
     amendment = _found(Amendment, amendment_id, "amendment")
-    return put_amendment_to_vote(actor, amendment, settings, opens_at=opens_at, closes_at=closes_at)
+    return put_amendment_to_vote(
+        actor, amendment, settings, opens_at=opens_at, closes_at=closes_at, in_person=in_person
+    )
 
 
 def _start_group(
@@ -212,9 +246,14 @@ def _start_group(
     settings: Settings,
     opens_at: datetime | None,
     closes_at: datetime | None,
+    /,
+    *,
+    in_person: bool = False,
 ) -> Vote:
     group = _found(CompetitionGroup, group_id, "competing group")
-    return put_group_to_vote(actor, group, settings, opens_at=opens_at, closes_at=closes_at)
+    return put_group_to_vote(
+        actor, group, settings, opens_at=opens_at, closes_at=closes_at, in_person=in_person
+    )
 
 
 def _start_adoption(
@@ -223,9 +262,14 @@ def _start_adoption(
     settings: Settings,
     opens_at: datetime | None,
     closes_at: datetime | None,
+    /,
+    *,
+    in_person: bool = False,
 ) -> Vote:
     draft = _found(Draft, draft_id, "draft")
-    return put_draft_to_adoption(actor, draft, settings, opens_at=opens_at, closes_at=closes_at)
+    return put_draft_to_adoption(
+        actor, draft, settings, opens_at=opens_at, closes_at=closes_at, in_person=in_person
+    )
 
 
 # --- reacting to a closed vote ----------------------------------------------------------------

@@ -28,6 +28,7 @@ from deliberate.forms import choices, no_control_characters
 from deliberate.voting.rules import (
     BLOCK_RULE_LABELS,
     MAX_OPTIONS,
+    MAX_PRESENT,
     METHOD_LABELS,
     RANKED_METHODS,
     THRESHOLD_LABELS,
@@ -163,21 +164,43 @@ class VoteForm(FlaskForm):
         return aware(self.opens_at.data), aware(self.closes_at.data)
 
 
+def _count(label: str, *, least: int = 0) -> IntegerField:
+    """A count of a meeting: a whole number from `least` to MAX_PRESENT (a 31-digit count is
+    refused here with the bound, before any service sees it)."""
+    return IntegerField(
+        label,
+        default=None if least else 0,
+        validators=[
+            InputRequired() if least else Optional(),
+            NumberRange(
+                least,
+                MAX_PRESENT,
+                message=f"A count is a whole number from {least} to {MAX_PRESENT}.",
+            ),
+        ],
+    )
+
+
 class MeetingForm(VoteForm):
     """A vote taken at a meeting: its settings, when it was held, and what was counted."""
 
     held_at = DateTimeLocalField("Held at (UTC)", format=TIME_FORMATS, validators=[InputRequired()])
-    present = IntegerField(
-        "Members entitled to vote at the meeting", validators=[InputRequired(), NumberRange(1)]
-    )
-    yes = IntegerField("For", default=0, validators=[Optional(), NumberRange(0)])
-    no = IntegerField("Against", default=0, validators=[Optional(), NumberRange(0)])
-    abstain = IntegerField("Abstentions", default=0, validators=[Optional(), NumberRange(0)])
+    present = _count("Members entitled to vote at the meeting", least=1)
+    yes = _count("For")
+    no = _count("Against")
+    abstain = _count("Abstentions")
     ballot_file = FileField("Ranked paper count (BLT or CSV)")
 
 
 class PaperBallotsForm(FlaskForm):
+    """Paper ballots added to an online vote, with the register of who cast them."""
+
     ballot_file = FileField("Paper ballots (BLT or CSV)", validators=[DataRequired()])
+    register = TextAreaField(
+        "Who voted on paper: the email address of each member whose ballot is in the file, one "
+        "a line",
+        validators=[Optional(), no_control_characters],
+    )
 
 
 def ballot_from_form(

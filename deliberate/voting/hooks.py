@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from deliberate.accounts.models import Member
 from deliberate.voting.rules import METHODS, Settings
@@ -26,9 +26,26 @@ class Proposal:
     title: str
     subject_label: str
     endpoint: tuple[str, dict[str, Any]]
+    # The options the subject's ranked vote would offer (a competing group's amendments and
+    # "No change"), which a meeting's paper count must name; empty for a yes/no question.
+    options: tuple[str, ...] = ()
 
 
-Start = Callable[[Member, int, Settings, datetime | None, datetime | None], Any]
+class Start(Protocol):
+    """Put a subject to a vote: `start(actor, subject_id, settings, opens_at, closes_at)`;
+    with `in_person`, a vote held at a meeting whose counts the caller enters."""
+
+    def __call__(
+        self,
+        actor: Member,
+        subject_id: int,
+        settings: Settings,
+        opens_at: datetime | None,
+        closes_at: datetime | None,
+        /,
+        *,
+        in_person: bool = False,
+    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -63,8 +80,10 @@ class Purpose:
     - `methods`: the voting methods that may decide it.
     - `propose(subject_id)`: the question about that subject (NotFound if there is none);
       None for a free question, whose convener writes the question and the options.
-    - `start(actor, subject_id, settings, opens_at, closes_at)`: put the subject to a vote
-      (the domain moves its object and calls `voting.services.create_vote`); returns the vote.
+    - `start(actor, subject_id, settings, opens_at, closes_at, *, in_person=False)`: put the
+      subject to a vote (the domain moves its object and calls `voting.services.create_vote`,
+      passing `in_person` on); returns the vote. `voting.services.record_in_person_vote` calls
+      it with `in_person=True` for a meeting's vote on the subject, then enters its counts.
     - `on_open(actor, vote)`: the vote has opened (actor None: opened on schedule).
     - `on_close(vote, result)`: the vote has closed with its stored result (a dict as in
       `deliberate.voting.results`); the domain moves its subject and returns the `Decision`

@@ -297,12 +297,14 @@ class RollEntry(Base):
 
 @immutable_rows
 class Participation(Base):
-    """That a member took part in a vote. Its primary key is the one-ballot-per-member rule:
-    a second ballot from the same member cannot be inserted, whatever the code does.
+    """That a member took part in a vote, online or on paper. Its primary key is the
+    one-ballot-per-member rule: a second ballot from the same member cannot be inserted,
+    whatever the code does, and a member marked as voting on paper cannot vote online.
 
     `replace_hash` (secret ballots) is SHA-256 of the vote, the member and their receipt code,
     derived apart from the ballot's `receipt_hash`: replacing a ballot needs the code and
     being the member who cast it, and without the code neither hash leads to the other.
+    Paper voters have none: their ballots carry no receipt.
     """
 
     __tablename__ = "vote_participations"
@@ -313,6 +315,9 @@ class Participation(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
     replace_hash: Mapped[str | None] = mapped_column(String(64))
+    # Marked on the register by a convener importing paper ballots: the member voted on paper
+    # (their ballot is among the anonymous paper ballots) and cannot vote online as well.
+    on_paper: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Ballot(Base):
@@ -323,6 +328,10 @@ class Ballot(Base):
     {"position": "block", "reason": "..."}. `tendency_id` is stored on a secret ballot only
     when the vote announced a breakdown by tendency before it opened, and only until close:
     closing erases it wherever the published breakdown does not show the voter's group.
+    `weight` is how many
+    identical ballots the row stands for: 1 for a ballot cast online, the count for paper
+    ballots (identical paper rankings, and each of a meeting's yes/no/abstain counts, are
+    stored once with their number).
     """
 
     __tablename__ = "ballots"
@@ -335,6 +344,8 @@ class Ballot(Base):
             " OR (source = 'online' AND (member_id IS NULL) != (receipt_hash IS NULL))",
             name="one_way_to_identify",
         ),
+        CheckConstraint("weight >= 1", name="weight_positive"),
+        CheckConstraint("weight = 1 OR source = 'paper'", name="only_paper_weighs_more"),
         # No insertion-ordered row identity to pair a ballot with its participation.
         {"sqlite_with_rowid": False},
     )
@@ -346,3 +357,4 @@ class Ballot(Base):
     tendency_id: Mapped[int | None] = mapped_column(ForeignKey("tendencies.id"))
     source: Mapped[str] = mapped_column(String(8), default=BallotSource.ONLINE)
     content: Mapped[str] = mapped_column(Text)
+    weight: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from deliberate.accounts.models import Member
 from deliberate.bodies.queries import body_choices
 from deliberate.database import utcnow
-from deliberate.errors import NotFound, PermissionDenied, ValidationError
+from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.routing import id_from
 from deliberate.subjects import resolve
 from deliberate.voting import chart, hooks, queries, rules, services
@@ -79,19 +79,21 @@ def start_vote(
 def record_meeting_vote(
     actor: Member, form: MeetingForm, purpose: hooks.Purpose, subject_id: int | None
 ) -> Vote:
-    """Record a vote taken at a meeting (free questions and elections)."""
-    if purpose.start is not None:
-        raise ValidationError("Record a meeting's vote on a free question or an election.")
+    """Record a vote taken at a meeting: on a free question or an election as the form says,
+    or on a subject (an amendment, a competing group, a draft's adoption), which the purpose's
+    domain puts to the vote as it does for a vote held here."""
     settings = form.settings()
     held_at = form.held_at.data
     upload = form.ballot_file.data
+    free = purpose.start is None
     return services.record_in_person_vote(
         actor,
         title=form.title.data or "",
         settings=settings,
-        description=form.description.data or "",
-        options=[services.OptionSpec(label) for label in settings.options],
+        description=form.description.data or "" if free else "",
+        options=[services.OptionSpec(label) for label in settings.options] if free else (),
         purpose=purpose.name,
+        subject_id=None if free else subject_id,
         counted=services.MeetingCount(
             yes=form.yes.data or 0,
             no=form.no.data or 0,
@@ -102,6 +104,25 @@ def record_meeting_vote(
         present=form.present.data or 0,
         held_at=held_at.replace(tzinfo=UTC) if held_at else utcnow(),
     )
+
+
+def import_paper_ballots(actor: Member, vote: Vote, form: PaperBallotsForm) -> int:
+    """Add the form's paper ballots to the vote, with its register of who voted on paper."""
+    return services.import_paper_ballots(
+        actor,
+        vote,
+        form.ballot_file.data.filename or "",
+        read_upload(form),
+        register=form.register.data or "",
+    )
+
+
+def import_page(vote: Vote, form: PaperBallotsForm, error: DomainError | None) -> str:
+    """The paper ballots form; a refusal's message goes beside the field it is about."""
+    if error is not None:
+        field = form.register if isinstance(error, services.RegisterRefused) else form.ballot_file
+        field.errors = [*field.errors, error.message]
+    return render_template("votes/import.html", vote=vote, form=form, error=error)
 
 
 def _read(upload: Any) -> bytes:

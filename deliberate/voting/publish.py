@@ -34,13 +34,29 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _weighted(items: Iterable[Any], weights: Iterable[int] | None) -> Iterable[tuple[Any, int]]:
+    """Each item with its weight: how many identical ballots it stands for (1 unless given)."""
+    if weights is None:
+        return ((item, 1) for item in items)
+    return zip(items, weights, strict=True)
+
+
 def ballots_blt(
-    title: str, options: Sequence[str], seats: int, rankings: Iterable[Sequence[str]]
+    title: str,
+    options: Sequence[str],
+    seats: int,
+    rankings: Iterable[Sequence[str]],
+    *,
+    weights: Iterable[int] | None = None,
 ) -> str:
     """A BLT file of ranked ballots: header, grouped ballots by descending count (then by
-    their preferences, as numbers), names in the vote's order, title."""
+    their preferences, as numbers), names in the vote's order, title. `weights` (one per
+    ranking) says how many ballots each stands for; BLT writes them as the ballot weights, so
+    a meeting's count of thousands is one line, never expanded."""
     number = {label: i for i, label in enumerate(options, start=1)}
-    grouped = Counter(tuple(number[label] for label in ranking) for ranking in rankings)
+    grouped: Counter[tuple[int, ...]] = Counter()
+    for ranking, weight in _weighted(rankings, weights):
+        grouped[tuple(number[label] for label in ranking)] += weight
     lines = [f"{len(options)} {seats}"]
     for ranking, weight in sorted(grouped.items(), key=lambda item: (-item[1], item[0])):
         lines.append(" ".join(map(str, [weight, *ranking, 0])))
@@ -50,20 +66,24 @@ def ballots_blt(
     return "\n".join(lines) + "\n"
 
 
-def ballots_csv(method: str, ballots: Iterable[Mapping[str, Any]]) -> str:
+def ballots_csv(
+    method: str, ballots: Iterable[Mapping[str, Any]], *, weights: Iterable[int] | None = None
+) -> str:
     """A CSV of majority or consensus ballots, grouped: `count,choice` or
-    `count,position,reason`, by descending count, then by content."""
+    `count,position,reason`, by descending count, then by content. `weights` (one per ballot)
+    says how many ballots each stands for, and adds to its row's count."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     # The writer quotes only what holds its line terminator; a reason with a lone carriage
     # return needs quoting too, or a reader would take it for the end of the row.
     quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_HEADERS[method])
-    grouped: Counter[tuple[str, ...]]
-    if method == "majority":
-        grouped = Counter((b["choice"],) for b in ballots)
-    else:
-        grouped = Counter((b["position"], b.get("reason") or "") for b in ballots)
+    grouped: Counter[tuple[str, ...]] = Counter()
+    for b, weight in _weighted(ballots, weights):
+        key: tuple[str, ...] = (
+            (b["choice"],) if method == "majority" else (b["position"], b.get("reason") or "")
+        )
+        grouped[key] += weight
     for key, weight in sorted(grouped.items(), key=lambda item: (-item[1], item[0])):
         cells = [neutralize(v) for v in key]
         (quoting if any("\r" in c for c in cells) else writer).writerow([weight, *cells])

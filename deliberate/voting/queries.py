@@ -55,12 +55,17 @@ class Standing:
 
     on_roll: bool
     voted: bool
+    on_paper: bool = False  # marked on the register of paper ballots
 
 
 def standing(vote: Vote, member: Member) -> Standing:
     on_roll = db.session.get(RollEntry, (vote.id, member.id)) is not None
-    voted = db.session.get(Participation, (vote.id, member.id)) is not None
-    return Standing(on_roll=on_roll, voted=voted)
+    took_part = db.session.get(Participation, (vote.id, member.id))
+    return Standing(
+        on_roll=on_roll,
+        voted=took_part is not None,
+        on_paper=took_part is not None and took_part.on_paper,
+    )
 
 
 def votes_on(subject_type: str, subject_id: int) -> list[Vote]:
@@ -111,10 +116,11 @@ RECEIPTS_PAGE_SIZE = 1000
 
 
 def _published_order(vote: Vote) -> Any:
-    """Every counted ballot of a vote in the published order: by receipt hash, paper ballots
-    (no receipt) last by content. The order says nothing about when a ballot was cast."""
+    """Every counted ballot row of a vote in the published order: by receipt hash, paper
+    ballots (no receipt) last by content, each with its weight (how many identical paper
+    ballots it stands for). The order says nothing about when a ballot was cast."""
     return (
-        select(Ballot.receipt_hash, Ballot.content)
+        select(Ballot.receipt_hash, Ballot.content, Ballot.weight)
         .where(Ballot.vote_id == vote.id)
         .order_by(Ballot.receipt_hash.is_(None), Ballot.receipt_hash, Ballot.content)
     )
@@ -151,28 +157,53 @@ def receipts_page(vote: Vote, page: int) -> tuple[list[str], bool]:
 
 
 def ballot_groups(vote: Vote) -> list[tuple[dict[str, Any], int]]:
-    """The anonymous ballots of a closed vote, identical ones grouped with their number, most
-    frequent first: a list apart from the receipts, in an order of its own."""
-    count = func.count().label("n")
+    """The anonymous ballots of a closed vote, identical ones grouped with their number (paper
+    rows count for their weight), most frequent first: a list apart from the receipts, in an
+    order of its own."""
+    number = func.sum(Ballot.weight).label("n")
     rows = db.session.execute(
-        select(Ballot.content, count)
+        select(Ballot.content, number)
         .where(Ballot.vote_id == vote.id)
         .group_by(Ballot.content)
-        .order_by(count.desc(), Ballot.content)
+        .order_by(number.desc(), Ballot.content)
     ).all()
-    return [(json.loads(content), n) for content, n in rows]
+    return [(json.loads(content), int(n)) for content, n in rows]
 
 
-def published_ballots(vote: Vote) -> list[tuple[str | None, dict[str, Any]]]:
-    """Every counted ballot of a closed vote as (receipt hash or None for paper, content)."""
-    rows = db.session.execute(_published_order(vote)).all()
-    return [(receipt, json.loads(content)) for receipt, content in rows]
+def paired_receipts(vote: Vote) -> list[tuple[str, dict[str, Any]]]:
+    """Each receipt hash with its ballot, by hash: only for a vote that chose
+    content-verifiable receipts (paper ballots carry no receipt and are left out)."""
+    rows = db.session.execute(
+        select(Ballot.receipt_hash, Ballot.content)
+        .where(Ballot.vote_id == vote.id, Ballot.receipt_hash.is_not(None))
+        .order_by(Ballot.receipt_hash)
+    ).all()
+    return [(receipt, json.loads(content)) for receipt, content in rows if receipt is not None]
 
 
-def published_page(vote: Vote, page: int) -> tuple[list[tuple[str | None, dict[str, Any]]], bool]:
-    """A page of the published ballots, and whether more follow."""
+def published_counts(vote: Vote) -> list[tuple[dict[str, Any], int]]:
+    """Every counted ballot of a closed vote for the recount files: each distinct content with
+    how many ballots hold it (paper rows count for their weight), in the order of content."""
+    number = func.sum(Ballot.weight)
+    rows = db.session.execute(
+        select(Ballot.content, number)
+        .where(Ballot.vote_id == vote.id)
+        .group_by(Ballot.content)
+        .order_by(Ballot.content)
+    ).all()
+    return [(json.loads(content), int(weight)) for content, weight in rows]
+
+
+def published_page(
+    vote: Vote, page: int
+) -> tuple[list[tuple[str | None, dict[str, Any], int]], bool]:
+    """A page of the published ballots as (receipt hash or None for paper, content, weight),
+    and whether more follow."""
     rows = db.session.execute(
         _published_order(vote).offset((page - 1) * RECEIPTS_PAGE_SIZE).limit(RECEIPTS_PAGE_SIZE + 1)
     ).all()
-    shown = [(receipt, json.loads(content)) for receipt, content in rows[:RECEIPTS_PAGE_SIZE]]
+    shown = [
+        (receipt, json.loads(content), weight)
+        for receipt, content, weight in rows[:RECEIPTS_PAGE_SIZE]
+    ]
     return shown, len(rows) > RECEIPTS_PAGE_SIZE

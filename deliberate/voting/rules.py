@@ -28,6 +28,13 @@ BLOCK_RULES = ("no_decision", "second_round", "fallback")
 MAJORITY_CHOICES = ("yes", "no", "abstain")
 CONSENSUS_POSITIONS = ("agree", "agree_with_reservations", "stand_aside", "block")
 MAX_OPTIONS = 60
+#: The most ballots one paper file may hold, checked on its weights before anything is read
+#: into ballots.
+MAX_PAPER_BALLOTS = 200_000
+#: The most members a meeting's vote may count, and so the largest count of any of its
+#: answers: above the membership of any organization this serves, and far below what a
+#: database integer holds.
+MAX_PRESENT = 1_000_000
 MAX_OPTION_LABEL = 200
 MAX_REASON = 4000
 MAX_SHARE_DENOMINATOR = 10_000

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, delete, func, insert, inspect, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -41,12 +41,17 @@ from deliberate.voting.models import (
 )
 from deliberate.voting.permissions import can_run_votes
 from deliberate.voting.rules import (
+    MAX_PAPER_BALLOTS,
+    MAX_PRESENT,
     METHOD_LABELS,
     Settings,
     check_ballot,
     check_settings,
     encode,
 )
+
+if TYPE_CHECKING:
+    from deliberate.voting.counting.formats import Election
 
 MAX_TITLE = 300
 MAX_DESCRIPTION = 20_000
@@ -55,6 +60,11 @@ RECEIPT_BYTES = 12
 
 class AlreadyVoted(InvalidTransition):
     """The member's ballot is already in (and may not be replaced this way)."""
+
+
+class RegisterRefused(ValidationError):
+    """The register of who voted on paper does not hold: a line is refused, or it does not
+    list as many members as the file holds ballots."""
 
 
 @dataclass(frozen=True)
@@ -162,8 +172,8 @@ def create_vote(
 ) -> Vote:
     """Make a vote with its settings; it opens now (`opens_at` None) or at `opens_at`.
 
-    `in_person` makes the record of a vote held at a meeting: open at once, without a roll
-    here, for its paper ballots to be added and counted (`record_in_person_vote`).
+    `in_person` makes the record of a vote held at a meeting, without a roll here, for
+    `record_in_person_vote` to add its counts, draw its lot and count it.
 
     Raises PermissionDenied unless the actor runs votes, ValidationError for settings that do
     not go together, an empty question, an unknown body or a time in the past.
@@ -233,11 +243,9 @@ def create_vote(
     db.session.flush()
     record_action(actor, "vote.create", vote, f"Made the vote “{vote.title}”", method=vote.method)
     if in_person:
-        drawn = _draw_lot(load_options(vote))
+        # Not opened here and without a roll or a lot yet: `record_in_person_vote` enters the
+        # meeting's counts, then draws the lot and counts, in this same transaction.
         vote.in_person = True
-        vote.lot = json.dumps(drawn, ensure_ascii=False)
-        vote.state = VoteState.OPEN
-        vote.opened_at = now
         db.session.flush()
     elif opens_at is None:
         open_vote(actor, vote, now=now)
@@ -400,6 +408,11 @@ def cast_ballot(
     standing = _standing(vote, actor)
     if not standing.on_roll:
         raise PermissionDenied("You are not on the roll of this vote, so you cannot vote in it.")
+    if standing.on_paper:
+        raise AlreadyVoted(
+            "You voted on paper: your ballot is among the paper ballots of this vote, so you "
+            "cannot vote online as well."
+        )
     stored = encode(check_ballot(settings_of(vote, _options(vote)), content))
     if vote.secret:
         return _cast_secret(vote, actor, stored, standing, receipt=receipt)
@@ -426,14 +439,16 @@ class _Standing:
     on_roll: bool
     voted: bool
     tendency_id: int | None  # the member's tendency now
+    on_paper: bool = False  # marked on the register as having voted on paper
 
 
 def _standing(vote: Vote, actor: Member) -> _Standing:
-    """Whether the member is on the roll and has voted, and their tendency now: one query."""
+    """Whether the member is on the roll and has voted (online or on paper), and their
+    tendency now: one query."""
     voted = (
-        select(Participation.member_id)
+        select(Participation.on_paper)
         .where(Participation.vote_id == vote.id, Participation.member_id == actor.id)
-        .exists()
+        .scalar_subquery()
     )
     tendency = (
         select(TendencyMembership.tendency_id)
@@ -447,7 +462,12 @@ def _standing(vote: Vote, actor: Member) -> _Standing:
     ).first()
     if row is None:
         return _Standing(on_roll=False, voted=False, tendency_id=None)
-    return _Standing(on_roll=True, voted=bool(row.voted), tendency_id=row.tendency_id)
+    return _Standing(
+        on_roll=True,
+        voted=row.voted is not None,
+        tendency_id=row.tendency_id,
+        on_paper=bool(row.voted),
+    )
 
 
 def _participate(
@@ -688,24 +708,27 @@ def _finish(vote: Vote, actor: Member | None, result: dict[str, Any], now: datet
 
 def recount(vote: Vote) -> dict[str, Any]:
     """A closed vote's result counted again from its ballots as stored now, the way
-    `close_vote` counted it (for checking the archive: the stored result must match), with
-    the breakdown minimum it was closed with."""
+    `close_vote` (or, for a meeting's vote, `record_in_person_vote`) counted it (for checking
+    the archive: the stored result must match), with the breakdown minimum it was closed
+    with. A meeting's anonymous counts have no voters to list and no tendencies to break
+    down."""
     stored = vote.result or {}
     return results.compute(
         settings_of(vote, load_options(vote)),
         ballots=_ballots_for_count(vote),
         roll_size=vote.roll_size or 0,
         participation=_participation(vote),
-        tendencies=_tendency_names(),
+        tendencies={} if vote.in_person else _tendency_names(),
         breakdown_min=int(stored.get("breakdown_min", 10)),
-        roll_call=not vote.secret,
+        roll_call=not vote.secret and not vote.in_person,
     )
 
 
 def _ballots_for_count(vote: Vote) -> list[results.CountedBallot]:
     """The vote's ballots, identical ones grouped with their number (a referendum's 100,000
-    ballots are a few thousand distinct rows), each content decoded once."""
-    count = func.count().label("weight")
+    ballots are a few thousand distinct rows; a paper row counts for its weight), each content
+    decoded once."""
+    count = func.sum(Ballot.weight).label("weight")
     rows = db.session.execute(
         select(Ballot.content, Ballot.tendency_id, Ballot.member_id, count)
         .where(Ballot.vote_id == vote.id)
@@ -719,15 +742,17 @@ def _ballots_for_count(vote: Vote) -> list[results.CountedBallot]:
 
 
 def _participation(vote: Vote) -> int:
-    online = db.session.scalar(
+    """How many took part: the members of the roll who voted, online or marked on paper; for
+    a meeting's vote, which has no roll here, the ballots it counted (their weights)."""
+    if vote.in_person:
+        counted = db.session.scalar(
+            select(func.coalesce(func.sum(Ballot.weight), 0)).where(Ballot.vote_id == vote.id)
+        )
+        return int(counted or 0)
+    voted = db.session.scalar(
         select(func.count()).select_from(Participation).where(Participation.vote_id == vote.id)
     )
-    paper = db.session.scalar(
-        select(func.count())
-        .select_from(Ballot)
-        .where(Ballot.vote_id == vote.id, Ballot.source == BallotSource.PAPER)
-    )
-    return int(online or 0) + int(paper or 0)
+    return int(voted or 0)
 
 
 def _tendency_names() -> dict[int, str]:
@@ -748,34 +773,48 @@ def close_due_votes(*, breakdown_min: int = 10, now: datetime | None = None) -> 
 # --- paper ballots and votes taken at a meeting ---------------------------------------------
 
 
-MAX_PAPER_BALLOTS = 200_000
+#: How many refused lines of a register a message names.
+REFUSED_LINES_SHOWN = 10
+_CHUNK = 500
 
 
-def read_paper_ballots(vote_labels: Sequence[str], filename: str, data: bytes) -> list[list[str]]:
-    """The rankings in a BLT or CSV file of paper ballots, checked against the vote's options.
-
-    Overvotes exhaust a ballot at that rank and repeated names are skipped, as the counting
-    engine's default rules say; a ballot left with no ranking is blank. Raises ValidationError
-    naming the line for malformed files and the names that are not options of this vote.
-    """
-    from deliberate.voting.counting import BallotError, Rules, RulesError
-    from deliberate.voting.counting.ballots import normalise
+def _read_paper_file(filename: str, data: bytes, *, limit: int = MAX_PAPER_BALLOTS) -> Election:
+    """The election a BLT or CSV file describes, its ballots still grouped with their
+    weights, once the weights are known to add up to at most `limit` ballots. Nothing is
+    expanded: a line `50000000 1 2 0` is refused from its weight alone."""
     from deliberate.voting.counting.formats import FormatError, decode, detect, parse_blt, parse_csv
 
     try:
         content = decode(data)
         kind = detect(filename or "", content)
-        election = (
-            parse_blt(content)
-            if kind == "blt"
-            else parse_csv(content, candidates=list(vote_labels))
-        )
+        election = parse_blt(content) if kind == "blt" else parse_csv(content)
     except FormatError as error:
         where = f"Line {error.line}: " if error.line else ""
         raise ValidationError(f"{where}{error.reason}.") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise ValidationError(f"The file could not be read: {error}.") from None
-    unknown = [c for c in election.candidates if c not in set(vote_labels)]
+    total = 0
+    for _ballot, weight in election.ballots:
+        total += max(weight, 0)
+        if total > limit:
+            raise ValidationError(f"A file holds at most {limit} ballots.")
+    if total == 0:
+        raise ValidationError("The file holds no ballots.")
+    return election
+
+
+def _paper_total(election: Election) -> int:
+    return sum(max(weight, 0) for _ballot, weight in election.ballots)
+
+
+def _paper_rankings(vote_labels: Sequence[str], election: Election) -> list[tuple[list[str], int]]:
+    """The file's rankings checked against the vote's options, identical ones together with
+    their number, in a canonical order (nothing of the file's order is kept)."""
+    from deliberate.voting.counting import BallotError, Rules, RulesError
+    from deliberate.voting.counting.ballots import normalise
+
+    labels = set(vote_labels)
+    unknown = [c for c in election.candidates if c not in labels]
     if unknown:
         raise ValidationError(
             "The file names candidates that are not options of this vote: "
@@ -784,21 +823,35 @@ def read_paper_ballots(vote_labels: Sequence[str], filename: str, data: bytes) -
         )
     index = {label: i for i, label in enumerate(vote_labels)}
     rules = Rules(method="irv")
-    rankings: list[list[str]] = []
+    grouped: dict[tuple[int, ...], int] = {}
     try:
         for ballot, weight in election.ballots:
-            clean = [vote_labels[i] for i in normalise(ballot, index, rules)]
-            rankings.extend([clean] * weight)
-            if len(rankings) > MAX_PAPER_BALLOTS:
-                raise ValidationError(f"A file holds at most {MAX_PAPER_BALLOTS} ballots.")
+            if weight > 0:
+                clean = tuple(normalise(ballot, index, rules))
+                grouped[clean] = grouped.get(clean, 0) + weight
     except (BallotError, RulesError) as error:
         raise ValidationError(f"A ballot could not be read: {error}.") from None
-    if not rankings:
-        raise ValidationError("The file holds no ballots.")
-    return rankings
+    return [([vote_labels[i] for i in ranking], grouped[ranking]) for ranking in sorted(grouped)]
 
 
-def _add_paper_ballots(vote: Vote, rankings: Sequence[list[str]]) -> None:
+def read_paper_ballots(
+    vote_labels: Sequence[str], filename: str, data: bytes
+) -> list[tuple[list[str], int]]:
+    """The rankings in a BLT or CSV file of paper ballots, checked against the vote's options,
+    as (ranking, how many ballots) with identical rankings together.
+
+    Overvotes exhaust a ballot at that rank and repeated names are skipped, as the counting
+    engine's default rules say; a ballot left with no ranking is blank. Raises ValidationError
+    naming the line for malformed files, the names that are not options of this vote, and
+    files of more than MAX_PAPER_BALLOTS ballots (from the weights, before reading any).
+    """
+    return _paper_rankings(vote_labels, _read_paper_file(filename, data))
+
+
+def _add_paper_ballots(vote: Vote, groups: Sequence[tuple[dict[str, Any], int]]) -> None:
+    """Store paper ballots as counts: one row per distinct content with its weight, with
+    random keys, in the order of their content."""
+    rows = sorted((encode(content), weight) for content, weight in groups if weight > 0)
     db.session.execute(
         insert(Ballot),
         [
@@ -806,33 +859,167 @@ def _add_paper_ballots(vote: Vote, rankings: Sequence[list[str]]) -> None:
                 "id": secrets.token_hex(16),
                 "vote_id": vote.id,
                 "source": BallotSource.PAPER,
-                "content": encode({"ranking": ranking}),
+                "content": stored,
+                "weight": weight,
             }
-            for ranking in rankings
+            for stored, weight in rows
         ],
     )
 
 
-def import_paper_ballots(actor: Member, vote: Vote, filename: str, data: bytes) -> int:
+def _chunks(items: Sequence[Any]) -> Any:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _register_lines(register: str | Sequence[str]) -> list[tuple[int, str]]:
+    lines = register.splitlines() if isinstance(register, str) else list(register)
+    return [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+
+
+def _shown(line: str) -> str:
+    return line if len(line) <= 80 else line[:79] + "…"
+
+
+def _check_register(vote: Vote, register: str | Sequence[str]) -> list[int]:
+    """The members a convener marked as having voted on paper, one email address a line, as
+    a polling station's register: each must be a member on the vote's roll, active, who has
+    not voted online nor been marked already. Raises ValidationError naming every refused
+    line (the first few) and why; returns the members' ids otherwise."""
+    lines = _register_lines(register)
+    if not lines:
+        raise RegisterRefused(
+            "Mark who voted on paper: list the email address of each member whose ballot is "
+            "in the file, one a line."
+        )
+    if len(lines) > MAX_PAPER_BALLOTS:
+        raise RegisterRefused(f"A register lists at most {MAX_PAPER_BALLOTS} members.")
+    addresses = sorted({line.lower() for _number, line in lines})
+    members: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks(addresses):
+        rows = db.session.execute(
+            select(Member.email, Member.id, Member.status).where(Member.email.in_(chunk))
+        )
+        members.update({email: (member_id, status) for email, member_id, status in rows})
+    ids = sorted({member_id for member_id, _status in members.values()})
+    on_roll: set[int] = set()
+    took_part: dict[int, bool] = {}
+    for chunk in _chunks(ids):
+        on_roll.update(
+            db.session.scalars(
+                select(RollEntry.member_id).where(
+                    RollEntry.vote_id == vote.id, RollEntry.member_id.in_(chunk)
+                )
+            )
+        )
+        took_part.update(
+            (member_id, bool(on_paper))
+            for member_id, on_paper in db.session.execute(
+                select(Participation.member_id, Participation.on_paper).where(
+                    Participation.vote_id == vote.id, Participation.member_id.in_(chunk)
+                )
+            )
+        )
+    refused: list[str] = []
+    marked: dict[int, int] = {}
+    for number, line in lines:
+        found = members.get(line.lower())
+        if found is None:
+            why = "no member has this address"
+        elif found[0] not in on_roll:
+            why = "not on the roll of this vote"
+        elif found[1] != MemberStatus.ACTIVE:
+            why = "suspended, so cannot vote"
+        elif found[0] in took_part:
+            why = (
+                "already marked as voting on paper"
+                if took_part[found[0]]
+                else "already voted online"
+            )
+        elif found[0] in marked:
+            why = f"already marked as voting on paper, on line {marked[found[0]]}"
+        else:
+            marked[found[0]] = number
+            continue
+        refused.append(f"line {number} ({_shown(line)}): {why}")
+    if refused:
+        more = len(refused) - REFUSED_LINES_SHOWN
+        raise RegisterRefused(
+            "The register was refused and nothing was added: "
+            + "; ".join(refused[:REFUSED_LINES_SHOWN])
+            + (f"; and {more} more lines." if more > 0 else ".")
+        )
+    return sorted(marked)
+
+
+def _mark_on_paper(vote: Vote, member_ids: Sequence[int]) -> None:
+    """Insert the participation rows of members who voted on paper (with their tendency now,
+    as an online vote does), in the order of their ids: nothing pairs them with a ballot."""
+    tendency: dict[int, int] = {}
+    for chunk in _chunks(member_ids):
+        tendency.update(
+            db.session.execute(
+                select(TendencyMembership.member_id, TendencyMembership.tendency_id).where(
+                    TendencyMembership.member_id.in_(chunk), TendencyMembership.left_at.is_(None)
+                )
+            )
+            .tuples()
+            .all()
+        )
+    db.session.execute(
+        insert(Participation),
+        [
+            {
+                "vote_id": vote.id,
+                "member_id": member_id,
+                "tendency_id": tendency.get(member_id),
+                "on_paper": True,
+            }
+            for member_id in member_ids
+        ],
+    )
+
+
+def import_paper_ballots(
+    actor: Member, vote: Vote, filename: str, data: bytes, *, register: str | Sequence[str]
+) -> int:
     """Add the paper ballots of an in-person session to an open ranked vote; they are counted
-    with the online ballots. The audit log keeps the number imported, never who."""
+    with the online ballots.
+
+    `register` lists, one email address a line, the members of the roll who voted on paper,
+    as a polling station's register: the file must hold exactly as many ballots. Each marked
+    member takes part on paper (and cannot vote online afterwards); the ballots stay anonymous,
+    stored as counts with nothing that links them to who was marked. Participation never
+    exceeds the roll. Raises ValidationError (changing nothing) for a refused register line, a
+    file that does not match it, or a malformed file; InvalidTransition unless the vote is open
+    and ranked. The audit log keeps the number imported, never who.
+    """
     _require_runner(actor, "import paper ballots")
     vote = _lock(vote)
     if vote.state != VoteState.OPEN:
         raise InvalidTransition("Paper ballots are imported into an open vote only.")
     if not vote.is_ranked:
         raise InvalidTransition("Paper ballot files are for ranked votes.")
-    rankings = read_paper_ballots([o.label for o in load_options(vote)], filename, data)
-    _add_paper_ballots(vote, rankings)
+    marked = _check_register(vote, register)
+    election = _read_paper_file(filename, data)
+    total = _paper_total(election)
+    if total != len(marked):
+        raise RegisterRefused(
+            f"The file holds {total} ballots but {len(marked)} members are marked as having "
+            "voted on paper: the two must be equal."
+        )
+    rankings = _paper_rankings([o.label for o in load_options(vote)], election)
+    _mark_on_paper(vote, marked)
+    _add_paper_ballots(vote, [({"ranking": ranking}, weight) for ranking, weight in rankings])
     db.session.flush()
     record_action(
         actor,
         "vote.import",
         vote,
-        f"Imported {len(rankings)} paper ballots into “{vote.title}”",
-        ballots=len(rankings),
+        f"Imported {total} paper ballots into “{vote.title}”",
+        ballots=total,
     )
-    return len(rankings)
+    return total
 
 
 @dataclass(frozen=True)
@@ -846,6 +1033,36 @@ class MeetingCount:
     filename: str = ""
 
 
+def _check_meeting_count(
+    settings: Settings, counted: MeetingCount, present: int
+) -> Election | None:
+    """Check a meeting's counts before anything is written: each between 0 and those present,
+    those present between 1 and MAX_PRESENT, a ranked file bounded by its weights. Returns the
+    file's election (ranked) or None."""
+    for number in (counted.yes, counted.no, counted.abstain, present):
+        if number < 0:
+            raise ValidationError("Counts cannot be negative.")
+        if number > MAX_PRESENT:
+            raise ValidationError(f"A meeting's vote counts at most {MAX_PRESENT} members.")
+    if present < 1:
+        raise ValidationError("Say how many members were entitled to vote at the meeting.")
+    if settings.method == "majority":
+        election = None
+        cast = counted.yes + counted.no + counted.abstain
+        if cast == 0:
+            raise ValidationError("Enter the counts of the meeting's vote.")
+    else:
+        if not counted.ballot_file:
+            raise ValidationError("Attach the paper count as a BLT or CSV file.")
+        election = _read_paper_file(counted.filename, counted.ballot_file)
+        cast = _paper_total(election)
+    if present < cast:
+        raise ValidationError(
+            f"{cast} ballots were counted but only {present} members are said to be present."
+        )
+    return election
+
+
 def record_in_person_vote(
     actor: Member,
     *,
@@ -855,15 +1072,23 @@ def record_in_person_vote(
     present: int,
     held_at: datetime,
     options: Sequence[OptionSpec] = (),
-    subject: tuple[str, int] | None = None,
+    subject_id: int | None = None,
     purpose: str = "question",
     description: str = "",
     now: datetime | None = None,
 ) -> Vote:
     """Record a vote taken at a meeting, marked in person with who recorded it.
 
-    `present` is the roll of the meeting (members entitled to vote there). It produces the
-    same stored result, subject hooks and audit entry as a vote held here.
+    `present` is the roll of the meeting (members entitled to vote there). A vote on a subject
+    (`subject_id`, for a purpose such as an amendment, a competing group or a draft's
+    adoption) is made by the purpose's domain, as for a vote held here, with its own question
+    and options; `title`, `description` and `options` are for free questions and elections.
+    The counts are stored as counts (a majority vote: at most three rows), the tie-break lot is
+    drawn once they are in, and the vote closes at once with the same stored result, subject
+    hooks, record and audit entry as a vote held here.
+
+    Raises ValidationError, before anything is written, for counts that are negative, above
+    those present or above MAX_PRESENT, and for a paper count that cannot be read.
     """
     _require_runner(actor, "record votes taken at meetings")
     now = now or utcnow()
@@ -871,63 +1096,39 @@ def record_in_person_vote(
         raise ValidationError("A meeting's vote is recorded after it was held, not before.")
     if settings.method not in ("majority", "irv", "stv", "schulze"):
         raise ValidationError("A meeting's vote is recorded as counts or as a ranked paper count.")
-    for number in (counted.yes, counted.no, counted.abstain, present):
-        if number < 0:
-            raise ValidationError("Counts cannot be negative.")
-    vote = create_vote(
-        actor,
-        title=title,
-        settings=settings,
-        description=description,
-        options=options,
-        subject=subject,
-        purpose=purpose,
-        in_person=True,
-        now=now,
-    )
-    if settings.method == "majority":
-        rankings: list[dict[str, Any]] = (
-            [{"choice": "yes"}] * counted.yes
-            + [{"choice": "no"}] * counted.no
-            + [{"choice": "abstain"}] * counted.abstain
-        )
-        if not rankings:
-            raise ValidationError("Enter the counts of the meeting's vote.")
-        db.session.execute(
-            insert(Ballot),
-            [
-                {
-                    "id": secrets.token_hex(16),
-                    "vote_id": vote.id,
-                    "source": BallotSource.PAPER,
-                    "content": encode(c),
-                }
-                for c in rankings
-            ],
-        )
-        cast = len(rankings)
+    election = _check_meeting_count(settings, counted, present)
+    known = hooks.purpose(purpose)
+    if known is None:
+        raise ValidationError("That kind of vote is not known here.")
+    if known.start is not None:
+        if subject_id is None:
+            raise ValidationError(f"Say which {known.label.lower()} the meeting voted on.")
+        vote = known.start(actor, subject_id, settings, None, None, in_person=True)
     else:
-        if not counted.ballot_file:
-            raise ValidationError("Attach the paper count as a BLT or CSV file.")
-        papers = read_paper_ballots(
-            [o.label for o in load_options(vote)], counted.filename, counted.ballot_file
+        vote = create_vote(
+            actor,
+            title=title,
+            settings=settings,
+            description=description,
+            options=options,
+            purpose=purpose,
+            in_person=True,
+            now=now,
         )
-        _add_paper_ballots(vote, papers)
-        cast = len(papers)
-    if present < cast:
-        raise ValidationError(
-            f"{cast} ballots were counted but only {present} members are said to be present."
-        )
+    vote_options = load_options(vote)
+    if election is None:
+        answers = (("yes", counted.yes), ("no", counted.no), ("abstain", counted.abstain))
+        _add_paper_ballots(vote, [({"choice": choice}, n) for choice, n in answers])
+    else:
+        rankings = _paper_rankings([o.label for o in vote_options], election)
+        _add_paper_ballots(vote, [({"ranking": ranking}, n) for ranking, n in rankings])
+    # The counts are in: only now is the lot drawn, so no one entering them knew it.
+    vote.lot = json.dumps(_draw_lot(vote_options), ensure_ascii=False)
     vote.roll_size = present
     vote.opened_at = held_at
+    vote.state = VoteState.OPEN
     db.session.flush()
-    result = results.compute(
-        settings_of(vote, load_options(vote)),
-        ballots=_ballots_for_count(vote),
-        roll_size=present,
-        participation=cast,
-        tendencies={},
-    )
+    result = recount(vote)
     _finish(vote, actor, result, now)
     record_action(actor, "vote.in_person", vote, f"Recorded the meeting's vote “{vote.title}”")
     return vote

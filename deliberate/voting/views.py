@@ -188,15 +188,13 @@ def import_ballots(vote_id: int) -> Page:
     form = PaperBallotsForm()
     return submit(
         form,
-        lambda: services.import_paper_ballots(
-            actor(), vote, form.ballot_file.data.filename or "", pages.read_upload(form)
+        lambda: pages.import_paper_ballots(actor(), vote, form),
+        render=lambda outcome: pages.import_page(vote, form, outcome.error),
+        success_message=lambda count: (
+            f"{count} paper ballots were added to the count; the members marked on the "
+            "register have voted."
         ),
-        render=lambda outcome: render_template(
-            "votes/import.html", vote=vote, form=form, error=outcome.error
-        ),
-        success_message=lambda count: f"{count} paper ballots were added to the count.",
         redirect_to=url_for("votes.detail", vote_id=vote.id),
-        error_field=form.ballot_file,
     )
 
 
@@ -220,17 +218,24 @@ def results_json(vote_id: int) -> Response:
 @login_required
 def ballots_file(vote_id: int, kind: str) -> Response:
     vote = pages.closed(_vote(vote_id))
-    ballots = [content for _receipt, content in queries.published_ballots(vote)]
+    counted = queries.published_counts(vote)
+    weights = [weight for _content, weight in counted]
     if kind == "blt":
         if not vote.is_ranked:
             raise NotFound("This vote is not ranked; its ballots are published as CSV.")
         text = publish.ballots_blt(
-            vote.title, [o.label for o in vote.options], vote.seats, [b["ranking"] for b in ballots]
+            vote.title,
+            [o.label for o in vote.options],
+            vote.seats,
+            [content["ranking"] for content, _weight in counted],
+            weights=weights,
         )
     else:
         if vote.is_ranked:
             raise NotFound("This vote is ranked; its ballots are published as BLT.")
-        text = publish.ballots_csv(vote.method, ballots)
+        text = publish.ballots_csv(
+            vote.method, [content for content, _weight in counted], weights=weights
+        )
     return Response(
         text,
         mimetype="text/plain" if kind == "blt" else "text/csv",
@@ -252,7 +257,10 @@ def receipts(vote_id: int) -> str:
     page = page_number(request.args)
     if vote.receipts_show_content:
         ballots, more = queries.published_page(vote, page)
-        rows = [(receipt, publish.describe(vote.method, content)) for receipt, content in ballots]
+        rows = [
+            (receipt, publish.describe(vote.method, content), weight)
+            for receipt, content, weight in ballots
+        ]
         return render_template(
             "votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more
         )
@@ -272,11 +280,7 @@ def receipts_file(vote_id: int) -> Response:
     """The receipt hashes, sorted; paired with their ballots only where the vote chose so."""
     vote = _secret_and_closed(vote_id)
     if vote.receipts_show_content:
-        text = publish.receipts_csv(
-            (receipt, content)
-            for receipt, content in queries.published_ballots(vote)
-            if receipt is not None
-        )
+        text = publish.receipts_csv(queries.paired_receipts(vote))
     else:
         text = publish.receipts_csv((receipt, None) for receipt in queries.receipt_hashes(vote))
     return Response(

@@ -1,7 +1,7 @@
 """votes: the consensus fallback supermajority as an exact fraction
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 10:00:00
 
 A whole percentage could not say "two-thirds" (66 % adopts 2 of 3, 67 % refuses it). The
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -19,8 +19,9 @@ def votes_by_title(session) -> dict[str, Vote]:
 def test_the_demo_decides_by_votes(session):
     load_demo()
     votes = votes_by_title(session)
-    assembly = next(v for t, v in votes.items() if t.startswith("A7 at the delegate assembly"))
+    assembly = next(v for t, v in votes.items() if t.startswith("A7 to "))
     assert assembly.in_person
+    assert assembly.purpose == "amendment"
     assert assembly.outcome == "Adopted by 41 to 12, 3 abstaining."
     a7 = session.get(Amendment, assembly.subject_id)
     assert a7.state == AmendmentState.MERGED

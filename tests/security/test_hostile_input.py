@@ -197,3 +197,60 @@ def test_hostile_ballots_get_the_form_back_with_a_message(
         assert response.status_code == 400
         assert message in page
         assert 'class="ballot-form"' in page
+
+
+HUGE_COUNTS = ["9" * 31, str(10**18)]
+MEETING = {
+    "title": "At the assembly",
+    "method": "majority",
+    "threshold": "simple",
+    "quorum_percent": "0",
+    "held_at": "2026-01-10T18:00",
+    "present": "60",
+    "yes": "41",
+    "no": "12",
+    "abstain": "3",
+}
+
+
+@pytest.mark.parametrize("count", HUGE_COUNTS)
+@pytest.mark.parametrize("field", ["present", "yes", "no", "abstain"])
+def test_a_meeting_count_beyond_any_roll_gets_the_form_back(app, built, field, count):
+    with world_case(built):
+        client = client_as(app, built, "convener")
+        with DatabaseWatch(built.connection) as watch:
+            response = client.post("/votes/record", data={**MEETING, field: count})
+            assert_refusal_is_clean(response, watch)
+        assert response.status_code == 400
+        assert "A count is a whole number from" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("count", HUGE_COUNTS)
+def test_a_paper_weight_beyond_any_roll_gets_the_form_back(app, built, count):
+    blt = f'2 1\n{count} 1 2 0\n0\n"Ana"\n"Ben"\n"Chair"\n'.encode()
+    with world_case(built):
+        client = client_as(app, built, "convener")
+        with DatabaseWatch(built.connection) as watch:
+            response = client.post(
+                f"/votes/{built.values['ranked_vote']}/import",
+                data={
+                    "ballot_file": (io.BytesIO(blt), "paper.blt"),
+                    "register": built.values["paper_register"],
+                },
+            )
+            assert_refusal_is_clean(response, watch)
+        assert response.status_code == 400
+        assert "A file holds at most 200000 ballots." in response.get_data(as_text=True)
+        with DatabaseWatch(built.connection) as watch:
+            response = client.post(
+                "/votes/record",
+                data={
+                    **MEETING,
+                    "method": "irv",
+                    "options": "Ana\nBen",
+                    "ballot_file": (io.BytesIO(blt), "count.blt"),
+                },
+            )
+            assert_refusal_is_clean(response, watch)
+        assert response.status_code == 400
+        assert "A file holds at most 200000 ballots." in response.get_data(as_text=True)

@@ -16,16 +16,15 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from deliberate.accounts.models import MemberRole
 from deliberate.database import utcnow
 from deliberate.extensions import db
-from deliberate.voting import publish, services
+from deliberate.voting import publish, queries, services
 from deliberate.voting.counting.consensus import ConsensusBallot, ConsensusRules, count_consensus
 from deliberate.voting.counting.formats import parse_blt
 from deliberate.voting.counting.majority import MajorityRules, count_majority
-from deliberate.voting.models import Ballot, Vote
+from deliberate.voting.models import Vote
 from deliberate.voting.rules import Settings
 from deliberate.voting.tally import MATCHES
 from tests.factories import make_member
@@ -96,16 +95,16 @@ def ranked_vote(convener, voters, settings, ballots, options=CANDIDATES):
 
 def publish_files(vote: Vote, tmp_path: Path) -> tuple[Path, Path]:
     """The vote's published ballot file and stored result, written where anyone could."""
-    contents = [
-        json.loads(c)
-        for c in db.session.scalars(select(Ballot.content).where(Ballot.vote_id == vote.id))
-    ]
+    counted = queries.published_counts(vote)
+    contents = [content for content, _weight in counted]
+    weights = [weight for _content, weight in counted]
     if vote.is_ranked:
         labels = [o.label for o in services.load_options(vote)]
-        text = publish.ballots_blt(vote.title, labels, vote.seats, [c["ranking"] for c in contents])
+        rankings = [c["ranking"] for c in contents]
+        text = publish.ballots_blt(vote.title, labels, vote.seats, rankings, weights=weights)
         ballots = tmp_path / f"vote-{vote.id}.blt"
     else:
-        text = publish.ballots_csv(vote.method, contents)
+        text = publish.ballots_csv(vote.method, contents, weights=weights)
         ballots = tmp_path / f"vote-{vote.id}.csv"
     ballots.write_bytes(text.encode())
     results = tmp_path / f"vote-{vote.id}-results.json"

@@ -263,7 +263,8 @@ def test_paper_ballots_join_an_open_ranked_vote(convener, voters):
     )
     services.cast_ballot(voters[0], vote, {"ranking": ["Ben"]})
     blt = b'2 1\n3 1 2 0\n1 2 0\n0\n"Ana"\n"Ben"\n"Chair"\n'
-    assert services.import_paper_ballots(convener, vote, "paper.blt", blt) == 4
+    register = [voter.email for voter in voters[1:5]]
+    assert services.import_paper_ballots(convener, vote, "paper.blt", blt, register=register) == 4
     result = services.close_vote(convener, vote).result
     assert result["count"]["winners"] == ["Ana"]
     assert result["participation"]["voted"] == 5
@@ -345,6 +346,7 @@ def test_nothing_stored_links_a_secret_ballot_to_its_voter(convener, voters):
         "tendency_id",
         "source",
         "content",
+        "weight",
     }
     rows = db.session.execute(
         select(Ballot.id, Ballot.member_id, Ballot.tendency_id).where(Ballot.vote_id == vote.id)
@@ -356,7 +358,13 @@ def test_nothing_stored_links_a_secret_ballot_to_its_voter(convener, voters):
     assert len(set(ids)) == len(ids)
     # Participations carry no ballot id; ballots carry no participation key.
     participation_columns = {c["name"] for c in inspector.get_columns("vote_participations")}
-    assert participation_columns == {"vote_id", "member_id", "tendency_id", "replace_hash"}
+    assert participation_columns == {
+        "vote_id",
+        "member_id",
+        "tendency_id",
+        "replace_hash",
+        "on_paper",
+    }
     # A secret ballot cannot also name its member: the database refuses it.
     both = Ballot(
         id="f" * 32,

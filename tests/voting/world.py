@@ -9,6 +9,9 @@ closed_roll_call   a closed roll-call majority vote (CSV published, no receipts)
 blocked_vote       a closed consensus vote that a block sent to a second round
 consensus_vote     an open secret consensus vote (a ballot gives a reason)
 first_amendment    amendment 1 of the drafts world's `draft` (awaiting seconders)
+competing_group    the drafts world's competing group 1 (A6 and A7, awaiting seconders)
+paper_register     the email addresses of `owner` and `bystander`, one a line: members on the
+                   roll of `ranked_vote` who have not voted in it (to mark as voting on paper)
 
 State `vote_due`: the open vote's scheduled close has passed.
 """
@@ -21,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 
 from deliberate.database import utcnow
-from deliberate.drafts.models import Amendment
+from deliberate.drafts.models import Amendment, CompetitionGroup
 from deliberate.extensions import db
 from deliberate.voting import services
 from deliberate.voting.rules import Settings
@@ -87,6 +90,10 @@ def build_votes(world: dict[str, Any]) -> None:
         first_amendment=db.session.scalar(
             select(Amendment).where(Amendment.draft_id == world["draft"].id, Amendment.number == 1)
         ),
+        competing_group=db.session.scalar(
+            select(CompetitionGroup).where(CompetitionGroup.draft_id == world["draft"].id)
+        ),
+        paper_register=f"{world['owner'].email}\n{world['bystander'].email}",
         open_vote=open_vote,
         owner_receipt=receipt.code,
         ranked_vote=_ranked(convener, "Security world ranked question"),
