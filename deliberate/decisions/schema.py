@@ -17,6 +17,7 @@ from sqlalchemy import Connection, MetaData, event, text
 # Tables whose rows are never changed nor deleted once written.
 APPEND_ONLY = (
     "archive_links",
+    "archive_secrets",
     "commitment_entries",
     "minority_reports",
     "decision_record_revisions",
@@ -128,6 +129,22 @@ def statements(dialect: str) -> list[str]:
     if dialect == "postgresql":
         return _postgresql_guards() + _postgresql_search()
     return []
+
+
+def install_append_only(connection: Connection, table: str) -> None:
+    """The guards of one append-only table: for a migration that made the table, or that
+    rebuilt it (SQLite batch mode copies a table without its triggers)."""
+    if connection.dialect.name == "sqlite":
+        for statement in _sqlite_guards():
+            if statement.startswith(f"CREATE TRIGGER {table}_no_"):
+                connection.execute(text(statement))
+    elif connection.dialect.name == "postgresql":
+        connection.execute(
+            text(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION deliberate_refuse_sealed()"
+            )
+        )
 
 
 def install(connection: Connection) -> None:
