@@ -141,6 +141,8 @@ def bulk_records(
     if head is None:
         raise SystemExit("the template record is not chained")
     previous = ledger.as_link(head)
+    secret = ledger.archive_secret(make=True)
+    chained_after = secret.votes_chained_after if secret is not None else 0
     next_vote = (db.session.scalar(select(func.max(Vote.id))) or 0) + 1
     next_record = (db.session.scalar(select(func.max(DecisionRecord.id))) or 0) + 1
     next_entry = (db.session.scalar(select(func.max(CommitmentEntry.id))) or 0) + 1
@@ -197,6 +199,16 @@ def bulk_records(
         db.session.execute(insert(_table(DecisionRecord)), records)
         links, currents, entries, texts = [], [], [], []
         for row in records:
+            # The vote's link first, as its close appends it; stored at once, since the
+            # record's content names it.
+            vote = db.session.get_one(Vote, row["vote_id"])
+            link = chain.next_link(
+                previous, LinkKind.VOTE, ledger.vote_content(vote, chained_after)
+            )
+            db.session.execute(
+                insert(_table(ArchiveLink)), [_link_row(link, None, None, vote_id=vote.id)]
+            )
+            previous = link
             record = db.session.get_one(DecisionRecord, row["id"])
             link = chain.next_link(previous, LinkKind.RECORD, ledger.record_content(record))
             links.append(_link_row(link, row["id"], None))
@@ -266,12 +278,16 @@ def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _link_row(link: chain.Link, record_id: int, entry_id: int | None) -> dict[str, Any]:
+def _link_row(
+    link: chain.Link, record_id: int | None, entry_id: int | None, *, vote_id: int | None = None
+) -> dict[str, Any]:
     return {
         "position": link.position,
         "kind": link.kind,
         "record_id": record_id,
+        "vote_id": vote_id,
         "entry_id": entry_id,
+        "format": ledger.CONTENT_FORMAT,
         "content_hash": link.content_hash,
         "previous_hash": link.previous_hash,
         "hash": link.hash,

@@ -214,6 +214,5 @@ def verify_archive_command() -> None:
         raise click.ClickException(f"the archive does not hold: {report.mismatch}")
     click.echo(f"Chain head: {report.head}")
     click.echo(
-        "The archive holds: every hash, every recount and everything shown matches what is "
-        "chained."
+        "The archive holds: every hash, every recount and everything shown matches what is chained."
     )

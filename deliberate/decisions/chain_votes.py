@@ -14,4 +14,3 @@ def chain_closed_vote(vote: Any, _purpose: Purpose, _result: dict[str, Any]) -> 
     """Append the closed vote's link (settings, options, roll, participation, the digests of
     its ballots, receipts and result, and its summary), in the closing transaction."""
     ledger.chain_closed_vote(vote)
-

@@ -213,8 +213,8 @@ def chain_closed_vote(vote: Vote) -> ArchiveLink:
     if existing is not None:
         return existing
     secret = archive_secret(make=True)
-    assert secret is not None  # made above when missing
-    return append(LinkKind.VOTE, None, vote_content(vote, secret.votes_chained_after), vote_id=vote.id)
+    after = secret.votes_chained_after if secret is not None else 0
+    return append(LinkKind.VOTE, None, vote_content(vote, after), vote_id=vote.id)
 
 
 # --- records and what is added to them -----------------------------------------------------
@@ -454,7 +454,11 @@ MODELS: dict[str, type[Any]] = {
 
 def row_of(kind: str, record_id: int | None, vote_id: int | None, entry_id: int | None) -> Any:
     """The stored row a link vouches for (None if it is gone)."""
-    key = {LinkKind.VOTE: vote_id, LinkKind.RECORD: record_id}.get(kind, entry_id)
+    key: int | None = entry_id
+    if kind == LinkKind.VOTE:
+        key = vote_id
+    elif kind == LinkKind.RECORD:
+        key = record_id
     model = MODELS.get(kind)
     if model is None or key is None:
         return None

@@ -161,7 +161,11 @@ def test_the_readme_check_finds_a_content_changed_in_the_export(app, archive, tm
     script = tmp_path / "check.py"
     script.write_text(_readme_check(), encoding="utf-8")
     run = subprocess.run(  # noqa: S603 (the interpreter running the tests, on our own file)
-        [sys.executable, "-I", str(script)], cwd=tmp_path, capture_output=True, text=True, check=False
+        [sys.executable, "-I", str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode != 0
     assert "AssertionError" in run.stderr

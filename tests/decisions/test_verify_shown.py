@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from deliberate.accounts.models import MemberRole
 from deliberate.audit.models import AuditEntry
 from deliberate.database import utcnow
-from deliberate.decisions import services
+from deliberate.decisions import ledger, services
 from deliberate.decisions.models import ArchiveLink, DecisionRecord
 from deliberate.drafts.voting import put_amendment_to_vote
 from deliberate.extensions import db
@@ -71,7 +71,9 @@ def world(session) -> World:
     draft = make_draft(convener)
     amendment = propose(make_member(), draft, new_text="Every branch meets weekly.")
     table(amendment)
-    vote = put_amendment_to_vote(convener, amendment, Settings(method="majority", threshold="simple"))
+    vote = put_amendment_to_vote(
+        convener, amendment, Settings(method="majority", threshold="simple")
+    )
     for voter in voters:
         voting.cast_ballot(voter, vote, {"choice": "yes"})
     voting.close_vote(convener, vote)
@@ -114,13 +116,14 @@ def test_a_vote_is_chained_before_its_record_and_the_seal_names_its_link(app, wo
         select(ArchiveLink).where(ArchiveLink.vote_id == vote_of(world.sealed))
     )
     seal = db.session.scalar(
-        select(ArchiveLink).where(ArchiveLink.record_id == world.sealed, ArchiveLink.kind == "record")
+        select(ArchiveLink).where(
+            ArchiveLink.record_id == world.sealed, ArchiveLink.kind == "record"
+        )
     )
-    assert vote_link is not None and seal is not None
+    assert vote_link is not None
+    assert seal is not None
     assert vote_link.position < seal.position
     assert (vote_link.format, seal.format) == (2, 2)
-    from deliberate.decisions import ledger
-
     assert ledger.content_of(seal)["vote"]["link"] == vote_link.hash
 
 
@@ -213,7 +216,8 @@ def test_a_members_current_entry_deleted_is_found(app, connection, world):
     )
     output = refused(app)
     assert names_record(output, world.sealed)
-    assert "current entry" in output and "is missing" in output
+    assert "current entry" in output
+    assert "is missing" in output
 
 
 def test_a_report_names_no_member_by_id(app, connection, world):
@@ -251,7 +255,10 @@ def test_two_secret_ballots_receipt_hashes_swapped_are_found(app, connection, wo
     # Same content, so a recount cannot see it: only the ballots' digest can.
     # one at a time, through a spare value: each receipt is unique within its vote
     tamper(
-        connection, "UPDATE ballots SET receipt_hash = :temp WHERE id = :a", a=first.id, temp="0" * 64
+        connection,
+        "UPDATE ballots SET receipt_hash = :temp WHERE id = :a",
+        a=first.id,
+        temp="0" * 64,
     )
     tamper(
         connection,
