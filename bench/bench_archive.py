@@ -59,6 +59,7 @@ from deliberate.decisions.models import (
     RecordState,
 )
 from deliberate.extensions import db
+from deliberate.markup import render_markdown
 from deliberate.voting import services as voting
 from deliberate.voting.models import Ballot, Participation, Vote
 from deliberate.voting.rules import Settings
@@ -143,6 +144,7 @@ def bulk_records(
     previous = ledger.as_link(head)
     secret = ledger.archive_secret(make=True)
     chained_after = secret.votes_chained_after if secret is not None else 0
+    html_of: dict[str, str] = {}
     next_vote = (db.session.scalar(select(func.max(Vote.id))) or 0) + 1
     next_record = (db.session.scalar(select(func.max(DecisionRecord.id))) or 0) + 1
     next_entry = (db.session.scalar(select(func.max(CommitmentEntry.id))) or 0) + 1
@@ -184,9 +186,9 @@ def bulk_records(
                     "vote_id": vote_id,
                     "title": title,
                     "outcome_markdown": outcome,
-                    "outcome_html": f"<p>{outcome}</p>",
+                    "outcome_html": render_markdown(outcome),
                     "unity_markdown": unity,
-                    "unity_html": f"<p>{unity}</p>",
+                    "unity_html": render_markdown(unity),
                     "decided_at": decided,
                     "sealed_at": decided + timedelta(days=1),
                     "sealed_by_id": convener_id,
@@ -230,13 +232,15 @@ def bulk_records(
                     reasons = rng.choice(REASONS).format(
                         place=rng.choice(PLACES), action=rng.choice(ACTIONS)
                     )
+                    if reasons not in html_of:  # what the application stores beside them
+                        html_of[reasons] = render_markdown(reasons)
                 values = {
                     "record_id": row["id"],
                     "member_id": member_id,
                     "revision": 1,
                     "commits": index % (DISSENT_EVERY * 2) != 0,
                     "disagreement_markdown": reasons,
-                    "disagreement_html": f"<p>{reasons}</p>" if reasons else None,
+                    "disagreement_html": html_of.get(reasons) if reasons else None,
                     "tendency_id": tendency_of[index],
                     "recorded_at": row["sealed_at"] + timedelta(minutes=index),
                 }
