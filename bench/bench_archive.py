@@ -59,6 +59,7 @@ from deliberate.decisions.models import (
     RecordState,
 )
 from deliberate.extensions import db
+from deliberate.markup import render_markdown
 from deliberate.voting import services as voting
 from deliberate.voting.models import Ballot, Participation, Vote
 from deliberate.voting.rules import Settings
@@ -141,6 +142,9 @@ def bulk_records(
     if head is None:
         raise SystemExit("the template record is not chained")
     previous = ledger.as_link(head)
+    secret = ledger.archive_secret(make=True)
+    chained_after = secret.votes_chained_after if secret is not None else 0
+    html_of: dict[str, str] = {}
     next_vote = (db.session.scalar(select(func.max(Vote.id))) or 0) + 1
     next_record = (db.session.scalar(select(func.max(DecisionRecord.id))) or 0) + 1
     next_entry = (db.session.scalar(select(func.max(CommitmentEntry.id))) or 0) + 1
@@ -182,9 +186,9 @@ def bulk_records(
                     "vote_id": vote_id,
                     "title": title,
                     "outcome_markdown": outcome,
-                    "outcome_html": f"<p>{outcome}</p>",
+                    "outcome_html": render_markdown(outcome),
                     "unity_markdown": unity,
-                    "unity_html": f"<p>{unity}</p>",
+                    "unity_html": render_markdown(unity),
                     "decided_at": decided,
                     "sealed_at": decided + timedelta(days=1),
                     "sealed_by_id": convener_id,
@@ -197,6 +201,16 @@ def bulk_records(
         db.session.execute(insert(_table(DecisionRecord)), records)
         links, currents, entries, texts = [], [], [], []
         for row in records:
+            # The vote's link first, as its close appends it; stored at once, since the
+            # record's content names it.
+            vote = db.session.get_one(Vote, row["vote_id"])
+            link = chain.next_link(
+                previous, LinkKind.VOTE, ledger.vote_content(vote, chained_after)
+            )
+            db.session.execute(
+                insert(_table(ArchiveLink)), [_link_row(link, None, None, vote_id=vote.id)]
+            )
+            previous = link
             record = db.session.get_one(DecisionRecord, row["id"])
             link = chain.next_link(previous, LinkKind.RECORD, ledger.record_content(record))
             links.append(_link_row(link, row["id"], None))
@@ -218,13 +232,15 @@ def bulk_records(
                     reasons = rng.choice(REASONS).format(
                         place=rng.choice(PLACES), action=rng.choice(ACTIONS)
                     )
+                    if reasons not in html_of:  # what the application stores beside them
+                        html_of[reasons] = render_markdown(reasons)
                 values = {
                     "record_id": row["id"],
                     "member_id": member_id,
                     "revision": 1,
                     "commits": index % (DISSENT_EVERY * 2) != 0,
                     "disagreement_markdown": reasons,
-                    "disagreement_html": f"<p>{reasons}</p>" if reasons else None,
+                    "disagreement_html": html_of.get(reasons) if reasons else None,
                     "tendency_id": tendency_of[index],
                     "recorded_at": row["sealed_at"] + timedelta(minutes=index),
                 }
@@ -266,12 +282,16 @@ def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _link_row(link: chain.Link, record_id: int, entry_id: int | None) -> dict[str, Any]:
+def _link_row(
+    link: chain.Link, record_id: int | None, entry_id: int | None, *, vote_id: int | None = None
+) -> dict[str, Any]:
     return {
         "position": link.position,
         "kind": link.kind,
         "record_id": record_id,
+        "vote_id": vote_id,
         "entry_id": entry_id,
+        "format": ledger.CONTENT_FORMAT,
         "content_hash": link.content_hash,
         "previous_hash": link.previous_hash,
         "hash": link.hash,

@@ -165,6 +165,10 @@ def export_archive_command(form: str, path: Path) -> None:
                 out.write(",\n" if count else "\n")
                 out.write(json.dumps(document, ensure_ascii=False))
                 count += 1
+            out.write('\n], "vote_links": [')
+            for position, link in enumerate(exports.vote_links(names)):
+                out.write(",\n" if position else "\n")
+                out.write(json.dumps(link, ensure_ascii=False))
             out.write("\n]}\n")
         else:
             organization = current_app.config.get("ORGANIZATION_NAME", "Deliberate")
@@ -182,21 +186,33 @@ def export_archive_command(form: str, path: Path) -> None:
 
 @click.command("verify-archive")
 def verify_archive_command() -> None:
-    """Check every hash of the archive's chain against what is stored, and every record's
-    stored result against a recount of its stored ballots.
+    """Check every hash of the archive's chain against what is stored, recount every closed
+    vote from its stored ballots, and check what is shown against what is chained.
 
-    Exit status 0 when everything holds; 1 with the first mismatch, naming its record.
+    Exit status 0 when everything holds; 1 with the first vote or record that does not hold,
+    and why. Each run is written to the audit log.
     """
-    from deliberate.decisions.verify import verify_archive
+    from deliberate.decisions.verify import log_run, verify_archive
 
-    with _reading_only():
-        report = verify_archive()
+    try:
+        with _reading_only():
+            report = verify_archive()
+    except Exception as error:  # whatever the database holds, say so rather than a traceback
+        db.session.rollback()
+        reason = f"it could not be read to the end ({type(error).__name__}: {error})"
+        log_run(None, reason)
+        db.session.commit()
+        raise click.ClickException(f"the archive does not hold: {reason}") from None
+    log_run(report, None)
+    db.session.commit()
     click.echo(
-        f"Checked {report.links:,} links of the chain and the results of {report.records:,} "
-        "decision records."
+        f"Checked {report.links:,} links of the chain, recounted {report.votes:,} closed votes "
+        f"and checked {report.records:,} decision records."
     )
     if report.mismatch is not None:
         click.echo(f"Last link checked: {report.head}")
         raise click.ClickException(f"the archive does not hold: {report.mismatch}")
     click.echo(f"Chain head: {report.head}")
-    click.echo("The archive holds: every hash and every stored result matches.")
+    click.echo(
+        "The archive holds: every hash, every recount and everything shown matches what is chained."
+    )

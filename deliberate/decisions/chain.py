@@ -81,6 +81,13 @@ def next_link(previous: Link | None, kind: str, content: Mapping[str, Any]) -> L
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """In place of a link's content: what it vouches for is stored but cannot be read."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """The first place where the chain does not hold, and why."""
 
@@ -88,9 +95,12 @@ class Problem:
     reason: str
 
 
-def check(entries: Iterable[tuple[Link, Mapping[str, Any] | None]]) -> Problem | None:
+def check(
+    entries: Iterable[tuple[Link, Mapping[str, Any] | Unreadable | None]],
+) -> Problem | None:
     """Check links in order, each with its content as recomputed from what is stored now
-    (None: the content it vouches for is gone). The first problem, or None if all hold."""
+    (None: the content it vouches for is gone; Unreadable: it is there but cannot be read).
+    The first problem, or None if all hold."""
     previous_hash = GENESIS
     expected_position = 1
     for link, content in entries:
@@ -100,7 +110,13 @@ def check(entries: Iterable[tuple[Link, Mapping[str, Any] | None]]) -> Problem |
             return Problem(link.position, "it does not follow the link before it")
         if content is None:
             return Problem(link.position, "what it vouches for is missing")
-        if content_hash(content) != link.content_hash:
+        if isinstance(content, Unreadable):
+            return Problem(link.position, f"what it vouches for cannot be read ({content.reason})")
+        try:
+            digest = content_hash(content)
+        except NotCanonical as error:
+            return Problem(link.position, f"what it vouches for cannot be read ({error})")
+        if digest != link.content_hash:
             return Problem(link.position, "its content was changed after it was chained")
         if link_hash(link.position, link.kind, link.previous_hash, link.content_hash) != link.hash:
             return Problem(link.position, "its own hash does not match")

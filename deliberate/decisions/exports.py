@@ -21,15 +21,17 @@ from urllib.parse import unquote
 
 from flask import current_app
 from markdown_it.helpers import parseLinkDestination
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from deliberate.accounts.models import Member
-from deliberate.decisions import queries
+from deliberate.decisions import ledger, queries
 from deliberate.decisions.ledger import day, moment, vote_facts
 from deliberate.decisions.models import (
+    ArchiveLink,
     Commitment,
     DecisionRecord,
     Evaluation,
+    LinkKind,
     RecordState,
     Verdict,
 )
@@ -226,17 +228,65 @@ def record_document(record: DecisionRecord, *, names: bool) -> dict[str, Any]:
             {report.id: report for report in reports},
             names=names,
         ),
-        "chain": [
-            {
-                "position": link.position,
-                "kind": link.kind,
-                "content_hash": link.content_hash,
-                "previous_hash": link.previous_hash,
-                "hash": link.hash,
-            }
-            for link in queries.links(record, limit=None)
-        ],
+        "chain": [_link(link, names=names) for link in _record_links(record)],
     }
+
+
+def _record_links(record: DecisionRecord) -> list[ArchiveLink]:
+    """The links that vouch for the record, for its vote and for what was added to it."""
+    return list(
+        db.session.scalars(
+            select(ArchiveLink)
+            .where(
+                or_(
+                    ArchiveLink.record_id == record.id,
+                    and_(ArchiveLink.kind == LinkKind.VOTE, ArchiveLink.vote_id == record.vote_id),
+                )
+            )
+            .order_by(ArchiveLink.position)
+        )
+    )
+
+
+def _link(link: ArchiveLink, *, names: bool) -> dict[str, Any]:
+    """A link with the content it hashed, so that anyone can compute both hashes again. A
+    link of format 1 names members by id: its content is given only with names."""
+    content = ledger.content_of(link) if link.format > 1 or names else None
+    return {
+        "position": link.position,
+        "kind": link.kind,
+        "format": link.format,
+        "content_hash": link.content_hash,
+        "previous_hash": link.previous_hash,
+        "hash": link.hash,
+        "content": content,
+    }
+
+
+def vote_links(names: bool) -> Iterator[dict[str, Any]]:
+    """The links of closed votes that no sealed record carries (an amendment's vote, a vote
+    whose record is still being written): with the records' links, the whole chain."""
+    sealed = select(DecisionRecord.vote_id).where(DecisionRecord.state == RecordState.SEALED)
+    after = 0
+    while True:
+        batch = list(
+            db.session.scalars(
+                select(ArchiveLink)
+                .where(
+                    ArchiveLink.kind == LinkKind.VOTE,
+                    ArchiveLink.vote_id.not_in(sealed),
+                    ArchiveLink.position > after,
+                )
+                .order_by(ArchiveLink.position)
+                .limit(BATCH)
+            )
+        )
+        if not batch:
+            return
+        for link in batch:
+            yield _link(link, names=names)
+        after = batch[-1].position
+        db.session.expunge_all()
 
 
 def archive_documents(names: bool) -> Iterator[dict[str, Any]]:

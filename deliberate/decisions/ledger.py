@@ -1,29 +1,45 @@
 """The archive's chain as stored: the content each link vouches for, built from the rows, and
 appending a link. `deliberate.decisions.chain` holds the pure rules; this module feeds them.
 
-The content of each kind of link (canonical JSON, see `chain.canonical`):
+The content of each kind of link (canonical JSON, see `chain.canonical`), in the current
+format (`CONTENT_FORMAT`, 2):
 
-- record: the record's fields and statements, its vote (method, secrecy, times, the SHA-256 of
-  the stored result document and of the ballots as stored), and the adopted text's SHA-256;
-- commitment: one entry of a member's (member id, revision, commitment, disagreement text,
-  tendency at the time);
+- vote: a closed vote, chained by the close itself (before its record is made): its
+  question, purpose, subject, settings, options and lot, roll size, participation, the
+  SHA-256 of its ballots as stored (every column of every row), of its receipts and of its
+  stored result document, and the summary the votes list shows;
+- record: the record's fields and statements, its vote's facts and the hash of the vote's
+  link, and the adopted text's SHA-256;
+- commitment: one entry of a member's (member reference, revision, commitment, disagreement
+  text, tendency at the time);
 - minority_report: the tendency, the paper and the revision attached, with that revision's
   text's SHA-256;
 - evaluation: the verdict, the assessment and each dissent's assessment.
+
+Members appear only as references: an HMAC, under the archive's own random key
+(`ArchiveSecret`), of the record and the member's id. A published reference cannot be turned
+back into an id by hashing each small id in turn, and one member's references on two records
+differ. Links of format 1, made before, hold plain member ids and no vote links; they are
+rebuilt with the format-1 builders below, so an archive upgraded keeps verifying.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import hmac
+import json
+import secrets
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from deliberate.decisions import chain
 from deliberate.decisions.models import (
     ArchiveLink,
+    ArchiveSecret,
     CommitmentEntry,
     DecisionRecord,
     DissentAssessment,
@@ -34,9 +50,12 @@ from deliberate.decisions.models import (
 from deliberate.drafts.models import DraftVersion
 from deliberate.extensions import db
 from deliberate.papers.models import PaperRevision
-from deliberate.voting.models import Ballot, Vote
+from deliberate.voting.models import Ballot, Participation, Vote, VoteOption
 
-RECORD_SCHEMA = "deliberate.decision-record/1"
+CONTENT_FORMAT = 2
+VOTE_SCHEMA = "deliberate.closed-vote/1"
+RECORD_SCHEMA_1 = "deliberate.decision-record/1"
+RECORD_SCHEMA = "deliberate.decision-record/2"
 
 
 def day(value: date | None) -> str | None:
@@ -51,18 +70,72 @@ def _sha256(data: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def ballots_digest(vote_id: int) -> str:
-    """The SHA-256 of a vote's ballots as stored: key, voter (roll call only) and content,
-    in key order. Any ballot changed, added or removed changes it."""
-    digest = hashlib.sha256()
-    rows = db.session.execute(
-        select(Ballot.id, Ballot.member_id, Ballot.content)
-        .where(Ballot.vote_id == vote_id)
-        .order_by(Ballot.id)
-    )
-    for key, member_id, content in rows:
-        digest.update(f"{key}\t{member_id or ''}\t{content}\n".encode())
+# --- the archive's key and the references that stand for members -------------------------
+
+
+def archive_secret(*, make: bool = False) -> ArchiveSecret | None:
+    """The archive's key row; with `make`, drawn now if the archive has none yet (a new
+    archive: every vote it will close is chained, so none closed before)."""
+    row = db.session.get(ArchiveSecret, 1)
+    if row is not None or not make:
+        return row
+    row = ArchiveSecret(id=1, member_key=secrets.token_hex(32), votes_chained_after=0)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # drawn meanwhile by a concurrent first append: use theirs
+        return db.session.get_one(ArchiveSecret, 1, populate_existing=True)
+    return row
+
+
+def member_key(*, make: bool = True) -> bytes:
+    """The key of members' references (empty when the archive has none: no reference made
+    with it will match, so a deleted key is found by the first link naming a member)."""
+    row = archive_secret(make=make)
+    return bytes.fromhex(row.member_key) if row is not None else b""
+
+
+def member_ref(key: bytes, record_id: int | None, member_id: int | None) -> str | None:
+    """The reference standing for `member_id` in what the chain holds of `record_id`."""
+    if member_id is None:
+        return None
+    message = f"deliberate-member/1\n{record_id}\n{member_id}".encode("ascii")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+# --- closed votes --------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime):
+        return moment(value)
+    return str(value)
+
+
+def ballot_rows_digest(vote_id: int) -> str:
+    """The SHA-256 of a vote's ballots as stored: every column of the table (by name, so a
+    column added later is covered too) of every row, the rows in key order. Any ballot
+    changed, added or removed, any two receipt hashes swapped, changes it."""
+    table = Ballot.__table__
+    columns = sorted(table.columns, key=lambda column: column.name)
+    rows = db.session.execute(select(*columns).where(table.c.vote_id == vote_id)).tuples()
+    lines = sorted(json.dumps([_cell(v) for v in row], ensure_ascii=False) for row in rows)
+    digest = hashlib.sha256(json.dumps([c.name for c in columns]).encode())
+    for line in lines:
+        digest.update(b"\n" + line.encode("utf-8"))
     return digest.hexdigest()
+
+
+def receipts_digest(vote_id: int) -> str:
+    """The SHA-256 of the published list of receipts: the receipt hashes, sorted."""
+    hashes = db.session.scalars(
+        select(Ballot.receipt_hash).where(
+            Ballot.vote_id == vote_id, Ballot.receipt_hash.is_not(None)
+        )
+    )
+    return _sha256("\n".join(sorted(h for h in hashes if h is not None)))
 
 
 def vote_facts(vote: Vote) -> dict[str, Any]:
@@ -78,11 +151,95 @@ def vote_facts(vote: Vote) -> dict[str, Any]:
     }
 
 
-def record_content(record: DecisionRecord) -> dict[str, Any]:
-    vote = db.session.get_one(Vote, record.vote_id)
+def vote_content(vote: Vote, votes_chained_after: int) -> dict[str, Any]:
+    """What a closed vote's link vouches for (see the module's docstring)."""
+    options = db.session.execute(
+        select(VoteOption.position, VoteOption.label, VoteOption.ref_id)
+        .where(VoteOption.vote_id == vote.id)
+        .order_by(VoteOption.position)
+    ).tuples()
+    voted = db.session.scalar(
+        select(func.count()).select_from(Participation).where(Participation.vote_id == vote.id)
+    )
+    ballots = db.session.scalar(
+        select(func.count()).select_from(Ballot).where(Ballot.vote_id == vote.id)
+    )
+    return {
+        "schema": VOTE_SCHEMA,
+        **vote_facts(vote),
+        "purpose": vote.purpose,
+        "subject": {"type": vote.subject_type, "id": vote.subject_id},
+        "description": vote.description_markdown,
+        "settings": {
+            "seats": vote.seats,
+            "stv_variant": vote.stv_variant,
+            "quota": vote.quota,
+            "tie_break": vote.tie_break,
+            "threshold": vote.threshold,
+            "abstentions_in_base": vote.abstentions_in_base,
+            "quorum_percent": vote.quorum_percent,
+            "block_rule": vote.block_rule,
+            "fallback": None
+            if vote.fallback_numerator is None
+            else f"{vote.fallback_numerator}/{vote.fallback_denominator}",
+            "receipts_show_content": vote.receipts_show_content,
+            "replaceable": vote.replaceable,
+            "breakdown_by_tendency": vote.breakdown_by_tendency,
+            "body": vote.body_id,
+            "previous_vote": vote.previous_vote_id,
+        },
+        "options": [
+            {"position": position, "label": label, "ref": ref} for position, label, ref in options
+        ],
+        "lot": vote.lot,
+        "roll_size": vote.roll_size,
+        "participations": int(voted or 0),
+        "ballots": int(ballots or 0),
+        "ballots_sha256": ballot_rows_digest(vote.id),
+        "receipts_sha256": receipts_digest(vote.id),
+        "result_sha256": _sha256(vote.result_json or ""),
+        "outcome": vote.outcome,
+        "votes_chained_after": votes_chained_after,
+    }
+
+
+def vote_link(vote_id: int) -> ArchiveLink | None:
+    return db.session.scalar(
+        select(ArchiveLink).where(ArchiveLink.kind == LinkKind.VOTE, ArchiveLink.vote_id == vote_id)
+    )
+
+
+def chain_closed_vote(vote: Vote) -> ArchiveLink:
+    """Append the link of a vote that has just closed (its ballots, result and summary are
+    final). Once per vote: a second call returns the link made."""
+    existing = vote_link(vote.id)
+    if existing is not None:
+        return existing
+    secret = archive_secret(make=True)
+    after = secret.votes_chained_after if secret is not None else 0
+    return append(LinkKind.VOTE, None, vote_content(vote, after), vote_id=vote.id)
+
+
+# --- records and what is added to them -----------------------------------------------------
+
+
+def ballots_digest(vote_id: int) -> str:
+    """Format 1: the SHA-256 of a vote's ballots as stored: key, voter (roll call only) and
+    content, in key order."""
+    digest = hashlib.sha256()
+    rows = db.session.execute(
+        select(Ballot.id, Ballot.member_id, Ballot.content)
+        .where(Ballot.vote_id == vote_id)
+        .order_by(Ballot.id)
+    )
+    for key, member_id, content in rows:
+        digest.update(f"{key}\t{member_id or ''}\t{content}\n".encode())
+    return digest.hexdigest()
+
+
+def _record_fields(record: DecisionRecord) -> dict[str, Any]:
     version = db.session.get(DraftVersion, record.version_id) if record.version_id else None
     return {
-        "schema": RECORD_SCHEMA,
         "record": record.id,
         "title": record.title,
         "kind": record.kind,
@@ -103,6 +260,14 @@ def record_content(record: DecisionRecord) -> dict[str, Any]:
         "evaluation_date": day(record.evaluation_date),
         "decided_at": moment(record.decided_at),
         "sealed_at": moment(record.sealed_at),
+    }
+
+
+def record_content_1(record: DecisionRecord) -> dict[str, Any]:
+    vote = db.session.get_one(Vote, record.vote_id)
+    return {
+        "schema": RECORD_SCHEMA_1,
+        **_record_fields(record),
         "sealed_by": record.sealed_by_id,
         "vote": {
             **vote_facts(vote),
@@ -112,7 +277,23 @@ def record_content(record: DecisionRecord) -> dict[str, Any]:
     }
 
 
-def commitment_content(entry: CommitmentEntry) -> dict[str, Any]:
+def record_content(record: DecisionRecord, key: bytes | None = None) -> dict[str, Any]:
+    key = member_key() if key is None else key
+    vote = db.session.get_one(Vote, record.vote_id)
+    link = vote_link(vote.id)
+    facts: dict[str, Any] = {**vote_facts(vote), "link": link.hash if link is not None else None}
+    if link is None:  # a vote closed before votes were chained
+        facts["result_sha256"] = _sha256(vote.result_json or "")
+        facts["ballots_sha256"] = ballot_rows_digest(vote.id)
+    return {
+        "schema": RECORD_SCHEMA,
+        **_record_fields(record),
+        "sealed_by": member_ref(key, record.id, record.sealed_by_id),
+        "vote": facts,
+    }
+
+
+def commitment_content_1(entry: Any) -> dict[str, Any]:
     return {
         "record": entry.record_id,
         "member": entry.member_id,
@@ -124,7 +305,16 @@ def commitment_content(entry: CommitmentEntry) -> dict[str, Any]:
     }
 
 
-def minority_report_content(report: MinorityReport) -> dict[str, Any]:
+def commitment_content(entry: Any, key: bytes | None = None) -> dict[str, Any]:
+    """A commitment entry's content (`entry`: the row, or anything with its attributes)."""
+    key = member_key() if key is None else key
+    return {
+        **commitment_content_1(entry),
+        "member": member_ref(key, entry.record_id, entry.member_id),
+    }
+
+
+def minority_report_content_1(report: MinorityReport) -> dict[str, Any]:
     body = db.session.scalar(
         select(PaperRevision.body_markdown).where(
             PaperRevision.paper_id == report.paper_id,
@@ -142,22 +332,35 @@ def minority_report_content(report: MinorityReport) -> dict[str, Any]:
     }
 
 
-def evaluation_content(evaluation: Evaluation) -> dict[str, Any]:
+def minority_report_content(report: MinorityReport, key: bytes | None = None) -> dict[str, Any]:
+    key = member_key() if key is None else key
+    return {
+        **minority_report_content_1(report),
+        "attached_by": member_ref(key, report.record_id, report.attached_by_id),
+    }
+
+
+def evaluation_content_1(evaluation: Evaluation, key: bytes | None = None) -> dict[str, Any]:
+    """The evaluation's content; with `key`, members as references (format 2)."""
     assessments = db.session.scalars(
         select(DissentAssessment)
         .where(DissentAssessment.evaluation_id == evaluation.id)
         .order_by(DissentAssessment.id)
     )
+
+    def who(member_id: int | None) -> int | str | None:
+        return member_id if key is None else member_ref(key, evaluation.record_id, member_id)
+
     return {
         "record": evaluation.record_id,
         "verdict": evaluation.verdict,
         "assessment": evaluation.assessment_markdown,
         "opened_at": moment(evaluation.opened_at),
         "sealed_at": moment(evaluation.sealed_at),
-        "sealed_by": evaluation.sealed_by_id,
+        "sealed_by": who(evaluation.sealed_by_id),
         "dissents": [
             {
-                "member": a.member_id,
+                "member": who(a.member_id),
                 "entry_revision": a.entry_revision,
                 "minority_report": a.minority_report_id,
                 "borne_out": a.borne_out,
@@ -166,6 +369,13 @@ def evaluation_content(evaluation: Evaluation) -> dict[str, Any]:
             for a in assessments
         ],
     }
+
+
+def evaluation_content(evaluation: Evaluation, key: bytes | None = None) -> dict[str, Any]:
+    return evaluation_content_1(evaluation, member_key() if key is None else key)
+
+
+# --- appending and reading back ------------------------------------------------------------
 
 
 def as_link(row: ArchiveLink) -> chain.Link:
@@ -184,9 +394,15 @@ def _lock_chain() -> None:
 
 
 def append(
-    kind: LinkKind, record_id: int, content: Mapping[str, Any], entry_id: int | None = None
+    kind: LinkKind,
+    record_id: int | None,
+    content: Mapping[str, Any],
+    entry_id: int | None = None,
+    *,
+    vote_id: int | None = None,
 ) -> ArchiveLink:
-    """Append a link vouching for `content` at the chain's head."""
+    """Append a link vouching for `content` (built in the current format) at the chain's
+    head."""
     _lock_chain()
     last = head()
     link = chain.next_link(as_link(last) if last is not None else None, kind, content)
@@ -194,7 +410,9 @@ def append(
         position=link.position,
         kind=kind,
         record_id=record_id,
+        vote_id=vote_id,
         entry_id=entry_id,
+        format=CONTENT_FORMAT,
         content_hash=link.content_hash,
         previous_hash=link.previous_hash,
         hash=link.hash,
@@ -204,16 +422,57 @@ def append(
     return row
 
 
-def content_of(link: ArchiveLink) -> dict[str, Any] | None:
-    """What `link` vouches for, as stored now (None if it is gone)."""
-    if link.kind == LinkKind.RECORD:
-        record = db.session.get(DecisionRecord, link.record_id)
-        return record_content(record) if record is not None else None
-    loaders: dict[str, tuple[type[Any], Any]] = {
-        LinkKind.COMMITMENT: (CommitmentEntry, commitment_content),
-        LinkKind.MINORITY_REPORT: (MinorityReport, minority_report_content),
-        LinkKind.EVALUATION: (Evaluation, evaluation_content),
+class UnknownFormat(ValueError):
+    """A link of a kind or format this version does not know how to rebuild."""
+
+
+def builder(kind: str, form: int, key: bytes, votes_chained_after: int) -> Callable[[Any], Any]:
+    """The function that rebuilds the content of a link of `kind` made in format `form`
+    from its row (a vote, record, commitment entry, minority report or evaluation)."""
+    builders: dict[tuple[str, int], Callable[[Any], Any]] = {
+        (LinkKind.RECORD, 1): record_content_1,
+        (LinkKind.COMMITMENT, 1): commitment_content_1,
+        (LinkKind.MINORITY_REPORT, 1): minority_report_content_1,
+        (LinkKind.EVALUATION, 1): evaluation_content_1,
+        (LinkKind.VOTE, 2): lambda vote: vote_content(vote, votes_chained_after),
+        (LinkKind.RECORD, 2): lambda record: record_content(record, key),
+        (LinkKind.COMMITMENT, 2): lambda entry: commitment_content(entry, key),
+        (LinkKind.MINORITY_REPORT, 2): lambda report: minority_report_content(report, key),
+        (LinkKind.EVALUATION, 2): lambda evaluation: evaluation_content(evaluation, key),
     }
-    model, build = loaders[link.kind]
-    row = db.session.get(model, link.entry_id) if link.entry_id is not None else None
+    found = builders.get((kind, form))
+    if found is None:
+        raise UnknownFormat(f"no link of kind {kind!r} is made in format {form}")
+    return found
+
+
+MODELS: dict[str, type[Any]] = {
+    LinkKind.VOTE: Vote,
+    LinkKind.RECORD: DecisionRecord,
+    LinkKind.COMMITMENT: CommitmentEntry,
+    LinkKind.MINORITY_REPORT: MinorityReport,
+    LinkKind.EVALUATION: Evaluation,
+}
+
+
+def row_of(kind: str, record_id: int | None, vote_id: int | None, entry_id: int | None) -> Any:
+    """The stored row a link vouches for (None if it is gone)."""
+    key: int | None = entry_id
+    if kind == LinkKind.VOTE:
+        key = vote_id
+    elif kind == LinkKind.RECORD:
+        key = record_id
+    model = MODELS.get(kind)
+    if model is None or key is None:
+        return None
+    return db.session.get(model, key)
+
+
+def content_of(link: ArchiveLink, key: bytes | None = None) -> dict[str, Any] | None:
+    """What `link` vouches for, as stored now, built in the link's format (None if the row
+    it vouches for is gone)."""
+    secret = archive_secret()
+    key = (bytes.fromhex(secret.member_key) if secret else b"") if key is None else key
+    build = builder(link.kind, link.format, key, secret.votes_chained_after if secret else 0)
+    row = row_of(link.kind, link.record_id, link.vote_id, link.entry_id)
     return build(row) if row is not None else None

@@ -51,6 +51,7 @@ class BorneOut(Worded):
 
 
 class LinkKind(StrEnum):
+    VOTE = "vote"
     RECORD = "record"
     COMMITMENT = "commitment"
     MINORITY_REPORT = "minority_report"
@@ -266,24 +267,57 @@ class DissentAssessment(Base):
 
 @immutable_rows
 class ArchiveLink(Base):
-    """One link of the archive's chain (see `deliberate.decisions.chain`)."""
+    """One link of the archive's chain (see `deliberate.decisions.chain`).
+
+    A closed vote's link names the vote (`vote_id`) and no record; every other link names the
+    record it belongs to. `format` says how its content was built (`ledger.CONTENT_FORMAT`):
+    links made before votes were chained are format 1, and keep being checked as such.
+    """
 
     __tablename__ = "archive_links"
     __table_args__ = (
         CheckConstraint(enum_check("kind", LinkKind), name="kind_known"),
         CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint(
+            "(kind = 'vote' AND vote_id IS NOT NULL) OR (kind != 'vote' AND record_id IS NOT NULL)",
+            name="names_what_it_vouches_for",
+        ),
+        CheckConstraint("format >= 1", name="format_positive"),
         Index("ix_archive_links_record_id", "record_id"),
+        Index("ix_archive_links_vote_id", "vote_id"),
     )
 
     position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(20))
-    record_id: Mapped[int] = mapped_column(ForeignKey("decision_records.id"))
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("decision_records.id"))
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("votes.id"))
     # The row the link vouches for: a commitment entry, minority report or evaluation.
     entry_id: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     content_hash: Mapped[str] = mapped_column(String(64))
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ArchiveSecret(Base):
+    """The archive's own key and boundary, one row, made when the chain first needs it.
+
+    `member_key` keys the references that stand for members in the chain's contents (an HMAC
+    of the record and the member's id): published, they cannot be turned back into ids by
+    trying each one without this key, which never leaves the database. It is not the app's
+    SECRET_KEY, which may rotate: the references must stay the same for as long as the chain.
+    `votes_chained_after`: votes up to this id may have closed before closed votes were
+    chained (an archive upgraded from format 1); every later closed vote has its link.
+    """
+
+    __tablename__ = "archive_secrets"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    member_key: Mapped[str] = mapped_column(String(64))
+    votes_chained_after: Mapped[int] = mapped_column(Integer, default=0)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ArchiveText(Base):

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, event, text
+from sqlalchemy import Connection, MetaData, event, inspect, text
 
 # Tables whose rows are never changed nor deleted once written.
 APPEND_ONLY = (
     "archive_links",
+    "archive_secrets",
     "commitment_entries",
     "minority_reports",
     "decision_record_revisions",
@@ -31,9 +32,11 @@ SEARCH_INDEX = "archive_texts_fts"
 _SQLITE_RAISE = "SELECT RAISE(ABORT, '{table}: sealed rows cannot be changed or deleted');"
 
 
-def _sqlite_guards() -> list[str]:
+def _sqlite_guards(missing: frozenset[str] = frozenset()) -> list[str]:
     statements = []
     for table in APPEND_ONLY:
+        if table in missing:
+            continue
         for action in ("UPDATE", "DELETE"):
             statements.append(
                 f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
@@ -92,9 +95,11 @@ END $$
 """
 
 
-def _postgresql_guards() -> list[str]:
+def _postgresql_guards(missing: frozenset[str] = frozenset()) -> list[str]:
     statements = [_PG_REFUSE, _PG_REFUSE_ASSESSMENT]
     for table in APPEND_ONLY:
+        if table in missing:
+            continue
         statements.append(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION deliberate_refuse_sealed()"
@@ -121,17 +126,41 @@ def _postgresql_search() -> list[str]:
     ]
 
 
-def statements(dialect: str) -> list[str]:
-    """Every statement that installs the guards and the search index on `dialect`."""
+def statements(dialect: str, missing: frozenset[str] = frozenset()) -> list[str]:
+    """Every statement that installs the guards and the search index on `dialect` (but the
+    guards of the append-only tables `missing`, which a later migration makes)."""
     if dialect == "sqlite":
-        return _sqlite_guards() + _sqlite_search()
+        return _sqlite_guards(missing) + _sqlite_search()
     if dialect == "postgresql":
-        return _postgresql_guards() + _postgresql_search()
+        return _postgresql_guards(missing) + _postgresql_search()
     return []
 
 
+def _missing(connection: Connection) -> frozenset[str]:
+    """The append-only tables not made yet (the migration that makes one installs its
+    guards)."""
+    existing = set(inspect(connection).get_table_names())
+    return frozenset(table for table in APPEND_ONLY if table not in existing)
+
+
+def install_append_only(connection: Connection, table: str) -> None:
+    """The guards of one append-only table: for a migration that made the table, or that
+    rebuilt it (SQLite batch mode copies a table without its triggers)."""
+    if connection.dialect.name == "sqlite":
+        for statement in _sqlite_guards():
+            if statement.startswith(f"CREATE TRIGGER {table}_no_"):
+                connection.execute(text(statement))
+    elif connection.dialect.name == "postgresql":
+        connection.execute(
+            text(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION deliberate_refuse_sealed()"
+            )
+        )
+
+
 def install(connection: Connection) -> None:
-    for statement in statements(connection.dialect.name):
+    for statement in statements(connection.dialect.name, _missing(connection)):
         connection.execute(text(statement))
 
 
@@ -167,7 +196,7 @@ def guards_lifted(connection: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        for statement in _sqlite_guards():
+        for statement in _sqlite_guards(_missing(connection)):
             connection.execute(text(statement))
 
 

@@ -1,5 +1,6 @@
-"""Decision records and their evaluations as debate subjects, and the listener that makes a
-record when a vote decides (with the decision its purpose reports)."""
+"""Decision records and their evaluations as debate subjects, and the listeners of a vote's
+close: the one that chains every closed vote, then the one that makes a record when it
+decides (with the decision its purpose reports)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 
 from deliberate.accounts.models import Member
+from deliberate.decisions.chain_votes import chain_closed_vote
 from deliberate.decisions.models import DecisionRecord, Evaluation
 from deliberate.decisions.services import record_decision
 from deliberate.extensions import db
 from deliberate.subjects import SubjectKind, SubjectType, register_subject
-from deliberate.voting.hooks import on_decision, on_vote_page
+from deliberate.voting.hooks import on_decision, on_every_close, on_vote_page
 
 
 def _load_record(record_id: int) -> DecisionRecord | None:
@@ -77,5 +79,8 @@ def _record_link(vote: Any) -> tuple[str, str, dict[str, Any]] | None:
     return "The decision record of this vote", "decisions.detail", {"record_id": record_id}
 
 
+# Voting calls every close's listeners before the decision's: the vote's link comes first,
+# and the record made next, once sealed, names it.
+on_every_close(chain_closed_vote)
 on_decision(record_decision)
 on_vote_page(_record_link)

@@ -158,11 +158,13 @@ def vote_closed(vote: Any, result: dict[str, Any]) -> None:
         decision = known.on_close(vote, result)
     else:
         decision = decision_from_result(result)
+    # Every close's listeners before the decision's: decisions chains the closed vote first,
+    # then makes the record that, once sealed, names the vote's link.
+    for listener in _closed_listeners:
+        listener(vote, known, result)
     if known.decides and decision is not None:
         for decided in _decision_listeners:
             decided(vote, known, decision)
-    for listener in _closed_listeners:
-        listener(vote, known, result)
 
 
 register_purpose(

@@ -3,9 +3,11 @@ names only when the organization's setting says so."""
 
 from __future__ import annotations
 
-import hashlib
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +58,7 @@ def export(app, path, form="json"):
 
 
 def test_the_json_export_holds_every_sealed_record_without_names(app, archive, voters, tmp_path):
+    dissenter = voters[1].id
     path = tmp_path / "archive.json"
     result = export(app, path)
     assert result.exit_code == 0, result.output
@@ -77,12 +80,21 @@ def test_the_json_export_holds_every_sealed_record_without_names(app, archive, v
     for name in NAMES:
         assert name not in text
     assert "roll_call" not in text
-    # The links of the records, put together, are the whole chain up to its head.
+    # The links of the records and of the votes no sealed record carries, put together, are
+    # the whole chain up to its head: here the third vote's, whose record is being written.
+    [unsealed] = document["vote_links"]
+    assert unsealed["kind"] == "vote"
+    assert unsealed["content"]["title"] == "Not sealed yet"
     links = sorted(
-        (link for r in document["records"] for link in r["chain"]), key=lambda x: x["position"]
+        [*(link for r in document["records"] for link in r["chain"]), unsealed],
+        key=lambda x: x["position"],
     )
     assert [link["position"] for link in links] == list(range(1, len(links) + 1))
     assert links[-1]["hash"] == document["chain_head"]
+    # No content names a member: neither by id nor by anything an id hashes to alone.
+    [entry] = [x for x in links if x["kind"] == "commitment"]
+    assert entry["content"]["member"] != dissenter
+    assert len(entry["content"]["member"]) == 64
 
 
 def test_the_json_export_names_members_when_the_setting_says_so(
@@ -113,23 +125,50 @@ def test_the_markdown_export_is_one_readable_file(app, archive, voters, tmp_path
         assert name not in text
 
 
+def _readme_check() -> str:
+    """The auditor's script as the README gives it."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The chain, and canonical JSON") :]
+    start = section.index("```python\n") + len("```python\n")
+    return section[start : section.index("\n```", start)]
+
+
 def test_the_readme_check_of_an_export_holds(app, archive, tmp_path):
-    """The check the README gives anyone holding an export, without the database."""
-    path = tmp_path / "archive.json"
-    assert export(app, path).exit_code == 0
-    exported = json.loads(path.read_text(encoding="utf-8"))
-    links = sorted(
-        (x for r in exported["records"] for x in r["chain"]), key=lambda x: x["position"]
+    """The README's script, run as anyone holding an export would run it (no database, the
+    standard library only), recomputes every content hash and link hash."""
+    assert export(app, tmp_path / "archive.json").exit_code == 0
+    script = tmp_path / "check.py"
+    script.write_text(_readme_check(), encoding="utf-8")
+    run = subprocess.run(  # noqa: S603 (the interpreter running the tests, on our own file)
+        [sys.executable, "-I", str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    previous = "0" * 64
-    for number, link in enumerate(links, start=1):
-        text = f"deliberate-chain/1\n{number}\n{link['kind']}\n{previous}\n{link['content_hash']}"
-        assert link["position"] == number
-        assert link["previous_hash"] == previous
-        assert hashlib.sha256(text.encode("ascii")).hexdigest() == link["hash"]
-        previous = link["hash"]
-    assert previous == exported["chain_head"]
-    assert len(links) == 3
+    assert run.returncode == 0, run.stderr
+    exported = json.loads((tmp_path / "archive.json").read_text(encoding="utf-8"))
+    # two sealed records (a vote and a seal each, one commitment) and the third vote
+    assert f"6 links hold, 6 contents recomputed; head {exported['chain_head']}" in run.stdout
+
+
+def test_the_readme_check_finds_a_content_changed_in_the_export(app, archive, tmp_path):
+    assert export(app, tmp_path / "archive.json").exit_code == 0
+    path = tmp_path / "archive.json"
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    exported["records"][0]["chain"][0]["content"]["outcome"] = "Adopted unanimously."
+    path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    script = tmp_path / "check.py"
+    script.write_text(_readme_check(), encoding="utf-8")
+    run = subprocess.run(  # noqa: S603 (the interpreter running the tests, on our own file)
+        [sys.executable, "-I", str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "AssertionError" in run.stderr
 
 
 def test_an_empty_archive_exports_an_empty_list(app, session, tmp_path):

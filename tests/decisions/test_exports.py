@@ -115,6 +115,7 @@ def test_the_json_document_holds_the_whole_record(evaluated, voters):
         "partly_borne_out",
     ]
     assert [link["kind"] for link in document["chain"]] == [
+        "vote",
         "record",
         "commitment",
         "commitment",

@@ -107,8 +107,10 @@ def test_sealing_needs_both_statements_and_chains_the_record(convener, voters):
     assert services.seal_record(convener, record) is True
     assert services.seal_record(convener, record) is False
     links = db.session.scalars(select(ArchiveLink)).all()
-    assert [(link.position, link.kind, link.record_id) for link in links] == [
-        (1, "record", record.id)
+    # The vote was chained at its close, before its record was made; the seal follows it.
+    assert [(link.position, link.kind, link.record_id, link.vote_id) for link in links] == [
+        (1, "vote", None, record.vote_id),
+        (2, "record", record.id, None),
     ]
     assert verify_archive().holds
 
@@ -144,7 +146,7 @@ def test_commitments_keep_history_tendency_and_chain(convener, voters, tendency)
     ).all()
     assert sorted(entries) == [1, 2]
     kinds = db.session.scalars(select(ArchiveLink.kind).order_by(ArchiveLink.position)).all()
-    assert kinds == ["record", "commitment", "commitment"]
+    assert kinds == ["vote", "record", "commitment", "commitment"]
     assert verify_archive().holds
 
 
@@ -210,5 +212,5 @@ def test_evaluation_opens_on_its_date_freezes_entries_and_seals_into_the_chain(
     )
     assert services.seal_evaluation(convener, evaluation) is True
     kinds = db.session.scalars(select(ArchiveLink.kind).order_by(ArchiveLink.position)).all()
-    assert kinds == ["record", "commitment", "evaluation"]
+    assert kinds == ["vote", "record", "commitment", "evaluation"]
     assert verify_archive().holds

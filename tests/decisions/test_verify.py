@@ -59,7 +59,10 @@ def test_a_clean_archive_verifies(app, archive):
     assert result.exit_code == 0, result.output
     links = db.session.scalar(select(ArchiveLink).order_by(ArchiveLink.position.desc()).limit(1))
     assert links is not None
-    assert f"Checked {links.position} links of the chain and the results of 3" in result.output
+    assert (
+        f"Checked {links.position} links of the chain, recounted 3 closed votes and checked 3 "
+        "decision records." in result.output
+    )
     assert f"Chain head: {links.hash}" in result.output
     assert "The archive holds" in result.output
 

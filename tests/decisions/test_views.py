@@ -51,8 +51,9 @@ def test_a_convener_writes_and_seals_the_record_through_the_pages(
     assert client.post(f"/decisions/{record.id}/seal", data={"confirm": "1"}).status_code == 303
     page = client.get(f"/decisions/{record.id}")
     assert "<em>run</em>" in page.text
-    assert "Sealed as link 1" in page.text
-    assert db.session.scalar(select(func.count()).select_from(ArchiveLink)) == 1
+    # Link 1 is the vote's, chained when it closed; the seal follows it.
+    assert "Sealed as link 2" in page.text
+    assert db.session.scalar(select(func.count()).select_from(ArchiveLink)) == 2
 
 
 def test_a_member_may_not_write_or_seal(client, login_as, convener, voters):
