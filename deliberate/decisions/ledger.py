@@ -11,7 +11,8 @@ format (`CONTENT_FORMAT`, 2):
 - record: the record's fields and statements, its vote's facts and the hash of the vote's
   link, and the adopted text's SHA-256;
 - commitment: one entry of a member's (member reference, revision, commitment, disagreement
-  text, tendency at the time);
+  text, and a reference of the tendency at the time, keyed like the member's and made for
+  this entry alone, so that a tendency too small to hide its members names no one);
 - minority_report: the tendency, the paper and the revision attached, with that revision's
   text's SHA-256;
 - evaluation: the verdict, the assessment and each dissent's assessment.
@@ -101,6 +102,16 @@ def member_ref(key: bytes, record_id: int | None, member_id: int | None) -> str 
         return None
     message = f"deliberate-member/1\n{record_id}\n{member_id}".encode("ascii")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def tendency_ref(
+    key: bytes, record_id: int, member_id: int, revision: int, tendency_id: int | None
+) -> str:
+    """The reference standing for the tendency of one entry: the tendency of a member whose
+    tendency is small would name her, so the chain holds it only under the key, and for one
+    entry (two entries of one tendency do not share a reference)."""
+    message = f"deliberate-tendency/1\n{record_id}\n{member_id}\n{revision}\n{tendency_id}"
+    return hmac.new(key, message.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 # --- closed votes --------------------------------------------------------------------------
@@ -311,6 +322,9 @@ def commitment_content(entry: Any, key: bytes | None = None) -> dict[str, Any]:
     return {
         **commitment_content_1(entry),
         "member": member_ref(key, entry.record_id, entry.member_id),
+        "tendency": tendency_ref(
+            key, entry.record_id, entry.member_id, entry.revision, entry.tendency_id
+        ),
     }
 
 

@@ -16,7 +16,7 @@ from deliberate.decisions.verify import verify_archive
 from deliberate.extensions import db
 from tests.decisions.factories import sealed_record
 from tests.decisions.test_verify import tamper, verify
-from tests.factories import make_member
+from tests.factories import join, make_member, make_tendency
 
 
 @pytest.fixture
@@ -162,3 +162,45 @@ def test_a_replaced_archive_key_is_found(app, connection, convener, voters):
     result = verify(app)
     assert result.exit_code == 1
     assert f"decision record {record.id} " in result.output
+
+
+def test_a_chained_entry_names_its_tendency_only_under_the_key(app, connection, convener):
+    """A tendency of one member would name her: the chain, and so the export, holds each
+    entry's tendency as a reference of its own under the archive's key."""
+    lone, first, second = make_member(), make_member(), make_member()
+    small, large = make_tendency("The Lone Current"), make_tendency("The Wide Current")
+    join(lone, small)
+    join(first, large)
+    join(second, large)
+    record = sealed_record(convener, [lone, first, second])
+    for member in (lone, first, second):
+        services.record_commitment(member, record, commits=True, disagreement=None)
+    entries = db.session.scalars(
+        select(CommitmentEntry).where(CommitmentEntry.record_id == record.id)
+    ).all()
+    contents = {entry.member_id: ledger.commitment_content(entry) for entry in entries}
+    for member_id, content in contents.items():
+        assert content["tendency"] not in (small.id, large.id, None), member_id
+    # Two members of one tendency hold different references: no group can be counted.
+    assert contents[first.id]["tendency"] != contents[second.id]["tendency"]
+    # Guessing the tendency without the key finds nothing.
+    published = contents[lone.id]
+    for guess in (small.id, large.id, None):
+        candidate = {
+            **published,
+            "tendency": ledger.tendency_ref(b"", record.id, lone.id, 1, guess),
+        }
+        assert chain.content_hash(candidate) != chain.content_hash(published)
+    record_id, lone_id, large_id = record.id, lone.id, large.id
+    db.session.commit()
+    assert verify(app).exit_code == 0
+    # The tendency is still vouched for: changing it in the stored entry is found.
+    tamper(
+        connection,
+        "UPDATE commitment_entries SET tendency_id = :t WHERE member_id = :m",
+        t=large_id,
+        m=lone_id,
+    )
+    result = verify(app)
+    assert result.exit_code == 1
+    assert f"decision record {record_id} " in result.output
