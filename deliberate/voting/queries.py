@@ -156,18 +156,21 @@ def receipts_page(vote: Vote, page: int) -> tuple[list[str], bool]:
     return rows[:RECEIPTS_PAGE_SIZE], len(rows) > RECEIPTS_PAGE_SIZE
 
 
-def ballot_groups(vote: Vote) -> list[tuple[dict[str, Any], int]]:
-    """The anonymous ballots of a closed vote, identical ones grouped with their number (paper
-    rows count for their weight), most frequent first: a list apart from the receipts, in an
-    order of its own."""
+def ballot_groups(vote: Vote, page: int) -> tuple[list[tuple[dict[str, Any], int]], bool]:
+    """A page of the anonymous ballots of a closed vote, identical ones grouped with their
+    number (paper rows count for their weight), most frequent first: a list apart from the
+    receipts, in an order of its own. And whether more follow."""
     number = func.sum(Ballot.weight).label("n")
     rows = db.session.execute(
         select(Ballot.content, number)
         .where(Ballot.vote_id == vote.id)
         .group_by(Ballot.content)
         .order_by(number.desc(), Ballot.content)
+        .offset((page - 1) * RECEIPTS_PAGE_SIZE)
+        .limit(RECEIPTS_PAGE_SIZE + 1)
     ).all()
-    return [(json.loads(content), int(n)) for content, n in rows]
+    shown = [(json.loads(content), int(n)) for content, n in rows[:RECEIPTS_PAGE_SIZE]]
+    return shown, len(rows) > RECEIPTS_PAGE_SIZE
 
 
 def paired_receipts(vote: Vote) -> list[tuple[str, dict[str, Any]]]:

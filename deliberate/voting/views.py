@@ -264,13 +264,16 @@ def receipts(vote_id: int) -> str:
         return render_template(
             "votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more
         )
-    hashes, more = queries.receipts_page(vote, page)
-    groups = [
-        (count, publish.describe(vote.method, content))
-        for content, count in queries.ballot_groups(vote)
-    ]
+    hashes, more_hashes = queries.receipts_page(vote, page)
+    counted, more_ballots = queries.ballot_groups(vote, page)
+    groups = [(count, publish.describe(vote.method, content)) for content, count in counted]
     return render_template(
-        "votes/receipts.html", vote=vote, hashes=hashes, groups=groups, page=page, has_more=more
+        "votes/receipts.html",
+        vote=vote,
+        hashes=hashes,
+        groups=groups,
+        page=page,
+        has_more=more_hashes or more_ballots,
     )
 
 

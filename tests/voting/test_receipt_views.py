@@ -235,3 +235,23 @@ def test_kept_receipts_are_scoped_to_the_member_and_forgotten_at_logout(
     assert "`deliberate-receipt-${member}-${vote}`" in votes_js
     assert 'RECEIPT_PREFIX = "deliberate-receipt-"' in app_js
     assert 'hasAttribute("data-forget-receipts")' in app_js
+
+
+def test_the_anonymous_ballots_are_listed_a_page_at_a_time(client, login_as, convener, monkeypatch):
+    """A referendum's distinct ballots are many: each page lists the next ones, as it does
+    the receipts, so no page holds them all."""
+    from deliberate.voting import queries
+
+    monkeypatch.setattr(queries, "RECEIPTS_PAGE_SIZE", 2)
+    vote, voters, _codes = _closed_vote(convener)
+    login_as(voters[0])
+    first = client.get(f"/votes/{vote.id}/receipts").get_data(as_text=True)
+    second = client.get(f"/votes/{vote.id}/receipts?page=2").get_data(as_text=True)
+
+    def listed(page: str) -> list[tuple[str, str]]:
+        return re.findall(r"<td>(\d+)</td>\s*<td>(yes|no|abstain)</td>", page)
+
+    # Three distinct ballots (2 yes, 1 no, 1 abstain), most frequent first: two on page 1.
+    assert listed(first) == [("2", "yes"), ("1", "abstain")]
+    assert listed(second) == [("1", "no")]
+    assert f'href="/votes/{vote.id}/receipts?page=2"' in first
