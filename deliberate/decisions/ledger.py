@@ -118,8 +118,8 @@ def tendency_ref(
 
 
 def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
+    """A stored value JSON cannot write itself (None, booleans, integers and strings it
+    writes as they are): a time as `moment` writes it, anything else as its text."""
     if isinstance(value, datetime):
         return moment(value)
     return str(value)
@@ -132,7 +132,9 @@ def ballot_rows_digest(vote_id: int) -> str:
     table = Ballot.__table__
     columns = sorted(table.columns, key=lambda column: column.name)
     rows = db.session.execute(select(*columns).where(table.c.vote_id == vote_id)).tuples()
-    lines = sorted(json.dumps([_cell(v) for v in row], ensure_ascii=False) for row in rows)
+    # `default` is called only for what JSON cannot write itself: a close of 100,000 ballots
+    # reads 800,000 values, and a call for each of them would cost more than the rest.
+    lines = sorted(json.dumps(tuple(row), ensure_ascii=False, default=_cell) for row in rows)
     digest = hashlib.sha256(json.dumps([c.name for c in columns]).encode())
     for line in lines:
         digest.update(b"\n" + line.encode("utf-8"))
