@@ -5,35 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, render_template, request
+from flask import render_template, request
 from flask_login import login_required
-from werkzeug.wrappers import Response
 
-from deliberate import fragments
 from deliberate.auth import actor, require
-from deliberate.debate.panels import debate_context
-from deliberate.drafts import queries, rendered, services, text
-from deliberate.drafts.forms import AmendmentForm, OptionalReasonForm, ReasonForm
-from deliberate.drafts.models import Draft, stamp_of
-from deliberate.drafts.permissions import (
-    can_convene,
-    can_edit_amendment,
-    can_second_amendment,
-    can_withdraw_amendment,
-    can_withdraw_second,
-)
+from deliberate.drafts import pages, queries, services, text
+from deliberate.drafts.forms import AmendmentForm, OptionalReasonForm
+from deliberate.drafts.models import Draft
+from deliberate.drafts.permissions import can_edit_amendment
 from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AMENDMENT_STATE_ORDER
-from deliberate.drafts.views.common import _amendment, _amendment_url, _draft, _to_amendment, bp
+from deliberate.drafts.views.common import _amendment, _amendment_url, _draft, bp
 from deliberate.errors import ValidationError
-from deliberate.extensions import db
-from deliberate.forms import ActionForm, Outcome, Page, ensure_valid, submit
-from deliberate.fragments import PEOPLE
-from deliberate.papers.models import PAPERS_STAMP
-from deliberate.papers.panels import positions_context
+from deliberate.forms import Outcome, Page, perform, submit
 from deliberate.routing import page_number, search_text
-from deliberate.subjects import SubjectType, subject_of
-from deliberate.tendencies.permissions import is_coordinator
-from deliberate.voting.panels import votes_context
 
 
 def _prefill(form: AmendmentForm, paragraphs: list[str]) -> None:
@@ -89,54 +73,11 @@ def propose(draft_id: int) -> Page:
 @bp.get("/<int:draft_id>/amendments/<int:number>")
 @login_required
 def amendment(draft_id: int, number: int) -> str:
-    # The stamps first, then the rows: what is kept was read after its tokens (fragments.py).
-    stamps = fragments.tokens(stamp_of(draft_id), PEOPLE, PAPERS_STAMP)
+    stamps = pages.amendment_stamps(draft_id)  # before the rows they stamp
     draft = _draft(draft_id)
     found = _amendment(draft, number)
-    subject = subject_of(SubjectType.AMENDMENT, found)
-    me = actor()
-    support = queries.support_of(found, me)
-    is_proposer = found.proposer_id == me.id
-    can_edit = can_edit_amendment(me, found, support.seconds)
-
-    def render() -> fragments.Part:
-        page = queries.amendment_page(draft, found, support)
-        return fragments.Part(
-            fragments.rendered_blocks(
-                "drafts/_amendment_parts.html",
-                draft=draft,
-                amendment=found,
-                page=page,
-                rows=rendered.change_diff(page.version, queries.as_change(found)),
-                lines={p.number: p for p in page.paragraphs},
-                sponsorship=queries.sponsorship_line(found, page.cosponsor_tendencies),
-                seconds=support.seconds,
-                is_proposer=is_proposer,
-                can_edit=can_edit,
-            )
-        )
-
-    variant = (subject.state, is_proposer, can_edit)
-    sponsor = found.sponsor_tendency
     return render_template(
-        "drafts/amendment.html",
-        draft=draft,
-        amendment=found,
-        parts=fragments.part("amendment", stamps, variant, render),
-        seconds=support.seconds,
-        already_seconded=support.viewer_seconded,
-        convening=can_convene(me, draft),
-        can_edit=can_edit,
-        can_withdraw=can_withdraw_amendment(me, found),
-        can_second=can_second_amendment(me, found, support.viewer_seconded),
-        can_unsecond=can_withdraw_second(me, found, support.viewer_seconded),
-        coordinating_sponsor=sponsor is not None and is_coordinator(me, sponsor),
-        cosponsoring=support.viewer_cosponsors,
-        reason_form=ReasonForm(),
-        optional_reason_form=OptionalReasonForm(),
-        **debate_context(subject),
-        **positions_context(subject, stamps=stamps),
-        **votes_context(subject),
+        "drafts/amendment.html", **pages.amendment_context(draft, found, actor(), stamps)
     )
 
 
@@ -207,36 +148,36 @@ def edit_amendment(draft_id: int, number: int) -> Page:
 
 @bp.post("/<int:draft_id>/amendments/<int:number>/withdraw")
 @login_required
-def withdraw_amendment(draft_id: int, number: int) -> Response:
-    draft = _draft(draft_id)
-    found = _amendment(draft, number)
+def withdraw_amendment(draft_id: int, number: int) -> Page:
+    found = _amendment(_draft(draft_id), number)
     form = OptionalReasonForm()
-    ensure_valid(form)
-    services.withdraw_amendment(actor(), found, form.reason.data or "")
-    db.session.commit()
-    flash(f"{found.label} is withdrawn.")
-    return _to_amendment(draft, found)
+    return perform(
+        lambda: services.withdraw_amendment(actor(), found, form.reason.data or ""),
+        form=form,
+        success_message=f"{found.label} is withdrawn.",
+        redirect_to=_amendment_url(found),
+    )
 
 
 @bp.post("/<int:draft_id>/amendments/<int:number>/second")
 @login_required
-def second(draft_id: int, number: int) -> Response:
-    draft = _draft(draft_id)
-    found = _amendment(draft, number)
-    ensure_valid(ActionForm())
-    tabled = services.second_amendment(actor(), found)
-    db.session.commit()
-    flash(f"You seconded {found.label}." + (" It is now tabled." if tabled else ""))
-    return _to_amendment(draft, found)
+def second(draft_id: int, number: int) -> Page:
+    found = _amendment(_draft(draft_id), number)
+    return perform(
+        lambda: services.second_amendment(actor(), found),
+        success_message=lambda tabled: (
+            f"You seconded {found.label}." + (" It is now tabled." if tabled else "")
+        ),
+        redirect_to=_amendment_url(found),
+    )
 
 
 @bp.post("/<int:draft_id>/amendments/<int:number>/second/withdraw")
 @login_required
-def withdraw_second(draft_id: int, number: int) -> Response:
-    draft = _draft(draft_id)
-    found = _amendment(draft, number)
-    ensure_valid(ActionForm())
-    services.withdraw_second(actor(), found)
-    db.session.commit()
-    flash(f"You no longer second {found.label}.")
-    return _to_amendment(draft, found)
+def withdraw_second(draft_id: int, number: int) -> Page:
+    found = _amendment(_draft(draft_id), number)
+    return perform(
+        lambda: services.withdraw_second(actor(), found),
+        success_message=f"You no longer second {found.label}.",
+        redirect_to=_amendment_url(found),
+    )

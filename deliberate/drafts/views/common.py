@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, url_for
-from werkzeug.wrappers import Response
+from flask import Blueprint, url_for
 
 from deliberate.auth import actor, get_or_404, require
 from deliberate.drafts import queries
@@ -31,14 +30,6 @@ def _draft_url(draft: Draft) -> str:
 
 def _amendment_url(amendment: Amendment) -> str:
     return url_for("drafts.amendment", draft_id=amendment.draft_id, number=amendment.number)
-
-
-def _to_draft(draft: Draft, anchor: str = "") -> Response:
-    return redirect(_draft_url(draft) + anchor, 303)
-
-
-def _to_amendment(draft: Draft, amendment: Amendment) -> Response:
-    return redirect(_amendment_url(amendment), 303)
 
 
 def _require_convener(draft: Draft) -> None:
