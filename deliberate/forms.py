@@ -101,3 +101,36 @@ def submit(
     if redirect_to is None:
         return render(Outcome(result=result))
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to, 303)
+
+
+def perform(
+    action: Callable[[], T],
+    *,
+    success_message: str | Callable[[T], str] | None,
+    redirect_to: str | Callable[[T], str] | None,
+    form: FlaskForm | None = None,
+    render: Callable[[T], Page] | None = None,
+    after_commit: Callable[[T], object] | None = None,
+) -> Page:
+    """The one request pipeline of a button: a POST-only form that carries the CSRF token and
+    at most a short field (a reason, a date, a role).
+
+    Validate `form` (an ActionForm, the token alone, when None), call `action` (one service
+    call), commit once, call `after_commit` with the result (a session effect, such as logging
+    out), flash `success_message` and redirect 303 to `redirect_to`; with `redirect_to` None,
+    return `render(result)` instead (a result shown only once, such as a reset link). A refusal,
+    by the form or by the service, is raised: the error handler rolls the request back and
+    shows the message with its status (400, 403, 409), and nothing was changed.
+    """
+    ensure_valid(form if form is not None else ActionForm())
+    result = action()
+    db.session.commit()
+    if after_commit is not None:
+        after_commit(result)
+    if success_message is not None:
+        flash(success_message(result) if callable(success_message) else success_message)
+    if redirect_to is None:
+        if render is None:
+            raise TypeError("perform needs `redirect_to` or `render`")
+        return render(result)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to, 303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -26,7 +26,7 @@ from deliberate.accounts.permissions import can_manage_members
 from deliberate.auth import actor, get_or_404, member_rate_key, require
 from deliberate.database import utcnow
 from deliberate.extensions import db, limiter
-from deliberate.forms import ActionForm, Outcome, Page, choices, ensure_valid, submit
+from deliberate.forms import ActionForm, Outcome, Page, choices, perform, submit
 from deliberate.redirects import same_site_path
 from deliberate.routing import page_number, search_text
 from deliberate.tendencies.models import Tendency
@@ -95,13 +95,13 @@ def login() -> Response | str | tuple[str, int]:
 
 
 @bp.post("/logout")
-def logout() -> Response:
-    if current_user.is_authenticated:
-        services.log_out(actor())
-        db.session.commit()
-    logout_user()
-    flash("You are logged out, here and on your other devices.")
-    return redirect(url_for("accounts.login"), 303)
+def logout() -> Page:
+    return perform(
+        lambda: services.log_out(actor()) if current_user.is_authenticated else None,
+        after_commit=lambda _: logout_user(),
+        success_message="You are logged out, here and on your other devices.",
+        redirect_to=url_for("accounts.login"),
+    )
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -313,51 +313,61 @@ def _managed_member(member_id: int) -> Member:
     return get_or_404(Member, member_id, "That member")
 
 
-def _to_profile(member: Member, message: str) -> Response:
-    flash(message)
-    return redirect(url_for("accounts.profile", member_id=member.id), 303)
+def _profile_url(member: Member) -> str:
+    return url_for("accounts.profile", member_id=member.id)
 
 
 @admin_bp.post("/members/<int:member_id>/role")
 @login_required
-def change_role(member_id: int) -> Response:
+def change_role(member_id: int) -> Page:
     member = _managed_member(member_id)
     form = RoleForm()
-    ensure_valid(form)
-    services.change_role(actor(), member, form.role.data)
-    db.session.commit()
-    return _to_profile(member, f"{member.display_name} is now {member.role}.")
+    return perform(
+        lambda: services.change_role(actor(), member, form.role.data),
+        form=form,
+        success_message=lambda _: f"{member.display_name} is now {member.role}.",
+        redirect_to=_profile_url(member),
+    )
 
 
 @admin_bp.post("/members/<int:member_id>/suspend")
 @login_required
-def suspend(member_id: int) -> Response:
+def suspend(member_id: int) -> Page:
     member = _managed_member(member_id)
     form = SuspendForm()
-    ensure_valid(form)
-    services.suspend_member(actor(), member, form.reason.data)
-    db.session.commit()
-    return _to_profile(member, f"{member.display_name} is suspended; their sessions have ended.")
+    return perform(
+        lambda: services.suspend_member(actor(), member, form.reason.data),
+        form=form,
+        success_message=f"{member.display_name} is suspended; their sessions have ended.",
+        redirect_to=_profile_url(member),
+    )
 
 
 @admin_bp.post("/members/<int:member_id>/reactivate")
 @login_required
-def reactivate(member_id: int) -> Response:
+def reactivate(member_id: int) -> Page:
     member = _managed_member(member_id)
-    ensure_valid(ActionForm())
-    services.reactivate_member(actor(), member)
-    db.session.commit()
-    return _to_profile(member, f"{member.display_name} is active again.")
+    return perform(
+        lambda: services.reactivate_member(actor(), member),
+        success_message=f"{member.display_name} is active again.",
+        redirect_to=_profile_url(member),
+    )
 
 
 @admin_bp.post("/members/<int:member_id>/password-reset")
 @login_required
-def issue_reset(member_id: int) -> str:
+def issue_reset(member_id: int) -> Page:
     member = _managed_member(member_id)
-    ensure_valid(ActionForm())
-    reset, token = services.issue_password_reset(
-        actor(), member, valid_for=current_app.config["PASSWORD_RESET_VALID_FOR"]
+    return perform(
+        lambda: services.issue_password_reset(
+            actor(), member, valid_for=current_app.config["PASSWORD_RESET_VALID_FOR"]
+        ),
+        success_message=None,
+        redirect_to=None,
+        render=lambda issued: render_template(
+            "accounts/reset_issued.html",
+            member=member,
+            link=url_for("accounts.reset_password", token=issued[1], _external=True),
+            reset=issued[0],
+        ),
     )
-    db.session.commit()
-    link = url_for("accounts.reset_password", token=token, _external=True)
-    return render_template("accounts/reset_issued.html", member=member, link=link, reset=reset)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -29,8 +29,8 @@ from deliberate.debate.permissions import (
     can_read_history,
 )
 from deliberate.errors import ValidationError
-from deliberate.extensions import db, limiter
-from deliberate.forms import ActionForm, Outcome, Page, ensure_valid, submit
+from deliberate.extensions import limiter
+from deliberate.forms import ActionForm, Outcome, Page, perform, submit
 from deliberate.redirects import same_site_path
 from deliberate.subjects import Subject
 
@@ -64,10 +64,6 @@ def _no_replies(parent: Comment) -> str | None:
 
 def _permalink_url(comment: Comment) -> str:
     return url_for("debate.permalink", comment_id=comment.id)
-
-
-def _permalink(comment: Comment) -> Response:
-    return redirect(_permalink_url(comment), 303)
 
 
 def _page(subject: Subject, heading: str, **context: object) -> dict[str, Any]:
@@ -317,14 +313,14 @@ def hide(comment_id: int) -> Page:
 
 @bp.post("/comments/<int:comment_id>/unhide")
 @login_required
-def unhide(comment_id: int) -> Response:
+def unhide(comment_id: int) -> Page:
     comment, _subject = _comment(comment_id)
     require(can_moderate(actor()), "Only conveners unhide comments.")
-    ensure_valid(ActionForm())
-    services.unhide_comment(actor(), comment)
-    db.session.commit()
-    flash("The comment is shown again; the audit log records it.")
-    return _permalink(comment)
+    return perform(
+        lambda: services.unhide_comment(actor(), comment),
+        success_message="The comment is shown again; the audit log records it.",
+        redirect_to=_permalink_url(comment),
+    )
 
 
 @bp.get("/comments/<int:comment_id>/history")

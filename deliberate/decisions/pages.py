@@ -35,7 +35,8 @@ from deliberate.decisions.services import commitment_of, dissents_of
 from deliberate.errors import NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db, login_manager
 from deliberate.forms import ActionForm
-from deliberate.routing import search_text, whole_number
+from deliberate.papers.models import PositionPaper
+from deliberate.routing import id_from, search_text, whole_number
 from deliberate.tendencies.queries import current_membership, tendency_names
 from deliberate.voting.models import Vote
 from deliberate.voting.pages import chart_for
@@ -254,3 +255,13 @@ def entry_names(history: list[Any]) -> dict[str, Any]:
         "member_name": names.get(history[0].member_id, "former member"),
         "tendency_names": dict(tendency_names()),
     }
+
+
+def chosen_paper(form: Mapping[str, str]) -> PositionPaper:
+    """The position paper a minority report form names. Raises ValidationError when it names
+    none that exists (the service judges whether it may be attached)."""
+    paper_id = id_from(form.get("paper", ""))
+    paper = db.session.get(PositionPaper, paper_id) if paper_id is not None else None
+    if paper is None:
+        raise ValidationError("Choose a published position paper of your tendency.")
+    return paper

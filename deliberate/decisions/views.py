@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -25,11 +25,10 @@ from deliberate.decisions.forms import (
 from deliberate.decisions.models import DecisionRecord
 from deliberate.decisions.permissions import can_evaluate, can_write_record
 from deliberate.errors import NotFound, ValidationError
-from deliberate.extensions import db, limiter
-from deliberate.forms import ActionForm, Page, ensure_valid, submit
-from deliberate.papers.models import PositionPaper
+from deliberate.extensions import limiter
+from deliberate.forms import Page, perform, submit
 from deliberate.papers.panels import positions_context
-from deliberate.routing import id_from, page_number
+from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
@@ -41,12 +40,9 @@ entry_limit = limiter.limit(
 )
 
 
-def _back(
-    record: DecisionRecord, message: str, page: str = "detail", anchor: str = ""
-) -> WerkzeugResponse:
-    """Flash `message` and go back (303) to the record's page, or to its evaluation."""
-    flash(message)
-    return redirect(url_for(f"decisions.{page}", record_id=record.id) + anchor, 303)
+def _record_url(record: DecisionRecord, page: str = "detail", anchor: str = "") -> str:
+    """Where a button goes back to: the record's page, or its evaluation."""
+    return url_for(f"decisions.{page}", record_id=record.id) + anchor
 
 
 def _confirmed(message: str) -> None:
@@ -164,54 +160,55 @@ def edit(record_id: int) -> Page:
 
 @bp.post("/<int:record_id>/seal")
 @login_required
-def seal(record_id: int) -> WerkzeugResponse:
+def seal(record_id: int) -> Page:
     record = _member_record(record_id)
-    ensure_valid(ActionForm())
     require(can_evaluate(actor()), "Only conveners seal decision records.")
     _confirmed("Sealing is final: tick the box to confirm it.")
-    sealed = services.seal_record(actor(), record)
-    db.session.commit()
-    return _back(record, "The record is sealed." if sealed else "The record was already sealed.")
+    return perform(
+        lambda: services.seal_record(actor(), record),
+        success_message=lambda sealed: (
+            "The record is sealed." if sealed else "The record was already sealed."
+        ),
+        redirect_to=_record_url(record),
+    )
 
 
 @bp.post("/<int:record_id>/commitment")
 @login_required
 @entry_limit
-def commit(record_id: int) -> WerkzeugResponse:
+def commit(record_id: int) -> Page:
     record = _member_record(record_id)
     form = CommitmentForm()
-    ensure_valid(form)
-    services.record_commitment(
-        actor(), record, commits=bool(form.commits.data), disagreement=form.disagreement.data
+    return perform(
+        lambda: services.record_commitment(
+            actor(), record, commits=bool(form.commits.data), disagreement=form.disagreement.data
+        ),
+        form=form,
+        success_message="Your entry is recorded.",
+        redirect_to=_record_url(record, anchor="#your-entry"),
     )
-    db.session.commit()
-    return _back(record, "Your entry is recorded.", anchor="#your-entry")
 
 
 @bp.post("/<int:record_id>/minority-reports")
 @login_required
-def attach_report(record_id: int) -> WerkzeugResponse:
+def attach_report(record_id: int) -> Page:
     record = _member_record(record_id)
-    ensure_valid(ActionForm())
-    paper_id = id_from(request.form.get("paper", ""))
-    paper = db.session.get(PositionPaper, paper_id) if paper_id is not None else None
-    if paper is None:
-        raise ValidationError("Choose a published position paper of your tendency.")
-    services.attach_minority_report(actor(), record, paper)
-    db.session.commit()
-    return _back(
-        record, "The minority report is attached to the record.", anchor="#minority-reports"
+    return perform(
+        lambda: services.attach_minority_report(actor(), record, pages.chosen_paper(request.form)),
+        success_message="The minority report is attached to the record.",
+        redirect_to=_record_url(record, anchor="#minority-reports"),
     )
 
 
 @bp.post("/<int:record_id>/evaluation/open")
 @login_required
-def open_evaluation(record_id: int) -> WerkzeugResponse:
+def open_evaluation(record_id: int) -> Page:
     record = _member_record(record_id)
-    ensure_valid(ActionForm())
-    services.open_evaluation(actor(), record, today=utcnow().date())
-    db.session.commit()
-    return _back(record, "The evaluation is open.", "evaluation")
+    return perform(
+        lambda: services.open_evaluation(actor(), record, today=utcnow().date()),
+        success_message="The evaluation is open.",
+        redirect_to=_record_url(record, "evaluation"),
+    )
 
 
 @bp.route("/<int:record_id>/evaluation", methods=["GET", "POST"])
@@ -247,15 +244,17 @@ def evaluation(record_id: int) -> Page:
 
 @bp.post("/<int:record_id>/evaluation/seal")
 @login_required
-def seal_evaluation(record_id: int) -> WerkzeugResponse:
+def seal_evaluation(record_id: int) -> Page:
     record = _member_record(record_id)
-    ensure_valid(ActionForm())
     require(can_evaluate(actor()), "Only conveners seal evaluations.")
     _confirmed("Sealing the evaluation is final: tick the box to confirm it.")
     found = queries.evaluation_of(record)
     if found is None:
         raise NotFound("This decision has no evaluation yet.")
-    sealed = services.seal_evaluation(actor(), found)
-    db.session.commit()
-    message = "The evaluation is sealed." if sealed else "The evaluation was already sealed."
-    return _back(record, message, "evaluation")
+    return perform(
+        lambda: services.seal_evaluation(actor(), found),
+        success_message=lambda sealed: (
+            "The evaluation is sealed." if sealed else "The evaluation was already sealed."
+        ),
+        redirect_to=_record_url(record, "evaluation"),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -84,6 +86,10 @@ class WindowForm(FlaskForm):
         validators=[InputRequired()],
     )
 
+    def deadline_utc(self) -> datetime:
+        """The deadline entered, in UTC (the field says so)."""
+        return self.deadline.data.replace(tzinfo=UTC)
+
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
@@ -165,3 +171,17 @@ class SelectionForm(FlaskForm):
         option_widget=CheckboxInput(),
         validators=[DataRequired(message="Choose at least one amendment.")],
     )
+    offered: list[Amendment]
+
+    @classmethod
+    def among(cls, amendments: Sequence[Amendment], **kwargs: Any) -> SelectionForm:
+        """The form offering `amendments` by number, filled from the request (or `formdata`)."""
+        form = cls(**kwargs)
+        form.amendments.choices = choices((a.number, a.label) for a in amendments)
+        form.offered = list(amendments)
+        return form
+
+    def chosen(self) -> list[Amendment]:
+        """The offered amendments ticked (the service judges their states)."""
+        numbers = set(self.amendments.data)
+        return [a for a in self.offered if a.number in numbers]

@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
-from werkzeug.wrappers import Response
 
 from deliberate.auth import actor, require
 from deliberate.debate.panels import readable_subject, subject_url, thread_context
 from deliberate.debate.queries import parse_filter
 from deliberate.drafts.rendered import texts_diff
 from deliberate.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
-from deliberate.extensions import db
-from deliberate.forms import ActionForm, Page, ensure_valid, submit
+from deliberate.forms import ActionForm, Page, perform, submit
 from deliberate.papers import queries, services
 from deliberate.papers.forms import PaperForm
 from deliberate.papers.models import PaperState, PositionPaper
@@ -36,10 +34,6 @@ def _paper(paper_id: int) -> PositionPaper:
         raise NotFound("That paper does not exist.")
     readable_subject(paper.subject_type, paper.subject_id)
     return paper
-
-
-def _back(paper: PositionPaper) -> Response:
-    return redirect(url_for("papers.detail", paper_id=paper.id), 303)
 
 
 def _coordinated_tendency() -> Tendency:
@@ -180,19 +174,19 @@ def edit(paper_id: int) -> Page:
 
 @bp.post("/<int:paper_id>/<any(publish, withdraw, sign, unsign):verb>")
 @login_required
-def act(paper_id: int, verb: str) -> Response:
+def act(paper_id: int, verb: str) -> Page:
     paper = _paper(paper_id)
-    ensure_valid(ActionForm())
     action, message = {
         "publish": (services.publish_paper, "The paper is published."),
         "withdraw": (services.withdraw_paper, "The paper is withdrawn."),
         "sign": (services.sign_paper, "You have signed the paper."),
         "unsign": (services.unsign_paper, "Your signature is taken back."),
     }[verb]
-    action(actor(), paper)
-    db.session.commit()
-    flash(message)
-    return _back(paper)
+    return perform(
+        lambda: action(actor(), paper),
+        success_message=message,
+        redirect_to=url_for("papers.detail", paper_id=paper.id),
+    )
 
 
 @bp.get("/<int:paper_id>/revisions/<int:number>")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
-from werkzeug.wrappers import Response
 
 from deliberate import fragments
 from deliberate.accounts.services import active_members_named
 from deliberate.auth import actor, get_or_404, require
 from deliberate.errors import NotFound
-from deliberate.extensions import db
-from deliberate.forms import ActionForm, Page, ensure_valid, submit
+from deliberate.forms import ActionForm, Page, perform, submit
 from deliberate.fragments import PEOPLE
 from deliberate.routing import page_number, search_text
 from deliberate.tendencies import queries, services
@@ -25,10 +23,6 @@ MOST_FIRST_COORDINATORS = 20
 
 def _detail_url(tendency: Tendency) -> str:
     return url_for("tendencies.detail", tendency_id=tendency.id)
-
-
-def _back(tendency_id: int) -> Response:
-    return redirect(url_for("tendencies.detail", tendency_id=tendency_id), 303)
 
 
 def _membership_of(tendency: Tendency, membership_id: int) -> TendencyMembership:
@@ -141,69 +135,68 @@ def edit(tendency_id: int) -> Page:
 
 @bp.post("/<int:tendency_id>/join")
 @login_required
-def join(tendency_id: int) -> Response:
+def join(tendency_id: int) -> Page:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     form = JoinForm()
-    ensure_valid(form)
-    services.request_to_join(actor(), tendency, form.message.data or "")
-    db.session.commit()
-    flash(f"Your request to join {tendency.name} is sent to its coordinators.")
-    return _back(tendency.id)
+    return perform(
+        lambda: services.request_to_join(actor(), tendency, form.message.data or ""),
+        form=form,
+        success_message=f"Your request to join {tendency.name} is sent to its coordinators.",
+        redirect_to=_detail_url(tendency),
+    )
 
 
 @bp.post("/<int:tendency_id>/requests/<int:request_id>/<any(approve, decline, withdraw):verb>")
 @login_required
-def decide(tendency_id: int, request_id: int, verb: str) -> Response:
+def decide(tendency_id: int, request_id: int, verb: str) -> Page:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     join_request = _request_of(tendency, request_id)
-    action = {
-        "approve": services.approve_join_request,
-        "decline": services.decline_join_request,
-        "withdraw": services.withdraw_join_request,
+    action, message = {
+        "approve": (services.approve_join_request, "Request approved."),
+        "decline": (services.decline_join_request, "Request declined."),
+        "withdraw": (services.withdraw_join_request, "Request withdrawn."),
     }[verb]
-    action(actor(), join_request)
-    db.session.commit()
-    flash(
-        {
-            "approve": "Request approved.",
-            "decline": "Request declined.",
-            "withdraw": "Request withdrawn.",
-        }[verb]
+    return perform(
+        lambda: action(actor(), join_request),
+        success_message=message,
+        redirect_to=_detail_url(tendency),
     )
-    return _back(tendency.id)
 
 
 @bp.post("/<int:tendency_id>/leave")
 @login_required
-def leave(tendency_id: int) -> Response:
+def leave(tendency_id: int) -> Page:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     mine = queries.current_membership(actor())
     require(mine is not None and mine.tendency_id == tendency.id, "You are not in this tendency.")
-    services.leave_tendency(actor())
-    db.session.commit()
-    flash(f"You have left {tendency.name}.")
-    return _back(tendency.id)
+    return perform(
+        lambda: services.leave_tendency(actor()),
+        success_message=f"You have left {tendency.name}.",
+        redirect_to=_detail_url(tendency),
+    )
 
 
 @bp.post("/<int:tendency_id>/members/<int:membership_id>/remove")
 @login_required
-def remove(tendency_id: int, membership_id: int) -> Response:
+def remove(tendency_id: int, membership_id: int) -> Page:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     membership = _membership_of(tendency, membership_id)
-    services.remove_member(actor(), membership)
-    db.session.commit()
-    flash("The member is removed from the tendency.")
-    return _back(tendency.id)
+    return perform(
+        lambda: services.remove_member(actor(), membership),
+        success_message="The member is removed from the tendency.",
+        redirect_to=_detail_url(tendency),
+    )
 
 
 @bp.post("/<int:tendency_id>/members/<int:membership_id>/role")
 @login_required
-def set_role(tendency_id: int, membership_id: int) -> Response:
+def set_role(tendency_id: int, membership_id: int) -> Page:
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
     membership = _membership_of(tendency, membership_id)
     form = MembershipRoleForm()
-    ensure_valid(form)
-    services.set_membership_role(actor(), membership, form.role.data)
-    db.session.commit()
-    flash(f"The member is now a {form.role.data}.")
-    return _back(tendency.id)
+    return perform(
+        lambda: services.set_membership_role(actor(), membership, form.role.data),
+        form=form,
+        success_message=lambda _: f"The member is now a {form.role.data}.",
+        redirect_to=_detail_url(tendency),
+    )

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
-from werkzeug.wrappers import Response
+from flask import current_app, render_template, url_for
 
 from deliberate.accounts.models import Member
 from deliberate.bodies.queries import body_choices
@@ -341,8 +340,3 @@ def close_due(vote: Vote) -> str:
         None, vote, breakdown_min=current_app.config.get("SECRET_BREAKDOWN_MIN", 10)
     )
     return "Voting had ended; your ballot was not recorded. The vote is now counted."
-
-
-def back_to(vote: Vote, message: str) -> Response:
-    flash(message)
-    return redirect(url_for("votes.detail", vote_id=vote.id), 303)

@@ -6,13 +6,12 @@ from fractions import Fraction
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import login_required
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from deliberate.auth import actor, member_rate_key, require
 from deliberate.debate.panels import debate_context
 from deliberate.errors import DomainError, NotFound
 from deliberate.extensions import db, limiter
-from deliberate.forms import ActionForm, Page, ensure_valid, submit
+from deliberate.forms import ActionForm, Page, ensure_valid, perform, submit
 from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
@@ -51,6 +50,10 @@ def _require_runner() -> None:
     require(can_run_votes(actor()), "Only conveners run votes.")
 
 
+def _detail_url(vote: Vote) -> str:
+    return url_for("votes.detail", vote_id=vote.id)
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
@@ -80,7 +83,7 @@ def create() -> Page:
             "votes/create.html", form=form, purpose=purpose, proposal=proposal, error=outcome.error
         ),
         success_message=lambda vote: f"“{vote.title}” is {vote.state}.",
-        redirect_to=lambda vote: url_for("votes.detail", vote_id=vote.id),
+        redirect_to=_detail_url,
     )
 
 
@@ -98,7 +101,7 @@ def record() -> Page:
             "votes/record.html", form=form, purpose=purpose, proposal=proposal, error=outcome.error
         ),
         success_message=lambda vote: f"The meeting's vote is recorded: {vote.outcome}",
-        redirect_to=lambda vote: url_for("votes.detail", vote_id=vote.id),
+        redirect_to=_detail_url,
     )
 
 
@@ -132,9 +135,11 @@ def cast(vote_id: int) -> Page:
     vote = _vote(vote_id, for_ballot=True)
     ensure_valid(ActionForm())
     if services.is_due(vote):
-        message = pages.close_due(vote)
-        db.session.commit()
-        return pages.back_to(vote, message)
+        return perform(
+            lambda: pages.close_due(vote),
+            success_message=lambda message: message,
+            redirect_to=_detail_url(vote),
+        )
     labels = [o.label for o in vote.options]
     receipt = request.form.get("receipt") or None
     try:
@@ -160,24 +165,26 @@ def cast(vote_id: int) -> Page:
 
 @bp.post("/<int:vote_id>/<any(open, close, cancel):verb>")
 @login_required
-def act(vote_id: int, verb: str) -> WerkzeugResponse:
+def act(vote_id: int, verb: str) -> Page:
     vote = _vote(vote_id)
-    ensure_valid(ActionForm())
-    message = pages.act(actor(), vote, verb)
-    db.session.commit()
-    return pages.back_to(vote, message)
+    return perform(
+        lambda: pages.act(actor(), vote, verb),
+        success_message=lambda message: message,
+        redirect_to=_detail_url(vote),
+    )
 
 
 @bp.post("/<int:vote_id>/second-round")
 @login_required
-def second_round(vote_id: int) -> WerkzeugResponse:
+def second_round(vote_id: int) -> Page:
     """After a block and further debate, the same question again, linked to the first."""
     vote = _vote(vote_id)
-    ensure_valid(ActionForm())
     _require_runner()
-    second = services.hold_second_round(actor(), vote)
-    db.session.commit()
-    return pages.back_to(second, "The second round is open.")
+    return perform(
+        lambda: services.hold_second_round(actor(), vote),
+        success_message="The second round is open.",
+        redirect_to=_detail_url,
+    )
 
 
 @bp.route("/<int:vote_id>/import", methods=["GET", "POST"])
@@ -194,7 +201,7 @@ def import_ballots(vote_id: int) -> Page:
             f"{count} paper ballots were added to the count; the members marked on the "
             "register have voted."
         ),
-        redirect_to=url_for("votes.detail", vote_id=vote.id),
+        redirect_to=_detail_url(vote),
     )
 
 

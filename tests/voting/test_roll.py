@@ -237,13 +237,13 @@ def test_a_ranked_meeting_count_is_bounded_by_those_present(convener):
 
 def test_a_meeting_s_lot_is_drawn_once_its_counts_are_in(convener, monkeypatch):
     seen: list[int] = []
-    draw = services._draw_lot
+    draw = services.meetings._draw_lot
 
     def spy(options):
         seen.append(db.session.scalar(select(func.coalesce(func.sum(Ballot.weight), 0))) or 0)
         return draw(options)
 
-    monkeypatch.setattr(services, "_draw_lot", spy)
+    monkeypatch.setattr(services.meetings, "_draw_lot", spy)
     vote = meeting(
         convener,
         services.MeetingCount(ballot_file=blt("3 1 2 0", "2 2 1 0"), filename="count.blt"),

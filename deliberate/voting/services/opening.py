@@ -1,0 +1,245 @@
+"""Making votes and opening them: the roll, the lot, cancelling, second rounds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, literal, select
+
+from deliberate.accounts.models import Member, MemberStatus
+from deliberate.audit.services import record_action
+from deliberate.bodies.models import Body, BodyMembership
+from deliberate.cleaning import clean_markdown
+from deliberate.database import utcnow
+from deliberate.errors import InvalidTransition, ValidationError
+from deliberate.extensions import db
+from deliberate.tendencies.models import TendencyMembership
+from deliberate.voting import hooks
+from deliberate.voting.models import RollEntry, Vote, VoteOption, VoteState
+from deliberate.voting.rules import METHOD_LABELS, Settings, check_settings
+from deliberate.voting.services.common import (
+    MAX_DESCRIPTION,
+    OptionSpec,
+    _clean_title,
+    _draw_lot,
+    _lock,
+    _require_runner,
+    load_options,
+    settings_of,
+)
+
+
+def create_vote(
+    actor: Member,
+    *,
+    title: str,
+    settings: Settings,
+    description: str = "",
+    options: Sequence[OptionSpec] = (),
+    subject: tuple[str, int] | None = None,
+    purpose: str = "question",
+    body_id: int | None = None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    previous_vote_id: int | None = None,
+    in_person: bool = False,
+    now: datetime | None = None,
+) -> Vote:
+    """Make a vote with its settings; it opens now (`opens_at` None) or at `opens_at`.
+
+    `in_person` makes the record of a vote held at a meeting, without a roll here, for
+    `record_in_person_vote` to add its counts, draw its lot and count it.
+
+    Raises PermissionDenied unless the actor runs votes, ValidationError for settings that do
+    not go together, an empty question, an unknown body or a time in the past.
+    """
+    _require_runner(actor, "put questions to a vote")
+    now = now or utcnow()
+    labels = tuple(" ".join(o.label.split()) for o in options)
+    known = hooks.purpose(purpose)
+    if known is None:
+        raise ValidationError("That kind of vote is not known here.")
+    if settings.method not in known.methods:
+        methods = " or ".join(METHOD_LABELS[m].lower() for m in known.methods)
+        raise ValidationError(f"{known.label} is decided by {methods}.")
+    check_settings(Settings(**{**settings.__dict__, "options": labels}))
+    if opens_at is not None and opens_at <= now:
+        raise ValidationError("The opening time is in the past; open it now instead.")
+    if closes_at is not None and closes_at <= (opens_at or now):
+        raise ValidationError("The closing time must be later than the opening.")
+    description_markdown, description_html = (
+        clean_markdown(
+            description,
+            max_length=MAX_DESCRIPTION,
+            empty="The explanation shows no text; leave it empty or write one.",
+            too_long="The explanation has at most {limit} characters.",
+        )
+        if (description or "").strip()
+        else ("", "")
+    )
+    if body_id is not None and not _body_exists(body_id):
+        raise ValidationError("That body does not exist.")
+    vote = Vote(
+        title=_clean_title(title),
+        description_markdown=description_markdown,
+        description_html=description_html,
+        subject_type=subject[0] if subject else None,
+        subject_id=subject[1] if subject else None,
+        purpose=purpose,
+        method=settings.method,
+        seats=settings.seats,
+        stv_variant=settings.stv_variant if settings.method == "stv" else None,
+        quota=settings.quota,
+        tie_break=settings.tie_break,
+        threshold=settings.threshold if settings.method == "majority" else None,
+        abstentions_in_base=settings.abstentions_in_base,
+        quorum_percent=settings.quorum_percent,
+        block_rule=settings.block_rule if settings.method == "consensus" else None,
+        fallback=settings.fallback if settings.block_rule == "fallback" else None,
+        secret=settings.secret,
+        replaceable=settings.replaceable,
+        breakdown_by_tendency=settings.breakdown_by_tendency,
+        receipts_show_content=settings.receipts_show_content and settings.secret,
+        body_id=body_id,
+        previous_vote_id=previous_vote_id,
+        state=VoteState.SCHEDULED,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(vote)
+    db.session.flush()
+    if settings.is_ranked:
+        for position, (spec, label) in enumerate(zip(options, labels, strict=True), start=1):
+            db.session.add(
+                VoteOption(vote_id=vote.id, position=position, label=label, ref_id=spec.ref_id)
+            )
+    db.session.flush()
+    record_action(actor, "vote.create", vote, f"Made the vote “{vote.title}”", method=vote.method)
+    if in_person:
+        # Not opened here and without a roll or a lot yet: `record_in_person_vote` enters the
+        # meeting's counts, then draws the lot and counts, in this same transaction.
+        vote.in_person = True
+        db.session.flush()
+    elif opens_at is None:
+        open_vote(actor, vote, now=now)
+    return vote
+
+
+def _body_exists(body_id: int) -> bool:
+    return db.session.get(Body, body_id) is not None
+
+
+def open_vote(actor: Member | None, vote: Vote, *, now: datetime | None = None) -> Vote:
+    """Open a scheduled vote: take the roll, draw the tie-break lot, start accepting ballots.
+
+    `actor` None is the system opening it at its time. The roll is every active member, or
+    the current members of the vote's body, with their tendency at this moment.
+    """
+    if actor is not None:
+        _require_runner(actor, "open votes")
+    now = now or utcnow()
+    vote = _lock(vote)
+    if vote.state != VoteState.SCHEDULED:
+        raise InvalidTransition(f"This vote is {vote.state}; only a scheduled vote opens.")
+    drawn = _draw_lot(load_options(vote))
+    _take_roll(vote)
+    vote.roll_size = db.session.scalar(
+        select(func.count()).select_from(RollEntry).where(RollEntry.vote_id == vote.id)
+    )
+    vote.lot = json.dumps(drawn, ensure_ascii=False)
+    vote.state = VoteState.OPEN
+    vote.opened_at = now
+    db.session.flush()
+    hook = hooks.purpose(vote.purpose)
+    if hook is not None and hook.on_open is not None:
+        hook.on_open(actor, vote)
+    record_action(actor, "vote.open", vote, f"Opened the vote “{vote.title}”", roll=vote.roll_size)
+    return vote
+
+
+def _take_roll(vote: Vote) -> None:
+    tendency = (
+        select(TendencyMembership.tendency_id)
+        .where(TendencyMembership.member_id == Member.id, TendencyMembership.left_at.is_(None))
+        .scalar_subquery()
+    )
+    eligible = select(literal(vote.id), Member.id, tendency).where(
+        Member.status == MemberStatus.ACTIVE
+    )
+    if vote.body_id is not None:
+        eligible = eligible.where(
+            Member.id.in_(
+                select(BodyMembership.member_id).where(
+                    BodyMembership.body_id == vote.body_id, BodyMembership.removed_at.is_(None)
+                )
+            )
+        )
+    db.session.execute(
+        insert(RollEntry).from_select(["vote_id", "member_id", "tendency_id"], eligible)
+    )
+
+
+def open_due_votes(now: datetime | None = None) -> list[Vote]:
+    """Open every scheduled vote whose time has come (the system acting)."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Vote).where(Vote.state == VoteState.SCHEDULED, Vote.opens_at <= now)
+    ).all()
+    return [open_vote(None, vote, now=now) for vote in due]
+
+
+def cancel_vote(actor: Member, vote: Vote) -> None:
+    """A scheduled vote that has not opened may be cancelled; nothing was cast."""
+    _require_runner(actor, "cancel votes")
+    vote = _lock(vote)
+    if vote.state != VoteState.SCHEDULED:
+        raise InvalidTransition("Only a vote that has not opened can be cancelled.")
+    vote.state = VoteState.CANCELLED
+    db.session.flush()
+    record_action(actor, "vote.cancel", vote, f"Cancelled the vote “{vote.title}”")
+
+
+def hold_second_round(actor: Member, vote: Vote, *, now: datetime | None = None) -> Vote:
+    """After a block sent a consensus vote to a second round, and further debate, put the
+    same question again with the same settings: a new vote linked to the first, opening now.
+    The purpose that asked for the first (a draft's adoption, say) starts the second itself.
+
+    Raises InvalidTransition unless the vote closed asking for a second round and none was
+    held yet.
+    """
+    _require_runner(actor, "hold second rounds")
+    vote = _lock(vote)
+    result = vote.result
+    if (
+        not vote.is_closed
+        or result is None
+        or result["count"].get("outcome") != "second_round_needed"
+    ):
+        raise InvalidTransition(
+            "Only a consensus vote that a block sent to a second round has one."
+        )
+    if db.session.scalar(select(Vote.id).where(Vote.previous_vote_id == vote.id)) is not None:
+        raise InvalidTransition("The second round of this vote is already held.")
+    settings = settings_of(vote, load_options(vote))
+    purpose = hooks.purpose(vote.purpose)
+    if purpose is not None and purpose.start is not None and vote.subject_id is not None:
+        second = purpose.start(actor, vote.subject_id, settings, None, None)
+        second.previous_vote_id = vote.id
+    else:
+        second = create_vote(
+            actor,
+            title=vote.title,
+            settings=settings,
+            description=vote.description_markdown,
+            purpose=vote.purpose,
+            body_id=vote.body_id,
+            previous_vote_id=vote.id,
+            now=now,
+        )
+    db.session.flush()
+    record_action(actor, "vote.second_round", second, f"Second round of “{vote.title}”")
+    return second
