@@ -105,7 +105,8 @@ class OptionalReasonForm(FlaskForm):
 
 class ConvenerForm(FlaskForm):
     email = StringField(
-        "Member's email", validators=[DataRequired(), Length(max=320), no_control_characters]
+        "Member's email (several separated by commas)",
+        validators=[DataRequired(), Length(max=50 * 320), no_control_characters],
     )
 
 

@@ -252,6 +252,25 @@ def test_naming_a_convener_does_not_tell_suspended_from_unknown(client, login_as
     assert session.scalar(select(func.count()).select_from(DraftConvener)) == 1
 
 
+def test_several_conveners_are_named_at_once(client, login_as, session, chair):
+    draft = make_draft(chair)
+    make_member("First Helper", email="first@example.org")
+    make_member("Second Helper", email="second@example.org")
+    login_as(chair)
+    url = f"/drafts/{draft.id}/conveners"
+    response = client.post(url, data={"email": "first@example.org, second@example.org"})
+    assert response.status_code == 303
+    shown = page(client.get(response.headers["Location"]))
+    assert "First Helper, Second Helper now convene this draft." in shown
+    assert session.scalar(select(func.count()).select_from(DraftConvener)) == 2
+    # One address already convening refuses the whole list, and names who.
+    make_member("Third Helper", email="third@example.org")
+    again = client.post(url, data={"email": "third@example.org, first@example.org"})
+    assert again.status_code == 409
+    assert "First Helper already convenes this draft." in page(again)
+    assert session.scalar(select(func.count()).select_from(DraftConvener)) == 2
+
+
 def test_withdraw_draft_and_conveners(client, login_as, session, chair):
     draft = make_draft(chair)
     helper = make_member("Helper", email="helper2@example.org")

@@ -137,15 +137,20 @@ def add_convener(draft_id: int) -> Page:
     _require_convener(draft)
     form = ConvenerForm()
 
-    def name_convener() -> Member:
-        (member,) = pages.members_by_email(form.email.data)
-        services.add_convener(actor(), draft, member)
-        return member
+    def name_conveners() -> list[Member]:
+        members = pages.members_by_email(form.email.data)
+        for member in members:
+            services.add_convener(actor(), draft, member)
+        return members
 
     return perform(
-        name_convener,
+        name_conveners,
         form=form,
-        success_message=lambda member: f"{member.display_name} now convenes this draft.",
+        success_message=lambda members: (
+            ", ".join(m.display_name for m in members)
+            + (" now convenes" if len(members) == 1 else " now convene")
+            + " this draft."
+        ),
         redirect_to=_draft_url(draft) + "#conveners",
     )
 
