@@ -1,0 +1,12 @@
+"""The one list of what the domains register with each other, imported by create_app."""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    """Import each domain's registering modules (registering is their import's effect)."""
+    import deliberate.decisions.subjects
+    import deliberate.drafts.subjects
+    import deliberate.drafts.voting
+    import deliberate.papers.subjects
+    import deliberate.voting.subjects  # noqa: F401
