@@ -17,6 +17,7 @@ PURE_CORES = [
     "deliberate.voting.counting",
     "deliberate.decisions.chain",
     "deliberate.errors",
+    "deliberate.events",
 ]
 MODELS = [
     "deliberate.accounts.models",
