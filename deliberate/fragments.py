@@ -9,7 +9,8 @@ tokens of its stamps in one query before it reads anything else, and serves a pa
 the same tokens, or renders it and keeps it.
 
 Correctness rests on three rules:
-- Every model whose rows a part shows is watched (`watch`), with the stamps a row touches.
+- Every model whose rows a part shows is watched (`watch`), with the stamps a row touches:
+  each domain declares its own in its `watches.py` (the models know nothing of this cache).
   A bulk UPDATE, DELETE or INSERT of a watched model touches every stamp (EVERYTHING).
 - Tokens are read before the data a part is rendered from: a part kept under a token was
   rendered from data at least as new as the token (never older), so it is never stale.
@@ -36,13 +37,13 @@ from typing import Any
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import BigInteger, Connection, String, event, select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from deliberate.database import Base
 from deliberate.lru import Immutables
+from deliberate.stamps import Stamp
 
 EVERYTHING = "*"
 PEOPLE = "people"  # members' names, tendencies' names, who belongs to which tendency
@@ -51,15 +52,6 @@ CSRF_PLACEHOLDER = "csrf-token-of-the-reader"
 _CSRF_VALUE = re.compile(
     r'name="csrf_token"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="csrf_token"'
 )
-
-
-class Stamp(Base):
-    """The token of one stamp: drawn afresh by every transaction that changes what it covers."""
-
-    __tablename__ = "stamps"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    token: Mapped[int] = mapped_column(BigInteger)
 
 
 KeysOf = Callable[[Any, Connection], Iterable[str]]

@@ -26,8 +26,8 @@ from deliberate.drafts.models import (
     DraftParagraph,
     DraftVersion,
 )
-from deliberate.fragments import Stamp
 from deliberate.papers.models import PaperRevision, PaperSignature, PositionPaper
+from deliberate.stamps import Stamp
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
 from deliberate.voting.models import (
     Ballot,

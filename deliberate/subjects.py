@@ -4,7 +4,7 @@ A thread is identified by (subject_type, subject_id). Each subject type register
 `SubjectKind` that knows how to load its object, who may see it, whether it is open for
 debate, where it is shown and whether comments may point to its paragraphs. Each domain
 registers its kinds with `register_subject` in its own `subjects.py`, which `create_app`
-imports (`deliberate.register_subjects`); a page includes `debate/_thread.html` and
+imports (`deliberate.wiring`); a page includes `debate/_thread.html` and
 `papers/_tendencies_say.html` through the panels of `debate.panels` and `papers.panels`.
 Nothing here knows the domains.
 """

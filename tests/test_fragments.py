@@ -17,7 +17,8 @@ from deliberate.debate import services as debate
 from deliberate.drafts import services as drafts
 from deliberate.drafts.models import Amendment, stamp_of
 from deliberate.extensions import db
-from deliberate.fragments import EVERYTHING, PEOPLE, Stamp
+from deliberate.fragments import EVERYTHING, PEOPLE
+from deliberate.stamps import Stamp
 from deliberate.subjects import resolve
 from tests.conftest import login, page_queries
 from tests.debate.factories import make_comment

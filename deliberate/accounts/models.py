@@ -7,11 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, inspect
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.database import Base, UTCDateTime, enum_check, utcnow
-from deliberate.fragments import PEOPLE, watch
 
 if TYPE_CHECKING:
     from deliberate.tendencies.models import Tendency
@@ -125,15 +124,3 @@ class PasswordReset(Base):
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
-
-
-def _renamed(row: Member, _connection: object) -> list[str]:
-    """Pages show members by name: a name given or changed touches every part that names
-    people; a login, which updates the row too, touches nothing."""
-    state = inspect(row)
-    if state.was_deleted or state.attrs.display_name.history.has_changes():
-        return [PEOPLE]
-    return []
-
-
-watch(Member, _renamed)

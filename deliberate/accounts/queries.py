@@ -78,8 +78,8 @@ def members_by_email(emails: list[str]) -> dict[str, Member]:
 
 
 # The number of members, read at most once per interval in each process like the tendencies'
-# sizes (see deliberate.recent); a member added or deleted here is counted at once.
-_counted = Recent(Member, updates=False)
+# sizes (see deliberate.recent); a member added or deleted here is counted once committed.
+_counted = Recent("member count", Member, updates=False)
 
 
 def member_count() -> int:

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
-from deliberate.fragments import watch
 from deliberate.subjects import SubjectType
 from deliberate.tendencies.models import Tendency
 
@@ -126,6 +125,3 @@ class CommentRevision(Base):
 def thread_stamp(subject_type: str, subject_id: int) -> str:
     """The stamp of a subject's comments (deliberate/fragments.py)."""
     return f"thread:{subject_type}:{subject_id}"
-
-
-watch(Comment, lambda row, _connection: [thread_stamp(row.subject_type, row.subject_id)])

@@ -1,20 +1,20 @@
-"""Decision records and their evaluations as debate subjects, and the listeners of a vote's
-close: the one that chains every closed vote, then the one that makes a record when it
-decides (with the decision its purpose reports)."""
+"""Decision records and their evaluations as debate subjects, and a vote's record as a link on
+the vote's page. (What decisions does when a vote closes is on_vote_closed.py.)"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from deliberate.accounts.models import Member
-from deliberate.decisions.chain_votes import chain_closed_vote
 from deliberate.decisions.models import DecisionRecord, Evaluation
-from deliberate.decisions.services import record_decision
 from deliberate.extensions import db
 from deliberate.subjects import SubjectKind, SubjectType, register_subject
-from deliberate.voting.hooks import on_decision, on_every_close, on_vote_page
+from deliberate.voting.hooks import on_vote_page
+
+if TYPE_CHECKING:
+    from deliberate.voting.models import Vote
 
 
 def _load_record(record_id: int) -> DecisionRecord | None:
@@ -70,7 +70,7 @@ register_subject(
 )
 
 
-def _record_link(vote: Any) -> tuple[str, str, dict[str, Any]] | None:
+def _record_link(vote: Vote) -> tuple[str, str, dict[str, Any]] | None:
     record_id = db.session.scalar(
         select(DecisionRecord.id).where(DecisionRecord.vote_id == vote.id)
     )
@@ -79,8 +79,4 @@ def _record_link(vote: Any) -> tuple[str, str, dict[str, Any]] | None:
     return "The decision record of this vote", "decisions.detail", {"record_id": record_id}
 
 
-# Voting calls every close's listeners before the decision's: the vote's link comes first,
-# and the record made next, once sealed, names it.
-on_every_close(chain_closed_vote)
-on_decision(record_decision)
 on_vote_page(_record_link)

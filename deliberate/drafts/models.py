@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
-    Connection,
     Date,
     ForeignKey,
     Index,
@@ -16,7 +15,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    select,
 )
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
@@ -25,7 +23,6 @@ from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, u
 from deliberate.drafts import rules
 from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AmendmentState, DraftState
 from deliberate.enums import Worded
-from deliberate.fragments import EVERYTHING, watch
 from deliberate.tendencies.models import Tendency
 
 
@@ -402,7 +399,7 @@ class AmendmentEvent(Base):
     actor: Mapped[Member | None] = relationship(lazy="raise_on_sql")
 
 
-# --- what a change touches (deliberate/fragments.py) -----------------------------------------
+# --- the names of the page cache's stamps (what touches them: drafts/watches.py) -----------
 
 
 def stamp_of(draft_id: int) -> str:
@@ -413,28 +410,3 @@ def stamp_of(draft_id: int) -> str:
 
 # The list of drafts with their amendment counts (the home page, the drafts index).
 DRAFTS_STAMP = "drafts"
-
-
-def _draft_itself(row: Draft | Amendment, _connection: Connection) -> list[str]:
-    return [stamp_of(row.id if isinstance(row, Draft) else row.draft_id), DRAFTS_STAMP]
-
-
-def _of_draft(
-    row: DraftVersion | DraftConvener | CompetitionGroup, _connection: Connection
-) -> list[str]:
-    return [stamp_of(row.draft_id)]
-
-
-def _of_amendment(
-    row: AmendmentSecond | AmendmentCosponsor | AmendmentEvent, connection: Connection
-) -> list[str]:
-    draft_id = connection.scalar(select(Amendment.draft_id).where(Amendment.id == row.amendment_id))
-    return [stamp_of(draft_id)] if draft_id is not None else [EVERYTHING]
-
-
-watch(Draft, _draft_itself)
-watch(Amendment, _draft_itself)
-for _parent in (DraftVersion, DraftConvener, CompetitionGroup):
-    watch(_parent, _of_draft)
-for _child in (AmendmentSecond, AmendmentCosponsor, AmendmentEvent):
-    watch(_child, _of_amendment)

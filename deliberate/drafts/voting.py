@@ -35,6 +35,7 @@ from deliberate.extensions import db
 from deliberate.voting import services as voting
 from deliberate.voting.hooks import Decision, Proposal, Purpose, register_purpose
 from deliberate.voting.models import Vote
+from deliberate.voting.results import Result
 from deliberate.voting.rules import Settings
 
 NO_CHANGE = "No change"
@@ -290,7 +291,7 @@ def _merge_adopted(amendment: Amendment, vote: Vote) -> bool:
     return True
 
 
-def _amendment_closed(vote: Vote, result: dict[str, Any]) -> None:
+def _amendment_closed(vote: Vote, result: Result) -> None:
     amendment = db.session.get_one(Amendment, vote.subject_id)
     outcome = result["outcome"]
     if amendment.state != AmendmentState.VOTING:
@@ -304,7 +305,7 @@ def _amendment_closed(vote: Vote, result: dict[str, Any]) -> None:
         _merge_adopted(amendment, vote)
 
 
-def _group_closed(vote: Vote, result: dict[str, Any]) -> None:
+def _group_closed(vote: Vote, result: Result) -> None:
     options = voting.load_options(vote)
     outcome = result["outcome"]
     winners = set(outcome["winners"])
@@ -334,7 +335,7 @@ def _group_closed(vote: Vote, result: dict[str, Any]) -> None:
             _merge_adopted(amendment, vote)
 
 
-def _adoption_closed(vote: Vote, result: dict[str, Any]) -> Decision | None:
+def _adoption_closed(vote: Vote, result: Result) -> Decision | None:
     """The draft reaches its outcome, and the decision says which: adopted with the version
     it adopted, or rejected; None when the vote decided nothing for the draft (no quorum, a
     second round, a winner that could not be merged), which goes back to debate."""

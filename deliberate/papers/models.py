@@ -19,7 +19,6 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
-from deliberate.fragments import watch
 from deliberate.subjects import PAPER_SUBJECT_TYPES
 from deliberate.tendencies.models import Tendency
 
@@ -166,7 +165,6 @@ class PaperSignature(Base):
     member: Mapped[Member] = relationship(lazy="raise_on_sql")
 
 
-# Papers change seldom (written, published, signed): one stamp covers them all.
+# Papers change seldom (written, published, signed): one stamp of the page cache covers them
+# all (papers/watches.py).
 PAPERS_STAMP = "papers"
-for _model in (PaperRevision, PositionPaper, PaperSignature):
-    watch(_model, lambda _row, _connection: [PAPERS_STAMP])

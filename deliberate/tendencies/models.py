@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.accounts.models import Member
 from deliberate.database import Base, UTCDateTime, enum_check, utcnow
-from deliberate.fragments import PEOPLE, watch
 
 
 class MembershipRole(StrEnum):
@@ -109,8 +108,3 @@ class JoinRequest(Base):
 
     tendency: Mapped[Tendency] = relationship(lazy="raise_on_sql")
     member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="raise_on_sql")
-
-
-# Tendencies' names and who belongs to which are shown beside people's names.
-for _model in (Tendency, TendencyMembership):
-    watch(_model, lambda _row, _connection: [PEOPLE])

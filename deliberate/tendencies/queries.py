@@ -49,8 +49,8 @@ def membership_in(member: Member, tendency: Tendency) -> TendencyMembership | No
 
 # Sizes and coordinators of the tendencies, read at most once per interval in each process
 # (see deliberate.recent); a change of membership, or of a member (a coordinator renamed),
-# forgets them at once.
-_kept = Recent(TendencyMembership, Member)
+# forgets them once committed.
+_kept = Recent("tendency sizes and coordinators", TendencyMembership, Member)
 
 
 def tendency_sizes() -> dict[int, int]:

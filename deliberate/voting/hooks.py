@@ -5,7 +5,12 @@ registers "amendment", "group" and "adoption"); voting calls its hooks in the sa
 as opening and closing, so the subject moves together with the vote or not at all. When the
 vote closes, the purpose says what it decided (a `Decision`), since only the domain that owns
 the subject knows what the subject reached: decisions records that, never a guess from the
-count.
+count. Listeners of every vote (`on_every_open`, `on_every_close`, `on_decision`) run in the
+same transaction too; deliberate/wiring.py lists who registers what.
+
+What happens outside the database (mail, webhooks, live pages) is no hook: `vote_opened` and
+`vote_closed` record a `VoteOpened` or `VoteClosed` event (deliberate/voting/events.py), which
+deliberate/events.py dispatches once the transaction has committed.
 """
 
 from __future__ import annotations
@@ -13,10 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from deliberate import events
 from deliberate.accounts.models import Member
+from deliberate.voting.events import VoteClosed, VoteOpened
+from deliberate.voting.results import Result
 from deliberate.voting.rules import METHODS, Settings
+
+if TYPE_CHECKING:
+    from deliberate.voting.models import Vote
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ class Start(Protocol):
         /,
         *,
         in_person: bool = False,
-    ) -> Any: ...
+    ) -> Vote: ...
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class Decision:
     version_id: int | None = None
 
 
-def decision_from_result(result: dict[str, Any]) -> Decision | None:
+def decision_from_result(result: Result) -> Decision | None:
     """What a vote with no subject of its own decided (a question, an election): the count's
     outcome as it stands; None when it decided nothing (no quorum, a second round)."""
     outcome = result["outcome"]
@@ -98,15 +109,19 @@ class Purpose:
     methods: tuple[str, ...] = METHODS
     propose: Callable[[int], Proposal] | None = None
     start: Start | None = None
-    on_open: Callable[[Member | None, Any], None] | None = None
-    on_close: Callable[[Any, dict[str, Any]], Decision | None] | None = None
+    on_open: Callable[[Member | None, Vote], None] | None = None
+    on_close: Callable[[Vote, Result], Decision | None] | None = None
     decides: bool = True
 
 
-Closed = Callable[[Any, Purpose, dict[str, Any]], object]
-Decided = Callable[[Any, Purpose, Decision], object]
+# Listeners of every vote: (actor, vote) at its opening (actor None: opened on schedule),
+# (vote, purpose, result) at its close, (vote, purpose, decision) when it decided.
+Opened = Callable[[Member | None, "Vote"], object]
+Closed = Callable[["Vote", Purpose, Result], object]
+Decided = Callable[["Vote", Purpose, Decision], object]
 
 _purposes: dict[str, Purpose] = {}
+_opened_listeners: list[Opened] = []
 _closed_listeners: list[Closed] = []
 _decision_listeners: list[Decided] = []
 
@@ -120,7 +135,7 @@ def purpose(name: str) -> Purpose | None:
 
 
 # What other domains show on a vote's page about it: (label, endpoint, values) or None.
-VoteLink = Callable[[Any], tuple[str, str, dict[str, Any]] | None]
+VoteLink = Callable[["Vote"], tuple[str, str, dict[str, Any]] | None]
 _vote_links: list[VoteLink] = []
 
 
@@ -130,8 +145,15 @@ def on_vote_page(link: VoteLink) -> None:
         _vote_links.append(link)
 
 
-def vote_links(vote: Any) -> list[tuple[str, str, dict[str, Any]]]:
+def vote_links(vote: Vote) -> list[tuple[str, str, dict[str, Any]]]:
     return [found for link in _vote_links if (found := link(vote)) is not None]
+
+
+def on_every_open(listener: Opened) -> None:
+    """Call `listener(actor, vote)` when any vote opens, after its purpose's own hook, in the
+    same transaction (actor None: opened at its scheduled time)."""
+    if listener not in _opened_listeners:
+        _opened_listeners.append(listener)
 
 
 def on_every_close(listener: Closed) -> None:
@@ -149,22 +171,48 @@ def on_decision(listener: Decided) -> None:
         _decision_listeners.append(listener)
 
 
-def vote_closed(vote: Any, result: dict[str, Any]) -> None:
-    """Run the hooks of a vote that has just closed with `result`."""
+def vote_opened(actor: Member | None, vote: Vote) -> None:
+    """Run the hooks of a vote that has just opened, and record `VoteOpened` for after the
+    commit."""
     known = purpose(vote.purpose)
-    if known is None:
-        return
-    if known.on_close is not None:
-        decision = known.on_close(vote, result)
-    else:
-        decision = decision_from_result(result)
-    # Every close's listeners before the decision's: decisions chains the closed vote first,
-    # then makes the record that, once sealed, names the vote's link.
-    for listener in _closed_listeners:
-        listener(vote, known, result)
-    if known.decides and decision is not None:
-        for decided in _decision_listeners:
-            decided(vote, known, decision)
+    if known is not None and known.on_open is not None:
+        known.on_open(actor, vote)
+    for listener in _opened_listeners:
+        listener(actor, vote)
+    events.record(
+        VoteOpened(
+            vote_id=vote.id,
+            purpose=vote.purpose,
+            actor_id=actor.id if actor is not None else None,
+            roll_size=vote.roll_size or 0,
+        )
+    )
+
+
+def vote_closed(vote: Vote, result: Result) -> None:
+    """Run the hooks of a vote that has just closed with `result`, and record `VoteClosed` for
+    after the commit."""
+    known = purpose(vote.purpose)
+    if known is not None:
+        if known.on_close is not None:
+            decision = known.on_close(vote, result)
+        else:
+            decision = decision_from_result(result)
+        # Every close's listeners before the decision's: decisions chains the closed vote
+        # first, then makes the record that, once sealed, names the vote's link.
+        for listener in _closed_listeners:
+            listener(vote, known, result)
+        if known.decides and decision is not None:
+            for decided in _decision_listeners:
+                decided(vote, known, decision)
+    events.record(
+        VoteClosed(
+            vote_id=vote.id,
+            purpose=vote.purpose,
+            actor_id=vote.closed_by_id,
+            decided=bool(result["outcome"]["decided"]),
+        )
+    )
 
 
 register_purpose(

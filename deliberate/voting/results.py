@@ -25,12 +25,16 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeAlias
 
 from deliberate.voting.counting import Rules, count
 from deliberate.voting.counting.consensus import ConsensusBallot, ConsensusRules, count_consensus
 from deliberate.voting.counting.majority import MajorityRules, count_majority
 from deliberate.voting.rules import Settings
+
+# The result document described above, as computed, stored and handed to the hooks of a closed
+# vote (its JSON shape is the published schema; its keys are read where they are shown).
+Result: TypeAlias = dict[str, Any]
 
 SCHEMA = "deliberate.vote-result/1"
 NO_TENDENCY = "no tendency"
@@ -257,14 +261,14 @@ def compute(
     tendencies: Mapping[int, str],
     breakdown_min: int = 10,
     roll_call: bool = False,
-) -> dict[str, Any]:
+) -> Result:
     """The result document of a closed vote (see the module's docstring)."""
     met = quorum_met(settings, roll_size, participation)
     counted = _count(settings, ballots, roll_size, participation)
     breakdown, withheld = _by_tendency(
         settings, ballots, tendencies, roll_call=roll_call, breakdown_min=breakdown_min
     )
-    result: dict[str, Any] = {
+    result: Result = {
         "schema": SCHEMA,
         "method": settings.method,
         "seats": settings.seats,

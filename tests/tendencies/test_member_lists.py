@@ -47,6 +47,7 @@ def test_sizes_are_counted_once_per_interval_and_a_change_is_seen_at_once(app, s
     tendency = make_tendency()
     for _ in range(3):
         make_member(tendency=tendency)
+    db.session.commit()
     counted = []
 
     def count(_conn, _cursor, statement, *_args):

@@ -28,7 +28,8 @@ appearance, so that counting work depends on the number of distinct ballots only
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import cast
 
 from .model import BallotError, Rules
 
@@ -127,7 +128,7 @@ def normalise(ballot: RawBallot, index: Mapping[str, int], rules: Rules) -> tupl
     return tuple(prefs)
 
 
-def _freeze(ballot: RawBallot) -> tuple:
+def _freeze(ballot: RawBallot) -> tuple[str | tuple[str, ...], ...]:
     if isinstance(ballot, str):
         raise BallotError("a ballot must be a sequence of rank positions, not a string")
     return tuple(p if isinstance(p, str) else tuple(p) for p in ballot)
@@ -143,7 +144,7 @@ def group_ballots(
     Identical raw ballots are grouped first (cheap), then each distinct one is normalised and
     the results are grouped again. Counts must be whole numbers, at least 0.
     """
-    raw: dict[tuple, int] = {}
+    raw: dict[tuple[str | tuple[str, ...], ...], int] = {}
     get = raw.get
     for ballot, count in ballots:
         if type(count) is not int and (isinstance(count, bool) or not isinstance(count, int)):
@@ -158,7 +159,8 @@ def group_ballots(
             key = _freeze(ballot)
             raw[key] = get(key, 0) + count
     index = {name: i for i, name in enumerate(candidates)}
-    lookup = index.__getitem__
+    # A rank naming several candidates (a tuple) is no name: its KeyError sends it to normalise.
+    lookup = cast("Callable[[Position], int]", index.__getitem__)
     plain = not rules.excluded
     grouped: dict[tuple[int, ...], int] = {}
     for ballot, count in raw.items():

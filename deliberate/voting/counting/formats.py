@@ -30,7 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 Position = tuple[str, ...]
@@ -68,7 +68,7 @@ def _int(token: str, line: int, what: str) -> int:
     return int(token)
 
 
-def _numeric_lines(lines: Sequence[str], start: int):
+def _numeric_lines(lines: Sequence[str], start: int) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, tokens) for non-empty numeric lines from index ``start``."""
     for i in range(start, len(lines)):
         text = lines[i].split("#", 1)[0].strip()

@@ -36,7 +36,7 @@ majority until two candidates remain; an overvote kept as a token by the rule
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from .ballots import overvote_members
@@ -58,7 +58,7 @@ def make_quota(rule: str, valid: int, seats: int) -> Fraction:
     return Fraction(valid, seats)
 
 
-def truncator(decimals: int | None):
+def truncator(decimals: int | None) -> Callable[[Fraction], Fraction]:
     """A function truncating a non-negative Fraction to ``decimals`` places (or not at all)."""
     if decimals is None:
         return lambda x: x

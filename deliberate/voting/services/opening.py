@@ -154,9 +154,7 @@ def open_vote(actor: Member | None, vote: Vote, *, now: datetime | None = None) 
     vote.state = VoteState.OPEN
     vote.opened_at = now
     db.session.flush()
-    hook = hooks.purpose(vote.purpose)
-    if hook is not None and hook.on_open is not None:
-        hook.on_open(actor, vote)
+    hooks.vote_opened(actor, vote)
     record_action(actor, "vote.open", vote, f"Opened the vote “{vote.title}”", roll=vote.roll_size)
     return vote
 

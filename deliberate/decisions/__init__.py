@@ -1,0 +1,1 @@
+"""Decision records: what the organization decided, who committed and who disagreed, evaluated."""

@@ -1,0 +1,30 @@
+"""What voting tells the world once the transaction that opened or closed a vote commits
+(deliberate/events.py): the vote's id and a few plain facts, for mail, webhooks and live pages.
+What must happen in the same transaction is a hook instead (deliberate/voting/hooks.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deliberate.events import Event
+
+
+@dataclass(frozen=True)
+class VoteOpened(Event):
+    """A vote opened: its roll is taken and it accepts ballots."""
+
+    vote_id: int
+    purpose: str
+    actor_id: int | None  # None: opened at its scheduled time
+    roll_size: int
+
+
+@dataclass(frozen=True)
+class VoteClosed(Event):
+    """A vote closed, was counted and its result stored (`decided`: the count reached a
+    decision; False for a vote without quorum or a consensus sent to a second round)."""
+
+    vote_id: int
+    purpose: str
+    actor_id: int | None  # None: closed at its scheduled time, or by the system
+    decided: bool

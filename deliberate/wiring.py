@@ -1,0 +1,48 @@
+"""Who listens to whom: the one list of the modules that register something with another domain
+or layer, imported by create_app before the first request.
+
+Registering is each module's import's effect, so a module missing here registers nothing. A
+lower domain offers the seam, a higher one registers with it (voting knows no drafts or
+decisions; the models know no page cache):
+
+  module                        registers with                  what
+  ----------------------------  ------------------------------  ----------------------------------
+  voting/subjects.py            subjects.register_subject       votes as debate and paper subjects
+  drafts/subjects.py            subjects.register_subject       drafts and amendments, likewise
+  papers/subjects.py            subjects.register_subject       position papers, likewise
+  decisions/subjects.py         subjects.register_subject       records and evaluations, likewise
+                                voting.hooks.on_vote_page       a vote's page links its record
+  drafts/voting.py              voting.hooks.register_purpose   amendment, group and adoption
+                                                                votes: start, on_close (merge,
+                                                                reject, adopt)
+  decisions/on_vote_closed.py   voting.hooks.on_every_close     chain every closed vote, then
+                                voting.hooks.on_decision        record what it decided
+  accounts/watches.py           fragments.watch                 the stamps of kept page parts that
+  tendencies/watches.py         fragments.watch                 a change touches, drawn afresh in
+  drafts/watches.py             fragments.watch                 the committing transaction
+  debate/watches.py             fragments.watch
+  papers/watches.py             fragments.watch
+
+In the transaction (hooks, watches) a listener's failure undoes the whole change. After the
+commit (deliberate/events.py) only the subscribers of an event run: today `recent.Recent`
+(accounts/queries.py, tendencies/queries.py: kept counts forgotten), subscribed to its own
+`recent.Changed`; `voting.events.VoteOpened` and `VoteClosed` are recorded for the subscribers
+the notifications will add.
+"""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    """Import every registering module (above); importing twice registers once."""
+    import deliberate.accounts.watches
+    import deliberate.debate.watches
+    import deliberate.decisions.on_vote_closed
+    import deliberate.decisions.subjects
+    import deliberate.drafts.subjects
+    import deliberate.drafts.voting
+    import deliberate.drafts.watches
+    import deliberate.papers.subjects
+    import deliberate.papers.watches
+    import deliberate.tendencies.watches
+    import deliberate.voting.subjects  # noqa: F401
