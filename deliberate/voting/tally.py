@@ -43,6 +43,9 @@ RULE_OPTIONS = (
     "continue_until_two",
     "exclude",
     "write_in",
+    "fractional_threshold",
+    "first_round_threshold",
+    "one_winner_per_round",
 )
 MATCHES = "The recount matches the stored result."
 
@@ -152,6 +155,23 @@ def _names(option: str, value: str | None) -> list[str] | None:
     "and --candidates, names not declared count for it.",
 )
 @click.option(
+    "--fractional-threshold",
+    is_flag=True,
+    help="IRV and Droop STV: the threshold is votes/(seats+1) to 4 decimal places (or "
+    "--decimals) plus one unit in the last place, instead of floor(votes/(seats+1))+1.",
+)
+@click.option(
+    "--first-round-threshold",
+    is_flag=True,
+    help="IRV: the majority threshold is set by the first round and kept.",
+)
+@click.option(
+    "--one-winner-per-round",
+    is_flag=True,
+    help="STV: elect only the candidate with the most votes in a round where several reach "
+    "the quota.",
+)
+@click.option(
     "--results",
     "results_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -181,6 +201,9 @@ def tally_command(
     continue_until_two: bool,
     exclude: str | None,
     write_in: str | None,
+    fractional_threshold: bool,
+    first_round_threshold: bool,
+    one_winner_per_round: bool,
     results_file: Path | None,
     as_json: bool,
     cross_check: bool,
@@ -250,6 +273,9 @@ def tally_command(
                 continue_until_two=continue_until_two,
                 excluded=tuple(excluded),
                 write_in=write_in,
+                fractional_threshold=fractional_threshold,
+                first_round_threshold=first_round_threshold,
+                one_winner_per_round=one_winner_per_round,
             )
         names = check_candidates(election.candidates)
         rules.lot(names)
@@ -357,6 +383,9 @@ def _stored_rules(stored: Mapping[str, Any]) -> Rules:
             continue_until_two=rules.get("continue_until_two", False),
             excluded=tuple(rules.get("excluded") or ()),
             write_in=rules.get("write_in"),
+            fractional_threshold=rules.get("fractional_threshold", False),
+            first_round_threshold=rules.get("first_round_threshold", False),
+            one_winner_per_round=rules.get("one_winner_per_round", False),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise TallyError(f"the stored result does not say how it was counted ({exc})") from None
