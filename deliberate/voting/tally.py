@@ -183,7 +183,8 @@ def _names(option: str, value: str | None) -> list[str] | None:
 @click.option(
     "--cross-check",
     is_flag=True,
-    help="Also count with pyrankvote and report whether the winners agree.",
+    help="Also count with pyrankvote and pref-voting (where installed) and report whether "
+    "the winners agree, or which rules a witness cannot express.",
 )
 def tally_command(
     file: Path,
@@ -285,11 +286,11 @@ def tally_command(
     except (RulesError, BallotError) as exc:
         raise TallyError(str(exc)) from None
 
-    check = None
+    checks = None
     if cross_check:
-        from .counting.crosscheck import cross_check as run_cross_check
+        from .counting.crosscheck import cross_checks
 
-        check = run_cross_check(names, groups, report)
+        checks = cross_checks(names, groups, report)
 
     difference = None
     if stored is not None:
@@ -299,8 +300,8 @@ def tally_command(
         data["title"] = election.title
         if election.withdrawn:
             data["withdrawn"] = list(election.withdrawn)
-        if check is not None:
-            data["cross_check"] = check.as_dict()
+        if checks is not None:
+            data["cross_check"] = [check.as_dict() for check in checks]
         if stored is not None:
             _finish_recount(True, data, difference)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -311,7 +312,7 @@ def tally_command(
     if election.withdrawn:
         click.echo("Withdrawn: " + ", ".join(election.withdrawn))
     click.echo(render_text(report), nl=False)
-    if check is not None:
+    for check in checks or ():
         click.echo(check.describe(), nl=False)
     if stored is not None:
         _finish_recount(False, {}, difference)

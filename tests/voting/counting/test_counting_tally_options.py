@@ -51,8 +51,12 @@ def test_schulze_json_and_cross_check(tmp_path):
     assert data["pairwise"]["B"]["D"] == 33
     assert data["strongest_paths"]["E"]["D"] == 31
     assert data["rules"]["quota"] is None
-    assert data["cross_check"]["agree"] is None
-    assert "no Condorcet method" in data["cross_check"]["error"]
+    pyrankvote, pref_voting = data["cross_check"]
+    assert (pyrankvote["tool"], pyrankvote["agree"]) == ("pyrankvote", None)
+    assert "no Condorcet method" in pyrankvote["not_checked"]
+    # pref-voting's Schulze, with winning votes, finds the same winner.
+    assert (pref_voting["tool"], pref_voting["theirs"]) == ("pref-voting", ["E"])
+    assert pref_voting["agree"] is True
 
 
 def test_schulze_ignores_a_blt_header_asking_for_several_seats(tmp_path):
