@@ -116,6 +116,8 @@ def settings_of(vote: Vote, options: Sequence[VoteOption] | None = None) -> Sett
         receipts_show_content=vote.receipts_show_content,
         lot=tuple(vote.lot_order),
         tie_break=vote.tie_break,
+        ranked_threshold=vote.ranked_threshold,
+        one_winner_per_round=vote.one_winner_per_round,
     )
 
 
@@ -216,6 +218,8 @@ def create_vote(
         stv_variant=settings.stv_variant if settings.method == "stv" else None,
         quota=settings.quota,
         tie_break=settings.tie_break,
+        ranked_threshold=settings.ranked_threshold,
+        one_winner_per_round=settings.one_winner_per_round,
         threshold=settings.threshold if settings.method == "majority" else None,
         abstentions_in_base=settings.abstentions_in_base,
         quorum_percent=settings.quorum_percent,
