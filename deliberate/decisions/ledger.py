@@ -196,6 +196,8 @@ def vote_content(vote: Vote, votes_chained_after: int) -> dict[str, Any]:
             if vote.fallback_numerator is None
             else f"{vote.fallback_numerator}/{vote.fallback_denominator}",
             "receipts_show_content": vote.receipts_show_content,
+            "ranked_threshold": vote.ranked_threshold,
+            "one_winner_per_round": vote.one_winner_per_round,
             "replaceable": vote.replaceable,
             "breakdown_by_tendency": vote.breakdown_by_tendency,
             "body": vote.body_id,

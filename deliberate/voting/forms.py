@@ -27,6 +27,7 @@ from deliberate.errors import ValidationError
 from deliberate.forms import choices, no_control_characters
 from deliberate.voting.rules import (
     BLOCK_RULE_LABELS,
+    IRV_THRESHOLD_LABELS,
     MAX_OPTIONS,
     MAX_PRESENT,
     METHOD_LABELS,
@@ -68,7 +69,29 @@ class VoteForm(FlaskForm):
         ),
     )
     quota = SelectField(
-        "Quota (STV)", default="droop", choices=choices([("droop", "Droop"), ("hare", "Hare")])
+        "Quota (STV)",
+        default="droop",
+        choices=choices(
+            [
+                ("droop", "Droop: whole votes, votes ÷ (seats + 1), rounded down, plus 1"),
+                (
+                    "droop_fractional",
+                    "Droop, fractional: votes ÷ (seats + 1) to 4 decimal places, plus 0.0001 "
+                    "(weighted inclusive Gregory)",
+                ),
+                ("hare", "Hare: votes ÷ seats"),
+            ]
+        ),
+    )
+    one_winner_per_round = BooleanField(
+        "One winner per round: when several reach the quota, only the one with the most votes "
+        "is elected in that round, and the others may receive part of that surplus (weighted "
+        "inclusive Gregory)"
+    )
+    irv_threshold = SelectField(
+        "Majority needed (instant runoff)",
+        default="standard",
+        choices=choices(IRV_THRESHOLD_LABELS.items()),
     )
     tie_break = SelectField(
         "Ties (ranked votes) are settled by",
@@ -130,7 +153,7 @@ class VoteForm(FlaskForm):
             options=tuple(labels),
             seats=(self.seats.data or 1) if method == "stv" else 1,
             stv_variant=self.stv_variant.data if method == "stv" else None,
-            quota=self.quota.data or "droop",
+            quota="droop" if self._fractional() else (self.quota.data or "droop"),
             threshold=self.threshold.data if method == "majority" else None,
             abstentions_in_base=bool(self.abstentions_in_base.data) and method == "majority",
             quorum_percent=self.quorum_percent.data or 0,
@@ -141,7 +164,34 @@ class VoteForm(FlaskForm):
             breakdown_by_tendency=bool(self.breakdown_by_tendency.data and self.secret.data),
             receipts_show_content=bool(self.receipts_show_content.data and self.secret.data),
             tie_break=(self.tie_break.data or "earlier_rounds") if ranked else "earlier_rounds",
+            ranked_threshold=self._ranked_threshold(),
+            one_winner_per_round=bool(self.one_winner_per_round.data) and method == "stv",
         )
+
+    def _fractional(self) -> bool:
+        return self.quota.data == "droop_fractional"
+
+    def _ranked_threshold(self) -> str:
+        if self.method.data == "stv" and self._fractional():
+            return "fractional"
+        if self.method.data == "irv" and self.irv_threshold.data == "first_round":
+            return "first_round"
+        return "standard"
+
+    def validate_quota(self, field: SelectField) -> None:
+        """A fractional quota asked of a count that has none is refused beside the quota."""
+        if self.method.data == "stv" and self._fractional() and self.stv_variant.data != "stv":
+            raise FormValidationError(
+                "The fractional quota is counted by weighted inclusive Gregory; choose that "
+                "variant, or the whole-vote Droop quota."
+            )
+
+    def validate_one_winner_per_round(self, field: BooleanField) -> None:
+        if self.method.data == "stv" and field.data and self.stv_variant.data != "stv":
+            raise FormValidationError(
+                "One winner per round is counted by weighted inclusive Gregory; choose that "
+                "variant, or leave this unticked."
+            )
 
     def _falls_back(self) -> bool:
         return self.method.data == "consensus" and self.block_rule.data == "fallback"

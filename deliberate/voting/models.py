@@ -69,6 +69,14 @@ class Quota(StrEnum):
     HARE = "hare"
 
 
+class RankedThreshold(StrEnum):
+    """The threshold of a ranked count (see `deliberate.voting.rules.RANKED_THRESHOLDS`)."""
+
+    STANDARD = "standard"
+    FRACTIONAL = "fractional"
+    FIRST_ROUND = "first_round"
+
+
 class TieBreak(StrEnum):
     """How the count settles a tie: earlier rounds first, then the lot; or the lot alone."""
 
@@ -122,6 +130,21 @@ class Vote(Base):
         ),
         CheckConstraint(enum_check("quota", Quota), name="quota_known"),
         CheckConstraint(enum_check("tie_break", TieBreak), name="tie_break_known"),
+        CheckConstraint(
+            enum_check("ranked_threshold", RankedThreshold), name="ranked_threshold_known"
+        ),
+        CheckConstraint(
+            "ranked_threshold != 'fractional' OR "
+            "(method = 'stv' AND stv_variant = 'stv' AND quota = 'droop')",
+            name="fractional_threshold_wigm_droop",
+        ),
+        CheckConstraint(
+            "ranked_threshold != 'first_round' OR method = 'irv'", name="first_round_threshold_irv"
+        ),
+        CheckConstraint(
+            "NOT one_winner_per_round OR (method = 'stv' AND stv_variant = 'stv')",
+            name="one_winner_per_round_wigm",
+        ),
         CheckConstraint(
             "block_rule IS NULL OR " + enum_check("block_rule", BlockRule),
             name="block_rule_known",
@@ -180,6 +203,16 @@ class Vote(Base):
     quota: Mapped[str] = mapped_column(String(16), default=Quota.DROOP)
     tie_break: Mapped[str] = mapped_column(
         String(16), default=TieBreak.EARLIER_ROUNDS, server_default=TieBreak.EARLIER_ROUNDS.value
+    )
+    # RCTab's threshold options of a ranked count (a fractional STV quota, an IRV threshold
+    # fixed by the first round) and its "one winner per round" for STV.
+    ranked_threshold: Mapped[str] = mapped_column(
+        String(16),
+        default=RankedThreshold.STANDARD,
+        server_default=RankedThreshold.STANDARD.value,
+    )
+    one_winner_per_round: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
     )
     threshold: Mapped[str | None] = mapped_column(String(16))
     abstentions_in_base: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -161,9 +161,21 @@ def explain(vote: Vote) -> Explained:
         )
     if vote.method == "stv":
         variant = {"stv": "weighted inclusive Gregory", "scottish": "Scottish STV", "meek": "Meek"}
+        quota = "Hare" if vote.quota == "hare" else "Droop"
+        if vote.ranked_threshold == "fractional":
+            quota = "fractional Droop quota (votes ÷ (seats + 1) to 4 decimal places, plus 0.0001)"
+        else:
+            quota += " quota"
+        lines.append(f"{vote.seats} seats; {variant[vote.stv_variant or 'stv']}, {quota}.")
+        if vote.one_winner_per_round:
+            lines.append(
+                "One candidate is elected per round: when several reach the quota, the one with "
+                "the most votes; the others may then receive part of that surplus."
+            )
+    if vote.method == "irv" and vote.ranked_threshold == "first_round":
         lines.append(
-            f"{vote.seats} seats; {variant[vote.stv_variant or 'stv']}, "
-            f"{'Hare' if vote.quota == 'hare' else 'Droop'} quota."
+            "To win, an option needs more than half of the first round's votes, kept through "
+            "the count; if none reaches it, the count goes on until one option is left."
         )
     if vote.method == "schulze":
         lines.append(

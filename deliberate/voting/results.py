@@ -83,6 +83,9 @@ def engine_rules(settings: Settings) -> Rules:
         quota=quota,
         tie_order=tuple(settings.lot) if settings.lot else None,
         tie_break=settings.tie_break,
+        fractional_threshold=settings.ranked_threshold == "fractional",
+        first_round_threshold=settings.ranked_threshold == "first_round",
+        one_winner_per_round=settings.one_winner_per_round,
     )
 
 

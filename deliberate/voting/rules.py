@@ -24,6 +24,11 @@ THRESHOLDS = ("simple", "two_thirds", "absolute")
 STV_VARIANTS = ("stv", "scottish", "meek")
 QUOTAS = ("droop", "hare")
 TIE_BREAKS = ("earlier_rounds", "lot")
+#: The threshold of a ranked count: "standard" (IRV: a majority of the votes still counting in
+#: each round; STV: the quota as chosen), "fractional" (STV, weighted inclusive Gregory, Droop:
+#: votes ÷ (seats + 1) to 4 decimal places, plus 0.0001) or "first_round" (IRV: a majority of
+#: the first round's votes, kept through the count). RCTab's threshold options.
+RANKED_THRESHOLDS = ("standard", "fractional", "first_round")
 BLOCK_RULES = ("no_decision", "second_round", "fallback")
 MAJORITY_CHOICES = ("yes", "no", "abstain")
 CONSENSUS_POSITIONS = ("agree", "agree_with_reservations", "stand_aside", "block")
@@ -51,6 +56,10 @@ METHOD_LABELS = {
 TIE_BREAK_LABELS = {
     "earlier_rounds": "earlier rounds, then the lot drawn at opening",
     "lot": "the lot drawn at opening alone",
+}
+IRV_THRESHOLD_LABELS = {
+    "standard": "more than half of the votes still counting, in each round",
+    "first_round": "more than half of the first round's votes, kept through the count",
 }
 THRESHOLD_LABELS = {
     "simple": "simple majority: more than half of yes and no",
@@ -109,6 +118,8 @@ class Settings:
     receipts_show_content: bool = False
     lot: tuple[str, ...] = field(default=())
     tie_break: str = "earlier_rounds"
+    ranked_threshold: str = "standard"
+    one_winner_per_round: bool = False
 
     @property
     def is_ranked(self) -> bool:
@@ -170,6 +181,7 @@ def check_settings(settings: Settings) -> Settings:
                 )
     elif settings.options:
         raise ValidationError("Only ranked votes have options of their own.")
+    _check_count_options(settings)
     if settings.breakdown_by_tendency and not settings.secret:
         raise ValidationError(
             "A roll-call vote already shows every tendency; the breakdown is for secret ballots."
@@ -179,6 +191,37 @@ def check_settings(settings: Settings) -> Settings:
             "A roll-call vote shows every ballot with its voter; receipts are for secret ballots."
         )
     return settings
+
+
+def _check_count_options(settings: Settings) -> None:
+    """The threshold options of a ranked count go with the method that has them."""
+    threshold = settings.ranked_threshold
+    if threshold not in RANKED_THRESHOLDS:
+        raise ValidationError(
+            "Choose the threshold of the count: the standard one, a fractional quota (STV) or "
+            "one fixed by the first round (instant runoff)."
+        )
+    wigm = settings.method == "stv" and settings.stv_variant == "stv"
+    if threshold == "first_round" and settings.method != "irv":
+        raise ValidationError("A threshold fixed by the first round is for instant runoff votes.")
+    if threshold == "fractional":
+        if settings.method != "stv":
+            raise ValidationError("The fractional quota is for STV elections.")
+        if not wigm:
+            raise ValidationError(
+                "The fractional quota is counted by weighted inclusive Gregory; choose that "
+                "variant, or the whole-vote quota."
+            )
+        if settings.quota != "droop":
+            raise ValidationError("The fractional quota is a Droop quota; choose Droop.")
+    if settings.one_winner_per_round:
+        if settings.method != "stv":
+            raise ValidationError("One winner per round is for STV elections.")
+        if not wigm:
+            raise ValidationError(
+                "One winner per round is counted by weighted inclusive Gregory; choose that "
+                "variant, or elect everyone who reaches the quota."
+            )
 
 
 def check_fallback(share: Fraction) -> Fraction:

@@ -43,6 +43,9 @@ RULE_OPTIONS = (
     "continue_until_two",
     "exclude",
     "write_in",
+    "fractional_threshold",
+    "first_round_threshold",
+    "one_winner_per_round",
 )
 MATCHES = "The recount matches the stored result."
 
@@ -152,6 +155,23 @@ def _names(option: str, value: str | None) -> list[str] | None:
     "and --candidates, names not declared count for it.",
 )
 @click.option(
+    "--fractional-threshold",
+    is_flag=True,
+    help="IRV and Droop STV: the threshold is votes/(seats+1) to 4 decimal places (or "
+    "--decimals) plus one unit in the last place, instead of floor(votes/(seats+1))+1.",
+)
+@click.option(
+    "--first-round-threshold",
+    is_flag=True,
+    help="IRV: the majority threshold is set by the first round and kept.",
+)
+@click.option(
+    "--one-winner-per-round",
+    is_flag=True,
+    help="STV: elect only the candidate with the most votes in a round where several reach "
+    "the quota.",
+)
+@click.option(
     "--results",
     "results_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -163,7 +183,8 @@ def _names(option: str, value: str | None) -> list[str] | None:
 @click.option(
     "--cross-check",
     is_flag=True,
-    help="Also count with pyrankvote and report whether the winners agree.",
+    help="Also count with pyrankvote and pref-voting (where installed) and report whether "
+    "the winners agree, or which rules a witness cannot express.",
 )
 def tally_command(
     file: Path,
@@ -181,6 +202,9 @@ def tally_command(
     continue_until_two: bool,
     exclude: str | None,
     write_in: str | None,
+    fractional_threshold: bool,
+    first_round_threshold: bool,
+    one_winner_per_round: bool,
     results_file: Path | None,
     as_json: bool,
     cross_check: bool,
@@ -250,6 +274,9 @@ def tally_command(
                 continue_until_two=continue_until_two,
                 excluded=tuple(excluded),
                 write_in=write_in,
+                fractional_threshold=fractional_threshold,
+                first_round_threshold=first_round_threshold,
+                one_winner_per_round=one_winner_per_round,
             )
         names = check_candidates(election.candidates)
         rules.lot(names)
@@ -259,11 +286,11 @@ def tally_command(
     except (RulesError, BallotError) as exc:
         raise TallyError(str(exc)) from None
 
-    check = None
+    checks = None
     if cross_check:
-        from .counting.crosscheck import cross_check as run_cross_check
+        from .counting.crosscheck import cross_checks
 
-        check = run_cross_check(names, groups, report)
+        checks = cross_checks(names, groups, report)
 
     difference = None
     if stored is not None:
@@ -273,8 +300,8 @@ def tally_command(
         data["title"] = election.title
         if election.withdrawn:
             data["withdrawn"] = list(election.withdrawn)
-        if check is not None:
-            data["cross_check"] = check.as_dict()
+        if checks is not None:
+            data["cross_check"] = [check.as_dict() for check in checks]
         if stored is not None:
             _finish_recount(True, data, difference)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -285,7 +312,7 @@ def tally_command(
     if election.withdrawn:
         click.echo("Withdrawn: " + ", ".join(election.withdrawn))
     click.echo(render_text(report), nl=False)
-    if check is not None:
+    for check in checks or ():
         click.echo(check.describe(), nl=False)
     if stored is not None:
         _finish_recount(False, {}, difference)
@@ -357,6 +384,9 @@ def _stored_rules(stored: Mapping[str, Any]) -> Rules:
             continue_until_two=rules.get("continue_until_two", False),
             excluded=tuple(rules.get("excluded") or ()),
             write_in=rules.get("write_in"),
+            fractional_threshold=rules.get("fractional_threshold", False),
+            first_round_threshold=rules.get("first_round_threshold", False),
+            one_winner_per_round=rules.get("one_winner_per_round", False),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise TallyError(f"the stored result does not say how it was counted ({exc})") from None

@@ -146,18 +146,25 @@ def test_tally_recounts_a_ranked_vote_from_its_blt_and_lot(
     assert run.exit_code == 0, run.output
     recount = json.loads(run.output)
     assert recount.pop("title") == vote.title
-    check = recount.pop("cross_check")
+    witnesses = {check["tool"]: check for check in recount.pop("cross_check")}
     assert recount["winners"] == stored["winners"] == result["outcome"]["winners"]
     assert [(r["tally_exact"], r["elected"], r["eliminated"]) for r in recount["rounds"]] == [
         (r["tally_exact"], r["elected"], r["eliminated"]) for r in stored["rounds"]
     ]
     assert recount == stored
-    # pyrankvote agrees, or differs only for a reason the cross-check knows: here the tie
-    # broken by lot, which pyrankvote breaks its own way.
     # pyrankvote breaks ties its own way (the cross-check seeds it, and would name the tie as
-    # the reason for a different answer); on these ballots it elects the same.
+    # the reason for a different answer); on these ballots it elects the same. pref-voting
+    # elects the same too, or says plainly that it has no Hare quota.
+    check = witnesses["pyrankvote"]
     assert check["error"] is None
     assert check["agree"] is True, check
+    check = witnesses["pref-voting"]
+    assert check["error"] is None
+    if quota == "hare":
+        assert check["not_checked"] == "pref-voting cannot express --quota hare"
+        assert check["agree"] is None
+    else:
+        assert check["agree"] is True, check
 
     run = cli(app, blt, "--results", results)
     assert run.exit_code == 0, run.output

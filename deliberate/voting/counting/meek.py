@@ -131,8 +131,22 @@ class MeekCount:
                 break
         return votes, excess, quota
 
+    def _lowest(
+        self, hopeful: list[int], votes: list[Fraction], seats_left: int, rnd: Round
+    ) -> list[int]:
+        """The candidate with the fewest votes, or with batch elimination the largest
+        qualifying set of lowest candidates."""
+        k = batch_size(hopeful, votes, seats_left) if self.rules.batch_elimination else 0
+        if k >= 2:
+            rnd.notes.append("batch elimination: combined votes below the next candidate's")
+            return sorted(sorted(hopeful, key=lambda c: (votes[c], c))[:k])
+        batch = [self.tb.lowest(hopeful, votes, round_no=rnd.number)]
+        rnd.notes.append(f"{self.names[batch[0]]} has the fewest votes")
+        return batch
+
     def run(self) -> Report:
         names, status, tb = self.names, self.status, self.tb
+        write_in = -1 if self.rules.write_in is None else names.index(self.rules.write_in)
         seats = self.rules.seats
         n = len(names)
         rounds: list[Round] = []
@@ -143,7 +157,8 @@ class MeekCount:
         while True:
             seats_left = seats - len(winners)
             hopeful = [c for c in range(n) if status[c] == HOPEFUL]
-            if seats_left <= 0 or not hopeful:
+            electable = [c for c in hopeful if c != write_in]
+            if seats_left <= 0 or not electable:
                 break
             votes, excess, quota = self._converge()
             last_quota = quota
@@ -170,31 +185,38 @@ class MeekCount:
             )
             rounds.append(rnd)
 
-            if len(hopeful) <= seats_left:
-                for c in tb.order(hopeful, votes, round_no=number, purpose="election"):
+            if write_in in hopeful:
+                batch = [write_in]
+                rnd.notes.append(f"{names[write_in]} (undeclared write-ins) is eliminated first")
+            elif len(electable) <= seats_left:
+                for c in tb.order(electable, votes, round_no=number, purpose="election"):
                     status[c] = ELECTED
                     winners.append(c)
                     rnd.elected.append(names[c])
                 rnd.notes.append("continuing candidates no more than the seats left: all elected")
                 break
-
-            reached = [c for c in hopeful if votes[c] > 0 and votes[c] >= quota]
-            if reached:
-                ordered = tb.order(reached, votes, round_no=number, purpose="election")
-                for c in ordered[:seats_left]:
+            else:
+                reached = [c for c in electable if votes[c] > 0 and votes[c] >= quota]
+                if reached:
+                    ordered = tb.order(reached, votes, round_no=number, purpose="election")
+                    for c in ordered[:seats_left]:
+                        status[c] = ELECTED
+                        winners.append(c)
+                        rnd.elected.append(names[c])
+                        rnd.notes.append(f"{names[c]} reached the quota")
+                    continue
+                last_two = seats_left == 1 and len(electable) == 2
+                if last_two and votes[electable[0]] == votes[electable[1]]:
+                    c = tb.pick(electable, lowest=False, round_no=number, purpose="election")
                     status[c] = ELECTED
                     winners.append(c)
                     rnd.elected.append(names[c])
-                    rnd.notes.append(f"{names[c]} reached the quota")
-                continue
-
-            k = batch_size(hopeful, votes, seats_left) if self.rules.batch_elimination else 0
-            if k >= 2:
-                batch = sorted(sorted(hopeful, key=lambda c: (votes[c], c))[:k])
-                rnd.notes.append("batch elimination: combined votes below the next candidate's")
-            else:
-                batch = [tb.lowest(hopeful, votes, round_no=number)]
-                rnd.notes.append(f"{names[batch[0]]} has the fewest votes")
+                    rnd.notes.append(
+                        "the last two candidates are tied for the last seat: "
+                        f"{names[c]} is elected by the tie-break"
+                    )
+                    break
+                batch = self._lowest(hopeful, votes, seats_left, rnd)
             for c in batch:
                 status[c] = ELIMINATED
                 self.keep[c] = ZERO

@@ -24,6 +24,8 @@ DUPLICATE_RULES = ("skip", "exhaust")
 SCOTTISH_DECIMALS = 5
 #: Decimal places used by Meek's method when none are given (as in the New Zealand rules).
 MEEK_DEFAULT_DECIMALS = 9
+#: Decimal places of the fractional threshold when the rules give none (RCTab's default).
+FRACTIONAL_THRESHOLD_DECIMALS = 4
 
 
 class RulesError(ValueError):
@@ -77,9 +79,22 @@ class Rules:
         the tied candidates' votes differed, then by the lot; ``"lot"``: by the lot alone
         (RCTab's ``useCandidateOrder``: no look-back).
     ``continue_until_two``
-        IRV only: when a candidate has a majority, go on eliminating until two candidates
-        remain, so the report ends with a head-to-head (RCTab's option of that name). The
-        winner is the same.
+        IRV only: the candidate with a majority is elected in that round, and the count goes
+        on eliminating, the threshold kept as it was, until two candidates remain, so the
+        report ends with a head-to-head round that decides nothing (RCTab's option of that
+        name). The winner is the same.
+    ``fractional_threshold``
+        RCTab's non-integer winning threshold: V/(S+1) truncated to ``decimals`` places (4
+        when the rules give none), plus one unit in the last place, reached at equality,
+        instead of floor(V/(S+1))+1. IRV (S = 1, V the continuing votes of the round) and
+        WIGM STV with the Droop quota.
+    ``first_round_threshold``
+        IRV only: the majority threshold is set by the first round's votes and kept, however
+        many ballots exhaust later (RCTab's "first round determines threshold").
+    ``one_winner_per_round``
+        WIGM STV only: when several candidates reach the quota in a round, only the one with
+        the most votes is elected in it, and the others stay continuing, so they can receive
+        part of that surplus (RCTab's "allow only one winner per round").
     ``excluded``
         Candidates excluded from the count (withdrawn after the ballots were printed): removed
         from every ballot as if never ranked, and reported.
@@ -102,6 +117,9 @@ class Rules:
     continue_until_two: bool = False
     excluded: tuple[str, ...] = ()
     write_in: str | None = None
+    fractional_threshold: bool = False
+    first_round_threshold: bool = False
+    one_winner_per_round: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -139,6 +157,20 @@ class Rules:
             raise RulesError(f"unknown tie-break rule {self.tie_break!r} (expected {TIE_BREAKS})")
         if self.continue_until_two and self.method != "irv":
             raise RulesError("continuing until two candidates remain applies to irv")
+        if self.fractional_threshold:
+            if self.method not in ("irv", "stv"):
+                raise RulesError("the fractional threshold applies to irv and stv counts")
+            if self.method == "stv" and self.quota != "droop":
+                raise RulesError(
+                    "the fractional threshold is a Droop threshold, not hare or droop_exact"
+                )
+        if self.first_round_threshold and self.method != "irv":
+            raise RulesError(
+                "the threshold fixed by the first round applies to irv (an STV quota is always "
+                "set by the first round)"
+            )
+        if self.one_winner_per_round and self.method != "stv":
+            raise RulesError("one winner per round applies to stv (weighted inclusive Gregory)")
         object.__setattr__(self, "excluded", tuple(self.excluded))
         if self.write_in is not None and self.write_in in self.excluded:
             raise RulesError("the write-ins pseudo-candidate cannot also be excluded")
@@ -163,6 +195,11 @@ class Rules:
         if self.method == "meek" and self.decimals is None:
             return MEEK_DEFAULT_DECIMALS
         return self.decimals
+
+    @property
+    def threshold_decimals(self) -> int:
+        """Decimal places of the fractional threshold: ``decimals``, or 4."""
+        return FRACTIONAL_THRESHOLD_DECIMALS if self.decimals is None else self.decimals
 
     def lot(self, candidates: Sequence[str]) -> tuple[str, ...]:
         """The tie-breaking order for these candidates, checked against them."""
@@ -314,6 +351,9 @@ class Report:
                 "continue_until_two": rules.continue_until_two,
                 "excluded": list(rules.excluded),
                 "write_in": rules.write_in,
+                "fractional_threshold": rules.fractional_threshold,
+                "first_round_threshold": rules.first_round_threshold,
+                "one_winner_per_round": rules.one_winner_per_round,
             },
             "valid_votes": self.valid_votes,
             "blank_ballots": self.blank_ballots,

@@ -93,7 +93,17 @@ def render_text(report: Report) -> str:
     if report.blank_ballots:
         facts.append(f"Ballots with no valid preference: {report.blank_ballots}")
     if report.method in ("stv", "scottish"):
-        facts.append(f"Quota: {fmt(report.quota)} ({QUOTA_NAMES[rules.quota]})")
+        kind = QUOTA_NAMES[rules.quota] + (", fractional" if rules.fractional_threshold else "")
+        places = max(5, rules.threshold_decimals) if rules.fractional_threshold else 5
+        facts.append(f"Quota: {fmt(report.quota, places)} ({kind})")
+    elif rules.fractional_threshold:
+        facts.append("Fractional threshold")
+    if rules.first_round_threshold:
+        facts.append("Threshold fixed by the first round")
+    if rules.one_winner_per_round:
+        facts.append("One winner per round")
+    if rules.continue_until_two:
+        facts.append("Continuing until two remain")
     if rules.batch_elimination:
         facts.append("Batch elimination")
     if rules.tie_break == "lot":
@@ -125,7 +135,8 @@ def render_text(report: Report) -> str:
             row.append(cell)
         cells.append(row)
     threshold_label = "Quota" if report.method != "irv" else "Threshold"
-    cells.append([fmt(r.threshold, 4) for r in rounds])
+    places = max(4, rules.threshold_decimals) if rules.fractional_threshold else 4
+    cells.append([fmt(r.threshold, places) for r in rounds])
     cells.append([fmt(r.exhausted, 4) for r in rounds])
     labels = [*report.candidates, threshold_label, "Exhausted"]
     if any(r.lost for r in rounds):

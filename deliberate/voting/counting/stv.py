@@ -16,6 +16,10 @@ A round is one count (the tally at its start) followed by one action:
   batch elimination, the largest set of lowest candidates whose combined votes are strictly
   below the next candidate's), whose ballots go on at their current value.
 
+An exact tie of the last two continuing candidates for the last seat is settled by the
+tie-break as an election in that round (as RCTab reports it), not as an elimination followed
+by a round with one candidate.
+
 With ``decimals`` set (always 5 for Scottish STV) each new vote value is truncated to that
 many decimal places; what truncation drops is reported as lost.
 
@@ -28,8 +32,12 @@ reference counts for the Scottish rules, so the figures after an exclusion are t
 one-stage transfer.
 
 Options of the certified tabulators: an undeclared write-ins pseudo-candidate is never
-elected and is the first eliminated; with ``continue_until_two`` an IRV count goes on past a
-majority until two candidates remain; an overvote kept as a token by the rule
+elected and is eliminated in the first round, before anyone can be elected, so its votes move
+first; with ``continue_until_two`` an IRV winner is elected in the round of the majority and
+the count goes on, the threshold kept, until two candidates remain (a batch elimination stops
+there), ending with a head-to-head round that decides nothing; ``fractional_threshold``,
+``first_round_threshold`` and ``one_winner_per_round`` are RCTab's threshold options (see
+:class:`~deliberate.voting.counting.model.Rules`); an overvote kept as a token by the rule
 ``exhaust_if_multiple`` is decided when a ballot reaches it (see
 :mod:`deliberate.voting.counting.ballots`).
 """
@@ -49,10 +57,19 @@ ZERO = Fraction(0)
 Parcel = tuple[Fraction, list[int], int]  # value, ballot groups, number of ballots
 
 
-def make_quota(rule: str, valid: int, seats: int) -> Fraction:
-    """The quota for ``valid`` first-round votes and ``seats`` seats."""
+def make_quota(
+    rule: str, valid: int | Fraction, seats: int, fractional: int | None = None
+) -> Fraction:
+    """The quota for ``valid`` first-round votes and ``seats`` seats.
+
+    With ``fractional`` set to N, the Droop quota is RCTab's non-integer threshold:
+    valid/(seats+1) truncated to N decimal places, plus 10**-N."""
+    if rule == "droop" and fractional is not None:
+        scale = 10**fractional
+        share = Fraction(valid) / (seats + 1)
+        return Fraction(share.numerator * scale // share.denominator + 1, scale)
     if rule == "droop":
-        return Fraction(valid // (seats + 1) + 1)
+        return Fraction(int(valid) // (seats + 1) + 1)
     if rule == "droop_exact":
         return Fraction(valid, seats + 1)
     return Fraction(valid, seats)
@@ -118,7 +135,8 @@ class WigmCount:
         self.lost = ZERO
         self.quota: Fraction | None = None
         if not self.irv:
-            self.quota = make_quota(rules.quota, self.valid, rules.seats)
+            fractional = rules.threshold_decimals if rules.fractional_threshold else None
+            self.quota = make_quota(rules.quota, self.valid, rules.seats, fractional)
 
     # -- moving ballots -------------------------------------------------------------------
 
@@ -132,7 +150,7 @@ class WigmCount:
         status, prefs, counts = self.status, self.prefs, self.counts
         merged: dict[tuple[int, Fraction], tuple[list[int], list[int]]] = {}
         n = len(status)
-        live = [s == HOPEFUL for s in status]
+        live = self._receiving()
         tokens = self.tokens
         for value, gids in parcels:
             # One bucket per destination (index 0: exhausted), filled with integer work only;
@@ -140,7 +158,7 @@ class WigmCount:
             buckets: list[list[int]] = [[] for _ in range(n + 1)]
             if tokens:
                 for gid in gids:
-                    buckets[self._destination(prefs[gid], n) + 1].append(gid)
+                    buckets[_destination(prefs[gid], n, live) + 1].append(gid)
             else:
                 for gid in gids:
                     for c in prefs[gid]:
@@ -173,23 +191,12 @@ class WigmCount:
         self.exhausted += exhausted
         return received, exhausted
 
-    def _destination(self, prefs: tuple[int, ...], n: int) -> int:
-        """The first continuing candidate of a ballot holding overvote tokens (-1: exhausted).
-
-        At a token, the ballot exhausts if two or more of its candidates are continuing, goes
-        to the one that is, or passes on when none is."""
-        status = self.status
-        for c in prefs:
-            if c < n:
-                if status[c] == HOPEFUL:
-                    return c
-                continue
-            live = [m for m in overvote_members(c, n) if status[m] == HOPEFUL]
-            if len(live) == 1:
-                return live[0]
-            if live:
-                return -1
-        return -1
+    def _receiving(self) -> list[bool]:
+        """Who receives ballots: the continuing candidates, and in IRV the elected winner too
+        (a count continuing until two remain goes on giving it ballots)."""
+        if self.irv:
+            return [s != ELIMINATED for s in self.status]
+        return [s == HOPEFUL for s in self.status]
 
     def _transfer(self, c: int, kind: str) -> Transfer:
         pile = self.piles[c]
@@ -260,15 +267,87 @@ class WigmCount:
             return v > threshold
         return v >= threshold
 
+    def _open_round(self, number: int, threshold: Fraction, pending: Sequence[int]) -> Round:
+        """The record of a round: the tally at its start (every continuing candidate, with the
+        elected whose surplus is still to move, and in IRV the elected winner)."""
+        names, status, votes = self.names, self.status, self.votes
+        n = len(names)
+        if self.irv:
+            live = [c for c in range(n) if status[c] != ELIMINATED]
+        else:
+            live = [c for c in range(n) if status[c] == HOPEFUL or c in pending]
+        self.tb.history.append({c: votes[c] for c in range(n) if status[c] != ELIMINATED})
+        return Round(
+            number=number,
+            tally={names[c]: votes[c] for c in live},
+            threshold=threshold,
+            exhausted=self.exhausted,
+            lost=self.lost,
+            votes={names[c]: votes[c] for c in range(n) if status[c] != ELIMINATED},
+        )
+
+    def _irv_threshold(self, continuing: Fraction) -> Fraction:
+        """A majority of ``continuing`` votes: floor(V/2)+1, or the fractional threshold."""
+        if self.rules.fractional_threshold:
+            return make_quota("droop", continuing, 1, self.rules.threshold_decimals)
+        return Fraction(continuing.numerator // continuing.denominator // 2 + 1)
+
+    def _eliminate(self, batch: list[int], rnd: Round) -> None:
+        for c in batch:
+            self.status[c] = ELIMINATED
+            rnd.eliminated.append(self.names[c])
+        for c in batch:
+            if self.scottish:
+                self._exclude_in_stages(c, rnd)
+            else:
+                rnd.transfers.append(self._transfer(c, "elimination"))
+
+    def _eliminate_lowest(self, hopeful: list[int], keep: int, rnd: Round) -> None:
+        """Eliminate the candidate with the fewest votes, or with batch elimination the
+        largest qualifying set of lowest candidates that leaves at least ``keep`` of
+        ``hopeful``."""
+        votes, names = self.votes, self.names
+        k = batch_size(hopeful, votes, keep) if self.rules.batch_elimination else 0
+        if k >= 2:
+            batch = sorted(hopeful, key=lambda c: (votes[c], c))[:k]
+            batch.sort()
+            combined = sum((votes[c] for c in batch), ZERO)
+            rnd.notes.append(
+                f"batch elimination: combined votes {_show(combined)} below the next candidate's"
+            )
+        else:
+            batch = [self.tb.lowest(hopeful, votes, round_no=rnd.number)]
+            rnd.notes.append(f"{names[batch[0]]} has the fewest votes")
+        self._eliminate(batch, rnd)
+
+    def _until_two(self, rounds: list[Round], threshold: Fraction) -> None:
+        """IRV with ``continue_until_two``, once the winner is elected: eliminate, the
+        threshold kept, until two candidates remain; then a head-to-head round that decides
+        nothing. Nothing follows when two candidates remain already."""
+        status = self.status
+        n = len(status)
+        if sum(1 for c in range(n) if status[c] == HOPEFUL) < 2:
+            return
+        while True:
+            rnd = self._open_round(rounds[-1].number + 1, threshold, ())
+            rounds.append(rnd)
+            hopeful = [c for c in range(n) if status[c] == HOPEFUL]
+            if len(hopeful) < 2:
+                rnd.notes.append("two candidates remain: the head-to-head decides nothing")
+                return
+            self._eliminate_lowest(hopeful, 1, rnd)
+
     def run(self) -> Report:
         names, status, votes, tb = self.names, self.status, self.votes, self.tb
-        seats = self.rules.seats
+        rules = self.rules
+        seats = rules.seats
         n = len(names)
         write_in = self.write_in
         self._deal([(Fraction(1), list(range(len(self.prefs))))])
         rounds: list[Round] = []
         winners: list[int] = []
         pending: list[int] = []  # elected, surplus not yet transferred
+        fixed: Fraction | None = None  # the IRV threshold fixed by the first round
         number = 0
         while True:
             seats_left = seats - len(winners)
@@ -277,26 +356,22 @@ class WigmCount:
             if seats_left <= 0 or not electable:
                 break
             number += 1
-            live = [c for c in range(n) if status[c] == HOPEFUL or c in pending]
-            tb.history.append({c: votes[c] for c in range(n) if status[c] != ELIMINATED})
             if self.irv:
-                continuing = sum((votes[c] for c in hopeful), ZERO)
-                threshold = Fraction(continuing.numerator // continuing.denominator // 2 + 1)
+                threshold = fixed or self._irv_threshold(sum((votes[c] for c in hopeful), ZERO))
+                if rules.first_round_threshold:
+                    fixed = threshold
             else:
                 threshold = self.quota or ZERO
-            rnd = Round(
-                number=number,
-                tally={names[c]: votes[c] for c in live},
-                threshold=threshold,
-                exhausted=self.exhausted,
-                lost=self.lost,
-                votes={names[c]: votes[c] for c in range(n) if status[c] != ELIMINATED},
-            )
+            rnd = self._open_round(number, threshold, pending)
             rounds.append(rnd)
 
-            if len(electable) <= seats_left and not (
-                self.rules.continue_until_two and len(hopeful) > 2
-            ):
+            if write_in in hopeful:
+                # As RCTab does: before anyone can be elected, so their votes move first.
+                rnd.notes.append(f"{names[write_in]} (undeclared write-ins) is eliminated first")
+                self._eliminate([write_in], rnd)
+                continue
+
+            if len(electable) <= seats_left:
                 for c in tb.order(electable, votes, round_no=number, purpose="election"):
                     status[c] = ELECTED
                     winners.append(c)
@@ -305,14 +380,10 @@ class WigmCount:
                 break
 
             reached = [c for c in electable if self._reaches(votes[c], threshold)]
-            if reached and self.rules.continue_until_two and len(hopeful) > 2:
-                rnd.notes.append(
-                    f"{names[reached[0]]} has a majority; the count goes on until two "
-                    "candidates remain"
-                )
-                reached = []
             if reached:
                 ordered = tb.order(reached, votes, round_no=number, purpose="election")
+                if rules.one_winner_per_round:
+                    ordered = ordered[:1]
                 for c in ordered[:seats_left]:
                     status[c] = ELECTED
                     winners.append(c)
@@ -321,6 +392,8 @@ class WigmCount:
                     word = "a majority" if self.irv else "the quota"
                     rnd.notes.append(f"{names[c]} reached {word}")
                 if len(winners) >= seats:
+                    if rules.continue_until_two:
+                        self._until_two(rounds, threshold)
                     break
 
             quota = self.quota
@@ -336,39 +409,36 @@ class WigmCount:
             if rnd.elected:
                 continue
 
-            k = batch_size(hopeful, votes, seats_left) if self.rules.batch_elimination else 0
-            if write_in in hopeful:
-                batch = [write_in]
-                rnd.notes.append(f"{names[write_in]} (undeclared write-ins) is eliminated first")
-            elif k >= 2:
-                batch = sorted(hopeful, key=lambda c: (votes[c], c))[:k]
-                batch.sort()
-                combined = sum((votes[c] for c in batch), ZERO)
+            if (
+                seats_left == 1
+                and len(electable) == 2
+                and votes[electable[0]] == votes[electable[1]]
+            ):
+                # An exact tie of the last two for the last seat: the tie-break elects one.
+                c = tb.pick(electable, lowest=False, round_no=number, purpose="election")
+                status[c] = ELECTED
+                winners.append(c)
+                rnd.elected.append(names[c])
                 rnd.notes.append(
-                    f"batch elimination: combined votes {_show(combined)} below the next "
-                    "candidate's"
+                    "the last two candidates are tied for the last seat: "
+                    f"{names[c]} is elected by the tie-break"
                 )
-            else:
-                batch = [tb.lowest(hopeful, votes, round_no=number)]
-                rnd.notes.append(f"{names[batch[0]]} has the fewest votes")
-            for c in batch:
-                status[c] = ELIMINATED
-                rnd.eliminated.append(names[c])
-            for c in batch:
-                if self.scottish:
-                    self._exclude_in_stages(c, rnd)
-                else:
-                    rnd.transfers.append(self._transfer(c, "elimination"))
+                break
+
+            keep = seats_left
+            if rules.continue_until_two:
+                keep = max(keep, 2)
+            self._eliminate_lowest(hopeful, keep, rnd)
 
         if len(winners) < seats and rounds:
             rounds[-1].notes.append(
                 f"{seats - len(winners)} seat(s) left unfilled: no continuing candidates"
             )
         return Report(
-            method=self.rules.method,
+            method=rules.method,
             seats=seats,
             candidates=list(names),
-            rules=self.rules,
+            rules=rules,
             valid_votes=self.valid,
             blank_ballots=self.blank,
             quota=self.quota,
@@ -376,6 +446,24 @@ class WigmCount:
             winners=[names[c] for c in winners],
             ties=list(tb.ties),
         )
+
+
+def _destination(prefs: tuple[int, ...], n: int, receiving: Sequence[bool]) -> int:
+    """The first continuing candidate of a ballot holding overvote tokens (-1: exhausted).
+
+    At a token, the ballot exhausts if two or more of its candidates are continuing, goes to
+    the one that is, or passes on when none is."""
+    for c in prefs:
+        if c < n:
+            if receiving[c]:
+                return c
+            continue
+        live = [m for m in overvote_members(c, n) if receiving[m]]
+        if len(live) == 1:
+            return live[0]
+        if live:
+            return -1
+    return -1
 
 
 def _show(value: Fraction) -> str:

@@ -48,6 +48,8 @@ def settings_of(vote: Vote, options: Sequence[VoteOption] | None = None) -> Sett
         receipts_show_content=vote.receipts_show_content,
         lot=tuple(vote.lot_order),
         tie_break=vote.tie_break,
+        ranked_threshold=vote.ranked_threshold,
+        one_winner_per_round=vote.one_winner_per_round,
     )
 
 

@@ -93,6 +93,8 @@ def create_vote(
         stv_variant=settings.stv_variant if settings.method == "stv" else None,
         quota=settings.quota,
         tie_break=settings.tie_break,
+        ranked_threshold=settings.ranked_threshold,
+        one_winner_per_round=settings.one_winner_per_round,
         threshold=settings.threshold if settings.method == "majority" else None,
         abstentions_in_base=settings.abstentions_in_base,
         quorum_percent=settings.quorum_percent,

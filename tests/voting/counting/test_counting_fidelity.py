@@ -150,8 +150,9 @@ def test_unknown_tie_break_rule_is_refused():
 
 
 def test_continue_until_two_candidates_remain():
-    # A has 6 of 10 in round 1 (threshold 6). Going on: D goes (tie with C broken by the lot,
-    # D later in the order) to B; then C to B; A wins the head-to-head 6 to 4.
+    # A has 6 of 10 in round 1 (threshold 6) and is elected there. Going on, the threshold
+    # kept: D goes (tie with C broken by the lot, D later in the order) to B; then C to B;
+    # the head-to-head A 6 – B 4 decides nothing.
     ballots = [("A", 6), ("B", 2), ("C B", 1), ("D B", 1)]
     plain = run("A B C D", ballots)
     assert len(plain.rounds) == 1
@@ -159,11 +160,17 @@ def test_continue_until_two_candidates_remain():
     report = run("A B C D", ballots, continue_until_two=True)
     assert [r.tally for r in report.rounds] == [
         {"A": 6, "B": 2, "C": 1, "D": 1},
+        {"A": 6, "B": 2, "C": 1, "D": 1},
         {"A": 6, "B": 3, "C": 1},
         {"A": 6, "B": 4},
     ]
-    assert [r.elected for r in report.rounds] == [[], [], ["A"]]
-    assert "goes on until two candidates remain" in report.rounds[0].notes[0]
+    assert [(r.elected, r.eliminated) for r in report.rounds] == [
+        (["A"], []),
+        ([], ["D"]),
+        ([], ["C"]),
+        ([], []),
+    ]
+    assert [r.threshold for r in report.rounds] == [6, 6, 6, 6]
     assert report.winners == ["A"]
     with pytest.raises(RulesError):
         Rules(method="stv", seats=2, continue_until_two=True)

@@ -272,11 +272,15 @@ def test_cross_check_agrees(tmp_path):
     result = tally(tmp_path, "food.blt", FOOD_BLT, "--cross-check")
     assert result.exit_code == 0, result.output
     assert "Cross-check: pyrankvote elects the same" in result.output
+    assert "Cross-check: pref-voting elects the same" in result.output
     assert random.getstate() == state
     result = tally(tmp_path, "food.blt", FOOD_BLT, "--cross-check", "--json")
-    check = json.loads(result.output)["cross_check"]
-    assert check["agree"] is True
-    assert check["error"] is None
+    checks = json.loads(result.output)["cross_check"]
+    assert [(c["tool"], c["agree"], c["error"]) for c in checks] == [
+        ("pyrankvote", True, None),
+        ("pref-voting", True, None),
+    ]
+    assert checks[1]["version"].startswith("1.18")
 
 
 def test_cross_check_explains_a_difference(tmp_path):
@@ -288,7 +292,9 @@ def test_cross_check_explains_a_difference(tmp_path):
     result = tally(tmp_path, "t.csv", text, *args, "--json")
     data = json.loads(result.output)
     assert data["winners"] == ["A"]
-    check = data["cross_check"]
+    check, pref_voting = data["cross_check"]
+    # pref-voting is given the lot: it eliminates B too.
+    assert (pref_voting["theirs"], pref_voting["agree"]) == (["A"], True)
     assert check["theirs"] == ["B"]
     assert check["agree"] is False
     assert any("tie between B, C" in reason for reason in check["reasons"])
@@ -310,6 +316,6 @@ def test_cross_check_reports_a_crash(tmp_path, monkeypatch):
         result.output
     )
     result = tally(tmp_path, "v.csv", "rank1\nA\nA\nB\n", "--cross-check", "--json")
-    check = json.loads(result.output)["cross_check"]
+    check = json.loads(result.output)["cross_check"][0]
     assert check["agree"] is None
     assert check["error"] == "RuntimeError: Illigal state"

@@ -216,9 +216,13 @@ def test_batch_elimination_never_splits_a_tie():
 def test_irv_zero_ballots_is_decided_by_lot():
     report = count(["A", "B", "C"], [], Rules())
     assert report.valid_votes == 0
-    assert [r.eliminated for r in report.rounds] == [["C"], ["B"], []]
+    # C goes by lot; A and B are then the last two, tied: the lot elects A in round 2.
+    assert [(r.elected, r.eliminated) for r in report.rounds] == [([], ["C"]), (["A"], [])]
     assert report.winners == ["A"]
-    assert [t.method for t in report.ties] == ["lot", "lot"]
+    assert [(t.purpose, t.method) for t in report.ties] == [
+        ("elimination", "lot"),
+        ("election", "lot"),
+    ]
 
 
 def test_single_candidate():
@@ -277,21 +281,23 @@ def test_droop_exact_quota():
 def test_droop_exact_needs_strictly_more():
     report = run("A B", [("A", 2), ("B", 2)], method="stv", seats=1, quota="droop_exact")
     assert report.quota == 2
-    assert report.rounds[0].elected == []
-    assert report.rounds[0].eliminated == ["B"]
+    # Neither exceeds the quota: A is elected only as the lot's choice in the final tie.
+    assert report.rounds[0].elected == ["A"]
+    assert not any("reached the quota" in note for note in report.rounds[0].notes)
+    assert "tied for the last seat" in report.rounds[0].notes[-1]
     assert report.winners == ["A"]
 
 
 def test_hare_quota():
-    # Quota 4: A has exactly 4, no surplus. B and C tie at 2 in every round: the lot
-    # eliminates C, and B, the only one left, is elected.
+    # Quota 4: A has exactly 4, no surplus. B and C tie at 2 in every round for the last
+    # seat: the lot elects B.
     report = run("A B C", FOUR_TWO_TWO, method="stv", seats=2, quota="hare")
     assert report.quota == 4
-    assert [r.elected for r in report.rounds] == [["A"], [], ["B"]]
-    assert [r.eliminated for r in report.rounds] == [[], ["C"], []]
+    assert [r.elected for r in report.rounds] == [["A"], ["B"]]
+    assert [r.eliminated for r in report.rounds] == [[], []]
     assert report.rounds[0].transfers == []
     assert tallies(report)[1] == {"B": 2, "C": 2}
-    assert [(t.round, t.method) for t in report.ties] == [(2, "lot")]
+    assert [(t.round, t.purpose, t.method) for t in report.ties] == [(2, "election", "lot")]
     assert report.winners == ["A", "B"]
 
 
@@ -370,9 +376,9 @@ def test_surplus_tie_is_settled_by_an_earlier_round():
 
 def test_all_exhausted_round_and_zero_vote_ties():
     # 2 seats, three ballots for A only: quota 2; A's surplus 1 exhausts. Then B and C have
-    # no votes in any round: the lot eliminates C, and B fills the last seat with 0 votes.
+    # no votes in any round: tied for the last seat, the lot elects B with 0 votes.
     report = run("A B C", [("A", 3)], method="stv", seats=2)
-    assert tallies(report) == [{"A": 3, "B": 0, "C": 0}, {"B": 0, "C": 0}, {"B": 0}]
+    assert tallies(report) == [{"A": 3, "B": 0, "C": 0}, {"B": 0, "C": 0}]
     assert report.rounds[1].exhausted == 1
     assert report.ties[0].method == "lot"
     assert report.winners == ["A", "B"]

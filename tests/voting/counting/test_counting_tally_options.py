@@ -51,8 +51,12 @@ def test_schulze_json_and_cross_check(tmp_path):
     assert data["pairwise"]["B"]["D"] == 33
     assert data["strongest_paths"]["E"]["D"] == 31
     assert data["rules"]["quota"] is None
-    assert data["cross_check"]["agree"] is None
-    assert "no Condorcet method" in data["cross_check"]["error"]
+    pyrankvote, pref_voting = data["cross_check"]
+    assert (pyrankvote["tool"], pyrankvote["agree"]) == ("pyrankvote", None)
+    assert "no Condorcet method" in pyrankvote["not_checked"]
+    # pref-voting's Schulze, with winning votes, finds the same winner.
+    assert (pref_voting["tool"], pref_voting["theirs"]) == ("pref-voting", ["E"])
+    assert pref_voting["agree"] is True
 
 
 def test_schulze_ignores_a_blt_header_asking_for_several_seats(tmp_path):
@@ -102,7 +106,7 @@ def test_rctab_options(tmp_path):
 
     majority = "count,rank1,rank2\n6,A,\n2,B,\n1,C,B\n1,D,B\n"
     two = json.loads(tally(tmp_path, majority, "--continue-until-two", "--json").output)
-    assert len(two["rounds"]) == 3
+    assert [r["elected"] for r in two["rounds"]] == [["A"], [], [], []]
     assert two["rounds"][-1]["tally"] == {"A": 6, "B": 4}
     assert two["winners"] == ["A"]
 
@@ -112,6 +116,58 @@ def test_rctab_options(tmp_path):
     )
     assert ours["winners"] == ["C"]
     assert ours["rules"]["overvote"] == "exhaust_if_multiple"
+
+
+def test_threshold_options(tmp_path):
+    # 10 votes, 2 seats: Droop quota 4, fractional 3.3334 (A's surplus then elects C).
+    text = "count,rank1,rank2\n4,A,C\n3,B,\n3,C,\n"
+    seats = ("--seats", "2", "--candidates", "A,B,C")
+    plain = json.loads(tally(tmp_path, text, *seats, "--json").output)
+    assert (plain["quota"], plain["winners"]) == (4, ["A", "B"])  # B, C tied: the lot
+    result = tally(tmp_path, text, *seats, "--fractional-threshold", "--json")
+    data = json.loads(result.output)
+    assert (data["quota_exact"], data["winners"]) == ("16667/5000", ["A", "C"])
+    assert data["rules"]["fractional_threshold"] is True
+    shown = tally(tmp_path, text, *seats, "--fractional-threshold").output
+    assert "Quota: 3.3334 (Droop, fractional)" in shown
+
+    # IRV: 2 ballots exhaust when C goes; the first round's threshold (5) stays.
+    irv = "count,rank1\n4,A\n3,B\n2,C\n"
+    fixed = json.loads(tally(tmp_path, irv, "--first-round-threshold", "--json").output)
+    assert [r["threshold"] for r in fixed["rounds"]] == [5, 5, 5]
+    assert [r["eliminated"] for r in fixed["rounds"]] == [["C"], ["B"], []]
+
+    one = "count,rank1,rank2,rank3\n8,A,B,C\n6,B,D,\n3,C,,\n3,D,,\n"
+    together = json.loads(tally(tmp_path, one, "--seats", "3", "--json").output)
+    assert together["winners"] == ["A", "B", "C"]
+    apart = json.loads(
+        tally(tmp_path, one, "--seats", "3", "--one-winner-per-round", "--json").output
+    )
+    assert [r["elected"] for r in apart["rounds"]] == [["A"], ["B"], [], ["D"]]
+    assert apart["winners"] == ["A", "B", "D"]
+
+    refused = tally(tmp_path, irv, "--one-winner-per-round")
+    assert refused.exit_code == 2
+    assert "one winner per round applies to stv" in refused.output
+
+
+def test_continue_until_two_and_the_final_tie_on_the_command_line(tmp_path):
+    text = "count,rank1,rank2\n10,A,\n5,B,\n3,C,A\n"
+    data = json.loads(tally(tmp_path, text, "--continue-until-two", "--json").output)
+    assert [(r["tally"], r["elected"], r["eliminated"]) for r in data["rounds"]] == [
+        ({"A": 10, "B": 5, "C": 3}, ["A"], []),
+        ({"A": 10, "B": 5, "C": 3}, [], ["C"]),
+        ({"A": 13, "B": 5}, [], []),
+    ]
+    assert [r["threshold"] for r in data["rounds"]] == [10, 10, 10]
+    batch = "count,rank1,rank2\n6,A,\n2,B,\n1,C,B\n"
+    data = json.loads(
+        tally(tmp_path, batch, "--continue-until-two", "--batch-elimination", "--json").output
+    )
+    assert data["rounds"][-1]["tally"] == {"A": 6, "B": 3}
+    tie = json.loads(tally(tmp_path, "rank1\nA\nA\nB\nB\n", "--tie-break", "lot", "--json").output)
+    assert [(r["elected"], r["eliminated"]) for r in tie["rounds"]] == [(["A"], [])]
+    assert [(t["purpose"], t["method"]) for t in tie["ties"]] == [("election", "lot")]
 
 
 def test_scottish_text_report_shows_each_sub_stage(tmp_path):
