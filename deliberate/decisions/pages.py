@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from deliberate.accounts.models import Member
 from deliberate.database import utcnow
+from deliberate.debate.panels import debate_context
 from deliberate.decisions import queries
 from deliberate.decisions.chart import commitments_chart
 from deliberate.decisions.forms import (
@@ -32,11 +33,12 @@ from deliberate.decisions.permissions import (
     can_write_record,
 )
 from deliberate.decisions.services import commitment_of, dissents_of
-from deliberate.errors import NotFound, PermissionDenied, ValidationError
+from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db, login_manager
 from deliberate.forms import ActionForm
 from deliberate.papers.models import PositionPaper
 from deliberate.routing import id_from, search_text, whole_number
+from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.queries import current_membership, tendency_names
 from deliberate.voting.models import Vote
 from deliberate.voting.pages import chart_for
@@ -226,10 +228,16 @@ def _member_context(record: DecisionRecord, member: Member, evaluation: Any) -> 
     }
 
 
-def evaluation_context(record: DecisionRecord, form: EvaluationForm) -> dict[str, Any]:
+def evaluation_context(record: DecisionRecord) -> dict[str, Any]:
+    """What the evaluation page shows, its form filled from the evaluation as it stands: the
+    verdict, the assessment, and whether events bore out each dissent and minority report.
+    Raises NotFound when the evaluation is not open yet."""
     evaluation = queries.evaluation_of(record)
     if evaluation is None:
         raise NotFound("This decision has no evaluation yet.")
+    form = EvaluationForm(
+        data={"verdict": evaluation.verdict or "", "assessment": evaluation.assessment_markdown}
+    )
     dissents = queries.all_disagreements(record)
     reports = queries.minority_reports(record)
     assessed = queries.assessments(evaluation)
@@ -245,6 +253,20 @@ def evaluation_context(record: DecisionRecord, form: EvaluationForm) -> dict[str
         "borne_out_choices": BORNE_OUT_CHOICES,
         "names": names_shown(),
         "action_form": ActionForm(),
+    }
+
+
+def evaluation_shown(
+    context: dict[str, Any], member: Member, error: DomainError | None
+) -> dict[str, Any]:
+    """The evaluation page's `context` with its debate, what the member may do, and a refusal
+    to show beside the form; read only when the page is rendered, not on a saved form."""
+    subject = subject_of(SubjectType.EVALUATION, context["evaluation"])
+    return {
+        **context,
+        **debate_context(subject),
+        "can_evaluate": can_evaluate(member),
+        "error": error,
     }
 
 

@@ -18,7 +18,6 @@ from deliberate.debate.panels import debate_context
 from deliberate.decisions import exports, pages, queries, services
 from deliberate.decisions.forms import (
     CommitmentForm,
-    EvaluationForm,
     StatementsForm,
     evaluation_text,
 )
@@ -215,30 +214,20 @@ def open_evaluation(record_id: int) -> Page:
 @login_required
 def evaluation(record_id: int) -> Page:
     record = _member_record(record_id)
-    found = queries.evaluation_of(record)
-    form = EvaluationForm(
-        data={"verdict": found.verdict or "", "assessment": found.assessment_markdown}
-        if found
-        else None
-    )
-    context = pages.evaluation_context(record, form)
+    context = pages.evaluation_context(record)
     if request.method == "POST":
         require(can_evaluate(actor()), "Only conveners write evaluations.")
-    subject = subject_of(SubjectType.EVALUATION, context["evaluation"])
+    form = context["form"]
     return submit(
         form,
         lambda: services.revise_evaluation(
             actor(), context["evaluation"], evaluation_text(form, context["keys"], request.form)
         ),
         render=lambda outcome: render_template(
-            "decisions/evaluation.html",
-            **context,
-            **debate_context(subject),
-            can_evaluate=can_evaluate(actor()),
-            error=outcome.error,
+            "decisions/evaluation.html", **pages.evaluation_shown(context, actor(), outcome.error)
         ),
         success_message="The evaluation is saved. Seal it when it is complete.",
-        redirect_to=url_for("decisions.evaluation", record_id=record.id),
+        redirect_to=_record_url(record, "evaluation"),
     )
 
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
 
-from deliberate import fragments
 from deliberate.accounts.services import active_members_named
 from deliberate.auth import actor, get_or_404, require
 from deliberate.errors import NotFound
-from deliberate.forms import ActionForm, Page, perform, submit
-from deliberate.fragments import PEOPLE
-from deliberate.routing import page_number, search_text
-from deliberate.tendencies import queries, services
+from deliberate.forms import Page, perform, submit
+from deliberate.tendencies import pages, queries, services
 from deliberate.tendencies.forms import JoinForm, LineForm, MembershipRoleForm, TendencyForm
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
 from deliberate.tendencies.permissions import can_coordinate, can_register_tendency
@@ -74,46 +71,10 @@ def create() -> Page:
 @bp.get("/<int:tendency_id>")
 @login_required
 def detail(tendency_id: int) -> str:
-    # The stamps first, then the rows: what is kept was read after its tokens (fragments.py).
-    stamps = fragments.tokens(PEOPLE)
+    stamps = pages.detail_stamps()  # before the rows: what is kept was read after its tokens
     tendency = get_or_404(Tendency, tendency_id, "That tendency")
-    coordinating = can_coordinate(actor(), tendency)
-    page, search = page_number(request.args), search_text(request.args)
-
-    def render() -> fragments.Part:
-        members, has_more = queries.current_members(tendency, search=search, page=page)
-        html = fragments.rendered(
-            "tendencies/_members.html",
-            tendency=tendency,
-            members=members,
-            has_more=has_more,
-            page=page,
-            q=search,
-            coordinating=coordinating,
-        )
-        return fragments.Part((html,))
-
-    members_part = fragments.part(
-        "tendency members",
-        stamps,
-        (tendency.id, page),
-        render,
-        live=coordinating or bool(search),  # a coordinator's forms; searches seldom repeat
-    )
     return render_template(
-        "tendencies/detail.html",
-        tendency=tendency,
-        size=queries.tendency_size(tendency),
-        members_part=members_part,
-        page=page,
-        q=search,
-        requests=queries.pending_requests(tendency) if coordinating else [],
-        request_count=queries.pending_request_count(tendency) if coordinating else 0,
-        coordinating=coordinating,
-        mine=queries.current_membership(actor()),
-        my_request=queries.pending_request_of(actor(), tendency),
-        join_form=JoinForm(),
-        action_form=ActionForm(),
+        "tendencies/detail.html", **pages.detail_context(tendency, actor(), request.args, stamps)
     )
 
 

@@ -23,7 +23,7 @@ from deliberate.errors import DomainError, NotFound, PermissionDenied, Validatio
 from deliberate.routing import id_from
 from deliberate.subjects import resolve
 from deliberate.voting import chart, hooks, queries, rules, services
-from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm
+from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes
 
@@ -318,6 +318,38 @@ def confirmation(vote: Vote, content: dict[str, Any], receipt: str | None) -> st
             if o.label in checked.get("ranking", [])
         },
     )
+
+
+@dataclass(frozen=True)
+class BallotStep:
+    """What a ballot sent shows the member: the ballot back for confirmation (nothing cast),
+    or, once confirmed, the receipt of the ballot just cast."""
+
+    page: str
+    cast: bool
+
+
+def ballot_step(actor: Member, vote: Vote, sent: Mapping[str, str]) -> BallotStep:
+    """Read the ballot the member `sent`: without `confirm=1`, the page showing exactly what
+    would be recorded; with it, cast the ballot and render its receipt page now, inside the
+    transaction (the view commits): the commit expires what the page shows, and the receipt's
+    code is shown this once and kept nowhere. Raises the refusals of `ballot_from_form`,
+    `rules.check_ballot` and `services.cast_ballot` (ValidationError, InvalidTransition,
+    PermissionDenied)."""
+    labels = [o.label for o in vote.options]
+    receipt = sent.get("receipt") or None
+    content = ballot_from_form(vote.method, labels, sent)
+    if sent.get("confirm") != "1":
+        return BallotStep(confirmation(vote, content, receipt), cast=False)
+    result = services.cast_ballot(actor, vote, content, receipt=receipt)
+    page = render_template(
+        "votes/receipt.html",
+        vote=vote,
+        receipt=result,
+        content=content,
+        member_key=member_key(actor),
+    )
+    return BallotStep(page, cast=True)
 
 
 def act(actor: Member, vote: Vote, verb: str) -> str:

@@ -16,7 +16,7 @@ from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.voting import pages, publish, queries, rules, services
-from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
+from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes, can_view_vote
 
@@ -140,27 +140,19 @@ def cast(vote_id: int) -> Page:
             success_message=lambda message: message,
             redirect_to=_detail_url(vote),
         )
-    labels = [o.label for o in vote.options]
-    receipt = request.form.get("receipt") or None
     try:
         with db.session.begin_nested():
-            content = ballot_from_form(vote.method, labels, request.form)
-            if request.form.get("confirm") != "1":
-                return pages.confirmation(vote, content, receipt)
-            result = services.cast_ballot(actor(), vote, content, receipt=receipt)
+            step = pages.ballot_step(actor(), vote, request.form)
     except DomainError as refused:
         # The ballot form again, with what the member sent and why it was refused.
         return _detail(_vote(vote_id), refused), refused.status
-    # Rendered before the commit, which would expire what the page shows.
-    page = render_template(
-        "votes/receipt.html",
-        vote=vote,
-        receipt=result,
-        content=content,
-        member_key=pages.member_key(actor()),
-    )
-    db.session.commit()
-    return page
+    # Committed by hand, not through `perform` or `submit`: a refused ballot shows the ballot
+    # form again (`perform` shows the bare refusal), the confirmation step commits nothing, and
+    # the receipt shown once is rendered before the commit, which expires what it shows
+    # (`submit` renders after it).
+    if step.cast:
+        db.session.commit()
+    return step.page
 
 
 @bp.post("/<int:vote_id>/<any(open, close, cancel):verb>")

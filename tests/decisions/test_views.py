@@ -13,6 +13,7 @@ from deliberate.decisions import services
 from deliberate.decisions.models import ArchiveLink, Commitment, DecisionRecord, MinorityReport
 from deliberate.extensions import db
 from deliberate.subjects import resolve
+from tests.conftest import page_queries
 from tests.decisions.factories import UNITY, decided_record, sealed_record, write
 from tests.factories import make_member, make_tendency
 from tests.papers.factories import make_paper
@@ -251,3 +252,13 @@ def test_members_debate_the_record_and_its_evaluation_in_their_threads(
         )
         assert response.status_code == 303
         assert f"On the {subject_type}: the rain came early." in client.get(page).text
+
+
+def test_the_evaluation_page_reads_the_evaluation_once(client, login_as, convener, voters):
+    today = utcnow().date()
+    record = sealed_record(convener, voters, evaluation_date=today)
+    services.open_evaluation(convener, record, today=today)
+    login_as(convener)
+    statements = page_queries(client, f"/decisions/{record.id}/evaluation")
+    reads = [s for s in statements if s.startswith("SELECT evaluations.")]
+    assert len(reads) == 1, "\n\n".join(reads)
