@@ -26,6 +26,7 @@ from .counting.majority import MajorityRules, count_majority_ballots
 from .counting.model import BallotError
 from .counting.report import render_text
 from .publish import parse_ballots_csv
+from .vocabulary import CHOICE_METHODS, METHODS, VoteMethod
 
 #: Options that say how to count; with --results the stored result says it instead.
 RULE_OPTIONS = (
@@ -216,7 +217,7 @@ def tally_command(
     stored = _read_results(results_file) if results_file is not None else None
     if stored is not None:
         _refuse_rule_options()
-        if stored["method"] in ("majority", "consensus"):
+        if stored["method"] in CHOICE_METHODS:
             if cross_check:
                 raise TallyError("--cross-check applies to ranked ballots")
             _recount_unranked(file, stored, as_json)
@@ -335,7 +336,7 @@ def _read_results(path: Path) -> dict[str, Any]:
         not isinstance(doc, dict)
         or doc.get("schema") != SCHEMA
         or not isinstance(doc.get("count"), dict)
-        or doc.get("method") not in ("majority", "consensus", "irv", "stv", "schulze")
+        or doc.get("method") not in METHODS
     ):
         raise TallyError(f"{path.name}: not a stored vote result (schema {SCHEMA})")
     return doc
@@ -408,7 +409,7 @@ def _recount_unranked(file: Path, stored: Mapping[str, Any], as_json: bool) -> N
         )
     counted = stored["count"]
     try:
-        if method == "majority":
+        if method == VoteMethod.MAJORITY:
             result: Any = count_majority_ballots(
                 (c for n, (choice,) in groups for c in repeat(choice, n)),
                 roll=counted["roll"],

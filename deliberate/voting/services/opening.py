@@ -17,7 +17,7 @@ from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.voting import hooks
-from deliberate.voting.models import RollEntry, Vote, VoteOption, VoteState
+from deliberate.voting.models import RollEntry, Vote, VoteOption
 from deliberate.voting.rules import METHOD_LABELS, Settings, check_settings
 from deliberate.voting.services.common import (
     MAX_DESCRIPTION,
@@ -29,6 +29,7 @@ from deliberate.voting.services.common import (
     load_options,
     settings_of,
 )
+from deliberate.voting.vocabulary import BlockRule, VoteMethod, VoteState
 
 
 def create_vote(
@@ -90,16 +91,16 @@ def create_vote(
         purpose=purpose,
         method=settings.method,
         seats=settings.seats,
-        stv_variant=settings.stv_variant if settings.method == "stv" else None,
+        stv_variant=settings.stv_variant if settings.method == VoteMethod.STV else None,
         quota=settings.quota,
         tie_break=settings.tie_break,
         ranked_threshold=settings.ranked_threshold,
         one_winner_per_round=settings.one_winner_per_round,
-        threshold=settings.threshold if settings.method == "majority" else None,
+        threshold=settings.threshold if settings.method == VoteMethod.MAJORITY else None,
         abstentions_in_base=settings.abstentions_in_base,
         quorum_percent=settings.quorum_percent,
-        block_rule=settings.block_rule if settings.method == "consensus" else None,
-        fallback=settings.fallback if settings.block_rule == "fallback" else None,
+        block_rule=settings.block_rule if settings.method == VoteMethod.CONSENSUS else None,
+        fallback=settings.fallback if settings.block_rule == BlockRule.FALLBACK else None,
         secret=settings.secret,
         replaceable=settings.replaceable,
         breakdown_by_tendency=settings.breakdown_by_tendency,

@@ -13,9 +13,10 @@ from deliberate.audit.services import record_action
 from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
-from deliberate.voting.models import Ballot, BallotSource, Participation, RollEntry, Vote, VoteState
+from deliberate.voting.models import Ballot, Participation, RollEntry, Vote
 from deliberate.voting.rules import MAX_PAPER_BALLOTS, encode
 from deliberate.voting.services.common import _lock, _require_runner, load_options
+from deliberate.voting.vocabulary import BallotSource, VoteState
 
 if TYPE_CHECKING:
     from deliberate.voting.counting.formats import Election
