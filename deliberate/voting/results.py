@@ -28,8 +28,14 @@ from fractions import Fraction
 from typing import Any, TypeAlias
 
 from deliberate.voting.counting import Rules, count
-from deliberate.voting.counting.consensus import ConsensusBallot, ConsensusRules, count_consensus
+from deliberate.voting.counting.consensus import (
+    ConsensusBallot,
+    ConsensusOutcome,
+    ConsensusRules,
+    count_consensus,
+)
 from deliberate.voting.counting.majority import MajorityRules, count_majority
+from deliberate.voting.counting.model import CountMethod, CountQuota
 from deliberate.voting.rules import Settings
 from deliberate.voting.vocabulary import (
     CONSENSUS_POSITIONS,
@@ -37,7 +43,6 @@ from deliberate.voting.vocabulary import (
     SINGLE_WINNER_METHODS,
     BlockRule,
     MajorityChoice,
-    Quota,
     RankedThreshold,
     StvVariant,
     Threshold,
@@ -51,12 +56,12 @@ Result: TypeAlias = dict[str, Any]
 SCHEMA = "deliberate.vote-result/1"
 NO_TENDENCY = "no tendency"
 OTHERS = "others"
-CONSENSUS_SUMMARIES = {
-    "consensus": "Consensus: adopted.",
-    "adopted_by_fallback": "Blocked, then adopted by the fallback supermajority.",
-    "not_adopted": "Not adopted: no consensus.",
-    "second_round_needed": "Blocked: a second round is needed after further debate.",
-    "quorum_not_met": "Quorum not met: the vote decides nothing.",
+CONSENSUS_SUMMARIES: dict[str, str] = {
+    ConsensusOutcome.CONSENSUS: "Consensus: adopted.",
+    ConsensusOutcome.ADOPTED_BY_FALLBACK: "Blocked, then adopted by the fallback supermajority.",
+    ConsensusOutcome.NOT_ADOPTED: "Not adopted: no consensus.",
+    ConsensusOutcome.SECOND_ROUND_NEEDED: "Blocked: a second round is needed after further debate.",
+    ConsensusOutcome.QUORUM_NOT_MET: "Quorum not met: the vote decides nothing.",
 }
 
 
@@ -84,15 +89,16 @@ def _voters(ballots: Sequence[CountedBallot]) -> int:
 
 def engine_rules(settings: Settings) -> Rules:
     """The counting engine's rules for a ranked vote."""
-    if settings.method in SINGLE_WINNER_METHODS:
-        method = settings.method
-    else:
-        method = settings.stv_variant or StvVariant.WIGM
-    quota = Quota.DROOP if method in (StvVariant.MEEK, VoteMethod.SCHULZE) else settings.quota
+    method = CountMethod(
+        settings.method
+        if settings.method in SINGLE_WINNER_METHODS
+        else settings.stv_variant or StvVariant.WIGM
+    )
+    single = method in (CountMethod.MEEK, CountMethod.SCHULZE)
     return Rules(
         method=method,
-        seats=1 if method == VoteMethod.SCHULZE else settings.seats,
-        quota=quota,
+        seats=1 if method == CountMethod.SCHULZE else settings.seats,
+        quota=CountQuota.DROOP if single else settings.quota,
         tie_order=tuple(settings.lot) if settings.lot else None,
         tie_break=settings.tie_break,
         fractional_threshold=settings.ranked_threshold == RankedThreshold.FRACTIONAL,
@@ -164,7 +170,7 @@ def _outcome(settings: Settings, counted: Mapping[str, Any], met: bool) -> dict[
         return {"decided": True, "adopted": adopted, "winners": [], "summary": summary + "."}
     if settings.method == VoteMethod.CONSENSUS:
         outcome = counted["outcome"]
-        decided = outcome != "second_round_needed"
+        decided = outcome != ConsensusOutcome.SECOND_ROUND_NEEDED
         return {
             "decided": decided,
             "adopted": bool(counted["adopted"]) if decided else None,

@@ -10,6 +10,7 @@ may not be strings at all (a ballot posted by hand), which an enum class does no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -109,3 +110,8 @@ TIE_BREAKS: tuple[TieBreak, ...] = tuple(TieBreak)
 BLOCK_RULES: tuple[BlockRule, ...] = tuple(BlockRule)
 CONSENSUS_POSITIONS: tuple[ConsensusPosition, ...] = tuple(ConsensusPosition)
 MAJORITY_CHOICES: tuple[MajorityChoice, ...] = tuple(MajorityChoice)
+
+
+def spelled(words: Iterable[StrEnum]) -> tuple[str, ...]:
+    """The words as plain strings, as a message quotes them: ('simple', 'two_thirds', …)."""
+    return tuple(str(word) for word in words)

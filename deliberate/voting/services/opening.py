@@ -17,6 +17,7 @@ from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.voting import hooks
+from deliberate.voting.counting.consensus import ConsensusOutcome
 from deliberate.voting.models import RollEntry, Vote, VoteOption
 from deliberate.voting.rules import METHOD_LABELS, Settings, check_settings
 from deliberate.voting.services.common import (
@@ -218,7 +219,7 @@ def hold_second_round(actor: Member, vote: Vote, *, now: datetime | None = None)
     if (
         not vote.is_closed
         or result is None
-        or result["count"].get("outcome") != "second_round_needed"
+        or result["count"].get("outcome") != ConsensusOutcome.SECOND_ROUND_NEEDED
     ):
         raise InvalidTransition(
             "Only a consensus vote that a block sent to a second round has one."

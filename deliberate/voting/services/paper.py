@@ -64,7 +64,7 @@ def _paper_total(election: Election) -> int:
 def _paper_rankings(vote_labels: Sequence[str], election: Election) -> list[tuple[list[str], int]]:
     """The file's rankings checked against the vote's options, identical ones together with
     their number, in a canonical order (nothing of the file's order is kept)."""
-    from deliberate.voting.counting import BallotError, Rules, RulesError
+    from deliberate.voting.counting import BallotError, CountMethod, Rules, RulesError
     from deliberate.voting.counting.ballots import normalise
 
     labels = set(vote_labels)
@@ -76,7 +76,7 @@ def _paper_rankings(vote_labels: Sequence[str], election: Election) -> list[tupl
             + "."
         )
     index = {label: i for i, label in enumerate(vote_labels)}
-    rules = Rules(method="irv")
+    rules = Rules(method=CountMethod.IRV)
     grouped: dict[tuple[int, ...], int] = {}
     try:
         for ballot, weight in election.ballots:
