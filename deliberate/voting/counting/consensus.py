@@ -249,9 +249,9 @@ def count_consensus(
     quorum = Fraction(rules.quorum)
     needed_turnout = quorum_required(quorum, roll)
     quorum_met = participation >= needed_turnout
-    blocks = counts["block"]
-    support = counts["agree"] + counts["agree_with_reservations"]
-    fallback_base = participation - counts["stand_aside"]
+    blocks = counts[ConsensusPosition.BLOCK]
+    support = counts[ConsensusPosition.AGREE] + counts[ConsensusPosition.RESERVATIONS]
+    fallback_base = participation - counts[ConsensusPosition.STAND_ASIDE]
     fallback = None if rules.fallback is None else Fraction(rules.fallback)
 
     if not quorum_met:
@@ -295,17 +295,17 @@ def count_consensus(
         participation=participation,
         quorum_required=needed_turnout,
         quorum_met=quorum_met,
-        agree=counts["agree"],
-        agree_with_reservations=counts["agree_with_reservations"],
-        stand_aside=counts["stand_aside"],
+        agree=counts[ConsensusPosition.AGREE],
+        agree_with_reservations=counts[ConsensusPosition.RESERVATIONS],
+        stand_aside=counts[ConsensusPosition.STAND_ASIDE],
         block=blocks,
         blank=participation - cast,
         support=support,
         fallback_base=fallback_base,
         outcome=outcome,
         block_rule_effect=effect,
-        agree_reasons=_sorted(reasons["agree"]),
-        reservations=_sorted(reasons["agree_with_reservations"]),
-        stand_aside_reasons=_sorted(reasons["stand_aside"]),
-        block_reasons=_sorted(reasons["block"]),
+        agree_reasons=_sorted(reasons[ConsensusPosition.AGREE]),
+        reservations=_sorted(reasons[ConsensusPosition.RESERVATIONS]),
+        stand_aside_reasons=_sorted(reasons[ConsensusPosition.STAND_ASIDE]),
+        block_reasons=_sorted(reasons[ConsensusPosition.BLOCK]),
     )
