@@ -38,11 +38,12 @@ from deliberate.decisions.models import (
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
 from deliberate.voting.models import Vote
+from deliberate.voting.vocabulary import CHOICE_METHODS, CONSENSUS_POSITIONS, MAJORITY_CHOICES
 
 SCHEMA = "deliberate.decision-record-export/1"
 ARCHIVE_SCHEMA = "deliberate.archive-export/1"
 BATCH = 100
-COUNT_ORDER = ("yes", "no", "abstain", "agree", "agree_with_reservations", "stand_aside", "block")
+COUNT_ORDER = (*MAJORITY_CHOICES, *CONSENSUS_POSITIONS)
 
 
 def _tally(tally: queries.Tally) -> dict[str, Any]:
@@ -391,7 +392,7 @@ def _tally_rows(tallies: list[dict[str, Any]]) -> list[str]:
 def _count_lines(result: dict[str, Any]) -> list[str]:
     count = result.get("count") or {}
     lines: list[str] = []
-    if count.get("kind") in ("majority", "consensus"):
+    if count.get("kind") in CHOICE_METHODS:
         order = [*COUNT_ORDER, *sorted(set(count["counts"]) - set(COUNT_ORDER))]
         counts = ", ".join(
             f"{key.replace('_', ' ')} {count['counts'][key]}"

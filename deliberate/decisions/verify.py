@@ -29,8 +29,9 @@ from deliberate.decisions.models import (
 from deliberate.extensions import db
 from deliberate.markup import render_markdown
 from deliberate.papers.models import PaperRevision
-from deliberate.voting.models import Vote, VoteState
+from deliberate.voting.models import Vote
 from deliberate.voting.services import recount
+from deliberate.voting.vocabulary import VoteState
 
 # The parts of a result document that follow from the ballots and the roll alone.
 RECOUNTED = ("participation", "count", "outcome")

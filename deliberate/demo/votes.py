@@ -29,8 +29,9 @@ from deliberate.tendencies.queries import current_membership
 from deliberate.voting import services
 from deliberate.voting.models import Vote
 from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import BlockRule, StvVariant, Threshold, VoteMethod
 
-MAJORITY = Settings(method="majority", threshold="simple", quorum_percent=20)
+MAJORITY = Settings(method=VoteMethod.MAJORITY, threshold=Threshold.SIMPLE, quorum_percent=20)
 COMMITTEE_VOTE = "Coordinating committee of the Eastside campaign (three seats)"
 VENUE_QUESTION = "Hold the spring assembly in the Eastside community hall"
 COMMITTEE = ("Rosa Keller", "Priya Raman", "Yusuf Demir", "Samir Haddad", "Mei Lin", "Emma Schulz")
@@ -148,10 +149,10 @@ def _committee_election(world: DemoWorld) -> Storyline:
             "you support; three are elected by the single transferable vote."
         ),
         settings=Settings(
-            method="stv",
+            method=VoteMethod.STV,
             options=COMMITTEE,
             seats=3,
-            stv_variant="stv",
+            stv_variant=StvVariant.WIGM,
             breakdown_by_tendency=True,
         ),
         options=[services.OptionSpec(name) for name in COMMITTEE],
@@ -173,8 +174,8 @@ def _venue_consensus(world: DemoWorld) -> Storyline:
         title=VENUE_QUESTION,
         description="The hall is free on the first Saturday of the month and holds 200.",
         settings=Settings(
-            method="consensus",
-            block_rule="fallback",
+            method=VoteMethod.CONSENSUS,
+            block_rule=BlockRule.FALLBACK,
             fallback=Fraction(3, 4),
             quorum_percent=30,
             secret=False,
@@ -200,7 +201,7 @@ def _open_group_vote(world: DemoWorld) -> Storyline:
     vote = put_group_to_vote(
         world.members[CONVENER],
         group,
-        Settings(method="irv", quorum_percent=25),
+        Settings(method=VoteMethod.IRV, quorum_percent=25),
         closes_at=world.clock.now + timedelta(days=2),
     )
     labels = [o.label for o in services.load_options(vote)]

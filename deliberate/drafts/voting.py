@@ -37,6 +37,7 @@ from deliberate.voting.hooks import Decision, Proposal, Purpose, register_purpos
 from deliberate.voting.models import Vote
 from deliberate.voting.results import Result
 from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import VoteMethod
 
 NO_CHANGE = "No change"
 AS_IT_STANDS = "The text as it stands (version {number})"
@@ -122,7 +123,7 @@ def put_draft_to_adoption(
     own text, say), which go to the vote with it. With `in_person`, held at a meeting."""
     services.start_adoption_vote(actor, draft)
     options: list[voting.OptionSpec] = []
-    if settings.method == "irv":
+    if settings.method == VoteMethod.IRV:
         substitutes = _tabled_substitutes(draft)
         if not substitutes:
             raise InvalidTransition(
@@ -410,7 +411,7 @@ register_purpose(
     Purpose(
         "amendment",
         "An amendment",
-        ("majority",),
+        (VoteMethod.MAJORITY,),
         propose=_propose_amendment,
         start=_start_amendment,
         on_close=_amendment_closed,
@@ -421,7 +422,7 @@ register_purpose(
     Purpose(
         "group",
         "Competing amendments",
-        ("irv",),
+        (VoteMethod.IRV,),
         propose=_propose_group,
         start=_start_group,
         on_close=_group_closed,
@@ -432,7 +433,7 @@ register_purpose(
     Purpose(
         "adoption",
         "The adoption of a draft",
-        ("majority", "consensus", "irv"),
+        (VoteMethod.MAJORITY, VoteMethod.CONSENSUS, VoteMethod.IRV),
         propose=_propose_adoption,
         start=_start_adoption,
         on_close=_adoption_closed,

@@ -23,8 +23,10 @@ from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape
 
+from .counting.model import CountMethod
 from .counting.quorum import mixed
 from .counting.report import fmt
+from .vocabulary import MAJORITY_CHOICES, VoteMethod
 
 WIDTH = 640
 LABEL_RIGHT = 168  # right edge of the name column
@@ -238,7 +240,7 @@ def rounds_chart(report: Mapping[str, Any] | str, *, title: str | None = None) -
     if not isinstance(rounds, Sequence) or isinstance(rounds, str):
         raise ChartError("not a ranked count: there is no list of rounds")
     title = str(title or data.get("title") or "Count, round by round")
-    irv = data.get("method") == "irv"
+    irv = data.get("method") == CountMethod.IRV
     threshold_word = "majority" if irv else "quota"
     winners = _names(data.get("winners", []), "winners")
 
@@ -352,10 +354,12 @@ def majority_chart(result: Mapping[str, Any] | str, *, title: str | None = None)
     """
     data = _load(result, "a yes/no vote")
     counts = data.get("counts")
-    if data.get("kind", "majority") != "majority" or not isinstance(counts, Mapping):
+    if data.get("kind", VoteMethod.MAJORITY) != VoteMethod.MAJORITY or not isinstance(
+        counts, Mapping
+    ):
         raise ChartError("not a yes/no vote result")
     try:
-        yes, no, abstain = (int(counts[k]) for k in ("yes", "no", "abstain"))
+        yes, no, abstain = (int(counts[k]) for k in MAJORITY_CHOICES)
         blank = int(data.get("blank", 0))
         base, roll, participation = (int(data[k]) for k in ("base", "roll", "participation"))
         required = int(data["required"])

@@ -31,16 +31,28 @@ from deliberate.voting.rules import (
     MAX_OPTIONS,
     MAX_PRESENT,
     METHOD_LABELS,
-    RANKED_METHODS,
     THRESHOLD_LABELS,
     TIE_BREAK_LABELS,
     Settings,
     parse_fallback,
     ranking_from_ranks,
 )
+from deliberate.voting.vocabulary import (
+    RANKED_METHODS,
+    BlockRule,
+    Quota,
+    RankedThreshold,
+    StvVariant,
+    Threshold,
+    TieBreak,
+    VoteMethod,
+)
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MAX_OPTION_LINES = 20_000
+#: The quota field's third choice: the Droop quota counted with RCTab's fractional threshold
+#: (stored as `Quota.DROOP` with `RankedThreshold.FRACTIONAL`).
+FRACTIONAL_DROOP = "droop_fractional"
 
 
 class VoteForm(FlaskForm):
@@ -59,27 +71,27 @@ class VoteForm(FlaskForm):
     seats = IntegerField("Seats to fill (STV)", default=1, validators=[NumberRange(1, 59)])
     stv_variant = SelectField(
         "STV variant",
-        default="stv",
+        default=StvVariant.WIGM,
         choices=choices(
             [
-                ("stv", "weighted inclusive Gregory, exact fractions"),
-                ("scottish", "Scottish STV (5 decimal places)"),
-                ("meek", "Meek's method"),
+                (StvVariant.WIGM, "weighted inclusive Gregory, exact fractions"),
+                (StvVariant.SCOTTISH, "Scottish STV (5 decimal places)"),
+                (StvVariant.MEEK, "Meek's method"),
             ]
         ),
     )
     quota = SelectField(
         "Quota (STV)",
-        default="droop",
+        default=Quota.DROOP,
         choices=choices(
             [
-                ("droop", "Droop: whole votes, votes ÷ (seats + 1), rounded down, plus 1"),
+                (Quota.DROOP, "Droop: whole votes, votes ÷ (seats + 1), rounded down, plus 1"),
                 (
-                    "droop_fractional",
+                    FRACTIONAL_DROOP,
                     "Droop, fractional: votes ÷ (seats + 1) to 4 decimal places, plus 0.0001 "
                     "(weighted inclusive Gregory)",
                 ),
-                ("hare", "Hare: votes ÷ seats"),
+                (Quota.HARE, "Hare: votes ÷ seats"),
             ]
         ),
     )
@@ -90,16 +102,16 @@ class VoteForm(FlaskForm):
     )
     irv_threshold = SelectField(
         "Majority needed (instant runoff)",
-        default="standard",
+        default=RankedThreshold.STANDARD,
         choices=choices(IRV_THRESHOLD_LABELS.items()),
     )
     tie_break = SelectField(
         "Ties (ranked votes) are settled by",
-        default="earlier_rounds",
+        default=TieBreak.EARLIER_ROUNDS,
         choices=choices(TIE_BREAK_LABELS.items()),
     )
     threshold = SelectField(
-        "Majority needed", default="simple", choices=choices(THRESHOLD_LABELS.items())
+        "Majority needed", default=Threshold.SIMPLE, choices=choices(THRESHOLD_LABELS.items())
     )
     abstentions_in_base = BooleanField("Abstentions count in the base (they weigh like a no)")
     quorum_percent = IntegerField(
@@ -108,7 +120,9 @@ class VoteForm(FlaskForm):
         validators=[InputRequired(), NumberRange(0, 100)],
     )
     block_rule = SelectField(
-        "What a block does", default="no_decision", choices=choices(BLOCK_RULE_LABELS.items())
+        "What a block does",
+        default=BlockRule.NO_DECISION,
+        choices=choices(BLOCK_RULE_LABELS.items()),
     )
     fallback = StringField(
         "Fallback supermajority (two-thirds, three-quarters, 3/5 or 60 %)",
@@ -145,56 +159,76 @@ class VoteForm(FlaskForm):
     def settings(self) -> Settings:
         method = self.method.data or ""
         ranked = method in RANKED_METHODS
+        stv = method == VoteMethod.STV
         labels = self.option_labels() if ranked else []
         if len(labels) > MAX_OPTIONS:
             raise ValidationError(f"A vote has at most {MAX_OPTIONS} options.")
         return Settings(
             method=method,
             options=tuple(labels),
-            seats=(self.seats.data or 1) if method == "stv" else 1,
-            stv_variant=self.stv_variant.data if method == "stv" else None,
-            quota="droop" if self._fractional() else (self.quota.data or "droop"),
-            threshold=self.threshold.data if method == "majority" else None,
-            abstentions_in_base=bool(self.abstentions_in_base.data) and method == "majority",
+            seats=(self.seats.data or 1) if stv else 1,
+            stv_variant=self.stv_variant.data if stv else None,
+            quota=Quota.DROOP if self._fractional() else (self.quota.data or Quota.DROOP),
+            threshold=self.threshold.data if method == VoteMethod.MAJORITY else None,
+            abstentions_in_base=(
+                bool(self.abstentions_in_base.data) and method == VoteMethod.MAJORITY
+            ),
             quorum_percent=self.quorum_percent.data or 0,
-            block_rule=self.block_rule.data if method == "consensus" else None,
+            block_rule=self.block_rule.data if method == VoteMethod.CONSENSUS else None,
             fallback=parse_fallback(self.fallback.data) if self._falls_back() else None,
             secret=bool(self.secret.data),
             replaceable=bool(self.replaceable.data),
             breakdown_by_tendency=bool(self.breakdown_by_tendency.data and self.secret.data),
             receipts_show_content=bool(self.receipts_show_content.data and self.secret.data),
-            tie_break=(self.tie_break.data or "earlier_rounds") if ranked else "earlier_rounds",
+            tie_break=(
+                (self.tie_break.data or TieBreak.EARLIER_ROUNDS)
+                if ranked
+                else TieBreak.EARLIER_ROUNDS
+            ),
             ranked_threshold=self._ranked_threshold(),
-            one_winner_per_round=bool(self.one_winner_per_round.data) and method == "stv",
+            one_winner_per_round=bool(self.one_winner_per_round.data) and stv,
         )
 
     def _fractional(self) -> bool:
-        return self.quota.data == "droop_fractional"
+        return self.quota.data == FRACTIONAL_DROOP
 
-    def _ranked_threshold(self) -> str:
-        if self.method.data == "stv" and self._fractional():
-            return "fractional"
-        if self.method.data == "irv" and self.irv_threshold.data == "first_round":
-            return "first_round"
-        return "standard"
+    def _ranked_threshold(self) -> RankedThreshold:
+        if self.method.data == VoteMethod.STV and self._fractional():
+            return RankedThreshold.FRACTIONAL
+        if (
+            self.method.data == VoteMethod.IRV
+            and self.irv_threshold.data == RankedThreshold.FIRST_ROUND
+        ):
+            return RankedThreshold.FIRST_ROUND
+        return RankedThreshold.STANDARD
 
     def validate_quota(self, field: SelectField) -> None:
         """A fractional quota asked of a count that has none is refused beside the quota."""
-        if self.method.data == "stv" and self._fractional() and self.stv_variant.data != "stv":
+        if (
+            self.method.data == VoteMethod.STV
+            and self._fractional()
+            and self.stv_variant.data != StvVariant.WIGM
+        ):
             raise FormValidationError(
                 "The fractional quota is counted by weighted inclusive Gregory; choose that "
                 "variant, or the whole-vote Droop quota."
             )
 
     def validate_one_winner_per_round(self, field: BooleanField) -> None:
-        if self.method.data == "stv" and field.data and self.stv_variant.data != "stv":
+        if (
+            self.method.data == VoteMethod.STV
+            and field.data
+            and self.stv_variant.data != StvVariant.WIGM
+        ):
             raise FormValidationError(
                 "One winner per round is counted by weighted inclusive Gregory; choose that "
                 "variant, or leave this unticked."
             )
 
     def _falls_back(self) -> bool:
-        return self.method.data == "consensus" and self.block_rule.data == "fallback"
+        return (
+            self.method.data == VoteMethod.CONSENSUS and self.block_rule.data == BlockRule.FALLBACK
+        )
 
     def validate_fallback(self, field: StringField) -> None:
         """The fallback is read where it was written, so a refusal stands beside it."""
@@ -258,9 +292,9 @@ def ballot_from_form(
 ) -> dict[str, Any]:
     """The ballot a member sent: a choice, a position with a reason, or a ranking built from
     the rank fields `rank_<position>` (1 = first choice; blank = unranked)."""
-    if method == "majority":
+    if method == VoteMethod.MAJORITY:
         return {"choice": form.get("choice")}
-    if method == "consensus":
+    if method == VoteMethod.CONSENSUS:
         return {"position": form.get("position"), "reason": form.get("reason", "")}
     ranks = {label: form.get(f"rank_{i}", "") for i, label in enumerate(options, start=1)}
     return {"ranking": ranking_from_ranks(options, ranks)}

@@ -24,7 +24,8 @@ from deliberate import events
 from deliberate.accounts.models import Member
 from deliberate.voting.events import VoteClosed, VoteOpened
 from deliberate.voting.results import Result
-from deliberate.voting.rules import METHODS, Settings
+from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import METHODS, VoteMethod
 
 if TYPE_CHECKING:
     from deliberate.voting.models import Vote
@@ -217,7 +218,11 @@ def vote_closed(vote: Vote, result: Result) -> None:
 
 register_purpose(
     Purpose(
-        "question", "A question put to the members", ("majority", "irv", "schulze", "consensus")
+        "question",
+        "A question put to the members",
+        (VoteMethod.MAJORITY, VoteMethod.IRV, VoteMethod.SCHULZE, VoteMethod.CONSENSUS),
     )
 )
-register_purpose(Purpose("election", "An election", ("stv", "irv", "schulze")))
+register_purpose(
+    Purpose("election", "An election", (VoteMethod.STV, VoteMethod.IRV, VoteMethod.SCHULZE))
+)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
@@ -35,77 +34,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from deliberate.accounts.models import Member
 from deliberate.bodies.models import Body
 from deliberate.database import Base, UTCDateTime, enum_check, immutable_rows, utcnow
-
-
-class VoteMethod(StrEnum):
-    MAJORITY = "majority"
-    IRV = "irv"
-    STV = "stv"
-    CONSENSUS = "consensus"
-    SCHULZE = "schulze"
-
-
-class VoteState(StrEnum):
-    SCHEDULED = "scheduled"
-    OPEN = "open"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-
-class Threshold(StrEnum):
-    SIMPLE = "simple"
-    TWO_THIRDS = "two_thirds"
-    ABSOLUTE = "absolute"
-
-
-class StvVariant(StrEnum):
-    WIGM = "stv"
-    SCOTTISH = "scottish"
-    MEEK = "meek"
-
-
-class Quota(StrEnum):
-    DROOP = "droop"
-    HARE = "hare"
-
-
-class RankedThreshold(StrEnum):
-    """The threshold of a ranked count (see `deliberate.voting.rules.RANKED_THRESHOLDS`)."""
-
-    STANDARD = "standard"
-    FRACTIONAL = "fractional"
-    FIRST_ROUND = "first_round"
-
-
-class TieBreak(StrEnum):
-    """How the count settles a tie: earlier rounds first, then the lot; or the lot alone."""
-
-    EARLIER_ROUNDS = "earlier_rounds"
-    LOT = "lot"
-
-
-class BlockRule(StrEnum):
-    NO_DECISION = "no_decision"
-    SECOND_ROUND = "second_round"
-    FALLBACK = "fallback"
-
-
-class ConsensusPosition(StrEnum):
-    AGREE = "agree"
-    RESERVATIONS = "agree_with_reservations"
-    STAND_ASIDE = "stand_aside"
-    BLOCK = "block"
-
-
-class MajorityChoice(StrEnum):
-    YES = "yes"
-    NO = "no"
-    ABSTAIN = "abstain"
-
-
-class BallotSource(StrEnum):
-    ONLINE = "online"
-    PAPER = "paper"
+from deliberate.voting.vocabulary import (
+    RANKED_METHODS,
+    BallotSource,
+    BlockRule,
+    Quota,
+    RankedThreshold,
+    StvVariant,
+    Threshold,
+    TieBreak,
+    VoteMethod,
+    VoteState,
+)
 
 
 class Vote(Base):
@@ -269,7 +209,7 @@ class Vote(Base):
 
     @property
     def is_ranked(self) -> bool:
-        return self.method in (VoteMethod.IRV, VoteMethod.STV, VoteMethod.SCHULZE)
+        return self.method in RANKED_METHODS
 
     @property
     def result(self) -> dict[str, Any] | None:

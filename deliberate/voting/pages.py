@@ -26,8 +26,22 @@ from deliberate.voting import chart, hooks, queries, rules, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes
+from deliberate.voting.vocabulary import (
+    BlockRule,
+    Quota,
+    RankedThreshold,
+    StvVariant,
+    Threshold,
+    TieBreak,
+    VoteMethod,
+)
 
 MAX_UPLOAD = 5 * 1024 * 1024
+STV_VARIANT_NAMES: dict[str, str] = {
+    StvVariant.WIGM: "weighted inclusive Gregory",
+    StvVariant.SCOTTISH: "Scottish STV",
+    StvVariant.MEEK: "Meek",
+}
 FREE_PURPOSES = ("question", "election")
 
 
@@ -48,7 +62,7 @@ def purpose_from_args(
 
 
 def prepare_vote_form(form: VoteForm, purpose: hooks.Purpose, *, in_person: bool = False) -> None:
-    methods = [m for m in purpose.methods if not (in_person and m == "consensus")]
+    methods = [m for m in purpose.methods if not (in_person and m == VoteMethod.CONSENSUS)]
     form.limit_methods(methods)
     form.set_bodies(body_choices())
 
@@ -152,32 +166,33 @@ class Explained:
 
 def explain(vote: Vote) -> Explained:
     lines: list[str] = []
-    if vote.method == "majority":
-        lines.append("Majority needed: " + rules.THRESHOLD_LABELS[vote.threshold or "simple"] + ".")
+    if vote.method == VoteMethod.MAJORITY:
+        threshold = rules.THRESHOLD_LABELS[vote.threshold or Threshold.SIMPLE]
+        lines.append("Majority needed: " + threshold + ".")
         lines.append(
             "Abstentions count in the base."
             if vote.abstentions_in_base
             else "Abstentions are reported but not counted in the base."
         )
-    if vote.method == "stv":
-        variant = {"stv": "weighted inclusive Gregory", "scottish": "Scottish STV", "meek": "Meek"}
-        quota = "Hare" if vote.quota == "hare" else "Droop"
-        if vote.ranked_threshold == "fractional":
+    if vote.method == VoteMethod.STV:
+        variant = STV_VARIANT_NAMES[vote.stv_variant or StvVariant.WIGM]
+        quota = "Hare" if vote.quota == Quota.HARE else "Droop"
+        if vote.ranked_threshold == RankedThreshold.FRACTIONAL:
             quota = "fractional Droop quota (votes ÷ (seats + 1) to 4 decimal places, plus 0.0001)"
         else:
             quota += " quota"
-        lines.append(f"{vote.seats} seats; {variant[vote.stv_variant or 'stv']}, {quota}.")
+        lines.append(f"{vote.seats} seats; {variant}, {quota}.")
         if vote.one_winner_per_round:
             lines.append(
                 "One candidate is elected per round: when several reach the quota, the one with "
                 "the most votes; the others may then receive part of that surplus."
             )
-    if vote.method == "irv" and vote.ranked_threshold == "first_round":
+    if vote.method == VoteMethod.IRV and vote.ranked_threshold == RankedThreshold.FIRST_ROUND:
         lines.append(
             "To win, an option needs more than half of the first round's votes, kept through "
             "the count; if none reaches it, the count goes on until one option is left."
         )
-    if vote.method == "schulze":
+    if vote.method == VoteMethod.SCHULZE:
         lines.append(
             "Every pair of options is compared: an option you rank is preferred to every option "
             "ranked after it and to every option you leave out."
@@ -186,12 +201,12 @@ def explain(vote: Vote) -> Explained:
         lines.append("Rank as many options as you like; an unranked option gets no preference.")
         lines.append(
             "Ties are settled by the lot drawn at opening."
-            if vote.tie_break == "lot" or vote.method == "schulze"
+            if vote.tie_break == TieBreak.LOT or vote.method == VoteMethod.SCHULZE
             else "Ties are settled by earlier rounds, then by the lot drawn at opening."
         )
-    if vote.method == "consensus":
-        rule = rules.BLOCK_RULE_LABELS[vote.block_rule or "no_decision"]
-        if vote.block_rule == "fallback":
+    if vote.method == VoteMethod.CONSENSUS:
+        rule = rules.BLOCK_RULE_LABELS[vote.block_rule or BlockRule.NO_DECISION]
+        if vote.block_rule == BlockRule.FALLBACK:
             share = rules.share_words(vote.fallback) if vote.fallback is not None else "?"
             rule += f" of at least {share} of those who take part, less stand-asides"
         lines.append(rule[0].upper() + rule[1:] + ".")
@@ -293,11 +308,11 @@ def _subject_link(vote: Vote) -> tuple[str, str] | None:
 
 def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
     """The SVG chart of a closed vote's rounds (or of its majority count)."""
-    if vote.method == "schulze":
+    if vote.method == VoteMethod.SCHULZE:
         return None  # no rounds: the results show the pairwise matrix and strongest paths
     if vote.is_ranked:
         return chart.rounds_chart(result["count"])
-    if vote.method == "majority":
+    if vote.method == VoteMethod.MAJORITY:
         return chart.majority_chart(result["count"])
     return None
 

@@ -22,9 +22,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from deliberate.voting.counting.formats import FormatError
+from deliberate.voting.vocabulary import VoteMethod
 
 #: The header of each CSV kind, which also names the vote's method.
-CSV_HEADERS = {"majority": ["count", "choice"], "consensus": ["count", "position", "reason"]}
+CSV_HEADERS: dict[str, list[str]] = {
+    VoteMethod.MAJORITY: ["count", "choice"],
+    VoteMethod.CONSENSUS: ["count", "position", "reason"],
+}
 #: First characters a spreadsheet may read as the start of a formula; and the escape itself.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -81,7 +85,9 @@ def ballots_csv(
     grouped: Counter[tuple[str, ...]] = Counter()
     for b, weight in _weighted(ballots, weights):
         key: tuple[str, ...] = (
-            (b["choice"],) if method == "majority" else (b["position"], b.get("reason") or "")
+            (b["choice"],)
+            if method == VoteMethod.MAJORITY
+            else (b["position"], b.get("reason") or "")
         )
         grouped[key] += weight
     for key, weight in sorted(grouped.items(), key=lambda item: (-item[1], item[0])):
@@ -154,9 +160,9 @@ def receipts_csv(rows: Iterable[tuple[str, Mapping[str, Any] | None]]) -> str:
 
 def describe(method: str, content: Mapping[str, Any]) -> str:
     """A ballot in words, for the published lists."""
-    if method == "majority":
+    if method == VoteMethod.MAJORITY:
         return str(content["choice"])
-    if method == "consensus":
+    if method == VoteMethod.CONSENSUS:
         reason = content.get("reason") or ""
         return content["position"] + (f": {reason}" if reason else "")
     ranking = content.get("ranking") or []

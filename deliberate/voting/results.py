@@ -28,9 +28,26 @@ from fractions import Fraction
 from typing import Any, TypeAlias
 
 from deliberate.voting.counting import Rules, count
-from deliberate.voting.counting.consensus import ConsensusBallot, ConsensusRules, count_consensus
+from deliberate.voting.counting.consensus import (
+    ConsensusBallot,
+    ConsensusOutcome,
+    ConsensusRules,
+    count_consensus,
+)
 from deliberate.voting.counting.majority import MajorityRules, count_majority
+from deliberate.voting.counting.model import CountMethod, CountQuota
 from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import (
+    CONSENSUS_POSITIONS,
+    MAJORITY_CHOICES,
+    SINGLE_WINNER_METHODS,
+    BlockRule,
+    MajorityChoice,
+    RankedThreshold,
+    StvVariant,
+    Threshold,
+    VoteMethod,
+)
 
 # The result document described above, as computed, stored and handed to the hooks of a closed
 # vote (its JSON shape is the published schema; its keys are read where they are shown).
@@ -39,12 +56,12 @@ Result: TypeAlias = dict[str, Any]
 SCHEMA = "deliberate.vote-result/1"
 NO_TENDENCY = "no tendency"
 OTHERS = "others"
-CONSENSUS_SUMMARIES = {
-    "consensus": "Consensus: adopted.",
-    "adopted_by_fallback": "Blocked, then adopted by the fallback supermajority.",
-    "not_adopted": "Not adopted: no consensus.",
-    "second_round_needed": "Blocked: a second round is needed after further debate.",
-    "quorum_not_met": "Quorum not met: the vote decides nothing.",
+CONSENSUS_SUMMARIES: dict[str, str] = {
+    ConsensusOutcome.CONSENSUS: "Consensus: adopted.",
+    ConsensusOutcome.ADOPTED_BY_FALLBACK: "Blocked, then adopted by the fallback supermajority.",
+    ConsensusOutcome.NOT_ADOPTED: "Not adopted: no consensus.",
+    ConsensusOutcome.SECOND_ROUND_NEEDED: "Blocked: a second round is needed after further debate.",
+    ConsensusOutcome.QUORUM_NOT_MET: "Quorum not met: the vote decides nothing.",
 }
 
 
@@ -72,19 +89,20 @@ def _voters(ballots: Sequence[CountedBallot]) -> int:
 
 def engine_rules(settings: Settings) -> Rules:
     """The counting engine's rules for a ranked vote."""
-    if settings.method in ("irv", "schulze"):
-        method = settings.method
-    else:
-        method = settings.stv_variant or "stv"
-    quota = "droop" if method in ("meek", "schulze") else settings.quota
+    method = CountMethod(
+        settings.method
+        if settings.method in SINGLE_WINNER_METHODS
+        else settings.stv_variant or StvVariant.WIGM
+    )
+    single = method in (CountMethod.MEEK, CountMethod.SCHULZE)
     return Rules(
         method=method,
-        seats=1 if method == "schulze" else settings.seats,
-        quota=quota,
+        seats=1 if method == CountMethod.SCHULZE else settings.seats,
+        quota=CountQuota.DROOP if single else settings.quota,
         tie_order=tuple(settings.lot) if settings.lot else None,
         tie_break=settings.tie_break,
-        fractional_threshold=settings.ranked_threshold == "fractional",
-        first_round_threshold=settings.ranked_threshold == "first_round",
+        fractional_threshold=settings.ranked_threshold == RankedThreshold.FRACTIONAL,
+        first_round_threshold=settings.ranked_threshold == RankedThreshold.FIRST_ROUND,
         one_winner_per_round=settings.one_winner_per_round,
     )
 
@@ -98,21 +116,21 @@ def _count(
     settings: Settings, ballots: Sequence[CountedBallot], roll_size: int, participation: int
 ) -> dict[str, Any]:
     """The method's count of these ballots, as JSON-ready data."""
-    if settings.method == "majority":
+    if settings.method == VoteMethod.MAJORITY:
         tally = _tally("choice", ballots)
         return count_majority(
-            tally["yes"],
-            tally["no"],
-            tally["abstain"],
+            tally[MajorityChoice.YES],
+            tally[MajorityChoice.NO],
+            tally[MajorityChoice.ABSTAIN],
             roll=roll_size,
             participation=participation,
             rules=MajorityRules(
-                threshold=settings.threshold or "simple",
+                threshold=settings.threshold or Threshold.SIMPLE,
                 abstentions_count=settings.abstentions_in_base,
                 quorum=Fraction(settings.quorum_percent, 100),
             ),
         ).as_dict()
-    if settings.method == "consensus":
+    if settings.method == VoteMethod.CONSENSUS:
         return count_consensus(
             [
                 ConsensusBallot(b.content["position"], b.content.get("reason", ""))
@@ -122,8 +140,8 @@ def _count(
             roll=roll_size,
             participation=participation,
             rules=ConsensusRules(
-                on_block=settings.block_rule or "no_decision",
-                fallback=settings.fallback if settings.block_rule == "fallback" else None,
+                on_block=settings.block_rule or BlockRule.NO_DECISION,
+                fallback=settings.fallback if settings.block_rule == BlockRule.FALLBACK else None,
                 quorum=Fraction(settings.quorum_percent, 100),
             ),
         ).as_dict()
@@ -143,16 +161,16 @@ def _outcome(settings: Settings, counted: Mapping[str, Any], met: bool) -> dict[
             "winners": [],
             "summary": "Quorum not met: the vote decides nothing.",
         }
-    if settings.method == "majority":
+    if settings.method == VoteMethod.MAJORITY:
         adopted = bool(counted["adopted"])
-        yes, no, abstain = (counted["counts"][c] for c in ("yes", "no", "abstain"))
+        yes, no, abstain = (counted["counts"][c] for c in MAJORITY_CHOICES)
         summary = f"Adopted by {yes} to {no}" if adopted else f"Rejected: {yes} for, {no} against"
         if abstain:
             summary += f", {abstain} abstaining"
         return {"decided": True, "adopted": adopted, "winners": [], "summary": summary + "."}
-    if settings.method == "consensus":
+    if settings.method == VoteMethod.CONSENSUS:
         outcome = counted["outcome"]
-        decided = outcome != "second_round_needed"
+        decided = outcome != ConsensusOutcome.SECOND_ROUND_NEEDED
         return {
             "decided": decided,
             "adopted": bool(counted["adopted"]) if decided else None,
@@ -160,7 +178,7 @@ def _outcome(settings: Settings, counted: Mapping[str, Any], met: bool) -> dict[
             "summary": CONSENSUS_SUMMARIES[outcome],
         }
     winners = list(counted["winners"])
-    if settings.method in ("irv", "schulze"):
+    if settings.method in SINGLE_WINNER_METHODS:
         summary = f"“{winners[0]}” wins." if winners else "No option was chosen."
     else:
         summary = "Elected: " + ", ".join(f"“{w}”" for w in winners) + "."
@@ -169,12 +187,12 @@ def _outcome(settings: Settings, counted: Mapping[str, Any], met: bool) -> dict[
 
 def _breakdown_counts(settings: Settings, ballots: Sequence[CountedBallot]) -> dict[str, Any]:
     """A short count for a group of voters: choices, positions or first preferences."""
-    if settings.method == "majority":
+    if settings.method == VoteMethod.MAJORITY:
         tally = _tally("choice", ballots)
-        return {c: tally[c] for c in ("yes", "no", "abstain")}
-    if settings.method == "consensus":
+        return {c: tally[c] for c in MAJORITY_CHOICES}
+    if settings.method == VoteMethod.CONSENSUS:
         tally = _tally("position", ballots)
-        return {p: tally[p] for p in ("agree", "agree_with_reservations", "stand_aside", "block")}
+        return {p: tally[p] for p in CONSENSUS_POSITIONS}
     firsts: Counter[str] = Counter()
     for ballot in ballots:
         if ballot.content["ranking"]:

@@ -17,21 +17,28 @@ from typing import Any
 
 from deliberate.cleaning import has_control_characters
 from deliberate.errors import ValidationError
+from deliberate.voting.vocabulary import (
+    BLOCK_RULES,
+    CONSENSUS_POSITIONS,
+    MAJORITY_CHOICES,
+    METHODS,
+    QUOTAS,
+    RANKED_METHODS,
+    RANKED_THRESHOLDS,
+    SINGLE_WINNER_METHODS,
+    STV_VARIANTS,
+    THRESHOLDS,
+    TIE_BREAKS,
+    BlockRule,
+    ConsensusPosition,
+    Quota,
+    RankedThreshold,
+    StvVariant,
+    Threshold,
+    TieBreak,
+    VoteMethod,
+)
 
-METHODS = ("majority", "irv", "stv", "consensus", "schulze")
-RANKED_METHODS = ("irv", "stv", "schulze")
-THRESHOLDS = ("simple", "two_thirds", "absolute")
-STV_VARIANTS = ("stv", "scottish", "meek")
-QUOTAS = ("droop", "hare")
-TIE_BREAKS = ("earlier_rounds", "lot")
-#: The threshold of a ranked count: "standard" (IRV: a majority of the votes still counting in
-#: each round; STV: the quota as chosen), "fractional" (STV, weighted inclusive Gregory, Droop:
-#: votes ÷ (seats + 1) to 4 decimal places, plus 0.0001) or "first_round" (IRV: a majority of
-#: the first round's votes, kept through the count). RCTab's threshold options.
-RANKED_THRESHOLDS = ("standard", "fractional", "first_round")
-BLOCK_RULES = ("no_decision", "second_round", "fallback")
-MAJORITY_CHOICES = ("yes", "no", "abstain")
-CONSENSUS_POSITIONS = ("agree", "agree_with_reservations", "stand_aside", "block")
 MAX_OPTIONS = 60
 #: The most ballots one paper file may hold, checked on its weights before anything is read
 #: into ballots.
@@ -46,30 +53,32 @@ MAX_SHARE_DENOMINATOR = 10_000
 MAX_SHARE_TEXT = 40
 MAX_RANK_DIGITS = 6  # a rank is at most the number of options; more digits is not a rank
 
-METHOD_LABELS = {
-    "majority": "Majority (yes / no / abstain)",
-    "irv": "Ranked choice, one winner (instant runoff)",
-    "stv": "Ranked choice, several seats (single transferable vote)",
-    "consensus": "Consensus (agree / reservations / stand aside / block)",
-    "schulze": "Ranked choice, one winner (Condorcet–Schulze: every pair compared)",
+METHOD_LABELS: dict[str, str] = {
+    VoteMethod.MAJORITY: "Majority (yes / no / abstain)",
+    VoteMethod.IRV: "Ranked choice, one winner (instant runoff)",
+    VoteMethod.STV: "Ranked choice, several seats (single transferable vote)",
+    VoteMethod.CONSENSUS: "Consensus (agree / reservations / stand aside / block)",
+    VoteMethod.SCHULZE: "Ranked choice, one winner (Condorcet–Schulze: every pair compared)",
 }
-TIE_BREAK_LABELS = {
-    "earlier_rounds": "earlier rounds, then the lot drawn at opening",
-    "lot": "the lot drawn at opening alone",
+TIE_BREAK_LABELS: dict[str, str] = {
+    TieBreak.EARLIER_ROUNDS: "earlier rounds, then the lot drawn at opening",
+    TieBreak.LOT: "the lot drawn at opening alone",
 }
-IRV_THRESHOLD_LABELS = {
-    "standard": "more than half of the votes still counting, in each round",
-    "first_round": "more than half of the first round's votes, kept through the count",
+IRV_THRESHOLD_LABELS: dict[str, str] = {
+    RankedThreshold.STANDARD: "more than half of the votes still counting, in each round",
+    RankedThreshold.FIRST_ROUND: (
+        "more than half of the first round's votes, kept through the count"
+    ),
 }
-THRESHOLD_LABELS = {
-    "simple": "simple majority: more than half of yes and no",
-    "two_thirds": "two-thirds: at least two-thirds of the votes cast",
-    "absolute": "absolute majority: more than half of the roll",
+THRESHOLD_LABELS: dict[str, str] = {
+    Threshold.SIMPLE: "simple majority: more than half of yes and no",
+    Threshold.TWO_THIRDS: "two-thirds: at least two-thirds of the votes cast",
+    Threshold.ABSOLUTE: "absolute majority: more than half of the roll",
 }
-BLOCK_RULE_LABELS = {
-    "no_decision": "a block means no decision",
-    "second_round": "a block sends the question to a second round after further debate",
-    "fallback": "with a block, the question passes with a stated supermajority",
+BLOCK_RULE_LABELS: dict[str, str] = {
+    BlockRule.NO_DECISION: "a block means no decision",
+    BlockRule.SECOND_ROUND: "a block sends the question to a second round after further debate",
+    BlockRule.FALLBACK: "with a block, the question passes with a stated supermajority",
 }
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # Denominators said as words: (singular, plural), "fourth" read as a quarter.
@@ -90,11 +99,11 @@ _PART_READ = {
     for word in (*words, *(("fourth", "fourths") if denominator == 4 else ()))
 }
 _SHARE_EXAMPLES = "such as two-thirds, three-quarters, 3/5 or 60 %"
-POSITION_LABELS = {
-    "agree": "Agree",
-    "agree_with_reservations": "Agree with reservations",
-    "stand_aside": "Stand aside",
-    "block": "Block",
+POSITION_LABELS: dict[str, str] = {
+    ConsensusPosition.AGREE: "Agree",
+    ConsensusPosition.RESERVATIONS: "Agree with reservations",
+    ConsensusPosition.STAND_ASIDE: "Stand aside",
+    ConsensusPosition.BLOCK: "Block",
 }
 
 
@@ -106,7 +115,7 @@ class Settings:
     options: tuple[str, ...] = ()
     seats: int = 1
     stv_variant: str | None = None
-    quota: str = "droop"
+    quota: str = Quota.DROOP
     threshold: str | None = None
     abstentions_in_base: bool = False
     quorum_percent: int = 0
@@ -117,8 +126,8 @@ class Settings:
     breakdown_by_tendency: bool = False
     receipts_show_content: bool = False
     lot: tuple[str, ...] = field(default=())
-    tie_break: str = "earlier_rounds"
-    ranked_threshold: str = "standard"
+    tie_break: str = TieBreak.EARLIER_ROUNDS
+    ranked_threshold: str = RankedThreshold.STANDARD
     one_winner_per_round: bool = False
 
     @property
@@ -128,9 +137,9 @@ class Settings:
     @property
     def choices(self) -> tuple[str, ...]:
         """What a ballot may name: the options, or the fixed choices of the method."""
-        if self.method == "majority":
+        if self.method == VoteMethod.MAJORITY:
             return MAJORITY_CHOICES
-        if self.method == "consensus":
+        if self.method == VoteMethod.CONSENSUS:
             return CONSENSUS_POSITIONS
         return self.options
 
@@ -147,31 +156,31 @@ def check_settings(settings: Settings) -> Settings:
         )
     if not 0 <= settings.quorum_percent <= 100:
         raise ValidationError("The quorum is a share of the roll between 0 and 100 percent.")
-    if settings.method == "majority" and settings.threshold not in THRESHOLDS:
+    if settings.method == VoteMethod.MAJORITY and settings.threshold not in THRESHOLDS:
         raise ValidationError("A majority vote needs a threshold: simple, two-thirds or absolute.")
-    if settings.threshold == "absolute" and settings.abstentions_in_base:
+    if settings.threshold == Threshold.ABSOLUTE and settings.abstentions_in_base:
         raise ValidationError(
             "An absolute majority is counted against the whole roll; abstentions are already in it."
         )
-    if settings.method == "consensus":
+    if settings.method == VoteMethod.CONSENSUS:
         if settings.block_rule not in BLOCK_RULES:
             raise ValidationError(
                 "Say what a block does: no decision, a second round or a fallback."
             )
-        if settings.block_rule == "fallback":
+        if settings.block_rule == BlockRule.FALLBACK:
             if settings.fallback is None:
                 raise ValidationError(f"A fallback needs a supermajority, {_SHARE_EXAMPLES}.")
             check_fallback(settings.fallback)
     if settings.is_ranked:
         _check_options(settings.options)
-        if settings.method in ("irv", "schulze") and settings.seats != 1:
+        if settings.method in SINGLE_WINNER_METHODS and settings.seats != 1:
             raise ValidationError("Instant runoff and Schulze fill one seat; use STV for several.")
-        if settings.method == "stv":
+        if settings.method == VoteMethod.STV:
             if settings.stv_variant not in STV_VARIANTS:
                 raise ValidationError("Choose an STV variant: weighted Gregory, Scottish or Meek.")
             if settings.quota not in QUOTAS:
                 raise ValidationError("Choose a quota: Droop or Hare.")
-            if settings.stv_variant in ("scottish", "meek") and settings.quota != "droop":
+            if settings.stv_variant != StvVariant.WIGM and settings.quota != Quota.DROOP:
                 raise ValidationError(
                     "Scottish STV and Meek's method count with the Droop quota; choose Droop."
                 )
@@ -201,21 +210,21 @@ def _check_count_options(settings: Settings) -> None:
             "Choose the threshold of the count: the standard one, a fractional quota (STV) or "
             "one fixed by the first round (instant runoff)."
         )
-    wigm = settings.method == "stv" and settings.stv_variant == "stv"
-    if threshold == "first_round" and settings.method != "irv":
+    wigm = settings.method == VoteMethod.STV and settings.stv_variant == StvVariant.WIGM
+    if threshold == RankedThreshold.FIRST_ROUND and settings.method != VoteMethod.IRV:
         raise ValidationError("A threshold fixed by the first round is for instant runoff votes.")
-    if threshold == "fractional":
-        if settings.method != "stv":
+    if threshold == RankedThreshold.FRACTIONAL:
+        if settings.method != VoteMethod.STV:
             raise ValidationError("The fractional quota is for STV elections.")
         if not wigm:
             raise ValidationError(
                 "The fractional quota is counted by weighted inclusive Gregory; choose that "
                 "variant, or the whole-vote quota."
             )
-        if settings.quota != "droop":
+        if settings.quota != Quota.DROOP:
             raise ValidationError("The fractional quota is a Droop quota; choose Droop.")
     if settings.one_winner_per_round:
-        if settings.method != "stv":
+        if settings.method != VoteMethod.STV:
             raise ValidationError("One winner per round is for STV elections.")
         if not wigm:
             raise ValidationError(
@@ -317,12 +326,12 @@ def check_ballot(settings: Settings, content: Mapping[str, Any]) -> dict[str, An
     partial ranking of distinct options, at least one. Consensus: {"position": …, "reason":
     …}; a block needs a reason, the other positions may give one.
     """
-    if settings.method == "majority":
+    if settings.method == VoteMethod.MAJORITY:
         choice = content.get("choice")
         if choice not in MAJORITY_CHOICES:
             raise ValidationError("Choose yes, no or abstain.")
         return {"choice": choice}
-    if settings.method == "consensus":
+    if settings.method == VoteMethod.CONSENSUS:
         position = content.get("position")
         if position not in CONSENSUS_POSITIONS:
             raise ValidationError("Choose agree, agree with reservations, stand aside or block.")
@@ -337,7 +346,7 @@ def check_ballot(settings: Settings, content: Mapping[str, Any]) -> dict[str, An
         reason = reason.strip()
         if len(reason) > MAX_REASON:
             raise ValidationError(f"A reason has at most {MAX_REASON} characters.")
-        if position == "block" and not reason:
+        if position == ConsensusPosition.BLOCK and not reason:
             raise ValidationError("A block needs a reason: say what you cannot accept and why.")
         return {"position": position, "reason": reason}
     ranking = content.get("ranking")

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from deliberate.extensions import db
 from deliberate.subjects import SubjectKind, SubjectType, register_subject
-from deliberate.voting.models import Vote, VoteState
+from deliberate.voting.models import Vote
+from deliberate.voting.vocabulary import VoteState
 
 
 def load_vote(vote_id: int) -> Vote | None:

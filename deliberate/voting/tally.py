@@ -23,9 +23,10 @@ from .counting.ballots import group_ballots
 from .counting.consensus import ConsensusBallot, ConsensusRules, count_consensus
 from .counting.formats import FormatError, decode, detect, parse_blt, parse_csv
 from .counting.majority import MajorityRules, count_majority_ballots
-from .counting.model import BallotError
+from .counting.model import BallotError, CountMethod, CountQuota, DuplicateRule, OvervoteRule
 from .counting.report import render_text
 from .publish import parse_ballots_csv
+from .vocabulary import CHOICE_METHODS, METHODS, TieBreak, VoteMethod
 
 #: Options that say how to count; with --results the stored result says it instead.
 RULE_OPTIONS = (
@@ -71,7 +72,7 @@ def _names(option: str, value: str | None) -> list[str] | None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--method",
-    type=click.Choice(["irv", "stv", "scottish", "meek", "schulze"]),
+    type=click.Choice([str(m) for m in CountMethod]),
     default=None,
     help="Counting method. Default: irv for one seat, stv for more.",
 )
@@ -83,8 +84,8 @@ def _names(option: str, value: str | None) -> list[str] | None:
 )
 @click.option(
     "--quota",
-    type=click.Choice(["droop", "droop_exact", "hare"]),
-    default="droop",
+    type=click.Choice([str(q) for q in CountQuota]),
+    default=CountQuota.DROOP.value,
     show_default=True,
     help="STV quota.",
 )
@@ -101,8 +102,8 @@ def _names(option: str, value: str | None) -> list[str] | None:
 )
 @click.option(
     "--overvote",
-    type=click.Choice(["exhaust", "skip", "exhaust_if_multiple"]),
-    default="exhaust",
+    type=click.Choice([str(r) for r in OvervoteRule]),
+    default=OvervoteRule.EXHAUST.value,
     show_default=True,
     help="What a rank naming several candidates does to the ballot (exhaust_if_multiple: "
     "only when two or more of them are still continuing).",
@@ -115,8 +116,8 @@ def _names(option: str, value: str | None) -> list[str] | None:
 )
 @click.option(
     "--duplicates",
-    type=click.Choice(["skip", "exhaust"]),
-    default="skip",
+    type=click.Choice([str(r) for r in DuplicateRule]),
+    default=DuplicateRule.SKIP.value,
     show_default=True,
     help="What a candidate ranked again does to the ballot.",
 )
@@ -133,8 +134,8 @@ def _names(option: str, value: str | None) -> list[str] | None:
 )
 @click.option(
     "--tie-break",
-    type=click.Choice(["earlier_rounds", "lot"]),
-    default="earlier_rounds",
+    type=click.Choice([str(t) for t in TieBreak]),
+    default=TieBreak.EARLIER_ROUNDS.value,
     show_default=True,
     help="How ties are settled: earlier rounds, then the lot; or the lot alone.",
 )
@@ -216,7 +217,7 @@ def tally_command(
     stored = _read_results(results_file) if results_file is not None else None
     if stored is not None:
         _refuse_rule_options()
-        if stored["method"] in ("majority", "consensus"):
+        if stored["method"] in CHOICE_METHODS:
             if cross_check:
                 raise TallyError("--cross-check applies to ranked ballots")
             _recount_unranked(file, stored, as_json)
@@ -251,11 +252,11 @@ def tally_command(
             "the ballot file names " + ", ".join(election.candidates) + "; the stored result's "
             "options are " + ", ".join(declared_names or []),
         )
-    if method == "schulze":
+    if method == CountMethod.SCHULZE:
         seats = seats or 1  # a BLT header's seats do not apply: Schulze gives one winner
     seats = seats or election.seats or 1
     if method is None:
-        method = "irv" if seats == 1 else "stv"
+        method = CountMethod.IRV if seats == 1 else CountMethod.STV
     try:
         if stored is not None:
             rules = _stored_rules(stored)
@@ -335,7 +336,7 @@ def _read_results(path: Path) -> dict[str, Any]:
         not isinstance(doc, dict)
         or doc.get("schema") != SCHEMA
         or not isinstance(doc.get("count"), dict)
-        or doc.get("method") not in ("majority", "consensus", "irv", "stv", "schulze")
+        or doc.get("method") not in METHODS
     ):
         raise TallyError(f"{path.name}: not a stored vote result (schema {SCHEMA})")
     return doc
@@ -372,7 +373,7 @@ def _stored_rules(stored: Mapping[str, Any]) -> Rules:
         return Rules(
             method=counted["method"],
             seats=stored["seats"],
-            quota=rules["quota"] or "droop",
+            quota=rules["quota"] or CountQuota.DROOP,
             decimals=rules["decimals"],
             batch_elimination=rules["batch_elimination"],
             overvote=rules["overvote"],
@@ -408,7 +409,7 @@ def _recount_unranked(file: Path, stored: Mapping[str, Any], as_json: bool) -> N
         )
     counted = stored["count"]
     try:
-        if method == "majority":
+        if method == VoteMethod.MAJORITY:
             result: Any = count_majority_ballots(
                 (c for n, (choice,) in groups for c in repeat(choice, n)),
                 roll=counted["roll"],

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from deliberate.decisions.models import Evaluation, MinorityReport
 from deliberate.demo import DEMO_PASSWORD, demo_logins, load_demo
 from deliberate.extensions import db
-from deliberate.voting.models import Vote, VoteState
+from deliberate.voting.models import Vote
+from deliberate.voting.vocabulary import VoteState
 from tests.browser.conftest import (
     SCREENSHOTS,
     LiveServer,

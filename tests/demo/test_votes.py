@@ -8,7 +8,8 @@ from sqlalchemy import select
 from deliberate.demo import load_demo
 from deliberate.drafts.models import Amendment, AmendmentState
 from deliberate.voting import services
-from deliberate.voting.models import Vote, VoteState
+from deliberate.voting.models import Vote
+from deliberate.voting.vocabulary import VoteState
 from tests.factories import make_member
 
 

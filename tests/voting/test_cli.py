@@ -11,8 +11,8 @@ from deliberate.database import utcnow
 from deliberate.extensions import db
 from deliberate.voting import results, services
 from deliberate.voting.counting import RulesError
-from deliberate.voting.models import VoteState
 from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import VoteState
 from tests.factories import make_member, make_tendency
 
 MAJORITY = Settings(method="majority", threshold="simple")

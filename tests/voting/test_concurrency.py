@@ -21,9 +21,10 @@ from deliberate.audit.models import AuditEntry
 from deliberate.errors import InvalidTransition
 from deliberate.extensions import db
 from deliberate.voting import services
-from deliberate.voting.models import Ballot, Participation, Vote, VoteState
+from deliberate.voting.models import Ballot, Participation, Vote
 from deliberate.voting.rules import Settings
 from deliberate.voting.services import AlreadyVoted, CastReceipt
+from deliberate.voting.vocabulary import VoteState
 from tests.concurrency import backend_killed_before, run_in_pool
 from tests.conftest import POSTGRES_URL
 from tests.factories import make_member, make_tendency

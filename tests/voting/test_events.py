@@ -15,9 +15,10 @@ from deliberate.errors import InvalidTransition
 from deliberate.extensions import db
 from deliberate.voting import hooks, services
 from deliberate.voting.events import VoteClosed, VoteOpened
-from deliberate.voting.models import Vote, VoteState
+from deliberate.voting.models import Vote
 from deliberate.voting.results import Result
 from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import VoteState
 from tests.factories import make_member
 
 MAJORITY = Settings(method="majority", threshold="simple")

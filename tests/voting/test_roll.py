@@ -16,8 +16,9 @@ from deliberate.database import utcnow
 from deliberate.errors import ValidationError
 from deliberate.extensions import db
 from deliberate.voting import services
-from deliberate.voting.models import Ballot, BallotSource, Participation, Vote
+from deliberate.voting.models import Ballot, Participation, Vote
 from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import BallotSource
 from tests.factories import make_member
 
 MAJORITY = Settings(method="majority", threshold="simple")

@@ -16,8 +16,9 @@ from deliberate.database import utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.voting import services
-from deliberate.voting.models import Ballot, Participation, RollEntry, Vote, VoteState
+from deliberate.voting.models import Ballot, Participation, RollEntry, Vote
 from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import VoteState
 from tests.factories import make_member, make_tendency
 
 MAJORITY = Settings(method="majority", threshold="simple")

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from deliberate.accounts.models import MemberRole
 from deliberate.extensions import db
 from deliberate.voting import services
-from deliberate.voting.models import Ballot, Participation, Vote, VoteState
+from deliberate.voting.models import Ballot, Participation, Vote
 from deliberate.voting.rules import Settings
+from deliberate.voting.vocabulary import VoteState
 from tests.factories import make_member, make_tendency
 
 

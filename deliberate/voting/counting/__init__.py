@@ -21,6 +21,11 @@ earlier rounds, then by the lot in ``Rules.tie_order`` (or by the lot alone, as
 ``Rules.tie_break`` says), and recorded in ``Report.ties``. Schulze's method
 (:mod:`.schulze`) reports a pairwise matrix, strongest paths and a ranking instead of rounds.
 
+The words the engine shares with a vote (tie-break rules, majority thresholds and choices,
+consensus positions and block rules) are :mod:`deliberate.voting.vocabulary`'s, the one pure
+module the engine imports from outside itself; its own options (:class:`CountMethod`,
+:class:`CountQuota`, overvote and duplicate rules) are in :mod:`.model`.
+
 Votes that are not ranked have their own modules: :mod:`.majority` (yes/no/abstain against a
 threshold) and :mod:`.consensus` (agree, reservations, stand aside, block); both check the
 quorum as :mod:`.quorum` defines it.
@@ -34,13 +39,25 @@ from contextlib import contextmanager
 
 from .ballots import RawBallot, group_ballots
 from .meek import MeekCount
-from .model import BallotError, Report, Round, Rules, RulesError, Tie, Transfer
+from .model import (
+    BallotError,
+    CountMethod,
+    CountQuota,
+    Report,
+    Round,
+    Rules,
+    RulesError,
+    Tie,
+    Transfer,
+)
 from .schulze import SchulzeCount
 from .stv import WigmCount
 from .ties import TieBreaker
 
 __all__ = [
     "BallotError",
+    "CountMethod",
+    "CountQuota",
     "Report",
     "Round",
     "Rules",
@@ -107,8 +124,8 @@ def count_grouped(
     tiebreaker = TieBreaker(names, rules.lot(names), rules.tie_break)
     excluded = frozenset(names.index(name) for name in rules.excluded)
     with _without_cycle_collection():
-        if rules.method == "schulze":
+        if rules.method == CountMethod.SCHULZE:
             return SchulzeCount(names, groups, rules, tiebreaker, excluded).run()
-        if rules.method == "meek":
+        if rules.method == CountMethod.MEEK:
             return MeekCount(names, groups, rules, tiebreaker, excluded).run()
         return WigmCount(names, groups, rules, tiebreaker, excluded).run()

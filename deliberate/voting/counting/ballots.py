@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import cast
 
-from .model import BallotError, Rules
+from .model import BallotError, DuplicateRule, OvervoteRule, Rules
 
 Position = str | Sequence[str]
 RawBallot = Sequence[Position]
@@ -113,14 +113,14 @@ def normalise(ballot: RawBallot, index: Mapping[str, int], rules: Rules) -> tupl
             if not names:
                 continue
         if len(names) > 1:
-            if rules.overvote == "exhaust":
+            if rules.overvote == OvervoteRule.EXHAUST:
                 break
-            if rules.overvote == "exhaust_if_multiple":
+            if rules.overvote == OvervoteRule.EXHAUST_IF_MULTIPLE:
                 prefs.append(overvote_token((index[name] for name in names), len(index)))
             continue
         choice = index[names[0]]
         if choice in seen:
-            if rules.duplicates == "exhaust":
+            if rules.duplicates == DuplicateRule.EXHAUST:
                 break
             continue
         seen.add(choice)

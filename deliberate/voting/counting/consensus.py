@@ -29,21 +29,33 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from ..vocabulary import (
+    BLOCK_RULES,
+    CONSENSUS_POSITIONS,
+    BlockRule,
+    ConsensusPosition,
+    VoteMethod,
+    spelled,
+)
 from .model import BallotError, RulesError
 from .quorum import Share, check_turnout, parse_share, quorum_required
 
-POSITIONS = ("agree", "agree_with_reservations", "stand_aside", "block")
-BLOCK_RULES = ("no_decision", "second_round", "fallback")
-OUTCOMES = (
-    "consensus",
-    "adopted_by_fallback",
-    "not_adopted",
-    "second_round_needed",
-    "quorum_not_met",
-)
+POSITIONS = CONSENSUS_POSITIONS
+
+
+class ConsensusOutcome(StrEnum):
+    CONSENSUS = "consensus"
+    ADOPTED_BY_FALLBACK = "adopted_by_fallback"
+    NOT_ADOPTED = "not_adopted"
+    SECOND_ROUND_NEEDED = "second_round_needed"
+    QUORUM_NOT_MET = "quorum_not_met"
+
+
+OUTCOMES: tuple[ConsensusOutcome, ...] = tuple(ConsensusOutcome)
 
 #: Version of the dictionary :meth:`ConsensusResult.as_dict` produces.
 VERSION = 1
@@ -63,12 +75,14 @@ class ConsensusBallot:
 
     def __post_init__(self) -> None:
         if self.position not in POSITIONS:
-            raise BallotError(f"{self.position!r} is not a position (expected one of {POSITIONS})")
+            raise BallotError(
+                f"{self.position!r} is not a position (expected one of {spelled(POSITIONS)})"
+            )
         reason = "" if self.reason is None else self.reason
         if not isinstance(reason, str):
             raise BallotError(f"a reason must be text, not {reason!r}")
         reason = reason.strip()
-        if self.position == "block" and not reason:
+        if self.position == ConsensusPosition.BLOCK and not reason:
             raise BallotError("a block needs a reason")
         object.__setattr__(self, "reason", reason)
 
@@ -86,16 +100,16 @@ class ConsensusRules:
         Share of the roll that must take part, from 0 to 1, exact.
     """
 
-    on_block: str = "no_decision"
+    on_block: str = BlockRule.NO_DECISION
     fallback: Share | None = None
     quorum: Share = Fraction(0)
 
     def __post_init__(self) -> None:
         if self.on_block not in BLOCK_RULES:
             raise RulesError(
-                f"unknown block rule {self.on_block!r} (expected one of {BLOCK_RULES})"
+                f"unknown block rule {self.on_block!r} (expected one of {spelled(BLOCK_RULES)})"
             )
-        if self.on_block == "fallback":
+        if self.on_block == BlockRule.FALLBACK:
             if self.fallback is None:
                 raise RulesError("the fallback block rule needs a fallback share, such as 3/4")
             share = parse_share(self.fallback, "the fallback share")
@@ -142,7 +156,7 @@ class ConsensusResult:
     @property
     def adopted(self) -> bool:
         """Consensus, or adoption by the fallback supermajority."""
-        return self.outcome in ("consensus", "adopted_by_fallback")
+        return self.outcome in (ConsensusOutcome.CONSENSUS, ConsensusOutcome.ADOPTED_BY_FALLBACK)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary of plain numbers, strings, booleans and lists.
@@ -165,7 +179,7 @@ class ConsensusResult:
         Fractions are strings as :class:`~fractions.Fraction` writes them (``"3/4"``).
         """
         return {
-            "kind": "consensus",
+            "kind": VoteMethod.CONSENSUS,
             "version": VERSION,
             "on_block": self.on_block,
             "fallback": None if self.fallback is None else str(self.fallback),
@@ -222,7 +236,7 @@ def count_consensus(
     :class:`ConsensusBallot` and for counts that do not add up.
     """
     rules = rules or ConsensusRules()
-    counts = dict.fromkeys(POSITIONS, 0)
+    counts: dict[str, int] = dict.fromkeys(POSITIONS, 0)
     reasons: dict[str, list[str]] = {position: [] for position in POSITIONS}
     for ballot in ballots:
         if not isinstance(ballot, ConsensusBallot):
@@ -235,28 +249,28 @@ def count_consensus(
     quorum = Fraction(rules.quorum)
     needed_turnout = quorum_required(quorum, roll)
     quorum_met = participation >= needed_turnout
-    blocks = counts["block"]
-    support = counts["agree"] + counts["agree_with_reservations"]
-    fallback_base = participation - counts["stand_aside"]
+    blocks = counts[ConsensusPosition.BLOCK]
+    support = counts[ConsensusPosition.AGREE] + counts[ConsensusPosition.RESERVATIONS]
+    fallback_base = participation - counts[ConsensusPosition.STAND_ASIDE]
     fallback = None if rules.fallback is None else Fraction(rules.fallback)
 
     if not quorum_met:
-        outcome = "quorum_not_met"
+        outcome = ConsensusOutcome.QUORUM_NOT_MET
         effect = (
             f"Quorum not met ({participation} of {roll} took part, {needed_turnout} needed): "
             "nothing is decided and the block rule does not apply."
         )
     elif not blocks and support:
-        outcome = "consensus"
+        outcome = ConsensusOutcome.CONSENSUS
         effect = "No block: consensus holds and the block rule does not apply."
     elif not blocks:
-        outcome = "not_adopted"
+        outcome = ConsensusOutcome.NOT_ADOPTED
         effect = "No block, but nobody agreed: not adopted; the block rule does not apply."
-    elif rules.on_block == "no_decision":
-        outcome = "not_adopted"
+    elif rules.on_block == BlockRule.NO_DECISION:
+        outcome = ConsensusOutcome.NOT_ADOPTED
         effect = f"{_blocks(blocks)}: no decision, as the vote's rule on a block says."
-    elif rules.on_block == "second_round":
-        outcome = "second_round_needed"
+    elif rules.on_block == BlockRule.SECOND_ROUND:
+        outcome = ConsensusOutcome.SECOND_ROUND_NEEDED
         effect = (
             f"{_blocks(blocks)}: a second round is needed after further debate, as the "
             "vote's rule on a block says."
@@ -266,7 +280,7 @@ def count_consensus(
             raise RulesError("the fallback block rule needs a fallback share")
         # fallback_base >= blocks > 0, so the share is defined.
         reached = support * fallback.denominator >= fallback.numerator * fallback_base
-        outcome = "adopted_by_fallback" if reached else "not_adopted"
+        outcome = ConsensusOutcome.ADOPTED_BY_FALLBACK if reached else ConsensusOutcome.NOT_ADOPTED
         effect = (
             f"{_blocks(blocks)}: the fallback applies; {support} of {fallback_base} "
             "(agree and agree with reservations, of those who took part less those who stood "
@@ -281,17 +295,17 @@ def count_consensus(
         participation=participation,
         quorum_required=needed_turnout,
         quorum_met=quorum_met,
-        agree=counts["agree"],
-        agree_with_reservations=counts["agree_with_reservations"],
-        stand_aside=counts["stand_aside"],
+        agree=counts[ConsensusPosition.AGREE],
+        agree_with_reservations=counts[ConsensusPosition.RESERVATIONS],
+        stand_aside=counts[ConsensusPosition.STAND_ASIDE],
         block=blocks,
         blank=participation - cast,
         support=support,
         fallback_base=fallback_base,
         outcome=outcome,
         block_rule_effect=effect,
-        agree_reasons=_sorted(reasons["agree"]),
-        reservations=_sorted(reasons["agree_with_reservations"]),
-        stand_aside_reasons=_sorted(reasons["stand_aside"]),
-        block_reasons=_sorted(reasons["block"]),
+        agree_reasons=_sorted(reasons[ConsensusPosition.AGREE]),
+        reservations=_sorted(reasons[ConsensusPosition.RESERVATIONS]),
+        stand_aside_reasons=_sorted(reasons[ConsensusPosition.STAND_ASIDE]),
+        block_reasons=_sorted(reasons[ConsensusPosition.BLOCK]),
     )

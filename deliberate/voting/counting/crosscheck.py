@@ -43,7 +43,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Report, Rules
+from ..vocabulary import TieBreak
+from .model import CountMethod, CountQuota, Report, Rules
 
 _SEED = 20070301
 PYRANKVOTE = "pyrankvote"
@@ -152,7 +153,7 @@ def _tie_reasons(report: Report, how: str) -> list[str]:
 def _pyrankvote_differences(report: Report) -> list[str]:
     reasons = _tie_reasons(report, "pyrankvote breaks ties by later preferences, then at random")
     rules = report.rules
-    if report.method == "irv":
+    if report.method == CountMethod.IRV:
         if not rules.batch_elimination:
             reasons.append(
                 "pyrankvote eliminates at once every lowest candidate whose combined votes are "
@@ -160,7 +161,7 @@ def _pyrankvote_differences(report: Report) -> list[str]:
             )
         reasons.append("pyrankvote elects with half of the continuing votes, rounded up")
         return reasons
-    if report.method in ("scottish", "meek"):
+    if report.method in (CountMethod.SCOTTISH, CountMethod.MEEK):
         reasons.append(f"pyrankvote has no {report.method} method; its STV was used")
     reasons.append(
         "pyrankvote's STV quota is votes/(seats+1) reached at equality, shares each surplus "
@@ -170,7 +171,7 @@ def _pyrankvote_differences(report: Report) -> list[str]:
         reasons.append("pyrankvote counts in floating point, without truncation")
     if rules.one_winner_per_round:
         reasons.append("pyrankvote elects everyone who reaches its quota in a round")
-    if rules.fractional_threshold or rules.quota != "droop":
+    if rules.fractional_threshold or rules.quota != CountQuota.DROOP:
         reasons.append("pyrankvote has only its own quota")
     return reasons
 
@@ -193,7 +194,7 @@ def _pyrankvote(
     report: Report,
     result: CrossCheck,
 ) -> None:
-    if report.method == "schulze":
+    if report.method == CountMethod.SCHULZE:
         result.not_checked = "pyrankvote has no Condorcet method; there is nothing to compare"
         return
     if _has_overvotes(groups, len(candidates)):
@@ -215,7 +216,7 @@ def _pyrankvote(
     field_ = list(people.values())
 
     def count() -> list[str]:
-        if report.method == "irv":
+        if report.method == CountMethod.IRV:
             outcome = pyrankvote.instant_runoff_voting(field_, entries)
         else:
             outcome = pyrankvote.single_transferable_vote(
@@ -244,10 +245,13 @@ def _pref_voting_cannot(report: Report, overvotes: bool) -> list[str]:
     cannot = []
     if overvotes:
         cannot.append("--overvote exhaust_if_multiple")
-    if report.method in ("stv", "scottish", "meek") and rules.batch_elimination:
+    if (
+        report.method in (CountMethod.STV, CountMethod.SCOTTISH, CountMethod.MEEK)
+        and rules.batch_elimination
+    ):
         cannot.append("--batch-elimination with STV")
-    if report.method == "stv":
-        if rules.quota == "hare":
+    if report.method == CountMethod.STV:
+        if rules.quota == CountQuota.HARE:
             cannot.append("--quota hare")
         if rules.decimals is not None:
             cannot.append(f"--decimals {rules.decimals}")
@@ -255,26 +259,26 @@ def _pref_voting_cannot(report: Report, overvotes: bool) -> list[str]:
             cannot.append("--fractional-threshold with STV")
         if rules.one_winner_per_round:
             cannot.append("--one-winner-per-round")
-    if report.method == "meek" and rules.decimals not in (None, 9):
+    if report.method == CountMethod.MEEK and rules.decimals not in (None, 9):
         cannot.append(f"--decimals {rules.decimals} with Meek's method")
     return cannot
 
 
 def _pref_voting_differences(report: Report) -> list[str]:
     rules = report.rules
-    if report.method == "scottish":
+    if report.method == CountMethod.SCOTTISH:
         how = "pref-voting settles it by earlier stages, then by its own lot"
-    elif rules.tie_break == "lot":
+    elif rules.tie_break == TieBreak.LOT:
         how = "pref-voting settles it by the same lot"
     else:
         how = "pref-voting settles it by the lot alone, without looking back"
     reasons = _tie_reasons(report, how)
-    if report.method in ("stv", "scottish"):
+    if report.method in (CountMethod.STV, CountMethod.SCOTTISH):
         reasons.append(
             "pref-voting transfers every surplus of the candidates elected in a stage before "
             "electing again, and counts in floating point"
         )
-    if report.method == "meek":
+    if report.method == CountMethod.MEEK:
         reasons.append(
             "pref-voting's Meek counts in floating point to within 1e-10; ours to "
             f"{rules.effective_decimals} decimal places, surpluses to within 0.00001"
@@ -324,7 +328,7 @@ def _pref_voting(
     result.version = _version("pref_voting")
     rules = report.rules
     standing, ballots = _ballots_for_witness(candidates, groups, rules)
-    if report.method == "meek":
+    if report.method == CountMethod.MEEK:
         # Its quota is (votes - excess)/(seats+1) and an empty ranking is neither: what
         # exhausts at once is left out of both, as in ours.
         ballots = [(prefs, cnt) for prefs, cnt in ballots if prefs]
@@ -341,18 +345,18 @@ def _pref_voting(
             candidates=standing,
         )
         key = position.__getitem__
-        if method == "irv":
+        if method == CountMethod.IRV:
             # tie_breaker[0] is eliminated first: the end of our lot.
             return list(instant_runoff_tb(profile, tie_breaker=lot[::-1]))
-        if method == "schulze":
+        if method == CountMethod.SCHULZE:
             profile.use_extended_strict_preference()
             return list(beat_path(profile, strength_function=profile.support))
-        if method == "scottish":
+        if method == CountMethod.SCOTTISH:
             lots = random.Random(_SEED)  # noqa: S311 - a repeatable lot, not a secret
             return list(stv_scottish(profile, num_seats=seats, rng=lots))
-        if method == "meek":
+        if method == CountMethod.MEEK:
             return list(stv_meek(profile, num_seats=seats, tie_break_key=key))
-        if rules.quota == "droop_exact":
+        if rules.quota == CountQuota.DROOP_EXACT:
             return list(
                 stv_nb(
                     profile,
@@ -370,7 +374,7 @@ def _pref_voting(
     if theirs is None:
         return
     ours = report.winners
-    if method == "schulze" and len(theirs) > 1 and ours and ours[0] in theirs:
+    if method == CountMethod.SCHULZE and len(theirs) > 1 and ours and ours[0] in theirs:
         # Schulze may leave several candidates unbeaten: ours broke that tie by the lot.
         result.agree = True
         result.reasons = [

@@ -31,18 +31,37 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from ..vocabulary import (
+    MAJORITY_CHOICES,
+    THRESHOLDS,
+    MajorityChoice,
+    Threshold,
+    VoteMethod,
+    spelled,
+)
 from .model import BallotError, RulesError
 from .quorum import Share, check_turnout, mixed, parse_share, quorum_required, whole
 
-THRESHOLDS = ("simple", "two_thirds", "absolute")
-CHOICES = ("yes", "no", "abstain")
+CHOICES = MAJORITY_CHOICES
 
 #: Version of the dictionary :meth:`MajorityResult.as_dict` produces.
 VERSION = 1
 
-_SHARE = {"simple": Fraction(1, 2), "two_thirds": Fraction(2, 3), "absolute": Fraction(1, 2)}
-_STRICT = {"simple": True, "two_thirds": False, "absolute": True}
-_SHARE_WORDS = {"simple": "half", "two_thirds": "two-thirds", "absolute": "half"}
+_SHARE: dict[str, Fraction] = {
+    Threshold.SIMPLE: Fraction(1, 2),
+    Threshold.TWO_THIRDS: Fraction(2, 3),
+    Threshold.ABSOLUTE: Fraction(1, 2),
+}
+_STRICT: dict[str, bool] = {
+    Threshold.SIMPLE: True,
+    Threshold.TWO_THIRDS: False,
+    Threshold.ABSOLUTE: True,
+}
+_SHARE_WORDS: dict[str, str] = {
+    Threshold.SIMPLE: "half",
+    Threshold.TWO_THIRDS: "two-thirds",
+    Threshold.ABSOLUTE: "half",
+}
 
 
 @dataclass(frozen=True)
@@ -59,16 +78,18 @@ class MajorityRules:
         ``"1/2"``; not a float).
     """
 
-    threshold: str = "simple"
+    threshold: str = Threshold.SIMPLE
     abstentions_count: bool = False
     quorum: Share = Fraction(0)
 
     def __post_init__(self) -> None:
         if self.threshold not in THRESHOLDS:
-            raise RulesError(f"unknown threshold {self.threshold!r} (expected one of {THRESHOLDS})")
+            raise RulesError(
+                f"unknown threshold {self.threshold!r} (expected one of {spelled(THRESHOLDS)})"
+            )
         if not isinstance(self.abstentions_count, bool):
             raise RulesError("abstentions_count must be true or false")
-        if self.threshold == "absolute" and self.abstentions_count:
+        if self.threshold == Threshold.ABSOLUTE and self.abstentions_count:
             raise RulesError(
                 "an absolute majority is of the roll: abstentions_count does not apply"
             )
@@ -123,7 +144,7 @@ class MajorityResult:
         with ``Fraction(text)``.
         """
         return {
-            "kind": "majority",
+            "kind": VoteMethod.MAJORITY,
             "version": VERSION,
             "threshold": self.threshold,
             "abstentions_count": self.abstentions_count,
@@ -171,7 +192,7 @@ def count_majority(
     quorum_met = participation >= needed_turnout
 
     threshold = rules.threshold
-    if threshold == "absolute":
+    if threshold == Threshold.ABSOLUTE:
         base = roll
     else:
         base = yes + no + (abstain if rules.abstentions_count else 0)
@@ -192,7 +213,7 @@ def count_majority(
         verdict = "Adopted" if adopted else "Not adopted"
         tie = f", {no} no: a tie" if yes == no and yes else ""
         relation = "more than" if strict else "at least"
-        if threshold == "absolute":
+        if threshold == Threshold.ABSOLUTE:
             of = f"the {roll} members on the roll"
         elif rules.abstentions_count:
             of = f"the {base} yes, no and abstain votes"
@@ -237,15 +258,15 @@ def count_majority_ballots(
     ``participation`` defaults to the number of ballots. Raises :class:`BallotError` for any
     other choice, and as :func:`count_majority` does.
     """
-    tally = dict.fromkeys(CHOICES, 0)
+    tally: dict[str, int] = dict.fromkeys(CHOICES, 0)
     for choice in ballots:
         if not isinstance(choice, str) or choice not in tally:
-            raise BallotError(f"{choice!r} is not a choice (expected one of {CHOICES})")
+            raise BallotError(f"{choice!r} is not a choice (expected one of {spelled(CHOICES)})")
         tally[choice] += 1
     return count_majority(
-        tally["yes"],
-        tally["no"],
-        tally["abstain"],
+        tally[MajorityChoice.YES],
+        tally[MajorityChoice.NO],
+        tally[MajorityChoice.ABSTAIN],
         roll=roll,
         participation=participation,
         rules=rules,

@@ -10,15 +10,55 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-METHODS = ("irv", "stv", "scottish", "meek", "schulze")
-QUOTAS = ("droop", "droop_exact", "hare")
-OVERVOTE_RULES = ("exhaust", "skip", "exhaust_if_multiple")
-#: "earlier_rounds": look back at earlier rounds, then the lot; "lot": the lot alone.
-TIE_BREAKS = ("earlier_rounds", "lot")
-DUPLICATE_RULES = ("skip", "exhaust")
+from ..vocabulary import TIE_BREAKS, TieBreak, spelled
+
+
+class CountMethod(StrEnum):
+    """How the engine counts (see :class:`Rules`). An STV election's variant
+    (:class:`deliberate.voting.vocabulary.StvVariant`) is the method of its count."""
+
+    IRV = "irv"
+    STV = "stv"
+    SCOTTISH = "scottish"
+    MEEK = "meek"
+    SCHULZE = "schulze"
+
+
+class CountQuota(StrEnum):
+    """The engine's quotas: a vote's (:class:`deliberate.voting.vocabulary.Quota`) and the
+    exact Droop quota of the ``tally`` command."""
+
+    DROOP = "droop"
+    DROOP_EXACT = "droop_exact"
+    HARE = "hare"
+
+
+class OvervoteRule(StrEnum):
+    EXHAUST = "exhaust"
+    SKIP = "skip"
+    EXHAUST_IF_MULTIPLE = "exhaust_if_multiple"
+
+
+class DuplicateRule(StrEnum):
+    SKIP = "skip"
+    EXHAUST = "exhaust"
+
+
+class SettledBy(StrEnum):
+    """How a recorded tie was settled: by an earlier round's votes, or by the lot."""
+
+    PREVIOUS_ROUND = "previous round"
+    LOT = "lot"
+
+
+METHODS: tuple[CountMethod, ...] = tuple(CountMethod)
+QUOTAS: tuple[CountQuota, ...] = tuple(CountQuota)
+OVERVOTE_RULES: tuple[OvervoteRule, ...] = tuple(OvervoteRule)
+DUPLICATE_RULES: tuple[DuplicateRule, ...] = tuple(DuplicateRule)
 
 #: Decimal places fixed by The Scottish Local Government Elections Order 2007.
 SCOTTISH_DECIMALS = 5
@@ -104,16 +144,16 @@ class Rules:
         first round in which nobody is elected.
     """
 
-    method: str = "irv"
+    method: str = CountMethod.IRV
     seats: int = 1
-    quota: str = "droop"
+    quota: str = CountQuota.DROOP
     decimals: int | None = None
     batch_elimination: bool = False
-    overvote: str = "exhaust"
+    overvote: str = OvervoteRule.EXHAUST
     max_skipped: int | None = None
-    duplicates: str = "skip"
+    duplicates: str = DuplicateRule.SKIP
     tie_order: tuple[str, ...] | None = None
-    tie_break: str = "earlier_rounds"
+    tie_break: str = TieBreak.EARLIER_ROUNDS
     continue_until_two: bool = False
     excluded: tuple[str, ...] = ()
     write_in: str | None = None
@@ -123,12 +163,12 @@ class Rules:
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
-            raise RulesError(f"unknown method {self.method!r} (expected one of {METHODS})")
+            raise RulesError(f"unknown method {self.method!r} (expected one of {spelled(METHODS)})")
         if not isinstance(self.seats, int) or isinstance(self.seats, bool) or self.seats < 1:
             raise RulesError("the number of seats must be a whole number, at least 1")
-        if self.method == "irv" and self.seats != 1:
+        if self.method == CountMethod.IRV and self.seats != 1:
             raise RulesError("instant-runoff voting fills exactly one seat; use stv for more")
-        if self.method == "schulze":
+        if self.method == CountMethod.SCHULZE:
             if self.seats != 1:
                 raise RulesError("Schulze's method gives one winner (and a full ranking)")
             if self.decimals is not None or self.batch_elimination or self.write_in:
@@ -137,44 +177,49 @@ class Rules:
                     "elimination and write-ins do not apply"
                 )
         if self.quota not in QUOTAS:
-            raise RulesError(f"unknown quota {self.quota!r} (expected one of {QUOTAS})")
+            raise RulesError(f"unknown quota {self.quota!r} (expected one of {spelled(QUOTAS)})")
         if self.decimals is not None and (
             not isinstance(self.decimals, int) or self.decimals < 0 or self.decimals > 30
         ):
             raise RulesError("decimals must be a whole number from 0 to 30")
-        if self.method == "scottish":
-            if self.quota != "droop":
+        if self.method == CountMethod.SCOTTISH:
+            if self.quota != CountQuota.DROOP:
                 raise RulesError("Scottish STV uses the Droop quota")
             if self.decimals not in (None, SCOTTISH_DECIMALS):
                 raise RulesError("Scottish STV uses 5 decimal places")
-        if self.method == "meek" and self.quota != "droop":
+        if self.method == CountMethod.MEEK and self.quota != CountQuota.DROOP:
             raise RulesError("Meek's method uses its own dynamic Droop quota")
-        if self.overvote == "exhaust_if_multiple" and self.method in ("meek", "schulze"):
+        if self.overvote == OvervoteRule.EXHAUST_IF_MULTIPLE and self.method in (
+            CountMethod.MEEK,
+            CountMethod.SCHULZE,
+        ):
             raise RulesError(
                 "the overvote rule exhaust_if_multiple applies to irv, stv and scottish counts"
             )
         if self.tie_break not in TIE_BREAKS:
-            raise RulesError(f"unknown tie-break rule {self.tie_break!r} (expected {TIE_BREAKS})")
-        if self.continue_until_two and self.method != "irv":
+            raise RulesError(
+                f"unknown tie-break rule {self.tie_break!r} (expected {spelled(TIE_BREAKS)})"
+            )
+        if self.continue_until_two and self.method != CountMethod.IRV:
             raise RulesError("continuing until two candidates remain applies to irv")
         if self.fractional_threshold:
-            if self.method not in ("irv", "stv"):
+            if self.method not in (CountMethod.IRV, CountMethod.STV):
                 raise RulesError("the fractional threshold applies to irv and stv counts")
-            if self.method == "stv" and self.quota != "droop":
+            if self.method == CountMethod.STV and self.quota != CountQuota.DROOP:
                 raise RulesError(
                     "the fractional threshold is a Droop threshold, not hare or droop_exact"
                 )
-        if self.first_round_threshold and self.method != "irv":
+        if self.first_round_threshold and self.method != CountMethod.IRV:
             raise RulesError(
                 "the threshold fixed by the first round applies to irv (an STV quota is always "
                 "set by the first round)"
             )
-        if self.one_winner_per_round and self.method != "stv":
+        if self.one_winner_per_round and self.method != CountMethod.STV:
             raise RulesError("one winner per round applies to stv (weighted inclusive Gregory)")
         object.__setattr__(self, "excluded", tuple(self.excluded))
         if self.write_in is not None and self.write_in in self.excluded:
             raise RulesError("the write-ins pseudo-candidate cannot also be excluded")
-        if self.method == "irv" and self.decimals is not None:
+        if self.method == CountMethod.IRV and self.decimals is not None:
             raise RulesError("instant-runoff voting counts whole ballots; decimals do not apply")
         if self.overvote not in OVERVOTE_RULES:
             raise RulesError(f"unknown overvote rule {self.overvote!r}")
@@ -190,9 +235,9 @@ class Rules:
     @property
     def effective_decimals(self) -> int | None:
         """Decimal places actually used by the method (``None``: exact)."""
-        if self.method == "scottish":
+        if self.method == CountMethod.SCOTTISH:
             return SCOTTISH_DECIMALS
-        if self.method == "meek" and self.decimals is None:
+        if self.method == CountMethod.MEEK and self.decimals is None:
             return MEEK_DEFAULT_DECIMALS
         return self.decimals
 
@@ -270,7 +315,7 @@ class Tie:
 
     def describe(self) -> str:
         names = ", ".join(self.candidates)
-        if self.method == "lot":
+        if self.method == SettledBy.LOT:
             how = "by lot (tie order)"
         else:
             how = f"by the votes in round {self.decided_by_round}"
@@ -340,7 +385,9 @@ class Report:
             "seats": self.seats,
             "candidates": list(self.candidates),
             "rules": {
-                "quota": None if self.method in ("irv", "schulze") else rules.quota,
+                "quota": None
+                if self.method in (CountMethod.IRV, CountMethod.SCHULZE)
+                else rules.quota,
                 "decimals": rules.effective_decimals,
                 "batch_elimination": rules.batch_elimination,
                 "overvote": rules.overvote,

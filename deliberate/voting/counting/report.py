@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .model import Report, Transfer
+from ..vocabulary import TieBreak
+from .model import CountMethod, CountQuota, Report, Transfer
 
-METHOD_NAMES = {
-    "irv": "instant-runoff voting",
-    "stv": "STV, weighted inclusive Gregory",
-    "scottish": "Scottish STV (5 decimal places, largest surplus first)",
-    "meek": "STV, Meek's method",
-    "schulze": "Condorcet–Schulze (winning votes)",
+METHOD_NAMES: dict[str, str] = {
+    CountMethod.IRV: "instant-runoff voting",
+    CountMethod.STV: "STV, weighted inclusive Gregory",
+    CountMethod.SCOTTISH: "Scottish STV (5 decimal places, largest surplus first)",
+    CountMethod.MEEK: "STV, Meek's method",
+    CountMethod.SCHULZE: "Condorcet–Schulze (winning votes)",
 }
-QUOTA_NAMES = {"droop": "Droop", "droop_exact": "exact Droop", "hare": "Hare"}
+QUOTA_NAMES: dict[str, str] = {
+    CountQuota.DROOP: "Droop",
+    CountQuota.DROOP_EXACT: "exact Droop",
+    CountQuota.HARE: "Hare",
+}
 
 
 def fmt(value: Fraction | None, places: int = 5) -> str:
@@ -84,15 +89,15 @@ def render_text(report: Report) -> str:
     lines: list[str] = []
     head = f"Method: {METHOD_NAMES[report.method]}"
     decimals = rules.effective_decimals
-    if report.method in ("stv", "meek") and decimals is not None:
+    if report.method in (CountMethod.STV, CountMethod.MEEK) and decimals is not None:
         head += f", values truncated to {decimals} decimal places"
-    elif report.method == "stv":
+    elif report.method == CountMethod.STV:
         head += ", exact fractions"
     lines.append(head)
     facts = [f"Seats: {report.seats}", f"Valid votes: {report.valid_votes}"]
     if report.blank_ballots:
         facts.append(f"Ballots with no valid preference: {report.blank_ballots}")
-    if report.method in ("stv", "scottish"):
+    if report.method in (CountMethod.STV, CountMethod.SCOTTISH):
         kind = QUOTA_NAMES[rules.quota] + (", fractional" if rules.fractional_threshold else "")
         places = max(5, rules.threshold_decimals) if rules.fractional_threshold else 5
         facts.append(f"Quota: {fmt(report.quota, places)} ({kind})")
@@ -106,7 +111,7 @@ def render_text(report: Report) -> str:
         facts.append("Continuing until two remain")
     if rules.batch_elimination:
         facts.append("Batch elimination")
-    if rules.tie_break == "lot":
+    if rules.tie_break == TieBreak.LOT:
         facts.append("Ties by the lot alone")
     lines.append("   ".join(facts))
     if rules.excluded:
@@ -114,7 +119,7 @@ def render_text(report: Report) -> str:
     if rules.write_in:
         lines.append(f"Undeclared write-ins: {rules.write_in} (never elected, eliminated first)")
     lines.append("")
-    if report.method == "schulze":
+    if report.method == CountMethod.SCHULZE:
         return _render_schulze(report, lines)
 
     rounds = report.rounds
@@ -134,7 +139,7 @@ def render_text(report: Report) -> str:
                 cell += " X"
             row.append(cell)
         cells.append(row)
-    threshold_label = "Quota" if report.method != "irv" else "Threshold"
+    threshold_label = "Quota" if report.method != CountMethod.IRV else "Threshold"
     places = max(4, rules.threshold_decimals) if rules.fractional_threshold else 4
     cells.append([fmt(r.threshold, places) for r in rounds])
     cells.append([fmt(r.exhausted, 4) for r in rounds])

@@ -48,7 +48,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from .ballots import overvote_members
-from .model import Report, Round, Rules, Transfer
+from .model import CountMethod, CountQuota, OvervoteRule, Report, Round, Rules, Transfer
 from .ties import TieBreaker
 
 HOPEFUL, ELECTED, ELIMINATED = 0, 1, 2
@@ -64,13 +64,13 @@ def make_quota(
 
     With ``fractional`` set to N, the Droop quota is RCTab's non-integer threshold:
     valid/(seats+1) truncated to N decimal places, plus 10**-N."""
-    if rule == "droop" and fractional is not None:
+    if rule == CountQuota.DROOP and fractional is not None:
         scale = 10**fractional
         share = Fraction(valid) / (seats + 1)
         return Fraction(share.numerator * scale // share.denominator + 1, scale)
-    if rule == "droop":
+    if rule == CountQuota.DROOP:
         return Fraction(int(valid) // (seats + 1) + 1)
-    if rule == "droop_exact":
+    if rule == CountQuota.DROOP_EXACT:
         return Fraction(valid, seats + 1)
     return Fraction(valid, seats)
 
@@ -116,9 +116,9 @@ class WigmCount:
     ) -> None:
         self.names = list(names)
         self.rules = rules
-        self.irv = rules.method == "irv"
-        self.scottish = rules.method == "scottish"
-        self.tokens = rules.overvote == "exhaust_if_multiple"
+        self.irv = rules.method == CountMethod.IRV
+        self.scottish = rules.method == CountMethod.SCOTTISH
+        self.tokens = rules.overvote == OvervoteRule.EXHAUST_IF_MULTIPLE
         self.write_in = -1 if rules.write_in is None else self.names.index(rules.write_in)
         self.truncate = truncator(rules.effective_decimals)
         self.exact = rules.effective_decimals is None
@@ -263,7 +263,7 @@ class WigmCount:
     def _reaches(self, v: Fraction, threshold: Fraction) -> bool:
         if v <= 0:
             return False
-        if not self.irv and self.rules.quota == "droop_exact":
+        if not self.irv and self.rules.quota == CountQuota.DROOP_EXACT:
             return v > threshold
         return v >= threshold
 

@@ -16,17 +16,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from .model import Tie
+from ..vocabulary import TieBreak
+from .model import SettledBy, Tie
 
 
 class TieBreaker:
     """Breaks and records ties for one count."""
 
     def __init__(
-        self, names: Sequence[str], lot: Sequence[str], rule: str = "earlier_rounds"
+        self, names: Sequence[str], lot: Sequence[str], rule: str = TieBreak.EARLIER_ROUNDS
     ) -> None:
         self.names = list(names)
-        self.look_back = rule == "earlier_rounds"
+        self.look_back = rule == TieBreak.EARLIER_ROUNDS
         position = {name: i for i, name in enumerate(lot)}
         self.lot_rank = [position[name] for name in self.names]
         #: Tallies of the rounds counted so far, by candidate index; the last is the current.
@@ -50,11 +51,11 @@ class TieBreaker:
                     decided_by = back + 1
                     break
         if len(group) == 1:
-            chosen, method = group[0], "previous round"
+            chosen, method = group[0], SettledBy.PREVIOUS_ROUND
         else:
             key = self.lot_rank.__getitem__
             chosen = max(group, key=key) if lowest else min(group, key=key)
-            method = "lot"
+            method = SettledBy.LOT
         self.ties.append(
             Tie(
                 round=round_no,

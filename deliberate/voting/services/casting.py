@@ -18,17 +18,10 @@ from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
-from deliberate.voting.models import (
-    Ballot,
-    BallotSource,
-    Participation,
-    RollEntry,
-    Vote,
-    VoteOption,
-    VoteState,
-)
+from deliberate.voting.models import Ballot, Participation, RollEntry, Vote, VoteOption
 from deliberate.voting.rules import check_ballot, encode
 from deliberate.voting.services.common import load_options, settings_of
+from deliberate.voting.vocabulary import BallotSource, VoteState
 
 RECEIPT_BYTES = 12
 

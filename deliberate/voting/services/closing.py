@@ -29,8 +29,9 @@ from deliberate.database import utcnow
 from deliberate.errors import InvalidTransition
 from deliberate.extensions import db
 from deliberate.voting import hooks, results
-from deliberate.voting.models import Ballot, Participation, Vote, VoteState
+from deliberate.voting.models import Ballot, Participation, Vote
 from deliberate.voting.services.common import _lock, _require_runner, load_options, settings_of
+from deliberate.voting.vocabulary import VoteState
 
 
 def is_due(vote: Vote, now: datetime | None = None) -> bool:

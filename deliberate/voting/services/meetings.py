@@ -14,7 +14,7 @@ from deliberate.database import utcnow
 from deliberate.errors import ValidationError
 from deliberate.extensions import db
 from deliberate.voting import hooks
-from deliberate.voting.models import Vote, VoteState
+from deliberate.voting.models import Vote
 from deliberate.voting.rules import MAX_PRESENT, Settings
 from deliberate.voting.services.closing import _finish, recount
 from deliberate.voting.services.common import OptionSpec, _draw_lot, _require_runner, load_options
@@ -25,9 +25,13 @@ from deliberate.voting.services.paper import (
     _paper_total,
     _read_paper_file,
 )
+from deliberate.voting.vocabulary import RANKED_METHODS, VoteMethod, VoteState
 
 if TYPE_CHECKING:
     from deliberate.voting.counting.formats import Election
+
+#: A meeting counts hands (majority) or paper rankings; consensus is reached in the room.
+MEETING_METHODS = (VoteMethod.MAJORITY, *RANKED_METHODS)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def _check_meeting_count(
             raise ValidationError(f"A meeting's vote counts at most {MAX_PRESENT} members.")
     if present < 1:
         raise ValidationError("Say how many members were entitled to vote at the meeting.")
-    if settings.method == "majority":
+    if settings.method == VoteMethod.MAJORITY:
         election = None
         cast = counted.yes + counted.no + counted.abstain
         if cast == 0:
@@ -102,7 +106,7 @@ def record_in_person_vote(
     now = now or utcnow()
     if held_at > now:
         raise ValidationError("A meeting's vote is recorded after it was held, not before.")
-    if settings.method not in ("majority", "irv", "stv", "schulze"):
+    if settings.method not in MEETING_METHODS:
         raise ValidationError("A meeting's vote is recorded as counts or as a ranked paper count.")
     election = _check_meeting_count(settings, counted, present)
     known = hooks.purpose(purpose)

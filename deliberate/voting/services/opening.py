@@ -17,7 +17,8 @@ from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.voting import hooks
-from deliberate.voting.models import RollEntry, Vote, VoteOption, VoteState
+from deliberate.voting.counting.consensus import ConsensusOutcome
+from deliberate.voting.models import RollEntry, Vote, VoteOption
 from deliberate.voting.rules import METHOD_LABELS, Settings, check_settings
 from deliberate.voting.services.common import (
     MAX_DESCRIPTION,
@@ -29,6 +30,7 @@ from deliberate.voting.services.common import (
     load_options,
     settings_of,
 )
+from deliberate.voting.vocabulary import BlockRule, VoteMethod, VoteState
 
 
 def create_vote(
@@ -90,16 +92,16 @@ def create_vote(
         purpose=purpose,
         method=settings.method,
         seats=settings.seats,
-        stv_variant=settings.stv_variant if settings.method == "stv" else None,
+        stv_variant=settings.stv_variant if settings.method == VoteMethod.STV else None,
         quota=settings.quota,
         tie_break=settings.tie_break,
         ranked_threshold=settings.ranked_threshold,
         one_winner_per_round=settings.one_winner_per_round,
-        threshold=settings.threshold if settings.method == "majority" else None,
+        threshold=settings.threshold if settings.method == VoteMethod.MAJORITY else None,
         abstentions_in_base=settings.abstentions_in_base,
         quorum_percent=settings.quorum_percent,
-        block_rule=settings.block_rule if settings.method == "consensus" else None,
-        fallback=settings.fallback if settings.block_rule == "fallback" else None,
+        block_rule=settings.block_rule if settings.method == VoteMethod.CONSENSUS else None,
+        fallback=settings.fallback if settings.block_rule == BlockRule.FALLBACK else None,
         secret=settings.secret,
         replaceable=settings.replaceable,
         breakdown_by_tendency=settings.breakdown_by_tendency,
@@ -217,7 +219,7 @@ def hold_second_round(actor: Member, vote: Vote, *, now: datetime | None = None)
     if (
         not vote.is_closed
         or result is None
-        or result["count"].get("outcome") != "second_round_needed"
+        or result["count"].get("outcome") != ConsensusOutcome.SECOND_ROUND_NEEDED
     ):
         raise InvalidTransition(
             "Only a consensus vote that a block sent to a second round has one."

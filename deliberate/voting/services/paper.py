@@ -13,9 +13,10 @@ from deliberate.audit.services import record_action
 from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
-from deliberate.voting.models import Ballot, BallotSource, Participation, RollEntry, Vote, VoteState
+from deliberate.voting.models import Ballot, Participation, RollEntry, Vote
 from deliberate.voting.rules import MAX_PAPER_BALLOTS, encode
 from deliberate.voting.services.common import _lock, _require_runner, load_options
+from deliberate.voting.vocabulary import BallotSource, VoteState
 
 if TYPE_CHECKING:
     from deliberate.voting.counting.formats import Election
@@ -63,7 +64,7 @@ def _paper_total(election: Election) -> int:
 def _paper_rankings(vote_labels: Sequence[str], election: Election) -> list[tuple[list[str], int]]:
     """The file's rankings checked against the vote's options, identical ones together with
     their number, in a canonical order (nothing of the file's order is kept)."""
-    from deliberate.voting.counting import BallotError, Rules, RulesError
+    from deliberate.voting.counting import BallotError, CountMethod, Rules, RulesError
     from deliberate.voting.counting.ballots import normalise
 
     labels = set(vote_labels)
@@ -75,7 +76,7 @@ def _paper_rankings(vote_labels: Sequence[str], election: Election) -> list[tupl
             + "."
         )
     index = {label: i for i, label in enumerate(vote_labels)}
-    rules = Rules(method="irv")
+    rules = Rules(method=CountMethod.IRV)
     grouped: dict[tuple[int, ...], int] = {}
     try:
         for ballot, weight in election.ballots:
