@@ -180,12 +180,7 @@ def cross_check_pyrankvote(
     candidates: Sequence[str], groups: dict[tuple[int, ...], int], report: Report
 ) -> CrossCheck:
     """Count ``groups`` with pyrankvote's instant runoff or STV."""
-    result = CrossCheck(tool=PYRANKVOTE, ours=list(report.winners))
-    try:
-        _pyrankvote(candidates, groups, report, result)
-    except Exception as exc:  # a cross-check never fails the count
-        result.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return result
+    return _witnessed(PYRANKVOTE, _pyrankvote, candidates, groups, report)
 
 
 def _pyrankvote(
@@ -292,10 +287,25 @@ def cross_check_pref_voting(
     candidates: Sequence[str], groups: dict[tuple[int, ...], int], report: Report
 ) -> CrossCheck:
     """Count ``groups`` with pref-voting's method for ours (winners only)."""
-    result = CrossCheck(tool=PREF_VOTING, ours=list(report.winners))
+    return _witnessed(PREF_VOTING, _pref_voting, candidates, groups, report)
+
+
+Witness = Callable[[Sequence[str], dict[tuple[int, ...], int], Report, CrossCheck], None]
+
+
+def _witnessed(
+    tool: str,
+    witness: Witness,
+    candidates: Sequence[str],
+    groups: dict[tuple[int, ...], int],
+    report: Report,
+) -> CrossCheck:
+    """What `witness` makes of the count: its winners, why it could not count, or its own
+    error. A cross-check never fails the count."""
+    result = CrossCheck(tool=tool, ours=list(report.winners))
     try:
-        _pref_voting(candidates, groups, report, result)
-    except Exception as exc:  # a cross-check never fails the count
+        witness(candidates, groups, report, result)
+    except Exception as exc:  # any error of a third party's code is reported, not raised
         result.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return result
 
