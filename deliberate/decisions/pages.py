@@ -37,6 +37,7 @@ from deliberate.errors import DomainError, NotFound, PermissionDenied, Validatio
 from deliberate.extensions import db, login_manager
 from deliberate.forms import ActionForm
 from deliberate.papers.models import PositionPaper
+from deliberate.papers.panels import positions_context
 from deliberate.routing import id_from, search_text, whole_number
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.queries import current_membership, tendency_names
@@ -153,7 +154,22 @@ def _result_shown(vote: Vote) -> dict[str, Any] | None:
     return result
 
 
-def record_context(record: DecisionRecord) -> dict[str, Any]:
+def record_page(
+    record: DecisionRecord, commitment_form: CommitmentForm | None = None
+) -> dict[str, Any]:
+    """The record page: the record, and for a member its debate and what the tendencies say.
+    `commitment_form`: the member's entry as posted, when it was refused, shown again with
+    their text and the message beside it."""
+    context = record_context(record, commitment_form=commitment_form)
+    if viewer() is not None:
+        subject = subject_of(SubjectType.DECISION, record)
+        context |= debate_context(subject) | positions_context(subject)
+    return context
+
+
+def record_context(
+    record: DecisionRecord, *, commitment_form: CommitmentForm | None = None
+) -> dict[str, Any]:
     """Everything the record page shows (the print page shows the same without the forms)."""
     member = viewer()
     vote = db.session.get_one(Vote, record.vote_id)
@@ -191,7 +207,7 @@ def record_context(record: DecisionRecord) -> dict[str, Any]:
         "member": member,
     }
     if member is not None:
-        context |= _member_context(record, member, evaluation)
+        context |= _member_context(record, member, evaluation, commitment_form)
     return context
 
 
@@ -201,7 +217,12 @@ def _roll_call_names(result: dict[str, Any] | None) -> dict[int, str]:
     return member_names([row["member_id"] for row in result["roll_call"]])
 
 
-def _member_context(record: DecisionRecord, member: Member, evaluation: Any) -> dict[str, Any]:
+def _member_context(
+    record: DecisionRecord,
+    member: Member,
+    evaluation: Any,
+    posted: CommitmentForm | None = None,
+) -> dict[str, Any]:
     mine = commitment_of(record, member)
     membership = current_membership(member)
     coordinates = membership is not None and membership.is_coordinator
@@ -209,7 +230,7 @@ def _member_context(record: DecisionRecord, member: Member, evaluation: Any) -> 
     if coordinates and membership is not None and record.is_sealed:
         papers = queries.attachable_papers(record, membership.tendency_id)
         report_form.paper.choices = [(p.id, p.title) for p in papers]
-    commitment_form = CommitmentForm(
+    commitment_form = posted or CommitmentForm(
         formdata=None,
         data={
             "commits": mine.commits if mine else True,

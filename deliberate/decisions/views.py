@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from deliberate.auth import actor, member_rate_key, require
 from deliberate.database import utcnow
-from deliberate.debate.panels import debate_context
 from deliberate.decisions import exports, pages, queries, services
 from deliberate.decisions.forms import (
     CommitmentForm,
@@ -26,9 +25,7 @@ from deliberate.decisions.permissions import can_evaluate, can_write_record
 from deliberate.errors import NotFound, ValidationError
 from deliberate.extensions import limiter
 from deliberate.forms import Page, perform, submit
-from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number
-from deliberate.subjects import SubjectType, subject_of
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 
@@ -81,11 +78,7 @@ def index() -> Page | WerkzeugResponse:
 @archive_reader
 def detail(record_id: int) -> Page | WerkzeugResponse:
     record = pages.readable_record(record_id)
-    context = pages.record_context(record)
-    if pages.viewer() is not None:
-        subject = subject_of(SubjectType.DECISION, record)
-        context |= debate_context(subject) | positions_context(subject)
-    return render_template("decisions/detail.html", **context)
+    return render_template("decisions/detail.html", **pages.record_page(record))
 
 
 @bp.get("/<int:record_id>/print")
@@ -178,11 +171,15 @@ def seal(record_id: int) -> Page:
 def commit(record_id: int) -> Page:
     record = _member_record(record_id)
     form = CommitmentForm()
-    return perform(
+    return submit(
+        form,
         lambda: services.record_commitment(
             actor(), record, commits=bool(form.commits.data), disagreement=form.disagreement.data
         ),
-        form=form,
+        render=lambda _outcome: render_template(
+            "decisions/detail.html", **pages.record_page(record, commitment_form=form)
+        ),
+        error_field=form.disagreement,
         success_message="Your entry is recorded.",
         redirect_to=_record_url(record, anchor="#your-entry"),
     )

@@ -98,6 +98,28 @@ def test_an_empty_entry_is_refused_and_changes_nothing(client, login_as, convene
     assert db.session.scalar(select(func.count()).select_from(Commitment)) == 0
 
 
+def test_a_refused_entry_comes_back_on_the_record_page_with_the_members_text(
+    client, login_as, convener, voters
+):
+    """The member's reasons are not lost: the record page again, their text in the form and
+    the message beside it, whether the form or the service refuses."""
+    record = sealed_record(convener, voters)
+    login_as(voters[0])
+    url = f"/decisions/{record.id}/commitment"
+    reasons = "Spring is too early \x1b and the hall is booked."
+    by_form = client.post(url, data={"disagreement": reasons})
+    assert by_form.status_code == 400
+    assert record.title in by_form.text
+    assert 'id="your-entry"' in by_form.text
+    assert "Spring is too early" in by_form.text
+    assert "hall is booked" in by_form.text
+    by_service = client.post(url, data={"disagreement": "   "})
+    assert by_service.status_code == 400
+    assert 'id="your-entry"' in by_service.text
+    assert "Commit to act on the decision, or register your disagreement" in by_service.text
+    assert db.session.scalar(select(func.count()).select_from(Commitment)) == 0
+
+
 def test_a_coordinator_attaches_a_minority_report_from_the_record_page(
     client, login_as, convener, voters, tendency
 ):
