@@ -153,6 +153,9 @@ def _committee_election(world: DemoWorld) -> Storyline:
             options=COMMITTEE,
             seats=3,
             stv_variant=StvVariant.WIGM,
+            # As many organizations elect a committee: one candidate a round, so every
+            # surplus moves before the next is declared.
+            one_winner_per_round=True,
             breakdown_by_tendency=True,
         ),
         options=[services.OptionSpec(name) for name in COMMITTEE],

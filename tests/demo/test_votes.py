@@ -72,6 +72,11 @@ def test_the_demo_vote_pages_show_what_happened(session, client, login_as):
     election = client.get(f"/votes/{committee.id}").get_data(as_text=True)
     assert "Round by round" in election
     assert "By tendency" in election
+    # The committee is elected one candidate a round, as the vote's setting says.
+    assert "Counted with one winner per round." in election
+    rounds = committee.result["count"]["rounds"]
+    assert all(len(r.get("elected", [])) <= 1 for r in rounds)
+    assert sum(len(r.get("elected", [])) for r in rounds) == 3
 
 
 def test_the_demo_keeps_bodies_with_their_history(session):
