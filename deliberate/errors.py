@@ -6,13 +6,15 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base of the errors services raise; the message is shown to the user."""
+    """Base of the errors services raise; the message is shown to the user, beside the form
+    field named `field` when the refusal is about one (a form with that field shows it there)."""
 
     status = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class ValidationError(DomainError):

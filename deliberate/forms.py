@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 from wtforms import ValidationError as FormValidationError
 from wtforms.fields import Field
+from wtforms.widgets import HiddenInput
 
 from deliberate.cleaning import has_control_characters
 from deliberate.errors import DomainError, ValidationError
@@ -78,9 +79,10 @@ def submit(
     `success_message` and redirect 303 to `redirect_to`; with `redirect_to` None, render the
     page again with the result instead (a result shown only once, such as an invitation link).
     A DomainError undoes only the savepoint, so what the page shows stays loaded, and the page
-    is rendered again with the error (added to `error_field` when given) and the error's status,
-    or `refusal_status`. Given `preview` (the member asked for one), a valid POST renders what
-    it returns instead of acting. A GET renders the page; a form with errors renders with 400.
+    is rendered again with the error (beside the field it names, or `error_field`) and the
+    error's status, or `refusal_status`. Given `preview` (the member asked for one), a valid
+    POST renders what it returns instead of acting. A GET renders the page; a form with errors
+    renders with 400.
     """
     if not form.validate_on_submit():
         return render(Outcome()), 400 if form.errors else 200
@@ -90,8 +92,8 @@ def submit(
         with db.session.begin_nested():
             result = action()
     except DomainError as error:
-        if error_field is not None:
-            error_field.errors = [*error_field.errors, error.message]
+        if error_field is not None or error.field:
+            place_error(form, error, error_field)
         return render(Outcome(error=error)), refusal_status or error.status
     db.session.commit()
     if after_commit is not None:
@@ -103,27 +105,72 @@ def submit(
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to, 303)
 
 
+def entered_fields(form: FlaskForm) -> list[Field]:
+    """The fields of `form` a member fills in: those the page shows, not the CSRF token nor the
+    hidden values the page itself fills in."""
+    return [
+        field
+        for name, field in form._fields.items()
+        if name != "csrf_token" and not isinstance(field.widget, HiddenInput)
+    ]
+
+
+def has_input(form: FlaskForm) -> bool:
+    """Whether the form carries something a member enters, beyond the token."""
+    return bool(entered_fields(form))
+
+
+def place_error(form: FlaskForm, error: DomainError, field: Field | None = None) -> None:
+    """Put a service's refusal beside the field it is about: the field the error names, else
+    `field`, else the form's first field a member fills in."""
+    named = form._fields.get(error.field) if error.field else None
+    target = named or field or next(iter(entered_fields(form)), None)
+    if target is not None and error.message not in target.errors:
+        target.errors = [*target.errors, error.message]
+
+
 def perform(
     action: Callable[[], T],
     *,
     success_message: str | Callable[[T], str] | None,
     redirect_to: str | Callable[[T], str] | None,
     form: FlaskForm | None = None,
+    refuse: Callable[[], Page] | None = None,
+    error_field: Field | None = None,
     render: Callable[[T], Page] | None = None,
     after_commit: Callable[[T], object] | None = None,
 ) -> Page:
     """The one request pipeline of a button: a POST-only form that carries the CSRF token and
-    at most a short field (a reason, a date, a role).
+    at most a short field (a reason, a date, a role, a confirmation).
 
     Validate `form` (an ActionForm, the token alone, when None), call `action` (one service
     call), commit once, call `after_commit` with the result (a session effect, such as logging
     out), flash `success_message` and redirect 303 to `redirect_to`; with `redirect_to` None,
-    return `render(result)` instead (a result shown only once, such as a reset link). A refusal,
-    by the form or by the service, is raised: the error handler rolls the request back and
-    shows the message with its status (400, 403, 409), and nothing was changed.
+    return `render(result)` instead (a result shown only once, such as a reset link).
+
+    A form with a field a member fills in must name `refuse`: the page the form is on,
+    rendered again with this very form. A refusal, by the form or by the service (in a
+    savepoint, which it undoes), then answers that page with the member's input kept and the
+    message beside the field (the one the error names, `error_field`, or the form's first),
+    with the refusal's status (400, 403, 409), and nothing was changed. A bare button has
+    nothing to keep: its refusal is raised, and the error handler rolls the request back and
+    shows the message with its status.
     """
-    ensure_valid(form if form is not None else ActionForm())
-    result = action()
+    form = form if form is not None else ActionForm()
+    if refuse is None:
+        if has_input(form):
+            raise TypeError(f"perform: {type(form).__name__} has a field; name `refuse`")
+        ensure_valid(form)
+        result = action()
+    else:
+        if not form.validate_on_submit():
+            return _with_status(refuse(), 400)
+        try:
+            with db.session.begin_nested():
+                result = action()
+        except DomainError as error:
+            place_error(form, error, error_field)
+            return _with_status(refuse(), error.status)
     db.session.commit()
     if after_commit is not None:
         after_commit(result)
@@ -134,3 +181,8 @@ def perform(
             raise TypeError("perform needs `redirect_to` or `render`")
         return render(result)
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to, 303)
+
+
+def _with_status(page: Page, status: int) -> Page:
+    """A refusal's page with the refusal's status (a page that set its own keeps it)."""
+    return page if isinstance(page, tuple | Response) else (page, status)

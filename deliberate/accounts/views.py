@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from deliberate.accounts import queries, services
@@ -205,18 +206,27 @@ def directory() -> str:
 @bp.get("/members/<int:member_id>")
 @login_required
 def profile(member_id: int) -> str:
-    member = get_or_404(Member, member_id, "That member")
+    return _profile_page(get_or_404(Member, member_id, "That member"))
+
+
+def _profile_page(member: Member, **posted: FlaskForm) -> str:
+    """A member's page; after a refused administration form, that form as posted, with its
+    input and the refusal beside the field."""
     history = membership_history(member)
     current = next((m for m in history if m.left_at is None), None)
+    forms = {
+        "role_form": RoleForm(formdata=None, role=member.role),
+        "suspend_form": SuspendForm(formdata=None),
+        **posted,
+    }
     return render_template(
         "accounts/profile.html",
         member=member,
         history=history,
         current=current,
-        role_form=RoleForm(role=member.role),
-        suspend_form=SuspendForm(),
         action_form=ActionForm(),
         can_manage=can_manage_members(actor()),
+        **forms,
     )
 
 
@@ -325,6 +335,7 @@ def change_role(member_id: int) -> Page:
     return perform(
         lambda: services.change_role(actor(), member, form.role.data),
         form=form,
+        refuse=lambda: _profile_page(member, role_form=form),
         success_message=lambda _: f"{member.display_name} is now {member.role}.",
         redirect_to=_profile_url(member),
     )
@@ -338,6 +349,7 @@ def suspend(member_id: int) -> Page:
     return perform(
         lambda: services.suspend_member(actor(), member, form.reason.data),
         form=form,
+        refuse=lambda: _profile_page(member, suspend_form=form),
         success_message=f"{member.display_name} is suspended; their sessions have ended.",
         redirect_to=_profile_url(member),
     )

@@ -13,7 +13,7 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from deliberate.decisions.models import BorneOut, Verdict
 from deliberate.decisions.services import DissentKey, EvaluationText, Statements
@@ -57,7 +57,31 @@ class CommitmentForm(FlaskForm):
 
 
 class MinorityReportForm(FlaskForm):
-    paper = SelectField("Published position paper of your tendency", coerce=int, choices=[])
+    # The page offers the coordinator's tendency's papers; the service judges the one sent.
+    paper = SelectField(
+        "Published position paper of your tendency", coerce=int, choices=[], validate_choice=False
+    )
+
+
+class SealForm(FlaskForm):
+    """Sealing a record: final, so confirmed by a box ticked on the form."""
+
+    confirm = BooleanField(
+        "I have read the record below: seal it. Nothing of it can be changed afterwards; it "
+        "joins the archive's chain and members can record their commitment.",
+        validators=[DataRequired(message="Sealing is final: tick the box to confirm it.")],
+    )
+
+
+class SealEvaluationForm(FlaskForm):
+    """Sealing an evaluation: final, so confirmed by a box ticked on the form."""
+
+    confirm = BooleanField(
+        "Seal the evaluation: it joins the archive's chain and cannot be changed afterwards.",
+        validators=[
+            DataRequired(message="Sealing the evaluation is final: tick the box to confirm it.")
+        ],
+    )
 
 
 class EvaluationForm(FlaskForm):

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from deliberate.accounts.models import Member
 from deliberate.database import utcnow
@@ -23,6 +24,8 @@ from deliberate.decisions.forms import (
     CommitmentForm,
     EvaluationForm,
     MinorityReportForm,
+    SealEvaluationForm,
+    SealForm,
     dissent_field,
 )
 from deliberate.decisions.models import DecisionRecord, Verdict
@@ -155,12 +158,12 @@ def _result_shown(vote: Vote) -> dict[str, Any] | None:
 
 
 def record_page(
-    record: DecisionRecord, commitment_form: CommitmentForm | None = None
+    record: DecisionRecord, forms: Mapping[str, FlaskForm] | None = None
 ) -> dict[str, Any]:
     """The record page: the record, and for a member its debate and what the tendencies say.
-    `commitment_form`: the member's entry as posted, when it was refused, shown again with
-    their text and the message beside it."""
-    context = record_context(record, commitment_form=commitment_form)
+    `forms`: a form as posted (`commitment_form`, `report_form`, `seal_form`), when it was
+    refused, shown again with the member's input and the message beside the field."""
+    context = record_context(record, forms=forms)
     if viewer() is not None:
         subject = subject_of(SubjectType.DECISION, record)
         context |= debate_context(subject) | positions_context(subject)
@@ -168,7 +171,7 @@ def record_page(
 
 
 def record_context(
-    record: DecisionRecord, *, commitment_form: CommitmentForm | None = None
+    record: DecisionRecord, *, forms: Mapping[str, FlaskForm] | None = None
 ) -> dict[str, Any]:
     """Everything the record page shows (the print page shows the same without the forms)."""
     member = viewer()
@@ -207,7 +210,7 @@ def record_context(
         "member": member,
     }
     if member is not None:
-        context |= _member_context(record, member, evaluation, commitment_form)
+        context |= _member_context(record, member, evaluation, forms or {})
     return context
 
 
@@ -221,16 +224,16 @@ def _member_context(
     record: DecisionRecord,
     member: Member,
     evaluation: Any,
-    posted: CommitmentForm | None = None,
+    posted: Mapping[str, FlaskForm],
 ) -> dict[str, Any]:
     mine = commitment_of(record, member)
     membership = current_membership(member)
     coordinates = membership is not None and membership.is_coordinator
-    report_form = MinorityReportForm()
+    report_form = posted.get("report_form") or MinorityReportForm(formdata=None)
     if coordinates and membership is not None and record.is_sealed:
         papers = queries.attachable_papers(record, membership.tendency_id)
         report_form.paper.choices = [(p.id, p.title) for p in papers]
-    commitment_form = posted or CommitmentForm(
+    commitment_form = posted.get("commitment_form") or CommitmentForm(
         formdata=None,
         data={
             "commits": mine.commits if mine else True,
@@ -245,19 +248,26 @@ def _member_context(
         "commitment_form": commitment_form,
         "report_form": report_form if coordinates and report_form.paper.choices else None,
         "coordinates": coordinates,
+        "seal_form": posted.get("seal_form") or SealForm(formdata=None),
         "action_form": ActionForm(),
     }
 
 
-def evaluation_context(record: DecisionRecord) -> dict[str, Any]:
+def evaluation_context(
+    record: DecisionRecord, seal_form: SealEvaluationForm | None = None
+) -> dict[str, Any]:
     """What the evaluation page shows, its form filled from the evaluation as it stands: the
     verdict, the assessment, and whether events bore out each dissent and minority report.
+    `seal_form`: the seal as posted, when it was refused, with the message beside its box.
     Raises NotFound when the evaluation is not open yet."""
     evaluation = queries.evaluation_of(record)
     if evaluation is None:
         raise NotFound("This decision has no evaluation yet.")
+    # The evaluation form reads the request, unless the request was the seal's.
+    unposted: dict[str, Any] = {"formdata": None} if seal_form is not None else {}
     form = EvaluationForm(
-        data={"verdict": evaluation.verdict or "", "assessment": evaluation.assessment_markdown}
+        **unposted,
+        data={"verdict": evaluation.verdict or "", "assessment": evaluation.assessment_markdown},
     )
     dissents = queries.all_disagreements(record)
     reports = queries.minority_reports(record)
@@ -273,6 +283,7 @@ def evaluation_context(record: DecisionRecord) -> dict[str, Any]:
         "field_name": dissent_field,
         "borne_out_choices": BORNE_OUT_CHOICES,
         "names": names_shown(),
+        "seal_form": seal_form or SealEvaluationForm(formdata=None),
         "action_form": ActionForm(),
     }
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from deliberate.auth import actor, member_rate_key, require
@@ -17,12 +18,15 @@ from deliberate.database import utcnow
 from deliberate.decisions import exports, pages, queries, services
 from deliberate.decisions.forms import (
     CommitmentForm,
+    MinorityReportForm,
+    SealEvaluationForm,
+    SealForm,
     StatementsForm,
     evaluation_text,
 )
 from deliberate.decisions.models import DecisionRecord
 from deliberate.decisions.permissions import can_evaluate, can_write_record
-from deliberate.errors import NotFound, ValidationError
+from deliberate.errors import NotFound
 from deliberate.extensions import limiter
 from deliberate.forms import Page, perform, submit
 from deliberate.routing import page_number
@@ -41,10 +45,9 @@ def _record_url(record: DecisionRecord, page: str = "detail", anchor: str = "") 
     return url_for(f"decisions.{page}", record_id=record.id) + anchor
 
 
-def _confirmed(message: str) -> None:
-    """Irreversible steps are confirmed by a box ticked on their form."""
-    if request.form.get("confirm") != "1":
-        raise ValidationError(message)
+def _record_page(record: DecisionRecord, **forms: FlaskForm) -> Callable[[], str]:
+    """The record page again with a form as posted: how a refused form answers."""
+    return lambda: render_template("decisions/detail.html", **pages.record_page(record, forms))
 
 
 def archive_reader(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -155,9 +158,11 @@ def edit(record_id: int) -> Page:
 def seal(record_id: int) -> Page:
     record = _member_record(record_id)
     require(can_evaluate(actor()), "Only conveners seal decision records.")
-    _confirmed("Sealing is final: tick the box to confirm it.")
+    form = SealForm()
     return perform(
         lambda: services.seal_record(actor(), record),
+        form=form,
+        refuse=_record_page(record, seal_form=form),
         success_message=lambda sealed: (
             "The record is sealed." if sealed else "The record was already sealed."
         ),
@@ -176,9 +181,7 @@ def commit(record_id: int) -> Page:
         lambda: services.record_commitment(
             actor(), record, commits=bool(form.commits.data), disagreement=form.disagreement.data
         ),
-        render=lambda _outcome: render_template(
-            "decisions/detail.html", **pages.record_page(record, commitment_form=form)
-        ),
+        render=lambda _outcome: _record_page(record, commitment_form=form)(),
         error_field=form.disagreement,
         success_message="Your entry is recorded.",
         redirect_to=_record_url(record, anchor="#your-entry"),
@@ -189,8 +192,11 @@ def commit(record_id: int) -> Page:
 @login_required
 def attach_report(record_id: int) -> Page:
     record = _member_record(record_id)
+    form = MinorityReportForm()
     return perform(
         lambda: services.attach_minority_report(actor(), record, pages.chosen_paper(request.form)),
+        form=form,
+        refuse=_record_page(record, report_form=form),
         success_message="The minority report is attached to the record.",
         redirect_to=_record_url(record, anchor="#minority-reports"),
     )
@@ -233,12 +239,17 @@ def evaluation(record_id: int) -> Page:
 def seal_evaluation(record_id: int) -> Page:
     record = _member_record(record_id)
     require(can_evaluate(actor()), "Only conveners seal evaluations.")
-    _confirmed("Sealing the evaluation is final: tick the box to confirm it.")
     found = queries.evaluation_of(record)
     if found is None:
         raise NotFound("This decision has no evaluation yet.")
+    form = SealEvaluationForm()
     return perform(
         lambda: services.seal_evaluation(actor(), found),
+        form=form,
+        refuse=lambda: render_template(
+            "decisions/evaluation.html",
+            **pages.evaluation_shown(pages.evaluation_context(record, form), actor(), None),
+        ),
         success_message=lambda sealed: (
             "The evaluation is sealed." if sealed else "The evaluation was already sealed."
         ),

@@ -103,6 +103,17 @@ class OptionalReasonForm(FlaskForm):
     )
 
 
+class SponsorForm(FlaskForm):
+    """Asking a tendency to sponsor, confirming, declining: buttons on the amendment page; a
+    reason may come with them, as a value the page does not ask a member to type."""
+
+    reason = StringField(
+        "Reason (optional)",
+        widget=HiddenInput(),
+        validators=[Optional(), Length(max=MAX_REASON), no_control_characters],
+    )
+
+
 class ConvenerForm(FlaskForm):
     email = StringField(
         "Member's email (several separated by commas)",
@@ -186,3 +197,15 @@ class SelectionForm(FlaskForm):
         """The offered amendments ticked (the service judges their states)."""
         numbers = set(self.amendments.data)
         return [a for a in self.offered if a.number in numbers]
+
+
+class MergeForm(SelectionForm):
+    """The merge confirmed from its preview, which carries the amendments chosen there as
+    hidden values: a button, with nothing for the convener to type."""
+
+    amendments = SelectMultipleField(
+        "Amendments",
+        coerce=int,
+        widget=HiddenInput(),
+        validators=[DataRequired(message="Choose at least one amendment.")],
+    )

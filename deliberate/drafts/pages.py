@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
+from flask_wtf import FlaskForm
 
 from deliberate import fragments
 from deliberate.accounts import queries as member_queries
@@ -66,10 +67,18 @@ def members_by_email(raw: str) -> list[Member]:
     return [found[e] for e in emails]
 
 
-def draft_context(draft_id: int, actor: Member, args: Mapping[str, str]) -> dict[str, Any]:
+def draft_context(
+    draft_id: int,
+    actor: Member,
+    args: Mapping[str, str],
+    *,
+    forms: Mapping[str, FlaskForm] | None = None,
+) -> dict[str, Any]:
     """What the draft page shows: its text a window at a time, its amendments and history
     (each a part the page cache keeps), the conveners' panel, and the debate, papers and votes
-    on it. Raises NotFound for a draft that does not exist."""
+    on it. `forms`: the conveners' forms as posted, after a refusal, shown again with their
+    input and errors in place of fresh ones (the panel is then rendered for this request
+    alone). Raises NotFound for a draft that does not exist."""
     # The stamps first, then the rows: what is kept was read after its tokens (fragments.py).
     stamps = fragments.tokens(
         stamp_of(draft_id), thread_stamp(SubjectType.DRAFT.value, draft_id), PEOPLE, PAPERS_STAMP
@@ -120,9 +129,13 @@ def draft_context(draft_id: int, actor: Member, args: Mapping[str, str]) -> dict
             draft=draft,
             page=page(),
             layout=layout(),
-            window_form=WindowForm(formdata=None),
-            reason_form=ReasonForm(formdata=None),
-            convener_form=ConvenerForm(formdata=None),
+            **{
+                "window_form": WindowForm(formdata=None),
+                "reason_form": ReasonForm(formdata=None),
+                "convener_form": ConvenerForm(formdata=None),
+                "group_form": None,
+                **(forms or {}),
+            },
         )
         return fragments.Part((panel,))
 
@@ -130,7 +143,9 @@ def draft_context(draft_id: int, actor: Member, args: Mapping[str, str]) -> dict
     parts = fragments.part("draft", stamps, variant, render)
     panel = None
     if convening and not draft.is_final:
-        panel = fragments.part("convener panel", stamps, (subject.state,), render_panel)
+        panel = fragments.part(
+            "convener panel", stamps, (subject.state,), render_panel, live=bool(forms)
+        )
     return {
         "draft": draft,
         "parts": parts,
@@ -149,11 +164,18 @@ def amendment_stamps(draft_id: int) -> fragments.Tokens:
 
 
 def amendment_context(
-    draft: Draft, found: Amendment, actor: Member, stamps: fragments.Tokens
+    draft: Draft,
+    found: Amendment,
+    actor: Member,
+    stamps: fragments.Tokens,
+    *,
+    forms: Mapping[str, FlaskForm] | None = None,
 ) -> dict[str, Any]:
     """What an amendment page shows: its change against the text it amends, its support (a
     part the page cache keeps), what the member may do with it, and the debate, papers and
-    votes on it. `stamps` come from `amendment_stamps`, read before `draft` and `found`."""
+    votes on it. `stamps` come from `amendment_stamps`, read before `draft` and `found`.
+    `forms`: the forms as posted, after a refusal, shown again with their input and errors in
+    place of fresh ones."""
     subject = subject_of(SubjectType.AMENDMENT, found)
     support = queries.support_of(found, actor)
     is_proposer = found.proposer_id == actor.id
@@ -181,7 +203,8 @@ def amendment_context(
     return {
         "draft": draft,
         "amendment": found,
-        "parts": fragments.part("amendment", stamps, variant, render),
+        # A refusal's page renders its parts for itself: its rows were read before the stamps.
+        "parts": fragments.part("amendment", stamps, variant, render, live=bool(forms)),
         "seconds": support.seconds,
         "already_seconded": support.viewer_seconded,
         "convening": can_convene(actor, draft),
@@ -191,8 +214,9 @@ def amendment_context(
         "can_unsecond": can_withdraw_second(actor, found, support.viewer_seconded),
         "coordinating_sponsor": sponsor is not None and is_coordinator(actor, sponsor),
         "cosponsoring": support.viewer_cosponsors,
-        "reason_form": ReasonForm(),
-        "optional_reason_form": OptionalReasonForm(),
+        "reason_form": ReasonForm(formdata=None),
+        "optional_reason_form": OptionalReasonForm(formdata=None),
+        **(forms or {}),
         **debate_context(subject),
         **positions_context(subject, stamps=stamps),
         **votes_context(subject),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from deliberate.forms import choices, no_control_characters
 
@@ -34,6 +35,10 @@ class JoinForm(FlaskForm):
 
 
 class MembershipRoleForm(FlaskForm):
+    """A coordinator's button beside a member: the page fills in the role it gives."""
+
     role = SelectField(
-        "Role", choices=choices([("member", "member"), ("coordinator", "coordinator")])
+        "Role",
+        choices=choices([("member", "member"), ("coordinator", "coordinator")]),
+        widget=HiddenInput(),
     )

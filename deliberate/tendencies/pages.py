@@ -27,12 +27,18 @@ def detail_stamps() -> fragments.Tokens:
 
 
 def detail_context(
-    tendency: Tendency, actor: Member, args: Mapping[str, str], stamps: fragments.Tokens
+    tendency: Tendency,
+    actor: Member,
+    args: Mapping[str, str],
+    stamps: fragments.Tokens,
+    *,
+    join_form: JoinForm | None = None,
 ) -> dict[str, Any]:
     """What a tendency's page shows: its line and size, its members a page at a time (a part
     the page cache keeps; searched by name with `?q=`), the member's own standing, and, to its
     coordinators, the requests waiting to join. `stamps` come from `detail_stamps`, read
-    before `tendency`."""
+    before `tendency`. `join_form`: the request to join as posted, after a refusal, shown
+    again with its message and the refusal beside it."""
     coordinating = can_coordinate(actor, tendency)
     page, search = page_number(args), search_text(args)
 
@@ -54,7 +60,8 @@ def detail_context(
         stamps,
         (tendency.id, page),
         render,
-        live=coordinating or bool(search),  # a coordinator's forms; searches seldom repeat
+        # A coordinator's forms; searches seldom repeat; a refusal's page read its rows first.
+        live=coordinating or bool(search) or join_form is not None,
     )
     return {
         "tendency": tendency,
@@ -67,6 +74,6 @@ def detail_context(
         "coordinating": coordinating,
         "mine": queries.current_membership(actor),
         "my_request": queries.pending_request_of(actor, tendency),
-        "join_form": JoinForm(),
+        "join_form": join_form or JoinForm(formdata=None),
         "action_form": ActionForm(),
     }

@@ -102,6 +102,10 @@ def join(tendency_id: int) -> Page:
     return perform(
         lambda: services.request_to_join(actor(), tendency, form.message.data or ""),
         form=form,
+        refuse=lambda: render_template(
+            "tendencies/detail.html",
+            **pages.detail_context(tendency, actor(), {}, pages.detail_stamps(), join_form=form),
+        ),
         success_message=f"Your request to join {tendency.name} is sent to its coordinators.",
         redirect_to=_detail_url(tendency),
     )

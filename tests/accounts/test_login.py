@@ -112,7 +112,9 @@ def test_admin_suspends_and_reactivates(client, login_as, session):
     login_as(admin)
     refused = client.post(f"/admin/members/{member.id}/suspend", data={"reason": ""})
     assert refused.status_code == 400
-    assert "Reason: This field is required." in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert f'action="/admin/members/{member.id}/suspend"' in page  # the member's page again
+    assert '<p class="error" role="alert">This field is required.</p>' in page
     session.refresh(member)
     assert member.status == "active"  # no reason, no suspension
     client.post(f"/admin/members/{member.id}/suspend", data={"reason": "Dues"})

@@ -14,7 +14,7 @@ from deliberate.drafts.forms import AmendmentForm, OptionalReasonForm
 from deliberate.drafts.models import Draft
 from deliberate.drafts.permissions import can_edit_amendment
 from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AMENDMENT_STATE_ORDER
-from deliberate.drafts.views.common import _amendment, _amendment_url, _draft, bp
+from deliberate.drafts.views.common import _amendment, _amendment_page, _amendment_url, _draft, bp
 from deliberate.errors import ValidationError
 from deliberate.forms import Outcome, Page, perform, submit
 from deliberate.routing import page_number, search_text
@@ -149,11 +149,13 @@ def edit_amendment(draft_id: int, number: int) -> Page:
 @bp.post("/<int:draft_id>/amendments/<int:number>/withdraw")
 @login_required
 def withdraw_amendment(draft_id: int, number: int) -> Page:
-    found = _amendment(_draft(draft_id), number)
+    draft = _draft(draft_id)
+    found = _amendment(draft, number)
     form = OptionalReasonForm()
     return perform(
         lambda: services.withdraw_amendment(actor(), found, form.reason.data or ""),
         form=form,
+        refuse=_amendment_page(draft, found, optional_reason_form=form),
         success_message=f"{found.label} is withdrawn.",
         redirect_to=_amendment_url(found),
     )

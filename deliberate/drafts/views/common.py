@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, render_template, url_for
+from flask_wtf import FlaskForm
 
 from deliberate.auth import actor, get_or_404, require
-from deliberate.drafts import queries
+from deliberate.drafts import pages, queries
 from deliberate.drafts.models import Amendment, Draft
 from deliberate.drafts.permissions import can_convene
 from deliberate.errors import NotFound
@@ -34,3 +37,20 @@ def _amendment_url(amendment: Amendment) -> str:
 
 def _require_convener(draft: Draft) -> None:
     require(can_convene(actor(), draft), "Only the draft's conveners can do this.")
+
+
+def _draft_page(draft: Draft, **forms: FlaskForm) -> Callable[[], str]:
+    """The draft page again with the conveners' forms as posted: how a refusal answers."""
+    return lambda: render_template(
+        "drafts/detail.html", **pages.draft_context(draft.id, actor(), {}, forms=forms)
+    )
+
+
+def _amendment_page(draft: Draft, amendment: Amendment, **forms: FlaskForm) -> Callable[[], str]:
+    """The amendment page again with the forms as posted: how a refusal answers."""
+    return lambda: render_template(
+        "drafts/amendment.html",
+        **pages.amendment_context(
+            draft, amendment, actor(), pages.amendment_stamps(draft.id), forms=forms
+        ),
+    )

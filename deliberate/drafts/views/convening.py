@@ -7,12 +7,14 @@ from flask_login import login_required
 
 from deliberate.auth import actor
 from deliberate.drafts import pages, queries, services
-from deliberate.drafts.forms import ReasonForm, SelectionForm
+from deliberate.drafts.forms import MergeForm, ReasonForm, SelectionForm
 from deliberate.drafts.models import DraftVersion
 from deliberate.drafts.views.common import (
     _amendment,
+    _amendment_page,
     _amendment_url,
     _draft,
+    _draft_page,
     _draft_url,
     _require_convener,
     bp,
@@ -36,7 +38,7 @@ def merge_preview(draft_id: int) -> str:
 def merge(draft_id: int) -> Page:
     draft = _draft(draft_id)
     _require_convener(draft)
-    form = SelectionForm.among(queries.amendments_of(draft))
+    form = MergeForm.among(queries.amendments_of(draft))
     return perform(
         lambda: services.merge_amendments(actor(), draft, form.chosen()),
         form=form,
@@ -54,6 +56,7 @@ def group(draft_id: int) -> Page:
     return perform(
         lambda: services.group_amendments(actor(), draft, form.chosen()),
         form=form,
+        refuse=_draft_page(draft, group_form=form),
         success_message=lambda competition: (
             f"{', '.join(a.label for a in form.chosen())} are in {competition.label}."
         ),
@@ -92,6 +95,7 @@ def rule_out(draft_id: int, number: int) -> Page:
     return perform(
         lambda: services.rule_out_amendment(actor(), found, form.reason.data),
         form=form,
+        refuse=_amendment_page(draft, found, reason_form=form),
         success_message=f"{found.label} is ruled out of order.",
         redirect_to=_amendment_url(found),
     )

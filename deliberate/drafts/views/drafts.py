@@ -18,7 +18,13 @@ from deliberate.drafts.forms import (
     WindowForm,
 )
 from deliberate.drafts.permissions import can_create_draft
-from deliberate.drafts.views.common import _draft, _draft_url, _require_convener, bp
+from deliberate.drafts.views.common import (
+    _draft,
+    _draft_page,
+    _draft_url,
+    _require_convener,
+    bp,
+)
 from deliberate.filters import format_datetime
 from deliberate.forms import Page, perform, submit
 from deliberate.routing import page_number
@@ -99,6 +105,7 @@ def open_window(draft_id: int) -> Page:
     return perform(
         open_until,
         form=form,
+        refuse=_draft_page(draft, window_form=form),
         success_message=lambda deadline: f"Amendments are open until {format_datetime(deadline)}.",
         redirect_to=_draft_url(draft),
     )
@@ -125,6 +132,7 @@ def withdraw(draft_id: int) -> Page:
     return perform(
         lambda: services.withdraw_draft(actor(), draft, form.reason.data),
         form=form,
+        refuse=_draft_page(draft, reason_form=form),
         success_message="The draft is withdrawn.",
         redirect_to=_draft_url(draft),
     )
@@ -146,6 +154,7 @@ def add_convener(draft_id: int) -> Page:
     return perform(
         name_conveners,
         form=form,
+        refuse=_draft_page(draft, convener_form=form),
         success_message=lambda members: (
             ", ".join(m.display_name for m in members)
             + (" now convenes" if len(members) == 1 else " now convene")

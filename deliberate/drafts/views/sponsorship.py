@@ -6,7 +6,7 @@ from flask_login import login_required
 
 from deliberate.auth import actor
 from deliberate.drafts import pages, services
-from deliberate.drafts.forms import OptionalReasonForm
+from deliberate.drafts.forms import SponsorForm
 from deliberate.drafts.views.common import _amendment, _amendment_url, _draft, bp
 from deliberate.forms import Page, perform
 
@@ -15,7 +15,7 @@ from deliberate.forms import Page, perform
 @login_required
 def sponsor(draft_id: int, number: int, verb: str) -> Page:
     found = _amendment(_draft(draft_id), number)
-    form = OptionalReasonForm()
+    form = SponsorForm()
     return perform(
         lambda: pages.sponsor(actor(), found, verb, form.reason.data or ""),
         form=form,
