@@ -247,11 +247,11 @@ def vote_page(
     vote: Vote,
     member: Member,
     *,
-    ballot_error: str | None = None,
+    refused: DomainError | None = None,
     ballot_input: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the vote page shows; after a refused ballot, the refusal and what the
-    member sent, for the ballot form to show again."""
+    """Everything the vote page shows; after a refused ballot, the refusal (shown beside the
+    field it names) and what the member sent, for the ballot form to show again."""
     purpose = hooks.purpose(vote.purpose)
     result = vote.result
     roll_call_names = (
@@ -273,7 +273,8 @@ def vote_page(
         "roll_call_names": roll_call_names,
         "positions": rules.POSITION_LABELS,
         "import_form": PaperBallotsForm(),
-        "ballot_error": ballot_error,
+        "ballot_error": refused.message if refused else None,
+        "ballot_field": refused.field if refused else None,
         "ballot_input": ballot_input or {},
         "member_key": member_key(member),
         "next_round": queries.next_round(vote),
@@ -317,10 +318,9 @@ def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
     return None
 
 
-def confirmation(vote: Vote, content: dict[str, Any], receipt: str | None) -> str:
-    """The page that shows exactly what will be recorded, before the voter confirms."""
-    settings = services.settings_of(vote)
-    checked = rules.check_ballot(settings, content)
+def confirmation(vote: Vote, checked: dict[str, Any], receipt: str | None) -> str:
+    """The page that shows exactly what will be recorded (`checked`, the ballot as
+    `services.review_ballot` returns it), before the voter confirms."""
     return render_template(
         "votes/confirm.html",
         vote=vote,
@@ -348,14 +348,16 @@ def ballot_step(actor: Member, vote: Vote, sent: Mapping[str, str]) -> BallotSte
     """Read the ballot the member `sent`: without `confirm=1`, the page showing exactly what
     would be recorded; with it, cast the ballot and render its receipt page now, inside the
     transaction (the view commits): the commit expires what the page shows, and the receipt's
-    code is shown this once and kept nowhere. Raises the refusals of `ballot_from_form`,
-    `rules.check_ballot` and `services.cast_ballot` (ValidationError, InvalidTransition,
-    PermissionDenied)."""
+    code is shown this once and kept nowhere. Raises the refusals of `ballot_from_form` and
+    of `services.review_ballot` or `services.cast_ballot` (ValidationError,
+    InvalidTransition, PermissionDenied): the review step meets every refusal the cast would,
+    a replacement's wrong receipt code included."""
     labels = [o.label for o in vote.options]
     receipt = sent.get("receipt") or None
     content = ballot_from_form(vote.method, labels, sent)
     if sent.get("confirm") != "1":
-        return BallotStep(confirmation(vote, content, receipt), cast=False)
+        checked = services.review_ballot(actor, vote, content, receipt=receipt)
+        return BallotStep(confirmation(vote, checked, receipt), cast=False)
     result = services.cast_ballot(actor, vote, content, receipt=receipt)
     page = render_template(
         "votes/receipt.html",

@@ -329,36 +329,45 @@ def check_ballot(settings: Settings, content: Mapping[str, Any]) -> dict[str, An
     if settings.method == VoteMethod.MAJORITY:
         choice = content.get("choice")
         if choice not in MAJORITY_CHOICES:
-            raise ValidationError("Choose yes, no or abstain.")
+            raise ValidationError("Choose yes, no or abstain.", field="choice")
         return {"choice": choice}
     if settings.method == VoteMethod.CONSENSUS:
         position = content.get("position")
         if position not in CONSENSUS_POSITIONS:
-            raise ValidationError("Choose agree, agree with reservations, stand aside or block.")
+            raise ValidationError(
+                "Choose agree, agree with reservations, stand aside or block.", field="position"
+            )
         reason = content.get("reason") or ""
         if not isinstance(reason, str):
-            raise ValidationError("The reason must be text.")
+            raise ValidationError("The reason must be text.", field="reason")
         if has_control_characters(reason):
             raise ValidationError(
                 "Control characters are not allowed in the reason (invisible codes such as NUL "
-                "or ESC); remove them and try again."
+                "or ESC); remove them and try again.",
+                field="reason",
             )
         reason = reason.strip()
         if len(reason) > MAX_REASON:
-            raise ValidationError(f"A reason has at most {MAX_REASON} characters.")
+            raise ValidationError(f"A reason has at most {MAX_REASON} characters.", field="reason")
         if position == ConsensusPosition.BLOCK and not reason:
-            raise ValidationError("A block needs a reason: say what you cannot accept and why.")
+            raise ValidationError(
+                "A block needs a reason: say what you cannot accept and why.", field="reason"
+            )
         return {"position": position, "reason": reason}
     ranking = content.get("ranking")
     if not isinstance(ranking, list) or not ranking:
-        raise ValidationError("Rank at least one option.")
+        raise ValidationError("Rank at least one option.", field="ranking")
     known = set(settings.options)
     seen: set[str] = set()
     for label in ranking:
         if label not in known:
-            raise ValidationError("The ballot names an option that is not on this vote.")
+            raise ValidationError(
+                "The ballot names an option that is not on this vote.", field="ranking"
+            )
         if label in seen:
-            raise ValidationError(f"“{label}” is ranked twice; give each option one rank.")
+            raise ValidationError(
+                f"“{label}” is ranked twice; give each option one rank.", field="ranking"
+            )
         seen.add(label)
     return {"ranking": list(ranking)}
 
@@ -381,15 +390,18 @@ def ranking_from_ranks(options: Sequence[str], ranks: Mapping[str, str]) -> list
             or not 1 <= int(raw) <= len(options)
         ):
             raise ValidationError(
-                f"The rank of “{label}” must be a whole number from 1 to {len(options)}."
+                f"The rank of “{label}” must be a whole number from 1 to {len(options)}.",
+                field="ranking",
             )
         rank = int(raw)
         if rank in numbered:
-            raise ValidationError(f"Rank {rank} is given twice (“{numbered[rank]}” and “{label}”).")
+            raise ValidationError(
+                f"Rank {rank} is given twice (“{numbered[rank]}” and “{label}”).", field="ranking"
+            )
         numbered[rank] = label
     ordered = sorted(numbered)
     if ordered != list(range(1, len(ordered) + 1)):
-        raise ValidationError("Ranks must run 1, 2, 3… without gaps.")
+        raise ValidationError("Ranks must run 1, 2, 3… without gaps.", field="ranking")
     return [numbered[r] for r in ordered]
 
 

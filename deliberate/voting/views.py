@@ -119,7 +119,7 @@ def _detail(vote: Vote, refused: DomainError | None = None) -> str:
         **pages.vote_page(
             vote,
             actor(),
-            ballot_error=refused.message if refused else None,
+            refused=refused,
             ballot_input=request.form if refused else None,
         ),
         action_form=ActionForm(),

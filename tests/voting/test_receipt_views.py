@@ -127,6 +127,58 @@ def test_member_b_holding_a_s_code_cannot_replace_a_s_ballot(client, login_as, c
     assert [json.loads(c) for c in contents] == [{"choice": "no"}, {"choice": "no"}]
 
 
+def test_a_wrong_receipt_code_is_refused_at_the_review_step(client, login_as, convener):
+    """The code is checked before the member reviews her ballot, not only when she confirms
+    it: the ballot comes back with her choice and her code, the message beside the code."""
+    ana = make_member("Ana Voter")
+    vote = services.create_vote(convener, title="Move the office?", settings=MAJORITY)
+    code = services.cast_ballot(ana, vote, {"choice": "yes"}).code
+    login_as(ana)
+    refused = client.post(f"/votes/{vote.id}/cast", data={"choice": "no", "receipt": "A1B2-C3D4"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "This is what will be recorded" not in page
+    assert re.search(r'value="no"[^>]*checked', page)
+    assert re.search(
+        r'name="receipt"[^>]*value="A1B2-C3D4"[^>]*>\s*<p class="error" role="alert">'
+        r"That receipt code does not match a ballot you cast",
+        page,
+    )
+    reviewed = client.post(f"/votes/{vote.id}/cast", data={"choice": "no", "receipt": code})
+    assert reviewed.status_code == 200
+    assert "This is what will be recorded" in reviewed.get_data(as_text=True)
+    contents = db.session.scalars(select(Ballot.content).where(Ballot.vote_id == vote.id))
+    assert [json.loads(c) for c in contents] == [{"choice": "yes"}]
+
+
+def test_a_ballot_refused_at_review_shows_the_message_beside_its_field(client, login_as, convener):
+    """Nothing ranked, or a block without a reason: the ballot again, what was entered kept,
+    the message beside the ranking or the reason."""
+    member = make_member()
+    ranked = _ranked_vote(convener)
+    consensus = services.create_vote(
+        convener,
+        title="Consensus?",
+        settings=Settings(method="consensus", block_rule="no_decision"),
+    )
+    login_as(member)
+    nothing = client.post(f"/votes/{ranked.id}/cast", data={"rank_1": "", "rank_2": " "})
+    page = nothing.get_data(as_text=True)
+    assert nothing.status_code == 400
+    assert re.search(
+        r'</ol>\s*<p class="error" role="alert">Rank at least one option.</p>\s*</fieldset>', page
+    )
+    block = client.post(f"/votes/{consensus.id}/cast", data={"position": "block", "reason": " "})
+    page = block.get_data(as_text=True)
+    assert block.status_code == 400
+    assert re.search(r'value="block"[^>]*checked', page)
+    assert re.search(
+        r'name="reason"[^>]*>[^<]*</textarea><p class="error" role="alert">A block needs a reason',
+        page,
+    )
+    assert db.session.scalar(select(func.count()).select_from(Participation)) == 0
+
+
 def test_the_results_page_says_why_no_breakdown_is_published(client, login_as, convener):
     big, small = make_tendency("Big"), make_tendency("Small")
     members = [make_member(tendency=big) for _ in range(10)] + [make_member(tendency=small)]

@@ -20,6 +20,7 @@ from deliberate.voting.services.casting import (
     cast_ballot,
     receipt_hash,
     replace_hash,
+    review_ballot,
 )
 from deliberate.voting.services.closing import close_due_votes, close_vote, is_due, recount
 from deliberate.voting.services.common import (
@@ -70,5 +71,6 @@ __all__ = [
     "record_in_person_vote",
     "recount",
     "replace_hash",
+    "review_ballot",
     "settings_of",
 ]

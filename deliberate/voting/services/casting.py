@@ -66,6 +66,38 @@ def cast_ballot(
     forbids replacing, or a replacement's receipt code is wrong. Returns the receipt code of
     a new secret ballot, which the server keeps only as a hash.
     """
+    checked, standing = _admissible(actor, vote, content, now=now)
+    stored = encode(checked)
+    if vote.secret:
+        return _cast_secret(vote, actor, stored, standing, receipt=receipt)
+    return _cast_roll_call(vote, actor, stored, standing)
+
+
+def review_ballot(
+    actor: Member,
+    vote: Vote,
+    content: dict[str, Any],
+    *,
+    receipt: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The ballot as `cast_ballot` would record it, for the member to review before
+    confirming: every refusal a cast would meet (the vote, the roll, the ballot, replacing,
+    a replacement's receipt code) is met here, at the review step. Changes nothing."""
+    checked, standing = _admissible(actor, vote, content, now=now)
+    if vote.secret:
+        _replaced_ballot(vote, actor, standing, receipt)
+    elif standing.voted and not vote.replaceable:
+        raise AlreadyVoted("Your ballot is already in, and this vote does not allow replacing it.")
+    return checked
+
+
+def _admissible(
+    actor: Member, vote: Vote, content: dict[str, Any], *, now: datetime | None
+) -> tuple[dict[str, Any], _Standing]:
+    """The ballot as it will be stored and the member's standing, or the refusal: the vote is
+    not open or past its close, the member is suspended, not on the roll or voted on paper,
+    or the ballot is invalid."""
     now = now or utcnow()
     state, closes_at = _share_lock(vote)
     if state != VoteState.OPEN or (closes_at is not None and closes_at <= now):
@@ -80,10 +112,7 @@ def cast_ballot(
             "You voted on paper: your ballot is among the paper ballots of this vote, so you "
             "cannot vote online as well."
         )
-    stored = encode(check_ballot(settings_of(vote, _options(vote)), content))
-    if vote.secret:
-        return _cast_secret(vote, actor, stored, standing, receipt=receipt)
-    return _cast_roll_call(vote, actor, stored, standing)
+    return check_ballot(settings_of(vote, _options(vote)), content), standing
 
 
 def _share_lock(vote: Vote) -> tuple[str, datetime | None]:
@@ -162,29 +191,8 @@ def _participate(
 def _cast_secret(
     vote: Vote, actor: Member, stored: str, standing: _Standing, *, receipt: str | None
 ) -> CastReceipt:
-    if standing.voted or receipt:
-        if not vote.replaceable:
-            raise AlreadyVoted(
-                "Your ballot is already in, and this vote does not allow replacing it."
-            )
-        if not standing.voted:
-            raise ValidationError("You have not voted yet; leave the receipt code empty.")
-        if not receipt or not receipt.strip():
-            raise AlreadyVoted(
-                "Your ballot is already in. To replace it, give the receipt code you were shown."
-            )
-        ballot = db.session.scalar(
-            select(Ballot).where(
-                Ballot.vote_id == vote.id, Ballot.receipt_hash == receipt_hash(vote.id, receipt)
-            )
-        )
-        if ballot is None or not _cast_by(vote, actor, receipt):
-            # One message for a wrong code and another member's code: the answer does not
-            # tell whether a code someone holds is valid.
-            raise ValidationError(
-                "That receipt code does not match a ballot you cast in this vote; "
-                "nothing was changed."
-            )
+    ballot = _replaced_ballot(vote, actor, standing, receipt)
+    if ballot is not None and receipt is not None:
         ballot.content = stored
         db.session.flush()
         return CastReceipt(code=receipt.strip(), replaced=True)
@@ -201,6 +209,40 @@ def _cast_secret(
         )
     )
     return CastReceipt(code=code, replaced=False)
+
+
+def _replaced_ballot(
+    vote: Vote, actor: Member, standing: _Standing, receipt: str | None
+) -> Ballot | None:
+    """The secret ballot `receipt` replaces, or None for a first ballot (no code given).
+    Refuses a code from a member who has not voted, a second ballot without its code or where
+    replacing is not allowed, and a code that is not of a ballot the member cast."""
+    if not (standing.voted or receipt):
+        return None
+    if not vote.replaceable:
+        raise AlreadyVoted("Your ballot is already in, and this vote does not allow replacing it.")
+    if not standing.voted:
+        raise ValidationError(
+            "You have not voted yet; leave the receipt code empty.", field="receipt"
+        )
+    if not receipt or not receipt.strip():
+        raise AlreadyVoted(
+            "Your ballot is already in. To replace it, give the receipt code you were shown.",
+            field="receipt",
+        )
+    ballot = db.session.scalar(
+        select(Ballot).where(
+            Ballot.vote_id == vote.id, Ballot.receipt_hash == receipt_hash(vote.id, receipt)
+        )
+    )
+    if ballot is None or not _cast_by(vote, actor, receipt):
+        # One message for a wrong code and another member's code: the answer does not tell
+        # whether a code someone holds is valid.
+        raise ValidationError(
+            "That receipt code does not match a ballot you cast in this vote; nothing was changed.",
+            field="receipt",
+        )
+    return ballot
 
 
 def _cast_by(vote: Vote, actor: Member, code: str) -> bool:
