@@ -38,19 +38,29 @@ def multiline(raw: str | None) -> str:
     return (raw or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def refuse_control_characters(value: str, message: str = CONTROL_CHARACTERS) -> None:
+def refuse_control_characters(
+    value: str, message: str = CONTROL_CHARACTERS, *, field: str | None = None
+) -> None:
     """Raise ValidationError(`message`) if `value` holds a control character other than a tab
-    or a newline."""
+    or a newline (about the form field `field`, when given)."""
     if has_control_characters(value):
-        raise ValidationError(message)
+        raise ValidationError(message, field=field)
 
 
-def _checked(value: str, *, max_length: int, empty: str | None, too_long: str, control: str) -> str:
-    refuse_control_characters(value, control)
+def _checked(
+    value: str,
+    *,
+    max_length: int,
+    empty: str | None,
+    too_long: str,
+    control: str,
+    field: str | None,
+) -> str:
+    refuse_control_characters(value, control, field=field)
     if empty is not None and not value.strip():
-        raise ValidationError(empty)
+        raise ValidationError(empty, field=field)
     if len(value) > max_length:
-        raise ValidationError(too_long.format(limit=max_length, length=len(value)))
+        raise ValidationError(too_long.format(limit=max_length, length=len(value)), field=field)
     return value
 
 
@@ -61,14 +71,21 @@ def clean_line(
     empty: str,
     too_long: str,
     control: str = CONTROL_CHARACTERS,
+    field: str | None = None,
 ) -> str:
     """A title, a name or a short reason on one line (see `one_line`).
 
     Raises ValidationError with `control` when a control character remains, `empty` when
-    nothing is left, and `too_long` (formatted with `limit` and `length`) past `max_length`.
+    nothing is left, and `too_long` (formatted with `limit` and `length`) past `max_length`;
+    the error names `field`, the form field a page shows it beside.
     """
     return _checked(
-        one_line(raw), max_length=max_length, empty=empty, too_long=too_long, control=control
+        one_line(raw),
+        max_length=max_length,
+        empty=empty,
+        too_long=too_long,
+        control=control,
+        field=field,
     )
 
 
@@ -80,6 +97,7 @@ def clean_text(
     too_long: str,
     control: str = CONTROL_CHARACTERS,
     normalize: Callable[[str], str] = multiline,
+    field: str | None = None,
 ) -> str:
     """A text of several lines, normalized by `normalize` (by default `multiline`).
 
@@ -92,6 +110,7 @@ def clean_text(
         empty=empty,
         too_long=too_long,
         control=control,
+        field=field,
     )
 
 
@@ -102,15 +121,16 @@ def clean_markdown(
     empty: str,
     too_long: str,
     control: str = CONTROL_CHARACTERS,
+    field: str | None = None,
 ) -> tuple[str, str]:
     """A required Markdown text and its sanitized HTML: `clean_text`, then refused with `empty`
     also when it renders to nothing."""
     markdown = clean_text(
-        raw, max_length=max_length, empty=empty, too_long=too_long, control=control
+        raw, max_length=max_length, empty=empty, too_long=too_long, control=control, field=field
     )
     html = render_markdown(markdown)
     if not html.strip():
-        raise ValidationError(empty)
+        raise ValidationError(empty, field=field)
     return markdown, html
 
 

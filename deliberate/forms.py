@@ -92,9 +92,12 @@ def submit(
         with db.session.begin_nested():
             result = action()
     except DomainError as error:
-        if error_field is not None or error.field:
-            place_error(form, error, error_field)
-        return render(Outcome(error=error)), refusal_status or error.status
+        status = refusal_status or error.status
+        if error_field is None and not error.field:
+            return render(Outcome(error=error)), status
+        # Beside its field, and so not again above the form.
+        place_error(form, error, error_field)
+        return render(Outcome()), status
     db.session.commit()
     if after_commit is not None:
         after_commit(result)

@@ -410,7 +410,7 @@ def log_out(member: Member) -> None:
 def change_password(member: Member, current: str, new: str, *, min_password_length: int) -> None:
     """Change one's own password; other sessions of the member end."""
     if not verify_password(member.password_hash, current):
-        raise ValidationError("The current password is not correct.")
+        raise ValidationError("The current password is not correct.", field="current")
     check_password_strength(new, min_password_length)
     if current == new:
         raise ValidationError("The new password must differ from the current one.")

@@ -235,7 +235,12 @@ KINDS = (REPLACE, INSERT_AFTER, DELETE, SUBSTITUTE)
 
 
 class RangeError(ValueError):
-    """A change does not fit the text it is meant for; the message is for the member."""
+    """A change does not fit the text it is meant for; the message is for the member, about
+    the amendment form's `field` (where it goes, "first" or "after", or its "new_text")."""
+
+    def __init__(self, message: str, *, field: str = "first") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -282,7 +287,8 @@ def check_change(change: Change, paragraph_count: int, version_label: str = "the
         if not 0 <= change.first <= n or change.first != change.last:
             raise RangeError(
                 f"New text can go after ¶0 (the beginning) to ¶{n}; {version_label} has "
-                f"{n} paragraph{'s' if n != 1 else ''}."
+                f"{n} paragraph{'s' if n != 1 else ''}.",
+                field="after",
             )
     elif change.kind == SUBSTITUTE:
         if (change.first, change.last) != (1, n):
@@ -296,9 +302,9 @@ def check_change(change: Change, paragraph_count: int, version_label: str = "the
                 else f"The range must run forward: ¶{change.first} comes after ¶{change.last}."
             )
     if change.kind == DELETE and change.paragraphs:
-        raise RangeError("A deletion carries no new text.")
+        raise RangeError("A deletion carries no new text.", field="new_text")
     if change.kind != DELETE and not any(p.strip() for p in change.paragraphs):
-        raise RangeError("Write the new text of the amendment.")
+        raise RangeError("Write the new text of the amendment.", field="new_text")
 
 
 def collides(a: Change, b: Change) -> bool:

@@ -32,6 +32,7 @@ def clean_title(raw: str | None) -> str:
         max_length=MAX_TITLE_LENGTH,
         empty="A position paper needs a title.",
         too_long="A title has at most {limit} characters.",
+        field="title",
     )
 
 
@@ -41,6 +42,7 @@ def clean_body(raw: str | None) -> tuple[str, str]:
         max_length=MAX_BODY_LENGTH,
         empty="A position paper needs a text.",
         too_long="A position paper has at most {limit:,} characters; this one has {length:,}.",
+        field="body",
     )
 
 

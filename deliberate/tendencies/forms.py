@@ -24,13 +24,15 @@ class TendencyForm(FlaskForm):
 
 class LineForm(FlaskForm):
     line = TextAreaField(
-        "Political line (Markdown)", validators=[DataRequired(), Length(max=20_000)]
+        "Political line (Markdown)",
+        validators=[DataRequired(), Length(max=20_000), no_control_characters],
     )
 
 
 class JoinForm(FlaskForm):
     message = TextAreaField(
-        "A word to the coordinators (optional)", validators=[Optional(), Length(max=500)]
+        "A word to the coordinators (optional)",
+        validators=[Optional(), Length(max=500), no_control_characters],
     )
 
 

@@ -54,22 +54,27 @@ def _build_change(
             raise ValidationError("Choose the paragraph after which the new text goes.")
         last = first
     elif first is None or last is None:
-        raise ValidationError("Choose the first and last paragraph the amendment changes.")
+        raise ValidationError(
+            "Choose the first and last paragraph the amendment changes.", field="first"
+        )
     new_text = "" if kind == AmendmentKind.DELETE else body
     paragraphs = tuple(text.split_paragraphs(new_text))
     if kind != AmendmentKind.DELETE and len(paragraphs) > MAX_PARAGRAPHS:
-        raise ValidationError(f"An amendment has at most {MAX_PARAGRAPHS:,} paragraphs.")
+        raise ValidationError(
+            f"An amendment has at most {MAX_PARAGRAPHS:,} paragraphs.", field="new_text"
+        )
     change = text.Change(kind, first, last, paragraphs)
     try:
         text.check_change(change, n, f"version {version.number}")
     except text.RangeError as error:
-        raise ValidationError(str(error)) from None
+        raise ValidationError(str(error), field=error.field) from None
     if kind in (AmendmentKind.REPLACE, AmendmentKind.SUBSTITUTE):
         old = text.split_paragraphs(version.body)[first - 1 : last]
         if list(paragraphs) == old:
             raise ValidationError(
                 "The new text is the same as the current text of "
-                f"{change.describe()}; change something."
+                f"{change.describe()}; change something.",
+                field="new_text",
             )
     return change
 

@@ -64,6 +64,7 @@ def _clean_title(raw: str | None) -> str:
         max_length=MAX_TITLE,
         empty="The question cannot be empty.",
         too_long="The question has at most {limit} characters.",
+        field="title",
     )
 
 
