@@ -93,10 +93,10 @@ def submit(
             result = action()
     except DomainError as error:
         status = refusal_status or error.status
-        if error_field is None and not error.field:
+        beside = named_field(form, error, error_field)
+        if beside is None:
             return render(Outcome(error=error)), status
-        # Beside its field, and so not again above the form.
-        place_error(form, error, error_field)
+        place_error(form, error, beside)  # beside its field, and so not again above the form
         return render(Outcome()), status
     db.session.commit()
     if after_commit is not None:
@@ -123,13 +123,17 @@ def has_input(form: FlaskForm) -> bool:
     return bool(entered_fields(form))
 
 
-def place_error(form: FlaskForm, error: DomainError, field: Field | None = None) -> None:
-    """Put a service's refusal beside the field it is about: the field the error names, else
-    `field`, else the form's first field a member fills in."""
+def named_field(form: FlaskForm, error: DomainError, field: Field | None = None) -> Field | None:
+    """The field a refusal is about: the one the error names, if the form has it, else
+    `field`."""
     named = form._fields.get(error.field) if error.field else None
-    target = named or field or next(iter(entered_fields(form)), None)
-    if target is not None and error.message not in target.errors:
-        target.errors = [*target.errors, error.message]
+    return named if named is not None else field
+
+
+def place_error(form: FlaskForm, error: DomainError, field: Field) -> None:
+    """Put a refusal's message beside `field`, once."""
+    if error.message not in field.errors:
+        field.errors = [*field.errors, error.message]
 
 
 def perform(
@@ -172,7 +176,10 @@ def perform(
             with db.session.begin_nested():
                 result = action()
         except DomainError as error:
-            place_error(form, error, error_field)
+            beside = named_field(form, error, error_field) or next(iter(entered_fields(form)), None)
+            if beside is None:
+                raise
+            place_error(form, error, beside)
             return _with_status(refuse(), error.status)
     db.session.commit()
     if after_commit is not None:

@@ -292,7 +292,9 @@ def check_change(change: Change, paragraph_count: int, version_label: str = "the
             )
     elif change.kind == SUBSTITUTE:
         if (change.first, change.last) != (1, n):
-            raise RangeError("A substitute replaces the whole text, ¶1 to the last paragraph.")
+            raise RangeError(
+                "A substitute replaces the whole text, ¶1 to the last paragraph.", field="kind"
+            )
     else:
         if change.first < 1 or change.last > n or change.first > change.last:
             raise RangeError(
