@@ -82,7 +82,7 @@ def _page(
         running=can_run_votes(me),
         nominate_form=nominate_form,
         answer_forms=dict([answering]) if answering else {},
-        blank_statement=StatementForm(formdata=None),
+        blank_statement=StatementForm(formdata=None, prefix="accept"),
         action_form=ActionForm(),
         error=error,
     )
@@ -124,7 +124,7 @@ def answer(vote_id: int, nomination_id: int, verb: str) -> Page:
     vote = _vote(vote_id)
     nomination = _nomination(vote, nomination_id)
     service, message = ANSWERS[verb]
-    form: FlaskForm = StatementForm() if verb == "accept" else ActionForm()
+    form: FlaskForm = StatementForm(prefix="accept") if verb == "accept" else ActionForm()
     extra = {"statement": form.statement.data or ""} if isinstance(form, StatementForm) else {}
     return submit(
         form,
@@ -146,7 +146,10 @@ def statement(vote_id: int, nomination_id: int) -> Page:
         form,
         lambda: services.write_statement(actor(), nomination, form.statement.data or ""),
         render=lambda outcome: render_template(
-            "votes/statement.html", vote=vote, nomination=nomination, form=form,
+            "votes/statement.html",
+            vote=vote,
+            nomination=nomination,
+            form=form,
             error=outcome.error,
         ),
         success_message="Your statement is saved.",
@@ -162,11 +165,12 @@ def announce(vote_id: int) -> Page:
     vote = _vote(vote_id, by_nomination=False)
     require(can_run_votes(actor()), "Only conveners open nominations.")
     form = OpenNominationsForm(data={"close_at": vote.nominations_close_at})
+    typed = [] if vote.by_nomination else [o.label for o in vote.options]
     return submit(
         form,
         lambda: services.open_nominations(actor(), vote, close_at=form.close_time()),
         render=lambda outcome: render_template(
-            "votes/announce.html", vote=vote, form=form, error=outcome.error
+            "votes/announce.html", vote=vote, typed=typed, form=form, error=outcome.error
         ),
         success_message="Nominations are open: members may now stand.",
         redirect_to=_url(vote),

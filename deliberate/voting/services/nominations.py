@@ -23,6 +23,7 @@ from deliberate.voting.models import Nomination, Vote, VoteOption
 from deliberate.voting.services.common import _lock, _require_runner
 from deliberate.voting.vocabulary import NominationState, VoteState
 
+
 class StatementRefused(ValidationError):
     """A statement that cannot be kept (too long, no text): told beside the statement."""
 
