@@ -103,7 +103,8 @@ def index(vote_id: int) -> Page:
         success_message=lambda n: (
             "You stand in this election."
             if n.is_self
-            else f"{n.nominee.display_name} is nominated; the nomination stands once accepted."
+            else f"{db.session.get_one(Member, n.nominee_id).display_name} is nominated; the "
+            "nomination stands once accepted."
         ),
         redirect_to=_url(vote),
     )
