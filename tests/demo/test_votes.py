@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from deliberate.demo import load_demo
-from deliberate.drafts.models import Amendment, AmendmentState
 from deliberate.demo.votes import TREASURER_VOTE
+from deliberate.drafts.models import Amendment, AmendmentState
 from deliberate.voting import services
-from deliberate.voting.services import nominations
 from deliberate.voting.models import Vote
+from deliberate.voting.services import nominations
 from deliberate.voting.vocabulary import VoteState
 from tests.factories import make_member
 
