@@ -175,12 +175,12 @@ def test_opening_makes_the_accepted_candidates_the_options(convener, people):
 
 def test_candidates_sharing_a_name_are_told_apart(convener):
     vote = election(convener, settings=Settings(method="irv"))
-    twins = [make_member("Sam Lee"), make_member("Sam Lee")]
+    twins = [make_member("Sam Lee"), make_member("sam  lee")]
     for twin in twins:
         services.nominate(twin, vote, twin)
     services.open_vote(convener, vote)
     labels = [o.label for o in services.load_options(vote)]
-    assert labels == ["Sam Lee (1)", "Sam Lee (2)"]
+    assert labels == ["Sam Lee (1)", "sam lee (2)"]
 
 
 def test_nominations_close_at_their_time(convener, people):

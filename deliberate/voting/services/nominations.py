@@ -20,6 +20,7 @@ from deliberate.errors import InvalidTransition, PermissionDenied, ValidationErr
 from deliberate.extensions import db
 from deliberate.voting.events import NominationAnswered, NominationMade
 from deliberate.voting.models import Nomination, Vote, VoteOption
+from deliberate.voting.rules import MAX_OPTION_LABEL
 from deliberate.voting.services.common import _lock, _require_runner
 from deliberate.voting.vocabulary import NominationState, VoteState
 
@@ -381,12 +382,14 @@ def place_candidates(vote: Vote) -> list[VoteOption]:
 
 
 def _labels(names: Sequence[str]) -> list[str]:
-    """Names as ballot labels, each distinct: a shared name gets " (2)", " (3)"…"""
-    shared = Counter(names)
+    """Names as ballot labels, each distinct as the rules compare options (whole words, case
+    folded): a name two candidates share gets " (1)", " (2)"…"""
+    cut = [" ".join(name.split())[: MAX_OPTION_LABEL - 8] or "?" for name in names]
+    shared = Counter(label.casefold() for label in cut)
     seen: Counter[str] = Counter()
     labels = []
-    for name in names:
-        seen[name] += 1
-        label = " ".join(name.split())[:190]
-        labels.append(f"{label} ({seen[name]})" if shared[name] > 1 else label)
+    for label in cut:
+        key = label.casefold()
+        seen[key] += 1
+        labels.append(f"{label} ({seen[key]})" if shared[key] > 1 else label)
     return labels
