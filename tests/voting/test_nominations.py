@@ -59,8 +59,12 @@ def test_a_member_standing_herself_is_a_candidate_at_once_with_her_statement(con
     nomination = services.nominate(ana, vote, ana, statement="I will **listen**.")
     assert nomination.state == NominationState.ACCEPTED
     assert nomination.statement_html.strip() == "<p>I will <strong>listen</strong>.</p>"
-    audit = db.session.scalars(select(AuditEntry.action)).all()
-    assert "nomination.make" in audit
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "nomination.make")
+    ).one()
+    assert (entry.object_type, entry.object_id) == ("Vote", vote.id)
+    assert entry.details["nomination_id"] == nomination.id
+    assert entry.summary == "Stood for “Elect the steering committee”"
 
 
 def test_a_nomination_by_another_stands_only_once_accepted(convener, people):
@@ -76,6 +80,13 @@ def test_a_nomination_by_another_stands_only_once_accepted(convener, people):
     declined = services.nominate(ana, vote, chloe)
     services.decline_nomination(chloe, declined)
     assert declined.state == NominationState.DECLINED
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-4:] == [
+        "nomination.make",
+        "nomination.accepted",
+        "nomination.make",
+        "nomination.declined",
+    ]
     with pytest.raises(ValidationError, match="only she can stand again"):
         services.nominate(ana, vote, chloe)
     services.nominate(chloe, vote, chloe)  # she changed her mind

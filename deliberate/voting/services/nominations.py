@@ -182,14 +182,15 @@ def nominate(
         )
         db.session.add(nomination)
         db.session.flush()
+    # On the election, so the audit log links each entry to its page.
     record_action(
         actor,
         "nomination.make",
-        nomination,
+        vote,
         f"Nominated {nominee.display_name} for “{vote.title}”"
         if not self_nomination
         else f"Stood for “{vote.title}”",
-        vote_id=vote.id,
+        nomination_id=nomination.id,
         nominee_id=nominee.id,
     )
     events.record(
@@ -280,7 +281,11 @@ def write_statement(
     nomination.statement_markdown, nomination.statement_html = _statement(statement)
     db.session.flush()
     record_action(
-        actor, "nomination.statement", nomination, f"Wrote a statement for “{vote.title}”"
+        actor,
+        "nomination.statement",
+        vote,
+        f"Wrote a statement for “{vote.title}”",
+        nomination_id=nomination.id,
     )
     return nomination
 
@@ -326,9 +331,9 @@ def _answered(
     record_action(
         actor,
         f"nomination.{state.value}",
-        nomination,
+        vote,
         f"{verb} the nomination for “{vote.title}”",
-        vote_id=vote.id,
+        nomination_id=nomination.id,
     )
     events.record(
         NominationAnswered(
