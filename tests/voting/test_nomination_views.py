@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from deliberate.accounts.models import MemberRole
+from deliberate.bodies.services import add_member, create_body
 from deliberate.database import utcnow
 from deliberate.extensions import db
 from deliberate.voting import services
@@ -236,3 +237,26 @@ def test_the_nominations_page_of_a_vote_without_nominations_is_not_found(
     )
     login_as(ana)
     assert client.get(f"/votes/{vote.id}/nominations").status_code == 404
+
+
+def test_a_member_off_the_roll_is_told_so_beside_the_form(client, login_as, convener, ana, ben):
+    admin = make_member(role=MemberRole.ADMIN)
+    council = create_body(admin, "Council")
+    add_member(admin, council, ana)
+    vote = services.create_vote(
+        convener,
+        title="Council chair",
+        settings=Settings(method="irv"),
+        purpose="election",
+        by_nomination=True,
+        body_id=council.id,
+    )
+    login_as(ben)
+    page = client.get(url(vote)).get_data(as_text=True)
+    assert "Only members on this election's roll (Council) nominate and stand." in page
+    for nominee in (ben, ana):
+        response = client.post(url(vote), data={"nominee": str(nominee.id)})
+        assert response.status_code == 403
+        refusal = html.unescape(response.get_data(as_text=True))
+        assert "Only members on this election's roll nominate candidates." in refusal
+        assert nomination_of(vote, nominee) is None
