@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.main.views import bp as main_bp
     from deliberate.papers.views import bp as papers_bp
     from deliberate.tendencies.views import bp as tendencies_bp
+    from deliberate.voting.nomination_views import bp as nominations_bp
     from deliberate.voting.views import bp as votes_bp
 
     for blueprint in (main_bp, accounts_bp, accounts_admin_bp, tendencies_bp, audit_bp):
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(drafts_bp)
     app.register_blueprint(bodies_bp)
     app.register_blueprint(votes_bp)
+    app.register_blueprint(nominations_bp)
     app.register_blueprint(decisions_bp)
 
 

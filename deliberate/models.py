@@ -31,6 +31,7 @@ from deliberate.stamps import Stamp
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
 from deliberate.voting.models import (
     Ballot,
+    Nomination,
     Participation,
     RollEntry,
     Vote,
@@ -64,6 +65,7 @@ __all__ = [
     "JoinRequest",
     "Member",
     "MinorityReport",
+    "Nomination",
     "PaperRevision",
     "PaperSignature",
     "Participation",

@@ -10,6 +10,9 @@
   its reason, and the vote fell back to a three-quarters supermajority.
 - The competing amendments on the councillors' mandates (A5 and A6) are being decided by a
   ranked vote that is still open; some members have voted.
+- The treasurer is elected by nomination: nominations are open. Priya Raman stands herself,
+  Grace Mwangi accepted Rosa Keller's nomination, Clara Dubois has not yet answered Yusuf
+  Demir's, and Ben Carter declined Mei Lin's; the two standing wrote statements.
 """
 
 from __future__ import annotations
@@ -34,6 +37,18 @@ from deliberate.voting.vocabulary import BlockRule, StvVariant, Threshold, VoteM
 MAJORITY = Settings(method=VoteMethod.MAJORITY, threshold=Threshold.SIMPLE, quorum_percent=20)
 COMMITTEE_VOTE = "Coordinating committee of the Eastside campaign (three seats)"
 VENUE_QUESTION = "Hold the spring assembly in the Eastside community hall"
+TREASURER_VOTE = "Treasurer of the organization"
+TREASURER_STATEMENTS = {
+    "Priya Raman": (
+        "I have kept the books of the tenants' union for three years.\n\n"
+        "- a **monthly** statement of accounts on this site\n"
+        "- dues collected by standing order, not in cash"
+    ),
+    "Grace Mwangi": (
+        "Our money should follow our campaigns. I will publish the budget *before* each "
+        "assembly so every tendency can amend it."
+    ),
+}
 COMMITTEE = ("Rosa Keller", "Priya Raman", "Yusuf Demir", "Samir Haddad", "Mei Lin", "Emma Schulz")
 # Ballots of the committee election: rankings by a voter's tendency (with some crossing).
 COMMITTEE_RANKINGS = {
@@ -89,6 +104,7 @@ def vote_storylines(world: DemoWorld) -> list[Storyline]:
         _committee_election(world),
         _venue_consensus(world),
         _open_group_vote(world),
+        _treasurer_nominations(world),
     ]
 
 
@@ -212,3 +228,31 @@ def _open_group_vote(world: DemoWorld) -> Storyline:
     rankings = [a5_first] * 5 + [a6_first] * 4 + [no_change, [labels[1], labels[2]]]
     ballots = [(m, {"ranking": r}) for m, r in zip(_voters(world)[1::2], rankings, strict=False)]
     yield from _cast_over(world, vote, ballots, hours=70)
+
+
+def _treasurer_nominations(world: DemoWorld) -> Storyline:
+    """An election whose candidates stand by nomination, nominations still open."""
+    yield world.clock.ago(2.5)
+    members = world.members
+    vote = services.create_vote(
+        members[CONVENER],
+        title=TREASURER_VOTE,
+        description="The treasurer keeps the accounts and reports to every assembly.",
+        settings=Settings(method=VoteMethod.IRV, quorum_percent=20),
+        purpose="election",
+        by_nomination=True,
+        nominations_close_at=world.clock.now + timedelta(days=3),
+        opens_at=world.clock.now + timedelta(days=4),
+        closes_at=world.clock.now + timedelta(days=11),
+    )
+    priya, grace = members["Priya Raman"], members["Grace Mwangi"]
+    yield world.clock.ago(2.3)
+    services.nominate(priya, vote, priya, statement=TREASURER_STATEMENTS["Priya Raman"])
+    yield world.clock.ago(2.0)
+    for_grace = services.nominate(members["Rosa Keller"], vote, grace)
+    declined = services.nominate(members["Mei Lin"], vote, members["Ben Carter"])
+    yield world.clock.ago(1.6)
+    services.accept_nomination(grace, for_grace, statement=TREASURER_STATEMENTS["Grace Mwangi"])
+    services.decline_nomination(members["Ben Carter"], declined)
+    yield world.clock.ago(0.8)
+    services.nominate(members["Yusuf Demir"], vote, members["Clara Dubois"])

@@ -28,3 +28,25 @@ class VoteClosed(Event):
     purpose: str
     actor_id: int | None  # None: closed at its scheduled time, or by the system
     decided: bool
+
+
+@dataclass(frozen=True)
+class NominationMade(Event):
+    """A member was nominated for an election by nomination: by herself (`standing` at
+    once) or by another (`standing` False: the nominee's acceptance is awaited)."""
+
+    vote_id: int
+    nomination_id: int
+    nominee_id: int
+    nominated_by_id: int
+    standing: bool
+
+
+@dataclass(frozen=True)
+class NominationAnswered(Event):
+    """A nominee accepted, declined or withdrew (`state`: the nomination's new state)."""
+
+    vote_id: int
+    nomination_id: int
+    nominee_id: int
+    state: str

@@ -138,6 +138,15 @@ class VoteForm(FlaskForm):
         "a coercer too; by default a receipt proves only that the ballot was counted)"
     )
     body_id = SelectField("Who votes", coerce=str, default="")
+    by_nomination = BooleanField(
+        "Candidates stand by nomination (elections): members nominate themselves or others "
+        "before it opens, and the ballot lists the accepted candidates; type no names above"
+    )
+    nominations_close_at = DateTimeLocalField(
+        "Nominations close at (UTC; empty: when a convener opens the election)",
+        format=TIME_FORMATS,
+        validators=[Optional()],
+    )
     opens_at = DateTimeLocalField(
         "Open at (UTC; empty: open now)", format=TIME_FORMATS, validators=[Optional()]
     )
@@ -246,6 +255,10 @@ class VoteForm(FlaskForm):
             return value.replace(tzinfo=UTC) if value is not None else None
 
         return aware(self.opens_at.data), aware(self.closes_at.data)
+
+    def nominations_close(self) -> datetime | None:
+        value = self.nominations_close_at.data
+        return value.replace(tzinfo=UTC) if value is not None else None
 
 
 def _count(label: str, *, least: int = 0) -> IntegerField:

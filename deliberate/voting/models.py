@@ -38,6 +38,7 @@ from deliberate.voting.vocabulary import (
     RANKED_METHODS,
     BallotSource,
     BlockRule,
+    NominationState,
     Quota,
     RankedThreshold,
     StvVariant,
@@ -126,6 +127,12 @@ class Vote(Base):
         CheckConstraint(
             "(subject_type IS NULL) = (subject_id IS NULL)", name="subject_whole_or_none"
         ),
+        CheckConstraint(
+            "NOT by_nomination OR purpose = 'election'", name="nominations_for_elections"
+        ),
+        CheckConstraint(
+            "nominations_close_at IS NULL OR by_nomination", name="nominations_close_by_nomination"
+        ),
         Index("ix_votes_subject", "subject_type", "subject_id"),
         Index("ix_votes_state_closes_at", "state", "closes_at"),
     )
@@ -170,6 +177,11 @@ class Vote(Base):
         Boolean, default=False, server_default=false()
     )
     in_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An election whose candidates stand by nomination: its options are the accepted
+    # candidates, fixed when it opens; until then members nominate (and, with no
+    # `nominations_close_at`, until a convener opens it).
+    by_nomination: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    nominations_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
     previous_vote_id: Mapped[int | None] = mapped_column(ForeignKey("votes.id"))
     state: Mapped[str] = mapped_column(String(16), default=VoteState.SCHEDULED)
@@ -251,8 +263,57 @@ class VoteOption(Base):
     position: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(200))
     ref_id: Mapped[int | None] = mapped_column(Integer)
+    # The member standing as this option in an election by nomination (None otherwise).
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
 
     vote: Mapped[Vote] = relationship(back_populates="options", lazy="raise_on_sql")
+
+
+class Nomination(Base):
+    """A member standing, or put forward, as a candidate in an election by nomination.
+
+    One row per member per election. A member who nominates herself stands at once
+    (accepted); a nomination by another stands only once the nominee accepts. The nominee may
+    decline, or withdraw, until the election opens; her statement (Markdown, sanitized HTML
+    kept beside it) is shown with her name on the ballot, the review and the results.
+    """
+
+    __tablename__ = "vote_nominations"
+    __table_args__ = (
+        UniqueConstraint("vote_id", "nominee_id"),  # one nomination per member per election
+        CheckConstraint(enum_check("state", NominationState), name="state_known"),
+        CheckConstraint(
+            "state != 'pending' OR nominated_by_id != nominee_id", name="self_stands_at_once"
+        ),
+        CheckConstraint(
+            "(state = 'pending') = (answered_at IS NULL)", name="answered_unless_pending"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"))
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    nominated_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    state: Mapped[str] = mapped_column(String(16), default=NominationState.PENDING)
+    statement_markdown: Mapped[str] = mapped_column(Text, default="", server_default="")
+    statement_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    nominee: Mapped[Member] = relationship(foreign_keys=[nominee_id], lazy="raise_on_sql")
+    nominated_by: Mapped[Member] = relationship(foreign_keys=[nominated_by_id], lazy="raise_on_sql")
+
+    @property
+    def is_self(self) -> bool:
+        return self.nominee_id == self.nominated_by_id
+
+    @property
+    def is_standing(self) -> bool:
+        return self.state == NominationState.ACCEPTED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == NominationState.PENDING
 
 
 @immutable_rows

@@ -86,6 +86,8 @@ def start_vote(
         body_id=form.body(),
         opens_at=opens_at,
         closes_at=closes_at,
+        by_nomination=purpose.name == "election" and bool(form.by_nomination.data),
+        nominations_close_at=form.nominations_close() if form.by_nomination.data else None,
     )
 
 
@@ -272,6 +274,7 @@ def vote_page(
         "chart": chart_for(vote, result) if result else None,
         "roll_call_names": roll_call_names,
         "positions": rules.POSITION_LABELS,
+        "candidates": queries.candidates(vote),
         "import_form": PaperBallotsForm(),
         "ballot_error": refused.message if refused else None,
         "ballot_field": refused.field if refused else None,
@@ -327,6 +330,7 @@ def confirmation(vote: Vote, checked: dict[str, Any], receipt: str | None) -> st
         content=checked,
         receipt=receipt,
         positions=rules.POSITION_LABELS,
+        candidates=queries.candidates(vote),
         rank_fields={
             f"rank_{i}": str(checked["ranking"].index(o.label) + 1)
             for i, o in enumerate(vote.options, start=1)

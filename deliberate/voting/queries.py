@@ -13,9 +13,11 @@ from deliberate.accounts.models import Member
 from deliberate.extensions import db
 from deliberate.voting.models import (
     Ballot,
+    Nomination,
     Participation,
     RollEntry,
     Vote,
+    VoteOption,
     VoteState,
 )
 
@@ -47,6 +49,31 @@ def participation_count(vote: Vote) -> int:
         select(func.count()).select_from(Participation).where(Participation.vote_id == vote.id)
     )
     return int(online or 0)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The member standing as an option of an election by nomination, and her statement."""
+
+    member_id: int
+    statement_html: str
+
+
+def candidates(vote: Vote) -> dict[str, Candidate]:
+    """The candidates of an election by nomination, by their option's label (empty for any
+    other vote, without a query)."""
+    if not vote.by_nomination:
+        return {}
+    rows = db.session.execute(
+        select(VoteOption.label, VoteOption.candidate_id, Nomination.statement_html)
+        .join(
+            Nomination,
+            (Nomination.vote_id == VoteOption.vote_id)
+            & (Nomination.nominee_id == VoteOption.candidate_id),
+        )
+        .where(VoteOption.vote_id == vote.id)
+    )
+    return {label: Candidate(member_id, html) for label, member_id, html in rows}
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,17 @@ class MajorityChoice(StrEnum):
     ABSTAIN = "abstain"
 
 
+class NominationState(StrEnum):
+    """Where a candidacy stands: awaiting the nominee's answer (a nomination by another),
+    accepted (standing), declined by the nominee, or withdrawn by the nominee before the
+    election opened."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
 class BallotSource(StrEnum):
     ONLINE = "online"
     PAPER = "paper"

@@ -50,6 +50,7 @@ PAGES = {
     "results stv": "/votes/{stv}",
     "results majority": "/votes/{majority}",
     "results consensus": "/votes/{consensus}",
+    "nominations": "/votes/{nominations}/nominations",
     "help": "/help",
     "archive": "/decisions/",
     "archive search": "/decisions/?q=canvass",
@@ -73,6 +74,7 @@ ROLE_PAGES = {
         "amendment",
         "vote irv",
         "results consensus",
+        "nominations",
         "votes",
         "archive",
         "record",
@@ -98,6 +100,8 @@ def ids(server: LiveServer) -> dict[str, int]:
 
         votes: dict[str, Vote] = {}
         for vote in db.session.scalars(select(Vote).order_by(Vote.id)):
+            if vote.by_nomination:
+                votes.setdefault("nominations", vote)
             open_irv = vote.method == "irv" and vote.state == VoteState.OPEN
             if open_irv or vote.method != "irv":
                 votes.setdefault(str(vote.method), vote)
@@ -120,6 +124,7 @@ def ids(server: LiveServer) -> dict[str, int]:
             "stv": votes["stv"].id,
             "majority": votes["majority"].id,
             "consensus": votes["consensus"].id,
+            "nominations": votes["nominations"].id,
             "admin": admin.id,
             "record": record,
             "evaluated": evaluated,

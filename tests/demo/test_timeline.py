@@ -15,8 +15,9 @@ from deliberate.drafts.models import AmendmentEvent, DraftVersion
 from deliberate.extensions import db
 from deliberate.papers.models import PaperSignature, PositionPaper
 
-# Times that are meant to lie ahead: when an invitation lapses, when the amendment window ends.
-AHEAD = {"expires_at", "amendment_deadline_at", "closes_at"}  # deadlines ahead, by design
+# Times that are meant to lie ahead: when an invitation lapses, when the amendment window ends,
+# when the treasurer's election (taking nominations) closes them and opens.
+AHEAD = {"expires_at", "amendment_deadline_at", "closes_at", "nominations_close_at", "opens_at"}
 
 
 def _dated_columns():

@@ -6,9 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from deliberate.demo import load_demo
+from deliberate.demo.votes import TREASURER_VOTE
 from deliberate.drafts.models import Amendment, AmendmentState
 from deliberate.voting import services
 from deliberate.voting.models import Vote
+from deliberate.voting.services import nominations
 from deliberate.voting.vocabulary import VoteState
 from tests.factories import make_member
 
@@ -94,3 +96,22 @@ def test_the_demo_keeps_bodies_with_their_history(session):
     )
     assert len(seats) == 15
     assert sum(seat.removed_at is not None for seat in seats) == 1
+
+
+def test_the_demo_takes_nominations_for_its_treasurer(session, client, login_as):
+    load_demo()
+    vote = votes_by_title(session)[TREASURER_VOTE]
+    assert vote.by_nomination
+    assert vote.state == VoteState.SCHEDULED
+    states = {n.nominee.display_name: n.state for n in nominations.nominations_of(vote)}
+    assert states == {
+        "Priya Raman": "accepted",
+        "Grace Mwangi": "accepted",
+        "Clara Dubois": "pending",
+        "Ben Carter": "declined",
+    }
+    login_as(make_member())
+    page = client.get(f"/votes/{vote.id}/nominations").get_data(as_text=True)
+    assert "awaiting acceptance" in page
+    assert "<strong>monthly</strong>" in page
+    assert "Nominate" in page

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from deliberate.accounts.models import MemberRole
+from deliberate.errors import ValidationError
 from deliberate.voting import services
 from deliberate.voting.rules import MAX_OPTIONS, Settings
 from tests.factories import make_member
@@ -108,3 +109,36 @@ def test_consensus_reasons(client, login_as, convener):
     login_as(voters[0])
     page, _ = page_without_chart(client.get(f"/votes/{vote.id}").get_data(as_text=True))
     assert_safe(page, "consensus reasons and roll call")
+
+
+def test_candidates_statements_and_names(client, login_as, convener):
+    """Statements and candidates' names on the nominations page, the ballot, the review and
+    the results of an election by nomination."""
+    payloads = [p for p in PAYLOADS if p.strip()][:40]
+    election = services.create_vote(
+        convener,
+        title="Elect the treasurer",
+        settings=Settings(method="irv"),
+        purpose="election",
+        by_nomination=True,
+    )
+    candidates = [make_member(payload[:120].strip() or "x") for payload in payloads[:8]]
+    for candidate, payload in zip(candidates, payloads[8:], strict=False):
+        try:
+            services.nominate(candidate, election, candidate, statement=payload)
+        except ValidationError:  # a payload that renders to nothing is refused, not stored
+            services.nominate(candidate, election, candidate)
+    voter = make_member()
+    login_as(voter)
+    pages = {"nominations": client.get(f"/votes/{election.id}/nominations")}
+    services.open_vote(convener, election)
+    pages["ballot"] = client.get(f"/votes/{election.id}")
+    pages["review"] = client.post(f"/votes/{election.id}/cast", data={"rank_1": "1"})
+    services.cast_ballot(voter, election, {"ranking": [services.load_options(election)[0].label]})
+    services.close_vote(convener, election)
+    pages["results"] = client.get(f"/votes/{election.id}")
+    for name, response in pages.items():
+        html, charts = page_without_chart(response.get_data(as_text=True))
+        assert_safe(html, name)
+        for figure in charts:
+            assert_chart_inert(figure)

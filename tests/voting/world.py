@@ -13,7 +13,15 @@ competing_group    the drafts world's competing group 1 (A6 and A7, awaiting sec
 paper_register     the email addresses of `owner` and `bystander`, one a line: members on the
                    roll of `ranked_vote` who have not voted in it (to mark as voting on paper)
 
+nomination_election  a scheduled IRV election by nomination, nominations open:
+                   `member` and `coordinator` stand (self-nominated, with statements),
+                   `owner` is nominated by `member` and has not answered
+standing_nomination  `member`'s own nomination (accepted)
+pending_nomination   `owner`'s nomination by `member` (awaiting her answer)
+typed_election     a scheduled IRV election whose convener typed the names (Ana, Ben, Chloé)
+
 State `vote_due`: the open vote's scheduled close has passed.
+State `nominations_closed`: the nomination election's nominations closed a minute ago.
 """
 
 from __future__ import annotations
@@ -84,6 +92,7 @@ def build_votes(world: dict[str, Any]) -> None:
         title="Security world open consensus",
         settings=Settings(method="consensus", block_rule="no_decision"),
     )
+    build_nominations(world)
     world.update(
         blocked_vote=blocked,
         consensus_vote=consensus,
@@ -103,9 +112,44 @@ def build_votes(world: dict[str, Any]) -> None:
     )
 
 
+def build_nominations(world: dict[str, Any]) -> None:
+    convener = world["convener"]
+    election = services.create_vote(
+        convener,
+        title="Security world committee",
+        settings=Settings(method="irv"),
+        purpose="election",
+        by_nomination=True,
+    )
+    standing = services.nominate(
+        world["member"], election, world["member"], statement="I *will* serve."
+    )
+    services.nominate(world["coordinator"], election, world["coordinator"])
+    pending = services.nominate(world["member"], election, world["owner"])
+    typed = services.create_vote(
+        convener,
+        title="Security world typed election",
+        settings=Settings(method="irv"),
+        purpose="election",
+        options=[services.OptionSpec(name) for name in NAMES],
+        opens_at=utcnow() + timedelta(days=3),
+    )
+    world.update(
+        nomination_election=election,
+        standing_nomination=standing,
+        pending_nomination=pending,
+        typed_election=typed,
+    )
+
+
+def nominations_closed(world: dict[str, Any]) -> None:
+    world["nomination_election"].nominations_close_at = utcnow() - timedelta(minutes=1)
+    db.session.flush()
+
+
 def vote_due(world: dict[str, Any]) -> None:
     world["open_vote"].closes_at = utcnow() - timedelta(minutes=1)
     db.session.flush()
 
 
-VOTE_STATES = {"vote_due": vote_due}
+VOTE_STATES = {"vote_due": vote_due, "nominations_closed": nominations_closed}

@@ -7,7 +7,8 @@ serializes writing transactions (BEGIN IMMEDIATE), so a ballot is either counted
 result or refused as late, never lost.
 
 One module per concern; callers use `services.<name>` from this package:
-`opening` (make, open, cancel, hold a second round), `casting` (ballots and their receipts),
+`opening` (make, open, cancel, hold a second round), `nominations` (candidates standing
+for an election, their statements), `casting` (ballots and their receipts),
 `closing` (rewrite the secret ballots, count once, recount), `paper` (paper ballot files and
 the register of who voted on paper), `meetings` (votes taken at a meeting) and `common`
 (limits, the settings and options of a stored vote, the lock, the lot).
@@ -31,6 +32,15 @@ from deliberate.voting.services.common import (
     settings_of,
 )
 from deliberate.voting.services.meetings import MeetingCount, record_in_person_vote
+from deliberate.voting.services.nominations import (
+    MAX_STATEMENT,
+    accept_nomination,
+    decline_nomination,
+    nominate,
+    open_nominations,
+    withdraw_nomination,
+    write_statement,
+)
 from deliberate.voting.services.opening import (
     cancel_vote,
     create_vote,
@@ -47,6 +57,7 @@ from deliberate.voting.services.paper import (
 
 __all__ = [
     "MAX_DESCRIPTION",
+    "MAX_STATEMENT",
     "MAX_TITLE",
     "RECEIPT_BYTES",
     "REFUSED_LINES_SHOWN",
@@ -55,16 +66,20 @@ __all__ = [
     "MeetingCount",
     "OptionSpec",
     "RegisterRefused",
+    "accept_nomination",
     "cancel_vote",
     "cast_ballot",
     "close_due_votes",
     "close_vote",
     "create_vote",
+    "decline_nomination",
     "hold_second_round",
     "import_paper_ballots",
     "is_due",
     "load_options",
+    "nominate",
     "open_due_votes",
+    "open_nominations",
     "open_vote",
     "read_paper_ballots",
     "receipt_hash",
@@ -73,4 +88,6 @@ __all__ = [
     "replace_hash",
     "review_ballot",
     "settings_of",
+    "withdraw_nomination",
+    "write_statement",
 ]

@@ -20,6 +20,7 @@ from deliberate.voting import hooks
 from deliberate.voting.counting.consensus import ConsensusOutcome
 from deliberate.voting.models import RollEntry, Vote, VoteOption
 from deliberate.voting.rules import METHOD_LABELS, Settings, check_settings
+from deliberate.voting.services import nominations
 from deliberate.voting.services.common import (
     MAX_DESCRIPTION,
     OptionSpec,
@@ -47,9 +48,15 @@ def create_vote(
     closes_at: datetime | None = None,
     previous_vote_id: int | None = None,
     in_person: bool = False,
+    by_nomination: bool = False,
+    nominations_close_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Vote:
     """Make a vote with its settings; it opens now (`opens_at` None) or at `opens_at`.
+
+    `by_nomination` makes an election whose candidates stand by nomination (no options
+    given): it takes nominations until `nominations_close_at`, or until a convener opens it
+    (`opens_at` None), and opens with the accepted candidates as its options.
 
     `in_person` makes the record of a vote held at a meeting, without a roll here, for
     `record_in_person_vote` to add its counts, draw its lot and count it.
@@ -66,7 +73,13 @@ def create_vote(
     if settings.method not in known.methods:
         methods = " or ".join(METHOD_LABELS[m].lower() for m in known.methods)
         raise ValidationError(f"{known.label} is decided by {methods}.")
+    if by_nomination:
+        _check_by_nomination(purpose, labels, in_person)
+        # Checked as if just enough candidates stood; the candidates are checked at opening.
+        labels = tuple(f"candidate {n}" for n in range(1, settings.seats + 2))
     check_settings(Settings(**{**settings.__dict__, "options": labels}))
+    if by_nomination:
+        labels = ()
     if opens_at is not None and opens_at <= now:
         raise ValidationError("The opening time is in the past; open it now instead.")
     if closes_at is not None and closes_at <= (opens_at or now):
@@ -83,6 +96,10 @@ def create_vote(
     )
     if body_id is not None and not _body_exists(body_id):
         raise ValidationError("That body does not exist.")
+    if nominations_close_at is not None and (
+        nominations_close_at <= now or (opens_at is not None and nominations_close_at > opens_at)
+    ):
+        raise ValidationError("Nominations close after now and before the election opens.")
     vote = Vote(
         title=_clean_title(title),
         description_markdown=description_markdown,
@@ -108,6 +125,8 @@ def create_vote(
         receipts_show_content=settings.receipts_show_content and settings.secret,
         body_id=body_id,
         previous_vote_id=previous_vote_id,
+        by_nomination=by_nomination,
+        nominations_close_at=nominations_close_at if by_nomination else None,
         state=VoteState.SCHEDULED,
         opens_at=opens_at,
         closes_at=closes_at,
@@ -128,9 +147,18 @@ def create_vote(
         # meeting's counts, then draws the lot and counts, in this same transaction.
         vote.in_person = True
         db.session.flush()
-    elif opens_at is None:
+    elif opens_at is None and not by_nomination:
         open_vote(actor, vote, now=now)
     return vote
+
+
+def _check_by_nomination(purpose: str, labels: Sequence[str], in_person: bool) -> None:
+    if purpose != "election" or in_person:
+        raise ValidationError("Candidates stand by nomination only in an election held here.")
+    if labels:
+        raise ValidationError(
+            "An election by nomination lists the accepted candidates; type no names."
+        )
 
 
 def _body_exists(body_id: int) -> bool:
@@ -141,7 +169,9 @@ def open_vote(actor: Member | None, vote: Vote, *, now: datetime | None = None) 
     """Open a scheduled vote: take the roll, draw the tie-break lot, start accepting ballots.
 
     `actor` None is the system opening it at its time. The roll is every active member, or
-    the current members of the vote's body, with their tendency at this moment.
+    the current members of the vote's body, with their tendency at this moment. An election
+    by nomination takes its accepted candidates as its options, closing nominations; it
+    raises ValidationError when too few stand for its seats.
     """
     if actor is not None:
         _require_runner(actor, "open votes")
@@ -149,6 +179,9 @@ def open_vote(actor: Member | None, vote: Vote, *, now: datetime | None = None) 
     vote = _lock(vote)
     if vote.state != VoteState.SCHEDULED:
         raise InvalidTransition(f"This vote is {vote.state}; only a scheduled vote opens.")
+    if vote.by_nomination:
+        options = nominations.place_candidates(vote)
+        check_settings(settings_of(vote, options))
     drawn = _draw_lot(load_options(vote))
     _take_roll(vote)
     vote.roll_size = db.session.scalar(
@@ -191,7 +224,15 @@ def open_due_votes(now: datetime | None = None) -> list[Vote]:
     due = db.session.scalars(
         select(Vote).where(Vote.state == VoteState.SCHEDULED, Vote.opens_at <= now)
     ).all()
-    return [open_vote(None, vote, now=now) for vote in due]
+    opened = []
+    for vote in due:
+        try:
+            with db.session.begin_nested():
+                opened.append(open_vote(None, vote, now=now))
+        except ValidationError:
+            # An election by nomination with too few candidates waits for its conveners.
+            continue
+    return opened
 
 
 def cancel_vote(actor: Member, vote: Vote) -> None:
