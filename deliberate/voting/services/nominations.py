@@ -130,9 +130,9 @@ def _check_close_at(vote: Vote, close_at: datetime | None, now: datetime) -> Non
     if close_at is None:
         return
     if close_at <= now:
-        raise ValidationError("The nominations' closing time is in the past.")
+        raise ValidationError("The nominations' closing time is in the past.", field="close_at")
     if vote.opens_at is not None and close_at > vote.opens_at:
-        raise ValidationError("Nominations close before the election opens.")
+        raise ValidationError("Nominations close before the election opens.", field="close_at")
 
 
 def nominate(
