@@ -86,6 +86,9 @@ class Vote(Base):
             name="one_winner_per_round_wigm",
         ),
         CheckConstraint(
+            "NOT shuffled OR method IN ('irv', 'stv', 'schulze')", name="shuffled_ranked"
+        ),
+        CheckConstraint(
             "block_rule IS NULL OR " + enum_check("block_rule", BlockRule),
             name="block_rule_known",
         ),
@@ -169,6 +172,9 @@ class Vote(Base):
     receipts_show_content: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # Each voter sees the options in an order of her own, drawn from a keyed hash of the
+    # vote and the member (nothing stored); the ballots and the count are the same.
+    shuffled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     in_person: Mapped[bool] = mapped_column(Boolean, default=False)
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
     previous_vote_id: Mapped[int | None] = mapped_column(ForeignKey("votes.id"))

@@ -24,7 +24,7 @@ from deliberate.routing import id_from
 from deliberate.subjects import resolve
 from deliberate.voting import chart, hooks, queries, rules, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
-from deliberate.voting.models import Vote
+from deliberate.voting.models import Vote, VoteOption
 from deliberate.voting.permissions import can_run_votes
 from deliberate.voting.vocabulary import (
     BlockRule,
@@ -83,7 +83,6 @@ def start_vote(
         description=form.description.data or "",
         options=[services.OptionSpec(label) for label in settings.options],
         purpose=purpose.name,
-        body_id=form.body(),
         opens_at=opens_at,
         closes_at=closes_at,
     )
@@ -199,6 +198,11 @@ def explain(vote: Vote) -> Explained:
         )
     if vote.is_ranked:
         lines.append("Rank as many options as you like; an unranked option gets no preference.")
+        if vote.shuffled:
+            lines.append(
+                "The options are listed in a random order of your own, so that none gains from "
+                "being listed first; your ranking is counted the same whatever the order."
+            )
         lines.append(
             "Ties are settled by the lot drawn at opening."
             if vote.tie_break == TieBreak.LOT or vote.method == VoteMethod.SCHULZE
@@ -262,6 +266,8 @@ def vote_page(
     return {
         "vote": vote,
         "purpose": purpose,
+        "ballot_options": ballot_options(vote, member),
+        "option_texts": option_texts(vote) if vote.is_open else {},
         "subject_link": _subject_link(vote),
         "explained": explain(vote),
         "standing": queries.standing(vote, member),
@@ -284,6 +290,33 @@ def vote_page(
         if vote.is_closed
         else [],
     }
+
+
+def ballot_options(vote: Vote, member: Member) -> list[tuple[int, VoteOption]]:
+    """The options as this member's ballot lists them, each with the number of its rank field
+    (`rank_<n>`, n its place in the vote's order). A vote with `shuffled` lists them in an
+    order of the member's own, the same on every page and visit: each option sorted by an
+    HMAC, under the app's key, of the vote, the member and the option. Nothing is stored, and
+    the ballot names options, not places."""
+    numbered = list(enumerate(vote.options, start=1))
+    if not vote.shuffled:
+        return numbered
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+
+    def place(item: tuple[int, VoteOption]) -> bytes:
+        message = f"deliberate-ballot-order:{vote.id}:{member.id}:{item[0]}".encode()
+        return hmac.new(secret, message, hashlib.sha256).digest()
+
+    return sorted(numbered, key=place)
+
+
+def option_texts(vote: Vote) -> dict[int, hooks.OptionText]:
+    """What each option proposes, by option position, as the purpose's domain shows it (an
+    amendment's change); empty when the options are their labels."""
+    purpose = hooks.purpose(vote.purpose)
+    if purpose is None or purpose.option_texts is None or not vote.is_ranked:
+        return {}
+    return dict(purpose.option_texts(vote, vote.options))
 
 
 def member_key(member: Member) -> str:
@@ -317,15 +350,21 @@ def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
     return None
 
 
-def confirmation(vote: Vote, content: dict[str, Any], receipt: str | None) -> str:
-    """The page that shows exactly what will be recorded, before the voter confirms."""
+def confirmation(vote: Vote, member: Member, content: dict[str, Any], receipt: str | None) -> str:
+    """The page that shows exactly what will be recorded, before the voter confirms: the
+    ranking with what each option proposes, the options left unranked in the ballot's order."""
     settings = services.settings_of(vote)
     checked = rules.check_ballot(settings, content)
+    ranking = checked.get("ranking", [])
+    by_label = {o.label: o for o in vote.options}
     return render_template(
         "votes/confirm.html",
         vote=vote,
         content=checked,
         receipt=receipt,
+        ranked=[by_label[label] for label in ranking],
+        unranked=[o for _n, o in ballot_options(vote, member) if o.label not in ranking],
+        option_texts=option_texts(vote),
         positions=rules.POSITION_LABELS,
         rank_fields={
             f"rank_{i}": str(checked["ranking"].index(o.label) + 1)
@@ -355,7 +394,7 @@ def ballot_step(actor: Member, vote: Vote, sent: Mapping[str, str]) -> BallotSte
     receipt = sent.get("receipt") or None
     content = ballot_from_form(vote.method, labels, sent)
     if sent.get("confirm") != "1":
-        return BallotStep(confirmation(vote, content, receipt), cast=False)
+        return BallotStep(confirmation(vote, actor, content, receipt), cast=False)
     result = services.cast_ballot(actor, vote, content, receipt=receipt)
     page = render_template(
         "votes/receipt.html",
