@@ -22,7 +22,7 @@ from deliberate.database import utcnow
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.routing import id_from
 from deliberate.subjects import resolve
-from deliberate.voting import chart, hooks, queries, rules, services
+from deliberate.voting import chart, hooks, publish, queries, rules, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
 from deliberate.voting.models import Vote, VoteOption
 from deliberate.voting.permissions import can_run_votes
@@ -317,6 +317,34 @@ def option_texts(vote: Vote) -> dict[int, hooks.OptionText]:
     if purpose is None or purpose.option_texts is None or not vote.is_ranked:
         return {}
     return dict(purpose.option_texts(vote, vote.options))
+
+
+def receipts_page(vote: Vote, member: Member, page: int) -> str:
+    """A page of a closed secret vote's published receipts: the hashes and, apart, the
+    ballots; or, for content-verifiable receipts, each hash beside its ballot. With what this
+    browser needs to find the receipt it kept for the member (votes.js): its key."""
+    finding = {"member_key": member_key(member), "page_size": queries.RECEIPTS_PAGE_SIZE}
+    if vote.receipts_show_content:
+        ballots, more = queries.published_page(vote, page)
+        rows = [
+            (receipt, publish.describe(vote.method, content), weight)
+            for receipt, content, weight in ballots
+        ]
+        return render_template(
+            "votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more, **finding
+        )
+    hashes, more_hashes = queries.receipts_page(vote, page)
+    counted, more_ballots = queries.ballot_groups(vote, page)
+    groups = [(count, publish.describe(vote.method, content)) for content, count in counted]
+    return render_template(
+        "votes/receipts.html",
+        vote=vote,
+        hashes=hashes,
+        groups=groups,
+        page=page,
+        has_more=more_hashes or more_ballots,
+        **finding,
+    )
 
 
 def member_key(member: Member) -> str:

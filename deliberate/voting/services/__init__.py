@@ -18,6 +18,8 @@ from deliberate.voting.services.casting import (
     AlreadyVoted,
     CastReceipt,
     cast_ballot,
+    new_receipt_code,
+    normalize_receipt,
     receipt_hash,
     replace_hash,
 )
@@ -63,6 +65,8 @@ __all__ = [
     "import_paper_ballots",
     "is_due",
     "load_options",
+    "new_receipt_code",
+    "normalize_receipt",
     "open_due_votes",
     "open_vote",
     "read_paper_ballots",
