@@ -182,7 +182,6 @@
     number(item).addEventListener("input", () => { nameButtons(); summarize(); });
     number(item).addEventListener("change", () => {
       if (sortByNumbers()) renumber(); else summarize();
-      number(item).focus();
     });
   }
   if (form) {
