@@ -14,7 +14,9 @@ decisions; the models know no page cache):
                                 voting.hooks.on_vote_page       a vote's page links its record
   drafts/voting.py              voting.hooks.register_purpose   amendment, group and adoption
                                                                 votes: start, on_close (merge,
-                                                                reject, adopt)
+                                                                reject, adopt), option_texts
+                                                                (drafts/panels.py: each
+                                                                amendment's change on a ballot)
   decisions/on_vote_closed.py   voting.hooks.on_every_close     chain every closed vote, then
                                 voting.hooks.on_decision        record what it decided
   accounts/watches.py           fragments.watch                 the stamps of kept page parts that

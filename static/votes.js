@@ -40,34 +40,92 @@
     window.setInterval(refresh, 15000);
   }
 
-  // Ranking by dragging or with the move buttons; the rank numbers follow the order.
+  // The published receipts: find the row of the receipt this browser kept for the member, or
+  // of a code someone types. The code is normalized as the server does it (case, spaces and
+  // hyphens; I and L read as 1, O as 0) and hashed here: it is never sent.
+  const check = document.querySelector("[data-receipt-check]");
+  if (check) findReceipts(check, storageKey);
+
+  // Ranking by typing numbers, by dragging or with the move buttons.
   const list = document.querySelector(".rank-list");
   if (!list) return;
+  const form = list.closest("form");
   const items = () => Array.from(list.querySelectorAll(".rank-item"));
   const number = (item) => item.querySelector(".rank-number");
   const isRanked = (item) => number(item).value.trim() !== "";
   const summary = document.createElement("p");
   summary.className = "meta rank-summary";
   summary.setAttribute("aria-live", "polite");
-  list.after(summary);
+  const warning = document.createElement("p");
+  warning.className = "error-message rank-problem";
+  warning.setAttribute("role", "alert");
+  warning.hidden = true;
+  list.after(summary, warning);
 
-  const renumber = () => {
-    let rank = 0;
-    for (const item of items()) {
-      if (isRanked(item)) number(item).value = String(++rank);
-      item.querySelector(".rank-toggle").textContent = isRanked(item) ? "Remove" : "Rank it";
+  // What is wrong with the typed ranks, before anything is sent: a number out of range, or
+  // one rank given to two options (nothing is renumbered behind the member's back).
+  const problem = () => {
+    const seen = new Map();
+    const most = items().length;
+    for (const item of items().filter(isRanked)) {
+      const raw = number(item).value.trim();
+      const rank = Number(raw);
+      if (!/^[0-9]+$/.test(raw) || rank < 1 || rank > most) {
+        return { item, text: `The rank of “${item.dataset.label}” must be a whole number from 1 to ${most}.` };
+      }
+      if (seen.has(rank)) {
+        return {
+          item,
+          text: `Rank ${rank} is given twice (“${seen.get(rank)}” and “${item.dataset.label}”): give each option its own rank.`,
+        };
+      }
+      seen.set(rank, item.dataset.label);
     }
-    const chosen = items().filter(isRanked).map((item) => item.dataset.label);
+    return null;
+  };
+
+  // The summary follows what is typed, keystroke by keystroke, in the order of the numbers.
+  const summarize = () => {
+    const found = problem();
+    for (const item of items()) number(item).removeAttribute("aria-invalid");
+    warning.hidden = !found;
+    warning.textContent = found ? found.text : "";
+    if (found) number(found.item).setAttribute("aria-invalid", "true");
+    const chosen = items().filter(isRanked)
+      .map((item, place) => ({ item, place, rank: Number(number(item).value) }))
+      .sort((a, b) => a.rank - b.rank || a.place - b.place)
+      .map(({ item }) => item.dataset.label);
     summary.textContent = chosen.length
       ? `Your ballot: ${chosen.map((label, i) => `${i + 1}. ${label}`).join("  ")}`
       : "Nothing ranked yet.";
+    return found;
   };
 
-  // Put typed numbers in order first, so that keyboard, drag and typing agree.
+  // "Rank it" and "Remove" name their option for screen readers, as the move buttons do.
+  const nameButtons = () => {
+    for (const item of items()) {
+      const toggle = item.querySelector(".rank-toggle");
+      const text = isRanked(item) ? "Remove" : "Rank it";
+      toggle.textContent = text;
+      toggle.setAttribute("aria-label", `${text}: ${item.dataset.label}`);
+    }
+  };
+
+  const renumber = () => {
+    let rank = 0;
+    for (const item of items()) if (isRanked(item)) number(item).value = String(++rank);
+    nameButtons();
+    summarize();
+  };
+
+  // Put typed numbers in order, so that keyboard, drag and typing agree; never while two
+  // options share a rank (the member is told, and decides).
   const sortByNumbers = () => {
+    if (problem()) return false;
     const ranked = items().filter(isRanked).sort((a, b) => Number(number(a).value) - Number(number(b).value));
     const rest = items().filter((item) => !isRanked(item));
     for (const item of [...ranked, ...rest]) list.append(item);
+    return true;
   };
 
   const button = (text, className, onClick) => {
@@ -104,7 +162,7 @@
     });
     up.setAttribute("aria-label", `Move up: ${label}`);
     down.setAttribute("aria-label", `Move down: ${label}`);
-    item.append(up, down, toggle);
+    (item.querySelector(".rank-row") || item).append(up, down, toggle);
     item.draggable = true;
     item.addEventListener("dragstart", (event) => {
       item.classList.add("dragging");
@@ -121,8 +179,101 @@
       item[after ? "after" : "before"](dragged);
       if (!isRanked(dragged)) number(dragged).value = "1";
     });
-    number(item).addEventListener("change", () => { sortByNumbers(); renumber(); });
+    number(item).addEventListener("input", () => { nameButtons(); summarize(); });
+    number(item).addEventListener("change", () => {
+      if (sortByNumbers()) renumber(); else summarize();
+    });
   }
-  sortByNumbers();
-  renumber();
+  if (form) {
+    form.addEventListener("submit", (event) => {
+      const found = summarize();
+      if (found) {
+        event.preventDefault();
+        number(found.item).focus();
+      } else if (sortByNumbers()) {
+        renumber();
+      }
+    });
+  }
+  if (sortByNumbers()) renumber(); else { nameButtons(); summarize(); }
+
+  // The receipts page: find a receipt among the published hashes, on this page or in the list.
+  function findReceipts(check, storageKey) {
+    const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    const normalize = (code) => {
+      const typed = code.trim();
+      const compact = typed.toUpperCase()
+        .replace(/[ \-\t\n\r\u00a0\u2010\u2011\u2012\u2013\u2014\u2212]/g, "")
+        .replace(/[IL]/g, "1").replace(/O/g, "0");
+      if (compact.length !== 20 || [...compact].some((c) => !ALPHABET.includes(c))) return typed;
+      return compact.match(/.{4}/g).join("-");
+    };
+    const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+    const said = check.querySelector(".receipt-found");
+    const input = check.querySelector("#check-code");
+    if (!(window.crypto && window.crypto.subtle)) return; // the command shown below still works
+    check.hidden = false;
+
+    const markRow = (hash) => {
+      for (const row of document.querySelectorAll(".your-receipt")) {
+        row.classList.remove("your-receipt");
+        row.removeAttribute("aria-current");
+        const note = row.querySelector(".your-receipt-note");
+        if (note) note.remove();
+      }
+      for (const code of document.querySelectorAll("table.receipts tbody td:first-child code")) {
+        if (code.textContent.trim() !== hash) continue;
+        const row = code.closest("tr");
+        row.classList.add("your-receipt");
+        row.setAttribute("aria-current", "true");
+        const note = document.createElement("strong");
+        note.className = "your-receipt-note";
+        note.textContent = "Your ballot is this row";
+        code.parentElement.prepend(note, " ");
+        return row;
+      }
+      return null;
+    };
+
+    const find = async (code, kept) => {
+      const given = normalize(code);
+      if (!given) { said.textContent = "Type or paste a receipt code first."; return; }
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(check.dataset.prefix + given));
+      const hash = hex(digest);
+      const whose = kept ? "The receipt this browser kept for your ballot" : "This receipt";
+      const row = markRow(hash);
+      if (row) {
+        said.textContent = kept
+          ? "Your ballot is this row, marked below: this browser kept its receipt, and it was counted."
+          : `${whose} is marked below: its ballot was counted.`;
+        row.scrollIntoView({ block: "center" });
+        return;
+      }
+      said.textContent = "Looking through the whole list…";
+      try {
+        const response = await fetch(check.dataset.listUrl, { credentials: "same-origin" });
+        const lines = (await response.text()).split("\n").slice(1).filter(Boolean);
+        const index = lines.findIndex((line) => line.startsWith(hash));
+        if (index < 0) {
+          said.textContent = `${whose} (${given}) is not among the published receipts of this vote. Check the code as it was shown to you.`;
+          return;
+        }
+        const size = Number(check.dataset.pageSize) || lines.length;
+        said.textContent = `${whose} is in the published list: row ${index + 1} of ${lines.length}, on page ${Math.floor(index / size) + 1} of this list. Its ballot was counted.`;
+      } catch (_error) {
+        said.textContent = "The list could not be read; try again, or use the command below.";
+      }
+    };
+
+    check.querySelector("[data-check-form]").addEventListener("submit", (event) => {
+      event.preventDefault();
+      find(input.value, false);
+    });
+    let keptCode = null;
+    try {
+      if (check.dataset.member) keptCode = localStorage.getItem(storageKey(check.dataset.member, check.dataset.vote));
+    } catch (_error) { /* nothing kept */ }
+    if (keptCode) find(keptCode, true);
+    else said.textContent = "This browser kept no receipt for you in this vote; paste a code to check it.";
+  }
 })();

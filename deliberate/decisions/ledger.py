@@ -236,6 +236,9 @@ def vote_content(vote: Vote, votes_chained_after: int) -> dict[str, Any]:
             "breakdown_by_tendency": vote.breakdown_by_tendency,
             "body": vote.body_id,
             "previous_vote": vote.previous_vote_id,
+            # Named only when chosen, so that the links of votes made before the setting
+            # existed (all listed in one order) still hold.
+            **({"shuffled": True} if vote.shuffled else {}),
         },
         "options": [
             {"position": position, "label": label, "ref": ref} for position, label, ref in options

@@ -8,6 +8,7 @@ from deliberate.demo.people import ADMIN, CONVENER
 from deliberate.demo.world import DemoWorld, Storyline
 
 COMMITTEE = ("Rosa Keller", "Priya Raman", "Yusuf Demir", CONVENER)
+DELEGATES = "Spring assembly delegates"
 
 
 def body_storylines(world: DemoWorld) -> list[Storyline]:
@@ -19,7 +20,7 @@ def _bodies(world: DemoWorld) -> Storyline:
     yield clock.ago(27.5)  # everyone has joined by then
     admin = world.members[ADMIN]
     delegates = create_body(
-        admin, "Spring assembly delegates", "Elected by the branches in March, one per ten members."
+        admin, DELEGATES, "Elected by the branches in March, one per ten members."
     )
     names = sorted(world.members)
     for name in names[::2]:

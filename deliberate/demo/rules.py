@@ -1,6 +1,6 @@
 """The demo's long draft: the convention's rules of procedure, 56 articles opened to amendment
 ten days ago, so long that its page shows the text a part at a time, with amendments on
-articles of both parts."""
+articles of both parts; two compete on how many delegates a branch sends."""
 
 from __future__ import annotations
 
@@ -130,7 +130,21 @@ RULES_AMENDMENTS = [
         "Closing a debate after four speeches silences the smaller tendencies; the time limits"
         " already keep debates short.",
     ),
+    (
+        5,
+        "Ravi Iyer",
+        "replace",
+        "Each branch sends one delegate for every twenty members in good standing on the date"
+        " of the call; branches of fewer than twenty members send one delegate jointly with a"
+        " neighbouring branch.",
+        "Delegates in proportion, without a floor",
+        "A floor of two delegates gives a member of a ten-member branch four times the weight of"
+        " a member of a large one.",
+    ),
 ]
+# The two amendments on article 5 compete; each is seconded, and the delegates decide between
+# them (the votes part): (amendment's place in RULES_AMENDMENTS, seconder).
+RULES_SECONDS = [(0, "Mei Lin"), (0, "Jonah Feld"), (3, "Grace Mwangi"), (3, "Ben Carter")]
 
 
 def rules_storylines(world: DemoWorld) -> list[Storyline]:
@@ -151,11 +165,12 @@ def _rules(world: DemoWorld) -> Storyline:
     services.open_amendment_window(
         convener, draft, clock.now + timedelta(days=9), now=clock.current
     )
+    proposed = []
     for days, (article, proposer, kind, new_text, title, rationale) in zip(
-        (8, 6, 3), RULES_AMENDMENTS, strict=True
+        (8, 6, 3, 2.9), RULES_AMENDMENTS, strict=True
     ):
         yield clock.ago(days)
-        services.propose_amendment(
+        amendment = services.propose_amendment(
             world.members[proposer],
             draft,
             version_number=draft.current_version_number,
@@ -166,3 +181,7 @@ def _rules(world: DemoWorld) -> Storyline:
             title=title,
             rationale=rationale,
         )
+        proposed.append(amendment)
+    for days, (index, seconder) in zip((2.8, 2.75, 2.7, 2.65), RULES_SECONDS, strict=True):
+        yield clock.ago(days)
+        services.second_amendment(world.members[seconder], proposed[index])

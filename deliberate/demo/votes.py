@@ -9,7 +9,11 @@
 - Where the spring assembly meets was decided by a roll-call consensus vote: one block, with
   its reason, and the vote fell back to a three-quarters supermajority.
 - The competing amendments on the councillors' mandates (A5 and A6) are being decided by a
-  ranked vote that is still open; some members have voted.
+  ranked vote that is still open, each voter seeing the options in an order of her own; some
+  members have voted.
+- The competing amendments on how many delegates a branch sends to the spring convention are
+  put to the convention's delegates alone: a ranked vote whose roll is that body; a few
+  delegates have voted.
 - The treasurer is elected by nomination: nominations are open. Priya Raman stands herself,
   Grace Mwangi accepted Rosa Keller's nomination, Clara Dubois has not yet answered Yusuf
   Demir's, and Ben Carter declined Mei Lin's; the two standing wrote statements.
@@ -22,15 +26,20 @@ from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
+from sqlalchemy import select
+
+from deliberate.bodies.models import Body
+from deliberate.demo.bodies import DELEGATES
 from deliberate.demo.people import CONVENER, MODERATOR
+from deliberate.demo.rules import RULES_TITLE
 from deliberate.demo.texts import AMENDMENTS
 from deliberate.demo.world import DemoWorld, Storyline
-from deliberate.drafts.models import Amendment, CompetitionGroup
+from deliberate.drafts.models import Amendment, CompetitionGroup, Draft
 from deliberate.drafts.voting import put_amendment_to_vote, put_group_to_vote
 from deliberate.extensions import db
 from deliberate.tendencies.queries import current_membership
 from deliberate.voting import services
-from deliberate.voting.models import Vote
+from deliberate.voting.models import RollEntry, Vote
 from deliberate.voting.rules import Settings
 from deliberate.voting.vocabulary import BlockRule, StvVariant, Threshold, VoteMethod
 
@@ -105,6 +114,7 @@ def vote_storylines(world: DemoWorld) -> list[Storyline]:
         _venue_consensus(world),
         _open_group_vote(world),
         _treasurer_nominations(world),
+        _delegates_decide_their_number(world),
     ]
 
 
@@ -220,7 +230,8 @@ def _open_group_vote(world: DemoWorld) -> Storyline:
     vote = put_group_to_vote(
         world.members[CONVENER],
         group,
-        Settings(method=VoteMethod.IRV, quorum_percent=25),
+        # Listed in each voter's own order, so that A5 gains nothing from coming first.
+        Settings(method=VoteMethod.IRV, quorum_percent=25, shuffled=True),
         closes_at=world.clock.now + timedelta(days=2),
     )
     labels = [o.label for o in services.load_options(vote)]
@@ -256,3 +267,25 @@ def _treasurer_nominations(world: DemoWorld) -> Storyline:
     services.decline_nomination(members["Ben Carter"], declined)
     yield world.clock.ago(0.8)
     services.nominate(members["Yusuf Demir"], vote, members["Clara Dubois"])
+def _delegates_decide_their_number(world: DemoWorld) -> Storyline:
+    """The two amendments on how many delegates a branch sends to the convention go to the
+    convention's delegates alone: the roll of their ranked vote is that body."""
+    yield world.clock.ago(2.5)
+    rules = db.session.scalars(select(Draft).where(Draft.title == RULES_TITLE)).one()
+    group = db.session.scalars(
+        select(CompetitionGroup).where(CompetitionGroup.draft_id == rules.id)
+    ).one()
+    delegates = db.session.scalars(select(Body).where(Body.name == DELEGATES)).one()
+    vote = put_group_to_vote(
+        world.members[CONVENER],
+        group,
+        Settings(method=VoteMethod.IRV, quorum_percent=50, body_id=delegates.id),
+        closes_at=world.clock.now + timedelta(days=3),
+    )
+    labels = [o.label for o in services.load_options(vote)]
+    roll = set(db.session.scalars(select(RollEntry.member_id).where(RollEntry.vote_id == vote.id)))
+    voters = [m for m in _voters(world) if m.id in roll][:5]
+    first, second, no_change = labels
+    rankings = [[first, second], [second], [first], [no_change], [second, first]]
+    ballots = [(m, {"ranking": r}) for m, r in zip(voters, rankings, strict=False)]
+    yield from _cast_over(world, vote, ballots, hours=30)

@@ -29,6 +29,7 @@ from deliberate.drafts.models import (
     DraftState,
     DraftVersion,
 )
+from deliberate.drafts.panels import amendment_texts
 from deliberate.drafts.queries import amendments_of
 from deliberate.errors import DomainError, InvalidTransition, NotFound
 from deliberate.extensions import db
@@ -427,6 +428,7 @@ register_purpose(
         start=_start_group,
         on_close=_group_closed,
         decides=False,
+        option_texts=amendment_texts,
     )
 )
 register_purpose(
@@ -437,5 +439,6 @@ register_purpose(
         propose=_propose_adoption,
         start=_start_adoption,
         on_close=_adoption_closed,
+        option_texts=amendment_texts,
     )
 )

@@ -137,6 +137,10 @@ class VoteForm(FlaskForm):
         "Receipts show the ballot's content (a voter can then prove her vote to anyone, "
         "a coercer too; by default a receipt proves only that the ballot was counted)"
     )
+    shuffled = BooleanField(
+        "List the options in a random order for each voter (ranked votes), so that none gains "
+        "from being listed first"
+    )
     body_id = SelectField("Who votes", coerce=str, default="")
     by_nomination = BooleanField(
         "Candidates stand by nomination (elections): members nominate themselves or others "
@@ -196,6 +200,8 @@ class VoteForm(FlaskForm):
             ),
             ranked_threshold=self._ranked_threshold(),
             one_winner_per_round=bool(self.one_winner_per_round.data) and stv,
+            body_id=self.body(),
+            shuffled=bool(self.shuffled.data) and ranked,
         )
 
     def _fractional(self) -> bool:
@@ -248,6 +254,7 @@ class VoteForm(FlaskForm):
                 raise FormValidationError(str(refusal)) from None
 
     def body(self) -> int | None:
+        """The body chosen (None: every active member); the select refuses any other value."""
         return int(self.body_id.data) if self.body_id.data else None
 
     def times(self) -> tuple[datetime | None, datetime | None]:

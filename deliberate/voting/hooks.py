@@ -15,7 +15,7 @@ deliberate/events.py dispatches once the transaction has committed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -28,7 +28,7 @@ from deliberate.voting.rules import Settings
 from deliberate.voting.vocabulary import METHODS, VoteMethod
 
 if TYPE_CHECKING:
-    from deliberate.voting.models import Vote
+    from deliberate.voting.models import Vote, VoteOption
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,22 @@ class Proposal:
     # The options the subject's ranked vote would offer (a competing group's amendments and
     # "No change"), which a meeting's paper count must name; empty for a yes/no question.
     options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OptionText:
+    """What one option of a vote proposes, as the subject's domain shows it: the page that
+    holds it in full, and its text or change as HTML (sanitized, rendered by that domain), so
+    that a ballot shows what each option would do beside its name. `name` is how the text
+    is called in a sentence ("A5")."""
+
+    name: str
+    endpoint: tuple[str, dict[str, Any]]
+    html: str
+
+
+# The texts of a vote's options, by option position (options without one are left out).
+OptionTexts = Callable[["Vote", Sequence["VoteOption"]], Mapping[int, OptionText]]
 
 
 class Start(Protocol):
@@ -103,6 +119,8 @@ class Purpose:
       count's outcome (`decision_from_result`).
     - `decides`: whether a decided outcome is a decision of the organization (a question, an
       election, a draft's adoption) rather than a step towards one (an amendment's vote).
+    - `option_texts(vote, options)`: what each option proposes (`OptionText` by option
+      position), shown on the ballot and the review page; None: the options are their labels.
     """
 
     name: str
@@ -113,6 +131,7 @@ class Purpose:
     on_open: Callable[[Member | None, Vote], None] | None = None
     on_close: Callable[[Vote, Result], Decision | None] | None = None
     decides: bool = True
+    option_texts: OptionTexts | None = None
 
 
 # Listeners of every vote: (actor, vote) at its opening (actor None: opened on schedule),

@@ -87,6 +87,9 @@ class Vote(Base):
             name="one_winner_per_round_wigm",
         ),
         CheckConstraint(
+            "NOT shuffled OR method IN ('irv', 'stv', 'schulze')", name="shuffled_ranked"
+        ),
+        CheckConstraint(
             "block_rule IS NULL OR " + enum_check("block_rule", BlockRule),
             name="block_rule_known",
         ),
@@ -176,6 +179,9 @@ class Vote(Base):
     receipts_show_content: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # Each voter sees the options in an order of her own, drawn from a keyed hash of the
+    # vote and the member (nothing stored); the ballots and the count are the same.
+    shuffled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     in_person: Mapped[bool] = mapped_column(Boolean, default=False)
     # An election whose candidates stand by nomination: its options are the accepted
     # candidates, fixed when it opens; until then members nominate (and, with no

@@ -22,9 +22,9 @@ from deliberate.database import utcnow
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.routing import id_from
 from deliberate.subjects import resolve
-from deliberate.voting import chart, hooks, queries, rules, services
+from deliberate.voting import chart, hooks, publish, queries, rules, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
-from deliberate.voting.models import Vote
+from deliberate.voting.models import Vote, VoteOption
 from deliberate.voting.permissions import can_run_votes
 from deliberate.voting.vocabulary import (
     BlockRule,
@@ -83,7 +83,6 @@ def start_vote(
         description=form.description.data or "",
         options=[services.OptionSpec(label) for label in settings.options],
         purpose=purpose.name,
-        body_id=form.body(),
         opens_at=opens_at,
         closes_at=closes_at,
         by_nomination=purpose.name == "election" and bool(form.by_nomination.data),
@@ -201,6 +200,11 @@ def explain(vote: Vote) -> Explained:
         )
     if vote.is_ranked:
         lines.append("Rank as many options as you like; an unranked option gets no preference.")
+        if vote.shuffled:
+            lines.append(
+                "The options are listed in a random order of your own, so that none gains from "
+                "being listed first; your ranking is counted the same whatever the order."
+            )
         lines.append(
             "Ties are settled by the lot drawn at opening."
             if vote.tie_break == TieBreak.LOT or vote.method == VoteMethod.SCHULZE
@@ -264,6 +268,8 @@ def vote_page(
     return {
         "vote": vote,
         "purpose": purpose,
+        "ballot_options": ballot_options(vote, member),
+        "option_texts": option_texts(vote) if vote.is_open else {},
         "subject_link": _subject_link(vote),
         "explained": explain(vote),
         "standing": queries.standing(vote, member),
@@ -288,6 +294,61 @@ def vote_page(
         if vote.is_closed
         else [],
     }
+
+
+def ballot_options(vote: Vote, member: Member) -> list[tuple[int, VoteOption]]:
+    """The options as this member's ballot lists them, each with the number of its rank field
+    (`rank_<n>`, n its place in the vote's order). A vote with `shuffled` lists them in an
+    order of the member's own, the same on every page and visit: each option sorted by an
+    HMAC, under the app's key, of the vote, the member and the option. Nothing is stored, and
+    the ballot names options, not places."""
+    numbered = list(enumerate(vote.options, start=1))
+    if not vote.shuffled:
+        return numbered
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+
+    def place(item: tuple[int, VoteOption]) -> bytes:
+        message = f"deliberate-ballot-order:{vote.id}:{member.id}:{item[0]}".encode()
+        return hmac.new(secret, message, hashlib.sha256).digest()
+
+    return sorted(numbered, key=place)
+
+
+def option_texts(vote: Vote) -> dict[int, hooks.OptionText]:
+    """What each option proposes, by option position, as the purpose's domain shows it (an
+    amendment's change); empty when the options are their labels."""
+    purpose = hooks.purpose(vote.purpose)
+    if purpose is None or purpose.option_texts is None or not vote.is_ranked:
+        return {}
+    return dict(purpose.option_texts(vote, vote.options))
+
+
+def receipts_page(vote: Vote, member: Member, page: int) -> str:
+    """A page of a closed secret vote's published receipts: the hashes and, apart, the
+    ballots; or, for content-verifiable receipts, each hash beside its ballot. With what this
+    browser needs to find the receipt it kept for the member (votes.js): its key."""
+    finding = {"member_key": member_key(member), "page_size": queries.RECEIPTS_PAGE_SIZE}
+    if vote.receipts_show_content:
+        ballots, more = queries.published_page(vote, page)
+        rows = [
+            (receipt, publish.describe(vote.method, content), weight)
+            for receipt, content, weight in ballots
+        ]
+        return render_template(
+            "votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more, **finding
+        )
+    hashes, more_hashes = queries.receipts_page(vote, page)
+    counted, more_ballots = queries.ballot_groups(vote, page)
+    groups = [(count, publish.describe(vote.method, content)) for content, count in counted]
+    return render_template(
+        "votes/receipts.html",
+        vote=vote,
+        hashes=hashes,
+        groups=groups,
+        page=page,
+        has_more=more_hashes or more_ballots,
+        **finding,
+    )
 
 
 def member_key(member: Member) -> str:
@@ -321,14 +382,20 @@ def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
     return None
 
 
-def confirmation(vote: Vote, checked: dict[str, Any], receipt: str | None) -> str:
+def confirmation(vote: Vote, member: Member, checked: dict[str, Any], receipt: str | None) -> str:
     """The page that shows exactly what will be recorded (`checked`, the ballot as
-    `services.review_ballot` returns it), before the voter confirms."""
+    `services.review_ballot` returns it), before the voter confirms: the ranking with what each
+    option proposes, the options left unranked in the ballot's order."""
+    ranking = checked.get("ranking", [])
+    by_label = {o.label: o for o in vote.options}
     return render_template(
         "votes/confirm.html",
         vote=vote,
         content=checked,
         receipt=receipt,
+        ranked=[by_label[label] for label in ranking],
+        unranked=[o for _n, o in ballot_options(vote, member) if o.label not in ranking],
+        option_texts=option_texts(vote),
         positions=rules.POSITION_LABELS,
         candidates=queries.candidates(vote),
         rank_fields={
@@ -361,7 +428,7 @@ def ballot_step(actor: Member, vote: Vote, sent: Mapping[str, str]) -> BallotSte
     content = ballot_from_form(vote.method, labels, sent)
     if sent.get("confirm") != "1":
         checked = services.review_ballot(actor, vote, content, receipt=receipt)
-        return BallotStep(confirmation(vote, checked, receipt), cast=False)
+        return BallotStep(confirmation(vote, actor, checked, receipt), cast=False)
     result = services.cast_ballot(actor, vote, content, receipt=receipt)
     page = render_template(
         "votes/receipt.html",

@@ -129,6 +129,12 @@ class Settings:
     tie_break: str = TieBreak.EARLIER_ROUNDS
     ranked_threshold: str = RankedThreshold.STANDARD
     one_winner_per_round: bool = False
+    # Who votes: the roll is taken from this body's current members (None: every active
+    # member). Fixed before the vote opens, like the rest, and kept by a second round.
+    body_id: int | None = None
+    # Each voter sees the options in an order of her own (ranked votes), so that no option
+    # gains from being listed first; what is stored and counted does not change.
+    shuffled: bool = False
 
     @property
     def is_ranked(self) -> bool:
@@ -190,6 +196,10 @@ def check_settings(settings: Settings) -> Settings:
                 )
     elif settings.options:
         raise ValidationError("Only ranked votes have options of their own.")
+    elif settings.shuffled:
+        raise ValidationError(
+            "Only a ranked vote lists options of its own to put in a random order."
+        )
     _check_count_options(settings)
     if settings.breakdown_by_tendency and not settings.secret:
         raise ValidationError(

@@ -253,27 +253,7 @@ def _secret_and_closed(vote_id: int) -> Vote:
 @login_required
 def receipts(vote_id: int) -> str:
     vote = _secret_and_closed(vote_id)
-    page = page_number(request.args)
-    if vote.receipts_show_content:
-        ballots, more = queries.published_page(vote, page)
-        rows = [
-            (receipt, publish.describe(vote.method, content), weight)
-            for receipt, content, weight in ballots
-        ]
-        return render_template(
-            "votes/receipts.html", vote=vote, rows=rows, page=page, has_more=more
-        )
-    hashes, more_hashes = queries.receipts_page(vote, page)
-    counted, more_ballots = queries.ballot_groups(vote, page)
-    groups = [(count, publish.describe(vote.method, content)) for content, count in counted]
-    return render_template(
-        "votes/receipts.html",
-        vote=vote,
-        hashes=hashes,
-        groups=groups,
-        page=page,
-        has_more=more_hashes or more_ballots,
-    )
+    return pages.receipts_page(vote, actor(), page_number(request.args))
 
 
 @bp.get("/<int:vote_id>/receipts.csv")

@@ -185,3 +185,29 @@ def test_a_chain_cut_short_after_a_seal_is_found(app, connection, archive, conve
     assert result.exit_code == 1
     assert f"decision record {last} " in result.output
     assert "no seal" in result.output
+
+
+def test_a_vote_listed_in_each_voter_s_order_verifies_and_its_setting_is_chained(
+    app, connection, convener, voters
+):
+    from deliberate.voting import services as voting
+    from deliberate.voting.rules import Settings
+
+    vote = voting.create_vote(
+        convener,
+        title="Who chairs the spring convention?",
+        settings=Settings(method="irv", shuffled=True),
+        options=[voting.OptionSpec(name) for name in ("Ana", "Ben", "Chloé")],
+    )
+    for voter in voters[:3]:
+        voting.cast_ballot(voter, vote, {"ranking": ["Ben", "Ana"]})
+    voting.close_vote(convener, vote)
+    vote_id = vote.id
+    db.session.commit()
+    result = verify(app)
+    assert result.exit_code == 0, result.output
+    # Whether the options were shuffled is part of what the vote's link vouches for.
+    tamper(connection, "UPDATE votes SET shuffled = :no WHERE id = :id", no=False, id=vote_id)
+    result = verify(app)
+    assert result.exit_code == 1, result.output
+    assert f"its vote {vote_id}: link 1 (vote): its content was changed" in result.output

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from deliberate.demo import load_demo
 from deliberate.demo.votes import TREASURER_VOTE
 from deliberate.drafts.models import Amendment, AmendmentState
-from deliberate.voting import services
+from deliberate.voting import queries, services
 from deliberate.voting.models import Vote
 from deliberate.voting.services import nominations
 from deliberate.voting.vocabulary import VoteState
@@ -51,10 +51,14 @@ def test_the_demo_decides_by_votes(session):
     assert "step-free entrance" in count["reasons"]["block"][0]
     assert venue.result["roll_call"]
 
-    group = next(v for t, v in votes.items() if t.startswith("Competing amendments"))
+    group = next(v for t, v in votes.items() if t.startswith("Competing amendments of “Eastside"))
     assert group.state == VoteState.OPEN
     assert group.result_json is None
-    voting = session.scalars(select(Amendment).where(Amendment.state == AmendmentState.VOTING))
+    voting = session.scalars(
+        select(Amendment).where(
+            Amendment.state == AmendmentState.VOTING, Amendment.draft_id == group.subject_id
+        )
+    )
     options = services.load_options(group)
     assert {a.id for a in voting} == {o.ref_id for o in options if o.ref_id}
 
@@ -115,3 +119,30 @@ def test_the_demo_takes_nominations_for_its_treasurer(session, client, login_as)
     assert "awaiting acceptance" in page
     assert "<strong>monthly</strong>" in page
     assert "Nominate" in page
+
+
+def test_the_demo_shows_a_shuffled_ballot_and_a_competing_vote_for_a_body(session, client):
+    from deliberate.bodies.models import Body
+    from deliberate.demo.people import demo_email
+    from deliberate.voting.models import RollEntry
+
+    load_demo()
+    votes = [v for v in session.scalars(select(Vote)) if v.purpose == "group" and v.is_open]
+    shuffled = next(v for v in votes if v.shuffled)
+    assert shuffled.title.startswith("Competing amendments of “Eastside")
+    assert shuffled.body_id is None
+    delegates = session.scalars(select(Body).where(Body.name == "Spring assembly delegates")).one()
+    for_body = next(v for v in votes if v.body_id == delegates.id)
+    roll = set(session.scalars(select(RollEntry.member_id).where(RollEntry.vote_id == for_body.id)))
+    assert len(roll) == for_body.roll_size == 14
+    assert for_body.title.startswith("Competing amendments of “Rules of procedure")
+    assert 0 < queries.participation_count(for_body) < for_body.roll_size
+    client.post(
+        "/login",
+        data={"email": demo_email("Mei Lin"), "password": "demo-password-2026"},
+    )
+    page = client.get(f"/votes/{shuffled.id}").get_data(as_text=True)
+    assert "listed in a random order of your own" in page
+    assert "What A5 changes" in page
+    body_page = client.get(f"/votes/{for_body.id}").get_data(as_text=True)
+    assert "roll: Spring assembly delegates" in body_page

@@ -254,3 +254,14 @@ def test_a_paper_weight_beyond_any_roll_gets_the_form_back(app, built, count):
             assert_refusal_is_clean(response, watch)
         assert response.status_code == 400
         assert "A file holds at most 200000 ballots." in response.get_data(as_text=True)
+
+
+def test_every_field_of_the_vote_form_is_fuzzed(app):
+    """The vote form grows with each setting; each one is fuzzed, so a new one fails here
+    until it is listed in hostile_forms.yaml."""
+    from deliberate.voting.forms import VoteForm
+
+    with app.test_request_context():
+        fields = set(VoteForm(meta={"csrf": False})._fields)
+    listed = set(FORMS["votes.create"][0]["fields"])
+    assert fields - listed == set()

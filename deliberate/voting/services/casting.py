@@ -23,7 +23,15 @@ from deliberate.voting.rules import check_ballot, encode
 from deliberate.voting.services.common import load_options, settings_of
 from deliberate.voting.vocabulary import BallotSource, VoteState
 
-RECEIPT_BYTES = 12
+#: Receipt codes are written in Crockford's base32: digits and capitals without I, L, O and
+#: U, so that a code copied by hand reads back the same (I and L are read as 1, O as 0).
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: 20 characters of 5 bits: 100 random bits, shown in five groups of four.
+RECEIPT_LENGTH = 20
+RECEIPT_GROUP = 4
+RECEIPT_BYTES = RECEIPT_LENGTH * 5 // 8  # the random bytes a code holds, rounded down
+_READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
+_SEPARATORS = str.maketrans("", "", " -\t\n\r\u00a0\u2010\u2011\u2012\u2013\u2014\u2212")
 
 
 class AlreadyVoted(InvalidTransition):
@@ -38,16 +46,35 @@ class CastReceipt:
     replaced: bool
 
 
+def new_receipt_code() -> str:
+    """A fresh receipt code from the system's secure random source: "7K3M-Q9XD-…"."""
+    drawn = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return "-".join(drawn[i : i + RECEIPT_GROUP] for i in range(0, RECEIPT_LENGTH, RECEIPT_GROUP))
+
+
+def normalize_receipt(code: str) -> str:
+    """A receipt code as it was given, however it was copied: case, spaces and hyphens do not
+    matter, and I or L is read as 1, O as 0. A code of the older kind (before codes were
+    written in base32, case-sensitive) comes back as typed, without surrounding spaces."""
+    typed = code.strip()
+    compact = typed.upper().translate(_SEPARATORS).translate(_READ_AS)
+    if len(compact) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in compact):
+        return typed
+    return "-".join(compact[i : i + RECEIPT_GROUP] for i in range(0, RECEIPT_LENGTH, RECEIPT_GROUP))
+
+
 def receipt_hash(vote_id: int, code: str) -> str:
-    """The stored form of a receipt code: SHA-256 of the vote and the code."""
-    return hashlib.sha256(f"deliberate-receipt:{vote_id}:{code.strip()}".encode()).hexdigest()
+    """The stored form of a receipt code: SHA-256 of the vote and the code as given
+    (`normalize_receipt`: capitals in groups joined by hyphens)."""
+    text = f"deliberate-receipt:{vote_id}:{normalize_receipt(code)}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def replace_hash(vote_id: int, member_id: int, code: str) -> str:
     """What the participation row keeps to check a replacement: SHA-256 of the vote, the
     member and the code, derived apart from `receipt_hash` so that a database reader cannot
     go from one to the other without the code."""
-    text = f"deliberate-replace:{vote_id}:{member_id}:{code.strip()}"
+    text = f"deliberate-replace:{vote_id}:{member_id}:{normalize_receipt(code)}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -195,8 +222,8 @@ def _cast_secret(
     if ballot is not None and receipt is not None:
         ballot.content = stored
         db.session.flush()
-        return CastReceipt(code=receipt.strip(), replaced=True)
-    code = secrets.token_urlsafe(RECEIPT_BYTES)
+        return CastReceipt(code=normalize_receipt(receipt), replaced=True)
+    code = new_receipt_code()
     _participate(vote, actor, standing.tendency_id, code)
     db.session.execute(
         insert(Ballot).values(

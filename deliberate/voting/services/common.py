@@ -50,6 +50,8 @@ def settings_of(vote: Vote, options: Sequence[VoteOption] | None = None) -> Sett
         tie_break=vote.tie_break,
         ranked_threshold=vote.ranked_threshold,
         one_winner_per_round=vote.one_winner_per_round,
+        body_id=vote.body_id,
+        shuffled=vote.shuffled,
     )
 
 

@@ -61,6 +61,9 @@ def create_vote(
     `in_person` makes the record of a vote held at a meeting, without a roll here, for
     `record_in_person_vote` to add its counts, draw its lot and count it.
 
+    The roll is taken from `body_id`, or else from the settings' body (every active member
+    when neither names one).
+
     Raises PermissionDenied unless the actor runs votes, ValidationError for settings that do
     not go together, an empty question, an unknown body or a time in the past.
     """
@@ -94,6 +97,7 @@ def create_vote(
         if (description or "").strip()
         else ("", "")
     )
+    body_id = body_id if body_id is not None else settings.body_id
     if body_id is not None and not _body_exists(body_id):
         raise ValidationError("That body does not exist.")
     if nominations_close_at is not None and (
@@ -123,6 +127,7 @@ def create_vote(
         replaceable=settings.replaceable,
         breakdown_by_tendency=settings.breakdown_by_tendency,
         receipts_show_content=settings.receipts_show_content and settings.secret,
+        shuffled=settings.shuffled and settings.is_ranked,
         body_id=body_id,
         previous_vote_id=previous_vote_id,
         by_nomination=by_nomination,
