@@ -307,13 +307,15 @@ def _subject_link(vote: Vote) -> tuple[str, str] | None:
 
 
 def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
-    """The SVG chart of a closed vote's rounds (or of its majority count)."""
+    """The SVG charts of a closed vote's rounds (or of its majority count): one drawn for a
+    wide page and one for a phone, the style sheet showing the one that fits the width."""
     if vote.method == VoteMethod.SCHULZE:
         return None  # no rounds: the results show the pairwise matrix and strongest paths
+    count = result["count"]
     if vote.is_ranked:
-        return chart.rounds_chart(result["count"])
+        return chart.rounds_chart(count) + chart.rounds_chart(count, narrow=True)
     if vote.method == VoteMethod.MAJORITY:
-        return chart.majority_chart(result["count"])
+        return chart.majority_chart(count) + chart.majority_chart(count, narrow=True)
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import login_required
@@ -15,7 +16,7 @@ from deliberate.forms import ActionForm, Page, ensure_valid, perform, submit
 from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
-from deliberate.voting import pages, publish, queries, rules, services
+from deliberate.voting import margins, pages, publish, queries, rules, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes, can_view_vote
@@ -27,6 +28,12 @@ bp = Blueprint("votes", __name__, url_prefix="/votes")
 def share_words(share: str) -> str:
     """A stored exact share ("2/3") as words ("two-thirds"), for any page showing a result."""
     return rules.share_words(Fraction(share))
+
+
+@bp.app_template_filter("margin")
+def margin_words(result: dict[str, Any] | None) -> str | None:
+    """By how much a closed vote was decided, in a sentence, for any page showing a result."""
+    return margins.margin(result)
 
 
 casting_limit = limiter.limit(
