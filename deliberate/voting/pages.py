@@ -43,6 +43,36 @@ STV_VARIANT_NAMES: dict[str, str] = {
     StvVariant.MEEK: "Meek",
 }
 FREE_PURPOSES = ("question", "election")
+# The method of a vote in a few words, for lists.
+METHOD_WORDS: dict[str, str] = {
+    VoteMethod.MAJORITY: "Yes or no",
+    VoteMethod.IRV: "Ranked choice, one winner",
+    VoteMethod.STV: "Ranked choice",  # with the number of seats
+    VoteMethod.CONSENSUS: "Consensus",
+    VoteMethod.SCHULZE: "Ranked choice, every pair compared",
+}
+
+
+def method_words(vote: Vote) -> str:
+    """The vote's method in words ("Ranked choice, 3 seats"), never its code ("stv")."""
+    if vote.method == VoteMethod.STV:
+        return f"Ranked choice, {vote.seats} seats"
+    return METHOD_WORDS.get(vote.method, vote.method)
+
+
+def standing_words(vote: Vote, standing: queries.Standing | None) -> str:
+    """Where the member stands in a vote, for the list of votes."""
+    if vote.in_person:
+        return "Held at a meeting"
+    if vote.is_scheduled or standing is None:
+        return "The roll is taken when it opens"
+    if vote.is_cancelled:
+        return "Cancelled"
+    if standing.voted:
+        return "You voted on paper" if standing.on_paper else "You voted"
+    if not standing.on_roll:
+        return "You are not on the roll"
+    return "You may vote" if vote.is_open else "You did not vote"
 
 
 def purpose_from_args(
@@ -283,6 +313,24 @@ def vote_page(
         ]
         if vote.is_closed
         else [],
+    }
+
+
+def votes_list(member: Member, page: int) -> dict[str, Any]:
+    """The list of votes: open and coming, then closed a page at a time, each with where the
+    member stands in it; a fixed number of queries however many votes there are."""
+    closed, more = queries.votes_in(("closed",), page=page)
+    current = queries.open_and_scheduled()
+    standings = queries.standings([*current, *closed], member)
+    return {
+        "current": current,
+        "closed": closed,
+        "page": page,
+        "has_more": more,
+        "standing_of": {
+            vote.id: standing_words(vote, standings.get(vote.id)) for vote in [*current, *closed]
+        },
+        "can_run": can_run_votes(member),
     }
 
 

@@ -68,6 +68,38 @@ def standing(vote: Vote, member: Member) -> Standing:
     )
 
 
+def standings(votes: list[Vote], member: Member) -> dict[int, Standing]:
+    """Where the member stands in each of these votes, in two queries however many there are:
+    on the roll or not, voted or not (never what they chose)."""
+    ids = [vote.id for vote in votes]
+    if not ids:
+        return {}
+    on_roll = set(
+        db.session.scalars(
+            select(RollEntry.vote_id).where(
+                RollEntry.member_id == member.id, RollEntry.vote_id.in_(ids)
+            )
+        )
+    )
+    took_part = dict(
+        db.session.execute(
+            select(Participation.vote_id, Participation.on_paper).where(
+                Participation.member_id == member.id, Participation.vote_id.in_(ids)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return {
+        vote_id: Standing(
+            on_roll=vote_id in on_roll,
+            voted=vote_id in took_part,
+            on_paper=bool(took_part.get(vote_id)),
+        )
+        for vote_id in ids
+    }
+
+
 def votes_on(subject_type: str, subject_id: int) -> list[Vote]:
     """The votes on a subject (an amendment, a draft), newest first."""
     return list(

@@ -36,6 +36,12 @@ def margin_words(result: dict[str, Any] | None) -> str | None:
     return margins.margin(result)
 
 
+@bp.app_template_filter("method_words")
+def method_words(vote: Vote) -> str:
+    """A vote's method in words, never its code, for any page listing votes."""
+    return pages.method_words(vote)
+
+
 casting_limit = limiter.limit(
     lambda: current_app.config.get("BALLOT_LIMIT_PER_MEMBER", "20 per minute"),
     key_func=member_rate_key,
@@ -64,15 +70,8 @@ def _detail_url(vote: Vote) -> str:
 @bp.get("/")
 @login_required
 def index() -> str:
-    page = page_number(request.args)
-    closed, more = queries.votes_in(("closed",), page=page)
     return render_template(
-        "votes/index.html",
-        current=queries.open_and_scheduled(),
-        closed=closed,
-        page=page,
-        has_more=more,
-        can_run=can_run_votes(actor()),
+        "votes/index.html", **pages.votes_list(actor(), page_number(request.args))
     )
 
 
