@@ -20,10 +20,17 @@ from deliberate.accounts.models import Member
 from deliberate.bodies.queries import body_choices
 from deliberate.database import utcnow
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from deliberate.filters import format_datetime
 from deliberate.routing import id_from
 from deliberate.subjects import resolve
 from deliberate.voting import chart, hooks, queries, rules, services
-from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
+from deliberate.voting.forms import (
+    CloseForm,
+    MeetingForm,
+    PaperBallotsForm,
+    VoteForm,
+    ballot_from_form,
+)
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes
 from deliberate.voting.vocabulary import (
@@ -279,9 +286,10 @@ def vote_page(
     *,
     ballot_error: str | None = None,
     ballot_input: Mapping[str, str] | None = None,
+    close_error: str | None = None,
 ) -> dict[str, Any]:
     """Everything the vote page shows; after a refused ballot, the refusal and what the
-    member sent, for the ballot form to show again."""
+    member sent, for the ballot form to show again; after a refused early close, why."""
     purpose = hooks.purpose(vote.purpose)
     result = vote.result
     roll_call_names = (
@@ -303,6 +311,9 @@ def vote_page(
         "roll_call_names": roll_call_names,
         "positions": rules.POSITION_LABELS,
         "import_form": PaperBallotsForm(),
+        "close_form": CloseForm(),
+        "closes_early": early(vote),
+        "close_error": close_error,
         "ballot_error": ballot_error,
         "ballot_input": ballot_input or {},
         "member_key": member_key(member),
@@ -417,11 +428,24 @@ def ballot_step(actor: Member, vote: Vote, sent: Mapping[str, str]) -> BallotSte
     return BallotStep(page, cast=True)
 
 
-def act(actor: Member, vote: Vote, verb: str) -> str:
+class EarlyClose(ValidationError):
+    """A convener asked to close a vote before its scheduled time without ticking that they
+    mean it: the vote page comes back with this message beside the close button."""
+
+    status = 409
+
+
+def early(vote: Vote) -> bool:
+    """Whether closing the vote now would end it before its scheduled close."""
+    return vote.is_open and vote.closes_at is not None and utcnow() < vote.closes_at
+
+
+def act(actor: Member, vote: Vote, verb: str, *, confirmed_early: bool = False) -> str:
     """Open, close or cancel a vote; the message to show (the view commits).
 
-    Conveners do all three. Any member may ask to close a vote past its scheduled close:
-    the system closes it then, as it would on schedule.
+    Conveners do all three; closing before the scheduled time needs `confirmed_early` (the
+    ticked confirmation), or raises EarlyClose. Any member may ask to close a vote past its
+    scheduled close: the system closes it then, as it would on schedule.
     """
     breakdown_min = current_app.config.get("SECRET_BREAKDOWN_MIN", 10)
     if verb == "close" and services.is_due(vote) and not can_run_votes(actor):
@@ -432,6 +456,12 @@ def act(actor: Member, vote: Vote, verb: str) -> str:
     elif verb == "open":
         services.open_vote(actor, vote)
         message = f"The vote is open: {vote.roll_size} members are on its roll."
+    elif verb == "close" and early(vote) and not confirmed_early:
+        raise EarlyClose(
+            f"This vote is scheduled to close {format_datetime(vote.closes_at or utcnow())}, and "
+            "members on the roll may still be voting. Tick “Close it before its scheduled "
+            "time” to close it now."
+        )
     elif verb == "close":
         was_closed = vote.is_closed
         services.close_vote(actor, vote, breakdown_min=breakdown_min)

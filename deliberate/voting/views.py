@@ -17,7 +17,7 @@ from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.voting import margins, pages, publish, queries, rules, services
-from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm
+from deliberate.voting.forms import CloseForm, MeetingForm, PaperBallotsForm, VoteForm
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes, can_view_vote
 
@@ -117,8 +117,11 @@ def detail(vote_id: int) -> str:
     return _detail(_vote(vote_id))
 
 
-def _detail(vote: Vote, refused: DomainError | None = None) -> str:
-    """The vote page; after a refused ballot, with the refusal beside the form it came from."""
+def _detail(
+    vote: Vote, refused: DomainError | None = None, close_refused: DomainError | None = None
+) -> str:
+    """The vote page; after a refused ballot or early close, with the refusal beside the form
+    it came from."""
     subject = subject_of(SubjectType.VOTE, vote)
     return render_template(
         "votes/detail.html",
@@ -127,6 +130,7 @@ def _detail(vote: Vote, refused: DomainError | None = None) -> str:
             actor(),
             ballot_error=refused.message if refused else None,
             ballot_input=request.form if refused else None,
+            close_error=close_refused.message if close_refused else None,
         ),
         action_form=ActionForm(),
         **debate_context(subject),
@@ -165,11 +169,17 @@ def cast(vote_id: int) -> Page:
 @login_required
 def act(vote_id: int, verb: str) -> Page:
     vote = _vote(vote_id)
-    return perform(
-        lambda: pages.act(actor(), vote, verb),
-        success_message=lambda message: message,
-        redirect_to=_detail_url(vote),
-    )
+    form = CloseForm()
+    try:
+        return perform(
+            lambda: pages.act(actor(), vote, verb, confirmed_early=bool(form.confirm_early.data)),
+            success_message=lambda message: message,
+            redirect_to=_detail_url(vote),
+            form=form,
+        )
+    except pages.EarlyClose as refused:
+        # Nothing was changed: the vote page again, the message beside the close button.
+        return _detail(vote, close_refused=refused), refused.status
 
 
 @bp.post("/<int:vote_id>/second-round")
