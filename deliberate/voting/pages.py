@@ -23,7 +23,7 @@ from deliberate.errors import DomainError, NotFound, PermissionDenied, Validatio
 from deliberate.filters import format_datetime
 from deliberate.routing import id_from
 from deliberate.subjects import resolve
-from deliberate.voting import chart, hooks, queries, rules, services
+from deliberate.voting import chart, hooks, queries, results, rules, services
 from deliberate.voting.forms import (
     CloseForm,
     MeetingForm,
@@ -33,6 +33,7 @@ from deliberate.voting.forms import (
 )
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes
+from deliberate.voting.results import NO_TENDENCY, OTHERS
 from deliberate.voting.vocabulary import (
     BlockRule,
     Quota,
@@ -312,6 +313,8 @@ def vote_page(
         "positions": rules.POSITION_LABELS,
         "import_form": PaperBallotsForm(),
         "close_form": CloseForm(),
+        "turnout": turnout(vote) if vote.is_open and can_run_votes(member) else None,
+        "turnout_minimum": current_app.config.get("SECRET_BREAKDOWN_MIN", 10),
         "closes_early": early(vote),
         "close_error": close_error,
         "ballot_error": ballot_error,
@@ -343,6 +346,76 @@ def votes_list(member: Member, page: int) -> dict[str, Any]:
         },
         "can_run": can_run_votes(member),
     }
+
+
+@dataclass(frozen=True)
+class TurnoutGroup:
+    tendency: str
+    roll: int
+    voted: int
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """How many on an open vote's roll have voted, by the tendency the roll took, for the
+    conveners: never what anyone voted. A secret vote shows a tendency only when at least
+    `minimum` of it have voted, the rest as "others", and nothing when "others" would be a
+    smaller group (`withheld` says so): the rule of the published breakdown."""
+
+    groups: list[TurnoutGroup]
+    roll: int
+    voted: int
+    minimum: int | None = None
+    withheld: str | None = None
+
+
+def turnout(vote: Vote) -> Turnout:
+    counted = queries.turnout_by_tendency(vote)
+    roll, voted = sum(c[2] for c in counted), sum(c[3] for c in counted)
+    if not vote.secret:
+        groups = [TurnoutGroup(name or NO_TENDENCY, r, v) for _, name, r, v in counted]
+        return Turnout(sorted(groups, key=lambda g: g.tendency.casefold()), roll, voted)
+    minimum = int(current_app.config.get("SECRET_BREAKDOWN_MIN", 10))
+    names = {t: name or NO_TENDENCY for t, name, _, _ in counted if t is not None}
+    published = results.published_tendencies(
+        {tendency_id: v for tendency_id, _, _, v in counted}, names, breakdown_min=minimum
+    )
+    if published is None:
+        withheld = (
+            f"Turnout by tendency is shown only when every group shown, “others” included, "
+            f"has at least {minimum} voters, as for a published breakdown; not yet in this vote."
+        )
+        return Turnout([], roll, voted, minimum, withheld)
+    groups = sorted(
+        (
+            TurnoutGroup(names[t], r, v)
+            for t, _, r, v in counted
+            if t is not None and t in published
+        ),
+        key=lambda g: g.tendency.casefold(),
+    )
+    rest = [c for c in counted if c[0] not in published]
+    if rest:
+        groups.append(TurnoutGroup(OTHERS, sum(c[2] for c in rest), sum(c[3] for c in rest)))
+    return Turnout(groups, roll, voted, minimum)
+
+
+def not_voted_page(vote: Vote, page: int) -> str:
+    """Who on an open roll-call vote's roll has not voted yet, for a convener to remind them;
+    a secret vote shows no one's participation, conveners' included."""
+    if not vote.is_open:
+        raise NotFound("The list of who has not voted yet is kept while the vote is open.")
+    if vote.secret:
+        raise NotFound("A secret vote shows no one who has or has not voted, conveners included.")
+    members, more = queries.not_voted(vote, page)
+    return render_template(
+        "votes/not_voted.html",
+        vote=vote,
+        members=members,
+        page=page,
+        has_more=more,
+        turnout=turnout(vote),
+    )
 
 
 def member_key(member: Member) -> str:

@@ -222,6 +222,15 @@ def participation(vote_id: int) -> Response:
     return jsonify(state=vote.state, voted=voted, roll=vote.roll_size or 0)
 
 
+@bp.get("/<int:vote_id>/not-voted")
+@login_required
+def not_voted(vote_id: int) -> str:
+    """Who on an open roll-call vote's roll has not voted yet, for a convener to remind them."""
+    vote = _vote(vote_id)
+    _require_runner()
+    return pages.not_voted_page(vote, page_number(request.args))
+
+
 @bp.get("/<int:vote_id>/results.json")
 @login_required
 def results_json(vote_id: int) -> Response:
