@@ -9,7 +9,11 @@
 - Where the spring assembly meets was decided by a roll-call consensus vote: one block, with
   its reason, and the vote fell back to a three-quarters supermajority.
 - The competing amendments on the councillors' mandates (A5 and A6) are being decided by a
-  ranked vote that is still open; some members have voted.
+  ranked vote that is still open; some members have voted. It closes in two days, so the
+  convener who closes it now is asked to confirm; being secret, it shows its conveners the
+  turnout by tendency only for groups of ten voters, and no one who has voted.
+- Whether to send two delegates to the city tenants' federation is an open roll-call vote:
+  its conveners see the turnout by tendency and who has not voted yet, to remind them.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from deliberate.voting.rules import Settings
 from deliberate.voting.vocabulary import BlockRule, StvVariant, Threshold, VoteMethod
 
 MAJORITY = Settings(method=VoteMethod.MAJORITY, threshold=Threshold.SIMPLE, quorum_percent=20)
+FEDERATION_QUESTION = "Send two delegates to the city tenants' federation"
 COMMITTEE_VOTE = "Coordinating committee of the Eastside campaign (three seats)"
 VENUE_QUESTION = "Hold the spring assembly in the Eastside community hall"
 COMMITTEE = ("Rosa Keller", "Priya Raman", "Yusuf Demir", "Samir Haddad", "Mei Lin", "Emma Schulz")
@@ -89,6 +94,7 @@ def vote_storylines(world: DemoWorld) -> list[Storyline]:
         _committee_election(world),
         _venue_consensus(world),
         _open_group_vote(world),
+        _open_roll_call(world),
     ]
 
 
@@ -212,3 +218,24 @@ def _open_group_vote(world: DemoWorld) -> Storyline:
     rankings = [a5_first] * 5 + [a6_first] * 4 + [no_change, [labels[1], labels[2]]]
     ballots = [(m, {"ranking": r}) for m, r in zip(_voters(world)[1::2], rankings, strict=False)]
     yield from _cast_over(world, vote, ballots, hours=70)
+
+
+def _open_roll_call(world: DemoWorld) -> Storyline:
+    """A roll-call question still open: about half the roll has voted."""
+    yield world.clock.ago(1.6)
+    vote = services.create_vote(
+        world.members[CONVENER],
+        title=FEDERATION_QUESTION,
+        description=(
+            "The federation meets monthly; two delegates, one of them from the Eastside "
+            "campaign, would report back to each general meeting."
+        ),
+        settings=Settings(
+            method=VoteMethod.MAJORITY, threshold=Threshold.SIMPLE, quorum_percent=40, secret=False
+        ),
+        purpose="question",
+        closes_at=world.clock.now + timedelta(days=3),
+    )
+    choices = ["yes"] * 9 + ["no"] * 4 + ["abstain"]
+    ballots = [(m, {"choice": c}) for m, c in zip(_voters(world)[::2], choices, strict=False)]
+    yield from _cast_over(world, vote, ballots, hours=30)
