@@ -154,3 +154,15 @@ def test_axe_passes_at_375_px_on_results_members_and_an_import_report(
     assert problems == {}, problems
     assert admin.get_by_role("region", name="The import, row by row").count() == 1
     people.watch.assert_clean()
+
+
+def test_a_box_that_fits_its_width_costs_no_tab_stop(people: People, ids: dict[str, int]) -> None:
+    page = people.login(demo_logins()["member"], DEMO_PASSWORD)
+    page.goto(f"/votes/{ids['stv']}")
+    rounds = "document.querySelector('[aria-label=\"Round by round\"]')"
+    page.wait_for_function(f"() => !{rounds}.hasAttribute('tabindex')")
+    assert page.evaluate(f"() => {rounds}.scrollWidth <= {rounds}.clientWidth + 1")
+    # Narrowed to a phone, the same box scrolls, and takes the focus again.
+    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page.wait_for_function(f"() => {rounds}.tabIndex === 0 && {rounds}.hasAttribute('tabindex')")
+    people.watch.assert_clean()
