@@ -382,8 +382,8 @@ def turnout(vote: Vote) -> Turnout:
     )
     if published is None:
         withheld = (
-            f"Turnout by tendency is shown only when every group shown, “others” included, "
-            f"has at least {minimum} voters, as for a published breakdown; not yet in this vote."
+            f"Nothing is shown by tendency yet: a group shown would have fewer than {minimum} "
+            "voters."
         )
         return Turnout([], roll, voted, minimum, withheld)
     groups = sorted(

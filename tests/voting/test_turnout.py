@@ -103,7 +103,7 @@ def test_a_secret_vote_shows_only_groups_as_large_as_a_published_breakdown(
     page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
     assert turnout_rows(page) == {}
     assert "11 of 16 have voted." in page
-    assert "not yet in this vote" in page
+    assert "Nothing is shown by tendency yet: a group shown would have fewer than 10" in page
     assert "Who has not voted yet" not in page
 
 
