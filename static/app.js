@@ -24,3 +24,16 @@ document.addEventListener("submit", (event) => {
   }
 });
 if (document.documentElement.hasAttribute("data-signed-out")) forgetReceipts();
+
+// A box that scrolls sideways (a wide table on a phone) takes the focus, so the arrow keys
+// scroll it; one that fits its width needs no tab stop of its own. The page says
+// tabindex="0" from the start, so without this file every such box is reachable.
+const scrollBoxes = document.querySelectorAll(".table-scroll[role=region]");
+if (scrollBoxes.length && "ResizeObserver" in window) {
+  const fit = (box) => {
+    if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+    else if (box !== document.activeElement) box.removeAttribute("tabindex");
+  };
+  const watcher = new ResizeObserver((entries) => entries.forEach((entry) => fit(entry.target)));
+  scrollBoxes.forEach((box) => watcher.observe(box));
+}

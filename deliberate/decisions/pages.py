@@ -245,6 +245,10 @@ def _member_context(
         "can_commit": can_record_commitment(member, record, evaluation),
         "can_write": can_write_record(member, record),
         "can_evaluate": can_evaluate(member),
+        # Before opening the evaluation (which freezes entries): how many have not entered.
+        "without_entry": queries.members_without_entry(record)
+        if can_evaluate(member) and record.is_sealed and evaluation is None
+        else None,
         "commitment_form": commitment_form,
         "report_form": report_form if coordinates and report_form.paper.choices else None,
         "coordinates": coordinates,

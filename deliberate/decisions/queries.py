@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select, true
 
-from deliberate.accounts.models import Member
+from deliberate.accounts.models import Member, MemberStatus
 from deliberate.decisions import search
 from deliberate.decisions.models import (
     ArchiveLink,
@@ -131,6 +131,18 @@ def commitment_summary(record: DecisionRecord) -> CommitmentSummary:
     ]
     groups.sort(key=lambda t: (t.name == NO_TENDENCY, t.name))
     return CommitmentSummary(_merged("All members", groups), groups)
+
+
+def members_without_entry(record: DecisionRecord) -> tuple[int, int]:
+    """How many active members have recorded no entry on the record, and how many active
+    members there are: what a convener reads before opening the evaluation freezes entries."""
+    entered = exists().where(Commitment.record_id == record.id, Commitment.member_id == Member.id)
+    row = db.session.execute(
+        select(func.count(Member.id), func.sum(case((~entered, 1), else_=0))).where(
+            Member.status == MemberStatus.ACTIVE
+        )
+    ).one()
+    return int(row[1] or 0), int(row[0] or 0)
 
 
 @dataclass(frozen=True)

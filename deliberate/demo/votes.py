@@ -10,13 +10,17 @@
   its reason, and the vote fell back to a three-quarters supermajority.
 - The competing amendments on the councillors' mandates (A5 and A6) are being decided by a
   ranked vote that is still open, each voter seeing the options in an order of her own; some
-  members have voted.
+  members have voted. It closes in two days, so the convener who closes it now is asked to
+  confirm; being secret, it shows its conveners the turnout by tendency only for groups of ten
+  voters, and no one who has voted.
 - The competing amendments on how many delegates a branch sends to the spring convention are
   put to the convention's delegates alone: a ranked vote whose roll is that body; a few
   delegates have voted.
 - The treasurer is elected by nomination: nominations are open. Priya Raman stands herself,
   Grace Mwangi accepted Rosa Keller's nomination, Clara Dubois has not yet answered Yusuf
   Demir's, and Ben Carter declined Mei Lin's; the two standing wrote statements.
+- Whether to send two delegates to the city tenants' federation is an open roll-call vote:
+  its conveners see the turnout by tendency and who has not voted yet, to remind them.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from deliberate.voting.rules import Settings
 from deliberate.voting.vocabulary import BlockRule, StvVariant, Threshold, VoteMethod
 
 MAJORITY = Settings(method=VoteMethod.MAJORITY, threshold=Threshold.SIMPLE, quorum_percent=20)
+FEDERATION_QUESTION = "Send two delegates to the city tenants' federation"
 COMMITTEE_VOTE = "Coordinating committee of the Eastside campaign (three seats)"
 VENUE_QUESTION = "Hold the spring assembly in the Eastside community hall"
 TREASURER_VOTE = "Treasurer of the organization"
@@ -115,6 +120,7 @@ def vote_storylines(world: DemoWorld) -> list[Storyline]:
         _open_group_vote(world),
         _treasurer_nominations(world),
         _delegates_decide_their_number(world),
+        _open_roll_call(world),
     ]
 
 
@@ -267,6 +273,8 @@ def _treasurer_nominations(world: DemoWorld) -> Storyline:
     services.decline_nomination(members["Ben Carter"], declined)
     yield world.clock.ago(0.8)
     services.nominate(members["Yusuf Demir"], vote, members["Clara Dubois"])
+
+
 def _delegates_decide_their_number(world: DemoWorld) -> Storyline:
     """The two amendments on how many delegates a branch sends to the convention go to the
     convention's delegates alone: the roll of their ranked vote is that body."""
@@ -288,4 +296,25 @@ def _delegates_decide_their_number(world: DemoWorld) -> Storyline:
     first, second, no_change = labels
     rankings = [[first, second], [second], [first], [no_change], [second, first]]
     ballots = [(m, {"ranking": r}) for m, r in zip(voters, rankings, strict=False)]
+    yield from _cast_over(world, vote, ballots, hours=30)
+
+
+def _open_roll_call(world: DemoWorld) -> Storyline:
+    """A roll-call question still open: about half the roll has voted."""
+    yield world.clock.ago(1.6)
+    vote = services.create_vote(
+        world.members[CONVENER],
+        title=FEDERATION_QUESTION,
+        description=(
+            "The federation meets monthly; two delegates, one of them from the Eastside "
+            "campaign, would report back to each general meeting."
+        ),
+        settings=Settings(
+            method=VoteMethod.MAJORITY, threshold=Threshold.SIMPLE, quorum_percent=40, secret=False
+        ),
+        purpose="question",
+        closes_at=world.clock.now + timedelta(days=3),
+    )
+    choices = ["yes"] * 9 + ["no"] * 4 + ["abstain"]
+    ballots = [(m, {"choice": c}) for m, c in zip(_voters(world)[::2], choices, strict=False)]
     yield from _cast_over(world, vote, ballots, hours=30)

@@ -24,7 +24,7 @@ from wtforms import ValidationError as FormValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from deliberate.errors import ValidationError
-from deliberate.forms import choices, no_control_characters
+from deliberate.forms import ActionForm, choices, no_control_characters
 from deliberate.voting.rules import (
     BLOCK_RULE_LABELS,
     IRV_THRESHOLD_LABELS,
@@ -318,3 +318,9 @@ def ballot_from_form(
         return {"position": form.get("position"), "reason": form.get("reason", "")}
     ranks = {label: form.get(f"rank_{i}", "") for i, label in enumerate(options, start=1)}
     return {"ranking": ranking_from_ranks(options, ranks)}
+
+
+class CloseForm(ActionForm):
+    """Closing a vote: before its scheduled close, the convener ticks that they mean it."""
+
+    confirm_early = BooleanField("Close it before its scheduled time: members may still be voting")

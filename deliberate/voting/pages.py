@@ -20,12 +20,20 @@ from deliberate.accounts.models import Member
 from deliberate.bodies.queries import body_choices
 from deliberate.database import utcnow
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from deliberate.filters import format_datetime
 from deliberate.routing import id_from
 from deliberate.subjects import resolve
-from deliberate.voting import chart, hooks, publish, queries, rules, services
-from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
+from deliberate.voting import chart, hooks, publish, queries, results, rules, services
+from deliberate.voting.forms import (
+    CloseForm,
+    MeetingForm,
+    PaperBallotsForm,
+    VoteForm,
+    ballot_from_form,
+)
 from deliberate.voting.models import Vote, VoteOption
 from deliberate.voting.permissions import can_run_votes
+from deliberate.voting.results import NO_TENDENCY, OTHERS
 from deliberate.voting.vocabulary import (
     BlockRule,
     Quota,
@@ -43,6 +51,36 @@ STV_VARIANT_NAMES: dict[str, str] = {
     StvVariant.MEEK: "Meek",
 }
 FREE_PURPOSES = ("question", "election")
+# The method of a vote in a few words, for lists.
+METHOD_WORDS: dict[str, str] = {
+    VoteMethod.MAJORITY: "Yes or no",
+    VoteMethod.IRV: "Ranked choice, one winner",
+    VoteMethod.STV: "Ranked choice",  # with the number of seats
+    VoteMethod.CONSENSUS: "Consensus",
+    VoteMethod.SCHULZE: "Ranked choice, every pair compared",
+}
+
+
+def method_words(vote: Vote) -> str:
+    """The vote's method in words ("Ranked choice, 3 seats"), never its code ("stv")."""
+    if vote.method == VoteMethod.STV:
+        return f"Ranked choice, {vote.seats} seats"
+    return METHOD_WORDS.get(vote.method, vote.method)
+
+
+def standing_words(vote: Vote, standing: queries.Standing | None) -> str:
+    """Where the member stands in a vote, for the list of votes."""
+    if vote.in_person:
+        return "Held at a meeting"
+    if vote.is_scheduled or standing is None:
+        return "The roll is taken when it opens"
+    if vote.is_cancelled:
+        return "Cancelled"
+    if standing.voted:
+        return "You voted on paper" if standing.on_paper else "You voted"
+    if not standing.on_roll:
+        return "You are not on the roll"
+    return "You may vote" if vote.is_open else "You did not vote"
 
 
 def purpose_from_args(
@@ -255,9 +293,11 @@ def vote_page(
     *,
     refused: DomainError | None = None,
     ballot_input: Mapping[str, str] | None = None,
+    close_form: CloseForm | None = None,
 ) -> dict[str, Any]:
     """Everything the vote page shows; after a refused ballot, the refusal (shown beside the
-    field it names) and what the member sent, for the ballot form to show again."""
+    field it names) and what the member sent, for the ballot form to show again; after a
+    refused early close, why."""
     purpose = hooks.purpose(vote.purpose)
     result = vote.result
     roll_call_names = (
@@ -284,6 +324,13 @@ def vote_page(
         "import_form": PaperBallotsForm(),
         "ballot_error": refused.message if refused else None,
         "ballot_field": refused.field if refused else None,
+        "close_form": close_form or CloseForm(),
+        "turnout": turnout(vote) if vote.is_open and can_run_votes(member) else None,
+        "turnout_minimum": current_app.config.get("SECRET_BREAKDOWN_MIN", 10),
+        "closes_early": early(vote),
+        "close_error": close_form.confirm_early.errors[0]
+        if close_form and close_form.confirm_early.errors
+        else None,
         "ballot_input": ballot_input or {},
         "member_key": member_key(member),
         "next_round": queries.next_round(vote),
@@ -351,6 +398,94 @@ def receipts_page(vote: Vote, member: Member, page: int) -> str:
     )
 
 
+def votes_list(member: Member, page: int) -> dict[str, Any]:
+    """The list of votes: open and coming, then closed a page at a time, each with where the
+    member stands in it; a fixed number of queries however many votes there are."""
+    closed, more = queries.votes_in(("closed",), page=page)
+    current = queries.open_and_scheduled()
+    standings = queries.standings([*current, *closed], member)
+    return {
+        "current": current,
+        "closed": closed,
+        "page": page,
+        "has_more": more,
+        "standing_of": {
+            vote.id: standing_words(vote, standings.get(vote.id)) for vote in [*current, *closed]
+        },
+        "can_run": can_run_votes(member),
+    }
+
+
+@dataclass(frozen=True)
+class TurnoutGroup:
+    tendency: str
+    roll: int
+    voted: int
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """How many on an open vote's roll have voted, by the tendency the roll took, for the
+    conveners: never what anyone voted. A secret vote shows a tendency only when at least
+    `minimum` of it have voted, the rest as "others", and nothing when "others" would be a
+    smaller group (`withheld` says so): the rule of the published breakdown."""
+
+    groups: list[TurnoutGroup]
+    roll: int
+    voted: int
+    minimum: int | None = None
+    withheld: str | None = None
+
+
+def turnout(vote: Vote) -> Turnout:
+    counted = queries.turnout_by_tendency(vote)
+    roll, voted = sum(c[2] for c in counted), sum(c[3] for c in counted)
+    if not vote.secret:
+        groups = [TurnoutGroup(name or NO_TENDENCY, r, v) for _, name, r, v in counted]
+        return Turnout(sorted(groups, key=lambda g: g.tendency.casefold()), roll, voted)
+    minimum = int(current_app.config.get("SECRET_BREAKDOWN_MIN", 10))
+    names = {t: name or NO_TENDENCY for t, name, _, _ in counted if t is not None}
+    published = results.published_tendencies(
+        {tendency_id: v for tendency_id, _, _, v in counted}, names, breakdown_min=minimum
+    )
+    if published is None:
+        withheld = (
+            f"Nothing is shown by tendency yet: a group shown would have fewer than {minimum} "
+            "voters."
+        )
+        return Turnout([], roll, voted, minimum, withheld)
+    groups = sorted(
+        (
+            TurnoutGroup(names[t], r, v)
+            for t, _, r, v in counted
+            if t is not None and t in published
+        ),
+        key=lambda g: g.tendency.casefold(),
+    )
+    rest = [c for c in counted if c[0] not in published]
+    if rest:
+        groups.append(TurnoutGroup(OTHERS, sum(c[2] for c in rest), sum(c[3] for c in rest)))
+    return Turnout(groups, roll, voted, minimum)
+
+
+def not_voted_page(vote: Vote, page: int) -> str:
+    """Who on an open roll-call vote's roll has not voted yet, for a convener to remind them;
+    a secret vote shows no one's participation, conveners' included."""
+    if not vote.is_open:
+        raise NotFound("The list of who has not voted yet is kept while the vote is open.")
+    if vote.secret:
+        raise NotFound("A secret vote shows no one who has or has not voted, conveners included.")
+    members, more = queries.not_voted(vote, page)
+    return render_template(
+        "votes/not_voted.html",
+        vote=vote,
+        members=members,
+        page=page,
+        has_more=more,
+        turnout=turnout(vote),
+    )
+
+
 def member_key(member: Member) -> str:
     """An opaque value per member, stable across sessions, for this browser's keys of kept
     receipts: one member's receipts are never offered to another on a shared browser."""
@@ -372,13 +507,15 @@ def _subject_link(vote: Vote) -> tuple[str, str] | None:
 
 
 def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
-    """The SVG chart of a closed vote's rounds (or of its majority count)."""
+    """The SVG charts of a closed vote's rounds (or of its majority count): one drawn for a
+    wide page and one for a phone, the style sheet showing the one that fits the width."""
     if vote.method == VoteMethod.SCHULZE:
         return None  # no rounds: the results show the pairwise matrix and strongest paths
+    count = result["count"]
     if vote.is_ranked:
-        return chart.rounds_chart(result["count"])
+        return chart.rounds_chart(count) + chart.rounds_chart(count, narrow=True)
     if vote.method == VoteMethod.MAJORITY:
-        return chart.majority_chart(result["count"])
+        return chart.majority_chart(count) + chart.majority_chart(count, narrow=True)
     return None
 
 
@@ -440,11 +577,24 @@ def ballot_step(actor: Member, vote: Vote, sent: Mapping[str, str]) -> BallotSte
     return BallotStep(page, cast=True)
 
 
-def act(actor: Member, vote: Vote, verb: str) -> str:
+class EarlyClose(ValidationError):
+    """A convener asked to close a vote before its scheduled time without ticking that they
+    mean it: the vote page comes back with this message beside the close button."""
+
+    status = 409
+
+
+def early(vote: Vote) -> bool:
+    """Whether closing the vote now would end it before its scheduled close."""
+    return vote.is_open and vote.closes_at is not None and utcnow() < vote.closes_at
+
+
+def act(actor: Member, vote: Vote, verb: str, *, confirmed_early: bool = False) -> str:
     """Open, close or cancel a vote; the message to show (the view commits).
 
-    Conveners do all three. Any member may ask to close a vote past its scheduled close:
-    the system closes it then, as it would on schedule.
+    Conveners do all three; closing before the scheduled time needs `confirmed_early` (the
+    ticked confirmation), or raises EarlyClose. Any member may ask to close a vote past its
+    scheduled close: the system closes it then, as it would on schedule.
     """
     breakdown_min = current_app.config.get("SECRET_BREAKDOWN_MIN", 10)
     if verb == "close" and services.is_due(vote) and not can_run_votes(actor):
@@ -455,6 +605,13 @@ def act(actor: Member, vote: Vote, verb: str) -> str:
     elif verb == "open":
         services.open_vote(actor, vote)
         message = f"The vote is open: {vote.roll_size} members are on its roll."
+    elif verb == "close" and early(vote) and not confirmed_early:
+        raise EarlyClose(
+            f"This vote is scheduled to close {format_datetime(vote.closes_at or utcnow())}, and "
+            "members on the roll may still be voting. Tick “Close it before its scheduled "
+            "time” to close it now.",
+            field="confirm_early",
+        )
     elif verb == "close":
         was_closed = vote.is_closed
         services.close_vote(actor, vote, breakdown_min=breakdown_min)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from deliberate.accounts.models import Member
 from deliberate.extensions import db
+from deliberate.tendencies.models import Tendency
 from deliberate.voting.models import (
     Ballot,
     Nomination,
@@ -93,6 +94,82 @@ def standing(vote: Vote, member: Member) -> Standing:
         voted=took_part is not None,
         on_paper=took_part is not None and took_part.on_paper,
     )
+
+
+def standings(votes: list[Vote], member: Member) -> dict[int, Standing]:
+    """Where the member stands in each of these votes, in two queries however many there are:
+    on the roll or not, voted or not (never what they chose)."""
+    ids = [vote.id for vote in votes]
+    if not ids:
+        return {}
+    on_roll = set(
+        db.session.scalars(
+            select(RollEntry.vote_id).where(
+                RollEntry.member_id == member.id, RollEntry.vote_id.in_(ids)
+            )
+        )
+    )
+    took_part = dict(
+        db.session.execute(
+            select(Participation.vote_id, Participation.on_paper).where(
+                Participation.member_id == member.id, Participation.vote_id.in_(ids)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return {
+        vote_id: Standing(
+            on_roll=vote_id in on_roll,
+            voted=vote_id in took_part,
+            on_paper=bool(took_part.get(vote_id)),
+        )
+        for vote_id in ids
+    }
+
+
+def turnout_by_tendency(vote: Vote) -> list[tuple[int | None, str | None, int, int]]:
+    """For an open vote: per tendency the roll took (tendency id or None, its name, how many
+    are on the roll, how many of them have voted, online or on paper), in one query."""
+    voted = func.count(Participation.member_id)
+    rows = db.session.execute(
+        select(RollEntry.tendency_id, Tendency.name, func.count(RollEntry.member_id), voted)
+        .select_from(RollEntry)
+        .outerjoin(Tendency, Tendency.id == RollEntry.tendency_id)
+        .outerjoin(
+            Participation,
+            (Participation.vote_id == RollEntry.vote_id)
+            & (Participation.member_id == RollEntry.member_id),
+        )
+        .where(RollEntry.vote_id == vote.id)
+        .group_by(RollEntry.tendency_id, Tendency.name)
+    ).all()
+    return [(tendency_id, name, int(roll), int(took)) for tendency_id, name, roll, took in rows]
+
+
+NOT_VOTED_PAGE_SIZE = 100
+
+
+def not_voted(vote: Vote, page: int) -> tuple[list[tuple[int, str, str | None]], bool]:
+    """A page of the members on the roll who have not voted yet, by name, with the tendency
+    the roll took (id, name, tendency name), and whether more follow."""
+    rows = db.session.execute(
+        select(Member.id, Member.display_name, Tendency.name)
+        .select_from(RollEntry)
+        .join(Member, Member.id == RollEntry.member_id)
+        .outerjoin(Tendency, Tendency.id == RollEntry.tendency_id)
+        .outerjoin(
+            Participation,
+            (Participation.vote_id == RollEntry.vote_id)
+            & (Participation.member_id == RollEntry.member_id),
+        )
+        .where(RollEntry.vote_id == vote.id, Participation.member_id.is_(None))
+        .order_by(func.lower(Member.display_name), Member.id)
+        .offset((page - 1) * NOT_VOTED_PAGE_SIZE)
+        .limit(NOT_VOTED_PAGE_SIZE + 1)
+    ).all()
+    shown = [(member_id, name, tendency) for member_id, name, tendency in rows]
+    return shown[:NOT_VOTED_PAGE_SIZE], len(shown) > NOT_VOTED_PAGE_SIZE
 
 
 def votes_on(subject_type: str, subject_id: int) -> list[Vote]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import login_required
@@ -15,8 +16,8 @@ from deliberate.forms import ActionForm, Page, ensure_valid, perform, submit
 from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
-from deliberate.voting import pages, publish, queries, rules, services
-from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm
+from deliberate.voting import margins, pages, publish, queries, rules, services
+from deliberate.voting.forms import CloseForm, MeetingForm, PaperBallotsForm, VoteForm
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_run_votes, can_view_vote
 
@@ -27,6 +28,18 @@ bp = Blueprint("votes", __name__, url_prefix="/votes")
 def share_words(share: str) -> str:
     """A stored exact share ("2/3") as words ("two-thirds"), for any page showing a result."""
     return rules.share_words(Fraction(share))
+
+
+@bp.app_template_filter("margin")
+def margin_words(result: dict[str, Any] | None) -> str | None:
+    """By how much a closed vote was decided, in a sentence, for any page showing a result."""
+    return margins.margin(result)
+
+
+@bp.app_template_filter("method_words")
+def method_words(vote: Vote) -> str:
+    """A vote's method in words, never its code, for any page listing votes."""
+    return pages.method_words(vote)
 
 
 casting_limit = limiter.limit(
@@ -57,15 +70,8 @@ def _detail_url(vote: Vote) -> str:
 @bp.get("/")
 @login_required
 def index() -> str:
-    page = page_number(request.args)
-    closed, more = queries.votes_in(("closed",), page=page)
     return render_template(
-        "votes/index.html",
-        current=queries.open_and_scheduled(),
-        closed=closed,
-        page=page,
-        has_more=more,
-        can_run=can_run_votes(actor()),
+        "votes/index.html", **pages.votes_list(actor(), page_number(request.args))
     )
 
 
@@ -111,8 +117,11 @@ def detail(vote_id: int) -> str:
     return _detail(_vote(vote_id))
 
 
-def _detail(vote: Vote, refused: DomainError | None = None) -> str:
-    """The vote page; after a refused ballot, with the refusal beside the form it came from."""
+def _detail(
+    vote: Vote, refused: DomainError | None = None, close_form: CloseForm | None = None
+) -> str:
+    """The vote page; after a refused ballot or early close, with the refusal beside the form
+    it came from."""
     subject = subject_of(SubjectType.VOTE, vote)
     return render_template(
         "votes/detail.html",
@@ -121,6 +130,7 @@ def _detail(vote: Vote, refused: DomainError | None = None) -> str:
             actor(),
             refused=refused,
             ballot_input=request.form if refused else None,
+            close_form=close_form,
         ),
         action_form=ActionForm(),
         **debate_context(subject),
@@ -159,10 +169,14 @@ def cast(vote_id: int) -> Page:
 @login_required
 def act(vote_id: int, verb: str) -> Page:
     vote = _vote(vote_id)
+    form = CloseForm()
     return perform(
-        lambda: pages.act(actor(), vote, verb),
+        lambda: pages.act(actor(), vote, verb, confirmed_early=bool(form.confirm_early.data)),
         success_message=lambda message: message,
         redirect_to=_detail_url(vote),
+        form=form,
+        # A refusal comes back on the vote page, beside the close button's confirmation.
+        refuse=lambda: _detail(vote, close_form=form),
     )
 
 
@@ -204,6 +218,15 @@ def participation(vote_id: int) -> Response:
     vote = _vote(vote_id)
     voted = queries.participation_count(vote)
     return jsonify(state=vote.state, voted=voted, roll=vote.roll_size or 0)
+
+
+@bp.get("/<int:vote_id>/not-voted")
+@login_required
+def not_voted(vote_id: int) -> str:
+    """Who on an open roll-call vote's roll has not voted yet, for a convener to remind them."""
+    vote = _vote(vote_id)
+    _require_runner()
+    return pages.not_voted_page(vote, page_number(request.args))
 
 
 @bp.get("/<int:vote_id>/results.json")

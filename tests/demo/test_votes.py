@@ -146,3 +146,29 @@ def test_the_demo_shows_a_shuffled_ballot_and_a_competing_vote_for_a_body(sessio
     assert "What A5 changes" in page
     body_page = client.get(f"/votes/{for_body.id}").get_data(as_text=True)
     assert "roll: Spring assembly delegates" in body_page
+
+
+def test_the_demo_shows_conveners_the_turnout_of_its_open_votes(session, client, login_as):
+    from deliberate.accounts.models import Member
+    from deliberate.demo.people import CONVENER
+
+    load_demo()
+    votes = votes_by_title(session)
+    convener = session.scalar(select(Member).where(Member.display_name == CONVENER))
+    login_as(convener)
+    roll_call = votes["Send two delegates to the city tenants' federation"]
+    assert roll_call.state == VoteState.OPEN
+    page = client.get(f"/votes/{roll_call.id}").get_data(as_text=True)
+    assert "Turnout by tendency" in page
+    assert "Mass Party Platform" in page[page.index("Turnout by tendency") :]
+    assert "Who has not voted yet (" in page
+    waiting = client.get(f"/votes/{roll_call.id}/not-voted")
+    assert waiting.status_code == 200
+    assert '<table class="list not-voted">' in waiting.get_data(as_text=True)
+    # The secret ranked vote closes in two days: closing it now asks for confirmation, and
+    # it shows no one who has voted.
+    group = next(v for t, v in votes.items() if t.startswith("Competing amendments"))
+    page = client.get(f"/votes/{group.id}").get_data(as_text=True)
+    assert 'name="confirm_early"' in page
+    assert "Who has not voted yet" not in page
+    assert client.get(f"/votes/{group.id}/not-voted").status_code == 404

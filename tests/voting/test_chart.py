@@ -293,3 +293,36 @@ def test_any_names_any_count_gives_a_well_formed_chart(names, raw, seats):
     assert [len(rects(g, "bar")) for g in rounds] == [len(r["tally"]) for r in data["rounds"]]
     widths = [float(r.get("width")) for r in root.iter(f"{SVG}rect")]
     assert all(0 <= w <= 320 for w in widths)
+
+
+# --- the narrow layout, for a phone ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("draw", ["rounds", "majority"])
+def test_the_narrow_layout_fits_a_phone_at_body_size(draw):
+    long_name = "Strawberries with cream and a very long name " + HOSTILE
+    if draw == "rounds":
+        svg = rounds_chart(food(candidates=[*FOOD[:4], long_name]), title="Food", narrow=True)
+    else:
+        data = count_majority(7, 3, 1, roll=12, participation=11, rules=MajorityRules()).as_dict()
+        svg = majority_chart(data, title=HOSTILE, narrow=True)
+    root = parse(svg)
+    assert_inert(root)
+    assert root.get("width") == "320"
+    assert root.get("viewBox") == f"0 0 320 {root.get('height')}"
+    assert root.get("font-size") == "16"
+    for text in root.iter(f"{SVG}text"):
+        # At least the body's size; short enough for 320 units at about 0.6 em a character.
+        size = int(text.get("font-size", "16"))
+        assert size >= 16
+        assert len(text.text or "") * size * 0.6 <= 320, text.text
+    assert "<script>" not in svg
+
+
+def test_the_narrow_rounds_say_what_the_wide_rounds_say():
+    wide = parse(rounds_chart(food(), title="Food"))
+    narrow = parse(rounds_chart(food(), title="Food", narrow=True))
+    assert narrow.get("aria-label") == wide.get("aria-label")
+    assert narrow[1].text == wide[1].text  # the same description, round by round
+    assert len(groups(narrow, "round")) == len(groups(wide, "round")) == 5
+    assert len(rects(narrow, "bar")) == len(rects(wide, "bar"))

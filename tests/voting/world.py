@@ -93,8 +93,14 @@ def build_votes(world: dict[str, Any]) -> None:
         settings=Settings(method="consensus", block_rule="no_decision"),
     )
     build_nominations(world)
+    open_roll_call = services.create_vote(
+        convener,
+        title="Security world open roll call",
+        settings=Settings(method="majority", threshold="simple", secret=False),
+    )
     world.update(
         blocked_vote=blocked,
+        open_roll_call=open_roll_call,
         consensus_vote=consensus,
         first_amendment=db.session.scalar(
             select(Amendment).where(Amendment.draft_id == world["draft"].id, Amendment.number == 1)
