@@ -176,7 +176,7 @@ def act(vote_id: int, verb: str) -> Page:
         redirect_to=_detail_url(vote),
         form=form,
         # A refusal comes back on the vote page, beside the close button's confirmation.
-        refuse=lambda: _detail(vote, close_form=form),
+        refuse=lambda: _detail(_vote(vote_id), close_form=form),
     )
 
 
