@@ -52,6 +52,8 @@ class Member(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Part of the login cookie: rotating it ends every existing session of the member.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    # The IANA zone the member reads and enters times in; "" follows the organization's.
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     # Flask-Login protocol.
     @property

@@ -25,6 +25,7 @@ from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
+from deliberate.timezones import clean_zone_name
 from deliberate.tokens import new_token, token_hash
 
 MAX_NAME_LENGTH = 80
@@ -425,6 +426,16 @@ def rename_member(member: Member, display_name: str) -> None:
         raise PermissionDenied("Suspended members cannot change their name.")
     member.display_name = clean_display_name(display_name)
     db.session.flush()
+
+
+def set_time_zone(member: Member, name: str) -> str:
+    """A member chooses the zone they read and enter times in ("" follows the organization's).
+    Returns the name kept; raises ValidationError for a name that is no IANA zone."""
+    if not member.is_active:
+        raise PermissionDenied("Suspended members cannot change their settings.")
+    member.time_zone = clean_zone_name(name)
+    db.session.flush()
+    return member.time_zone
 
 
 def active_members_named(raw: str, *, most: int) -> list[Member]:

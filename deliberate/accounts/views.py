@@ -20,6 +20,7 @@ from deliberate.accounts.forms import (
     RoleForm,
     SetPasswordForm,
     SuspendForm,
+    TimeZoneForm,
 )
 from deliberate.accounts.models import Invitation, Member
 from deliberate.accounts.permissions import can_manage_members
@@ -180,6 +181,21 @@ def rename() -> Page:
         redirect_to=url_for("accounts.profile", member_id=actor().id),
         render=lambda _shown: render_template("accounts/rename.html", form=form),
         error_field=form.display_name,
+    )
+
+
+@bp.route("/account/time-zone", methods=["GET", "POST"])
+@login_required
+def time_zone() -> Page:
+    form = TimeZoneForm(time_zone=actor().time_zone)
+    form.set_zones(current_app.config["ORGANIZATION_TIME_ZONE"])
+    return submit(
+        form,
+        lambda: services.set_time_zone(actor(), form.time_zone.data or ""),
+        success_message=lambda name: f"Times are now shown in {name or 'the organization’s zone'}.",
+        redirect_to=url_for("accounts.profile", member_id=actor().id),
+        render=lambda _shown: render_template("accounts/time_zone.html", form=form),
+        error_field=form.time_zone,
     )
 
 
