@@ -16,6 +16,24 @@ if TYPE_CHECKING:
 # Dates never break across lines: their words are joined by no-break spaces, and a moment may
 # break only between its day and its time.
 NBSP = "\u00a0"
+ORGANIZATION_ZONE_KEY = "deliberate.organization_zone"
+
+
+def organization_zone_name() -> str:
+    """The organization's zone: the one an admin chose, else the configured one (read once a
+    request)."""
+    from flask import current_app, has_request_context, request
+
+    from deliberate.accounts.queries import organization_time_zone
+
+    if not has_request_context():
+        return organization_time_zone() or current_app.config["ORGANIZATION_TIME_ZONE"]
+    # Kept with the request itself: an application context may outlive one request.
+    cached = request.environ.get(ORGANIZATION_ZONE_KEY)
+    if cached is None:
+        cached = organization_time_zone() or current_app.config["ORGANIZATION_TIME_ZONE"]
+        request.environ[ORGANIZATION_ZONE_KEY] = cached
+    return str(cached)
 
 
 def viewer_zone() -> ZoneInfo:
@@ -25,10 +43,10 @@ def viewer_zone() -> ZoneInfo:
 
     if not current_app:
         return zone(None)
-    chosen = ""
+    own = ""
     if has_request_context() and current_user and current_user.is_authenticated:
-        chosen = current_user.time_zone or ""
-    return zone(chosen or current_app.config.get("ORGANIZATION_TIME_ZONE"))
+        own = current_user.time_zone
+    return zone(own or organization_zone_name())
 
 
 def _in_zone(value: datetime, where: ZoneInfo | None) -> datetime:

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from deliberate.accounts.models import Member, MemberRole
+from deliberate.accounts.models import Member, MemberRole, OrganizationSettings
 from deliberate.app import create_app
+from deliberate.audit.models import AuditEntry
 from deliberate.database import utcnow
 from deliberate.drafts.models import Draft
 from deliberate.errors import ValidationError
@@ -150,3 +151,24 @@ def test_a_deadline_is_entered_in_the_member_zone(client, login_as, session):
     assert stored == datetime(year, 12, 14, 17, 0, tzinfo=UTC)
     page = spaced(client.get(f"/drafts/{draft.id}").get_data(as_text=True))
     assert f"14 December {year} at 18:00 CET" in page
+
+
+def test_an_admin_sets_the_organization_zone_and_the_log_says_so(client, login_as, session):
+    admin = make_member(role=MemberRole.ADMIN)
+    member = make_member()
+    member.joined_at = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    login_as(admin)
+    refused = client.post("/admin/settings", data={"time_zone": "Mars/Olympus"})
+    assert refused.status_code == 400
+    assert "is not a time zone" in refused.get_data(as_text=True)
+    assert session.get(OrganizationSettings, 1) is None
+    assert client.post("/admin/settings", data={"time_zone": "Asia/Tokyo"}).status_code == 303
+    assert session.get(OrganizationSettings, 1).time_zone == "Asia/Tokyo"
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "organization.time_zone")
+    ).one()
+    assert entry.summary == "The organization's time zone: not set → Asia/Tokyo"
+    login_as(member)
+    profile = spaced(client.get(f"/members/{member.id}").get_data(as_text=True))
+    assert "member since 1 January 2027" in profile  # 08:30 in Tokyo
+    assert "Times are shown in Asia/Tokyo, the organization's zone" in profile

@@ -76,3 +76,12 @@ class TimeZoneForm(FlaskForm):
         self.time_zone.choices = choices(
             [("", f"The organization's ({organization_zone})"), *((z, z) for z in zone_names())]
         )
+
+
+class OrganizationZoneForm(FlaskForm):
+    time_zone = SelectField(
+        "The organization's time zone", validate_choice=False, choices=[], default="UTC"
+    )
+
+    def set_zones(self) -> None:
+        self.time_zone.choices = choices((z, z) for z in zone_names())

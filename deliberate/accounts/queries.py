@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from deliberate.accounts.models import Invitation, Member
+from deliberate.accounts.models import Invitation, Member, OrganizationSettings
 from deliberate.database import utcnow
 from deliberate.extensions import db
 from deliberate.recent import Recent
@@ -85,3 +85,13 @@ _counted = Recent("member count", Member, updates=False)
 def member_count() -> int:
     """How many members the organization has (suspended ones included)."""
     return _counted.get("members", lambda: db.session.scalar(select(func.count(Member.id))) or 0)
+
+
+def organization_time_zone() -> str:
+    """The zone an admin chose for the organization, "" when none was chosen yet."""
+    return (
+        db.session.scalar(
+            select(OrganizationSettings.time_zone).where(OrganizationSettings.id == 1)
+        )
+        or ""
+    )

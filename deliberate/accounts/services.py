@@ -15,6 +15,7 @@ from deliberate.accounts.models import (
     Member,
     MemberRole,
     MemberStatus,
+    OrganizationSettings,
     PasswordReset,
     new_session_token,
 )
@@ -436,6 +437,31 @@ def set_time_zone(member: Member, name: str) -> str:
     member.time_zone = clean_zone_name(name)
     db.session.flush()
     return member.time_zone
+
+
+def set_organization_time_zone(actor: Member, name: str) -> str:
+    """An admin sets the zone times are entered and shown in for members who chose none.
+    Raises PermissionDenied (not an admin), ValidationError (no IANA zone); audited."""
+    _require_admin(actor)
+    name = clean_zone_name(name, empty_allowed=False)
+    settings = db.session.get(OrganizationSettings, 1)
+    if settings is None:
+        settings = OrganizationSettings(id=1, time_zone=name)
+        db.session.add(settings)
+        old = ""
+    else:
+        old, settings.time_zone = settings.time_zone, name
+        settings.updated_at = utcnow()
+    db.session.flush()
+    record_action(
+        actor,
+        "organization.time_zone",
+        settings,
+        f"The organization's time zone: {old or 'not set'} → {name}",
+        old=old,
+        new=name,
+    )
+    return name
 
 
 def active_members_named(raw: str, *, most: int) -> list[Member]:

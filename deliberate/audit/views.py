@@ -29,6 +29,7 @@ OBJECTS = {
     "Comment": ("comment", "debate.permalink", "comment_id"),
     "DecisionRecord": ("decision record", "decisions.detail", "record_id"),
     "Invitation": ("invitation", None, None),
+    "OrganizationSettings": ("organization setting", None, None),
 }
 
 
