@@ -305,7 +305,11 @@ def accept_invitation(
         raise ValidationError("This invitation link is not valid.")
     if invitation.accepted_at is not None:
         raise InvalidTransition("This invitation has already been used. Log in instead.")
-    if invitation.revoked_at is not None or now >= invitation.expires_at:
+    if invitation.revoked_at is not None:
+        raise InvalidTransition(
+            "This invitation was withdrawn by an admin. Ask them for a new one."
+        )
+    if now >= invitation.expires_at:
         raise InvalidTransition("This invitation has expired. Ask an admin for a new one.")
     display_name = clean_display_name(display_name)
     check_password_strength(password, min_password_length)
@@ -340,7 +344,29 @@ def accept_invitation(
         if tendency is not None:
             add_membership(tendency, member, joined_at=now)
     db.session.flush()
+    record_action(
+        member,
+        "invitation.accept",
+        invitation,
+        f"{invitation.email} accepted the invitation and joined as {member.display_name}",
+    )
     return member
+
+
+def revoke_invitation(actor: Member, invitation: Invitation) -> None:
+    """An admin withdraws an invitation nobody has used: its link is refused from now on.
+    Raises PermissionDenied (not an admin), InvalidTransition (used or already withdrawn);
+    audited."""
+    _require_admin(actor)
+    if invitation.accepted_at is not None:
+        raise InvalidTransition(f"The invitation of {invitation.email} was already accepted.")
+    if invitation.revoked_at is not None:
+        raise InvalidTransition(f"The invitation of {invitation.email} was already withdrawn.")
+    invitation.revoked_at = utcnow()
+    db.session.flush()
+    record_action(
+        actor, "invitation.revoke", invitation, f"Withdrew the invitation of {invitation.email}"
+    )
 
 
 # --- passwords -----------------------------------------------------------------------------

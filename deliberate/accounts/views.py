@@ -353,6 +353,20 @@ def _profile_url(member: Member) -> str:
     return url_for("accounts.profile", member_id=member.id)
 
 
+@admin_bp.post("/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(invitation_id: int) -> Page:
+    require(can_manage_members(actor()), "Only admins withdraw invitations.")
+    invitation = get_or_404(Invitation, invitation_id, "That invitation")
+    return perform(
+        lambda: services.revoke_invitation(actor(), invitation),
+        success_message=(
+            f"The invitation of {invitation.email} is withdrawn; its link no longer works."
+        ),
+        redirect_to=url_for("admin.members"),
+    )
+
+
 @admin_bp.post("/members/<int:member_id>/role")
 @login_required
 def change_role(member_id: int) -> Page:

@@ -69,7 +69,7 @@ def build_people_and_tendencies(world: World) -> None:
     world["membership"] = _membership_of(world["member"])
     world["join_request"] = request_to_join(world["owner"], tendency, "Let me in")
     admin = world["admin"]
-    _, world["invitation_token"] = invite_member(
+    world["invitation"], world["invitation_token"] = invite_member(
         admin, "invitee@example.org", "Invitee", tendency, valid_for=timedelta(days=1)
     )
     _, world["reset_token"] = issue_password_reset(
