@@ -172,9 +172,10 @@ def export_archive_command(form: str, path: Path) -> None:
             out.write("\n]}\n")
         else:
             organization = current_app.config.get("ORGANIZATION_NAME", "Deliberate")
+            chain_head = head_hash or "none (empty chain)"
             out.write(
                 f"# The decision records of {organization}\n\n"
-                f"Exported {exported_at}. Chain head: `{head_hash or 'none (empty chain)'}`.\n"
+                f"Exported {exports.in_words(exported_at)}. Chain head: `{chain_head}`.\n"
             )
             for chapter in exports.archive_markdown(names):
                 out.write("\n---\n\n" + chapter)

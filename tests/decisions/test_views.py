@@ -319,3 +319,19 @@ def test_the_minority_report_list_offers_only_papers_on_this_decision(
     for paper in (on_record, on_vote):
         done = client.post(f"/decisions/{record.id}/minority-reports", data={"paper": paper.id})
         assert done.status_code == 303
+
+
+def test_a_search_snippet_quotes_words_not_markdown(client, login_as, convener, voters):
+    record = sealed_record(convener, voters)
+    services.record_commitment(
+        voters[1],
+        record,
+        commits=True,
+        disagreement="The neighbourhoods are **badly unprepared**; see [the survey](https://example.org/s).",
+    )
+    login_as(voters[0])
+    found = client.get("/decisions/?q=unprepared").text
+    assert "<mark>unprepared</mark>" in found
+    assert "**" not in found
+    assert "the survey" in found
+    assert "](https" not in found
