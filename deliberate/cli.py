@@ -11,6 +11,7 @@ import click
 from flask import Flask
 
 from deliberate.extensions import db
+from deliberate.timezones import plural
 from deliberate.voting.tally import tally_command
 
 
@@ -182,7 +183,7 @@ def export_archive_command(form: str, path: Path) -> None:
                 count += 1
     partial.replace(path)
     said = "with members' names" if names else "without members' names"
-    click.echo(f"Exported {count} decision records to {path} ({form}, {said}).")
+    click.echo(f"Exported {plural(count, 'decision record')} to {path} ({form}, {said}).")
 
 
 @click.command("verify-archive")
@@ -207,8 +208,9 @@ def verify_archive_command() -> None:
     log_run(report, None)
     db.session.commit()
     click.echo(
-        f"Checked {report.links:,} links of the chain, recounted {report.votes:,} closed votes "
-        f"and checked {report.records:,} decision records."
+        f"Checked {plural(report.links, 'link')} of the chain, recounted "
+        f"{plural(report.votes, 'closed vote')} and checked "
+        f"{plural(report.records, 'decision record')}."
     )
     if report.mismatch is not None:
         click.echo(f"Last link checked: {report.head}")

@@ -84,10 +84,17 @@ def counted(count: int, singular: str, many: str | None = None) -> str:
     return plural(count, singular, many)
 
 
+def noun(count: int, singular: str, many: str | None = None) -> str:
+    """`{{ n }} {{ n|noun("seconder") }}`: the word alone, agreeing with the count."""
+    return plural(count, singular, many).split(" ", 1)[1]
+
+
 def register_filters(app: Flask) -> None:
-    """Offer the filters to every template: `|date`, `|datetime`, `|duration`, `|counted`."""
+    """Offer the filters to every template: `|date`, `|datetime`, `|duration`, `|counted`,
+    `|noun`."""
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_span, "duration")
     app.add_template_filter(counted, "counted")
+    app.add_template_filter(noun, "noun")
     app.add_template_global(viewer_zone, "viewer_zone")
