@@ -45,3 +45,15 @@ def test_the_member_count_agrees_with_the_directory(client, login_as, session):
     assert "Suspended Sam" not in directory
     make_member("Second")
     assert '<p class="meta">2 members ·' in client.get("/").get_data(as_text=True)
+
+
+def test_every_page_links_its_icon_and_the_default_request_finds_it(client, session):
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    default = client.get("/favicon.ico")
+    assert default.status_code == 301
+    assert default.headers["Location"].endswith("/static/favicon.svg")
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert icon.get_data(as_text=True).startswith("<svg")
+    icon.close()
