@@ -17,6 +17,9 @@ from deliberate.drafts.models import Draft
 from deliberate.errors import ValidationError
 from deliberate.filters import NBSP, format_datetime
 from deliberate.timezones import clean_zone_name, format_duration, local_to_utc, plural
+from deliberate.voting.models import Vote
+from deliberate.voting.rules import Settings
+from deliberate.voting.services import create_vote
 from tests.drafts.factories import make_draft
 from tests.factories import make_member
 
@@ -172,3 +175,52 @@ def test_an_admin_sets_the_organization_zone_and_the_log_says_so(client, login_a
     profile = spaced(client.get(f"/members/{member.id}").get_data(as_text=True))
     assert "member since 1 January 2027" in profile  # 08:30 in Tokyo
     assert "Times are shown in Asia/Tokyo, the organization's zone" in profile
+
+
+def test_a_vote_closes_at_the_time_entered_in_the_convener_zone(client, login_as, session):
+    convener = make_member(role=MemberRole.CONVENER)
+    convener.time_zone = "America/New_York"
+    login_as(convener)
+    form = client.get("/votes/new").get_data(as_text=True)
+    assert "Close at (America/New_York time; empty: a convener closes it)" in form
+    year = utcnow().year + 1
+    data = {
+        "title": "Join the tenants' federation?",
+        "method": "majority",
+        "threshold": "simple",
+        "quorum_percent": "0",
+        "secret": "y",
+        "body_id": "",
+        "stv_variant": "stv",
+        "quota": "droop",
+        "block_rule": "no_decision",
+        "seats": "1",
+    }
+    # New York clocks go back at 02:00 on the first Sunday of November: 01:30 happens twice.
+    first_sunday = min(d for d in range(1, 8) if date(year, 11, d).weekday() == 6)
+    twice = client.post(
+        "/votes/new", data={**data, "closes_at": f"{year}-11-0{first_sunday}T01:30"}
+    )
+    assert twice.status_code == 400
+    assert "happens twice in America/New_York" in spaced(twice.get_data(as_text=True))
+    assert session.scalar(select(Vote.id)) is None
+    response = client.post("/votes/new", data={**data, "closes_at": f"{year}-07-01T20:00"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    vote = session.scalars(select(Vote)).one()
+    assert vote.closes_at == datetime(year, 7, 2, 0, 0, tzinfo=UTC)
+    page = spaced(client.get(f"/votes/{vote.id}").get_data(as_text=True))
+    assert f"Voting ends 1 July {year} at 20:00 EDT" in page
+
+
+def test_the_vote_page_says_the_time_left_in_words(client, login_as, session):
+    convener = make_member(role=MemberRole.CONVENER)
+    vote = create_vote(
+        convener,
+        title="Adopt the budget?",
+        settings=Settings(method="majority", threshold="simple"),
+        closes_at=utcnow() + timedelta(minutes=2855, seconds=30),
+    )
+    login_as(make_member())
+    page = spaced(client.get(f"/votes/{vote.id}").get_data(as_text=True))
+    assert ", in 1 day 23 hours." in page
+    assert "2855 minutes" not in page
