@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -154,6 +155,9 @@ def test_a_deadline_is_entered_in_the_member_zone(client, login_as, session):
     assert stored == datetime(year, 12, 14, 17, 0, tzinfo=UTC)
     page = spaced(client.get(f"/drafts/{draft.id}").get_data(as_text=True))
     assert f"14 December {year} at 18:00 CET" in page
+    assert client.post(f"/drafts/{draft.id}/window/close").status_code == 303
+    page = spaced(client.get(f"/drafts/{draft.id}").get_data(as_text=True))
+    assert re.search(r"The amendment window closed on \d+ \w+ \d{4} at \d\d:\d\d CES?T", page)
 
 
 def test_an_admin_sets_the_organization_zone_and_the_log_says_so(client, login_as, session):
