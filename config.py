@@ -89,6 +89,9 @@ class BaseConfig:
 
     CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
     ORGANIZATION_NAME = "Deliberate"
+    # The organization's time zone (an IANA name): times are entered and shown in it, unless a
+    # member chooses their own in their settings. Stored times stay UTC.
+    ORGANIZATION_TIME_ZONE = "UTC"
 
     # Seconds a process may show a tendency's size without counting again (its own changes of
     # membership are seen at once): counting 90,000 memberships on every page costs more than
@@ -163,8 +166,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
             settings[name] = environ[name]
     if environ.get("TRUSTED_PROXIES"):
         settings["TRUSTED_PROXIES"] = int(environ["TRUSTED_PROXIES"])
-    if environ.get("ORGANIZATION_NAME"):
-        settings["ORGANIZATION_NAME"] = environ["ORGANIZATION_NAME"]
+    for name in ("ORGANIZATION_NAME", "ORGANIZATION_TIME_ZONE"):
+        if environ.get(name):
+            settings[name] = environ[name].strip()
     for flag in ("ARCHIVE_PUBLIC", "ARCHIVE_PUBLIC_NAMES"):
         if environ.get(flag):
             settings[flag] = environ[flag].strip().lower() in ("1", "true", "yes", "on")

@@ -16,6 +16,7 @@ from deliberate import wiring
 from deliberate.database import configure_sqlite, write_intent
 from deliberate.extensions import csrf, db, limiter, login_manager, migrate
 from deliberate.routing import IdConverter
+from deliberate.timezones import is_zone_name
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -49,6 +50,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         None,
     ):
         raise RuntimeError("Set SECRET_KEY: production refuses to start with the default key.")
+    if not is_zone_name(app.config["ORGANIZATION_TIME_ZONE"]):
+        raise RuntimeError(
+            "ORGANIZATION_TIME_ZONE must be an IANA time zone such as Europe/Paris, not "
+            f"{app.config['ORGANIZATION_TIME_ZONE']!r}."
+        )
 
     if app.config.get("TRUSTED_PROXIES"):
         hops = int(app.config["TRUSTED_PROXIES"])

@@ -11,6 +11,7 @@ import click
 from flask import Flask
 
 from deliberate.extensions import db
+from deliberate.timezones import plural
 from deliberate.voting.tally import tally_command
 
 
@@ -172,16 +173,17 @@ def export_archive_command(form: str, path: Path) -> None:
             out.write("\n]}\n")
         else:
             organization = current_app.config.get("ORGANIZATION_NAME", "Deliberate")
+            chain_head = head_hash or "none (empty chain)"
             out.write(
                 f"# The decision records of {organization}\n\n"
-                f"Exported {exported_at}. Chain head: `{head_hash or 'none (empty chain)'}`.\n"
+                f"Exported {exports.in_words(exported_at)}. Chain head: `{chain_head}`.\n"
             )
             for chapter in exports.archive_markdown(names):
                 out.write("\n---\n\n" + chapter)
                 count += 1
     partial.replace(path)
     said = "with members' names" if names else "without members' names"
-    click.echo(f"Exported {count} decision records to {path} ({form}, {said}).")
+    click.echo(f"Exported {plural(count, 'decision record')} to {path} ({form}, {said}).")
 
 
 @click.command("verify-archive")
@@ -206,8 +208,9 @@ def verify_archive_command() -> None:
     log_run(report, None)
     db.session.commit()
     click.echo(
-        f"Checked {report.links:,} links of the chain, recounted {report.votes:,} closed votes "
-        f"and checked {report.records:,} decision records."
+        f"Checked {plural(report.links, 'link')} of the chain, recounted "
+        f"{plural(report.votes, 'closed vote')} and checked "
+        f"{plural(report.records, 'decision record')}."
     )
     if report.mismatch is not None:
         click.echo(f"Last link checked: {report.head}")

@@ -1,9 +1,13 @@
-"""Template filters the whole app shares: dates and times, written one way everywhere."""
+"""Template filters the whole app shares: dates and times in the viewer's zone, spans and counts
+in words, written one way everywhere."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from deliberate.timezones import format_duration, plural, zone, zone_abbreviation
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -12,21 +16,85 @@ if TYPE_CHECKING:
 # Dates never break across lines: their words are joined by no-break spaces, and a moment may
 # break only between its day and its time.
 NBSP = "\u00a0"
+ORGANIZATION_ZONE_KEY = "deliberate.organization_zone"
 
 
-def format_date(value: date | datetime) -> str:
-    """A day: "4 December 2026" (no-break spaces)."""
+def organization_zone_name() -> str:
+    """The organization's zone: the one an admin chose, else the configured one (read once a
+    request)."""
+    from flask import current_app, has_request_context, request
+
+    from deliberate.accounts.queries import organization_time_zone
+
+    if not has_request_context():
+        return organization_time_zone() or current_app.config["ORGANIZATION_TIME_ZONE"]
+    # Kept with the request itself: an application context may outlive one request.
+    cached = request.environ.get(ORGANIZATION_ZONE_KEY)
+    if cached is None:
+        cached = organization_time_zone() or current_app.config["ORGANIZATION_TIME_ZONE"]
+        request.environ[ORGANIZATION_ZONE_KEY] = cached
+    return str(cached)
+
+
+def viewer_zone() -> ZoneInfo:
+    """The zone times are entered and shown in: the member's own, else the organization's."""
+    from flask import current_app, has_request_context
+    from flask_login import current_user
+
+    if not current_app:
+        return zone(None)
+    own = ""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        own = current_user.time_zone
+    return zone(own or organization_zone_name())
+
+
+def _in_zone(value: datetime, where: ZoneInfo | None) -> datetime:
+    if value.tzinfo is None:  # stored times are UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(where or viewer_zone())
+
+
+def format_date(value: date | datetime, where: ZoneInfo | None = None) -> str:
+    """A day: "4 December 2026" (no-break spaces); a moment's day in the viewer's zone."""
+    if isinstance(value, datetime):
+        value = _in_zone(value, where)
     return f"{value.day}{NBSP}{value:%B}{NBSP}{value:%Y}"
 
 
-def format_datetime(value: datetime) -> str:
-    """A moment, in UTC: "4 December 2026 at 18:00 UTC" (no-break spaces but before "at")."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return f"{format_date(value)} at{NBSP}{value:%H:%M}{NBSP}UTC"
+def format_datetime(value: datetime, where: ZoneInfo | None = None) -> str:
+    """A moment in the viewer's zone, named: "4 December 2026 at 19:00 CET" (no-break spaces
+    but before "at")."""
+    local = _in_zone(value, where)
+    return f"{format_date(local, where)} at{NBSP}{local:%H:%M}{NBSP}{zone_abbreviation(local)}"
+
+
+def format_input(value: datetime | None, where: ZoneInfo | None = None) -> str:
+    """A moment as a datetime-local field shows it: its wall time in the viewer's zone."""
+    return "" if value is None else _in_zone(value, where).strftime("%Y-%m-%dT%H:%M")
+
+
+def format_span(value: timedelta) -> str:
+    """A span in words (`|duration`): "1 day 23 hours"."""
+    return format_duration(value)
+
+
+def counted(count: int, singular: str, many: str | None = None) -> str:
+    """`{{ n|counted("voter") }}`: "1 voter", "2 voters"."""
+    return plural(count, singular, many)
+
+
+def noun(count: int, singular: str, many: str | None = None) -> str:
+    """`{{ n }} {{ n|noun("seconder") }}`: the word alone, agreeing with the count."""
+    return plural(count, singular, many).split(" ", 1)[1]
 
 
 def register_filters(app: Flask) -> None:
-    """Offer the filters to every template: `|date` and `|datetime`."""
+    """Offer the filters to every template: `|date`, `|datetime`, `|duration`, `|counted`,
+    `|noun`."""
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_span, "duration")
+    app.add_template_filter(counted, "counted")
+    app.add_template_filter(noun, "noun")
+    app.add_template_global(viewer_zone, "viewer_zone")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from flask import flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
+from wtforms import DateTimeLocalField, SelectChoice
 from wtforms import ValidationError as FormValidationError
 from wtforms.fields import Field
 from wtforms.widgets import HiddenInput
@@ -17,9 +18,47 @@ from wtforms.widgets import HiddenInput
 from deliberate.cleaning import has_control_characters
 from deliberate.errors import DomainError, ValidationError
 from deliberate.extensions import db
+from deliberate.timezones import local_to_utc
 
 T = TypeVar("T")
 Page = Response | str | tuple[str, int]
+
+
+TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class ZonedDateTimeField(DateTimeLocalField):
+    """A date and time entered in the viewer's zone; `data` is the aware-UTC moment it names.
+
+    "{zone}" in the label names the zone ("Close at (Europe/Paris time)"). A time the clocks
+    skip or show twice in that zone is refused beside the field.
+    """
+
+    def __init__(self, label: str | None = None, *args: Any, **kwargs: Any) -> None:
+        from deliberate.filters import viewer_zone
+
+        self.zone = viewer_zone()
+        kwargs.setdefault("format", TIME_FORMATS)
+        super().__init__((label or "").replace("{zone}", self.zone.key), *args, **kwargs)
+
+    data: datetime | None
+
+    def _value(self) -> str:
+        from deliberate.filters import format_input
+
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return format_input(self.data, self.zone)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        wall: datetime | None = self.data
+        if wall is not None:
+            try:
+                self.data = local_to_utc(wall, self.zone)
+            except ValidationError as refusal:
+                self.data = None
+                raise ValueError(refusal.message) from None
 
 
 class ActionForm(FlaskForm):

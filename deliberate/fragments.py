@@ -42,6 +42,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from deliberate.filters import viewer_zone
 from deliberate.lru import Immutables
 from deliberate.stamps import Stamp
 
@@ -186,7 +187,9 @@ def part(
     """
     if live or not current_app.config.get("FRAGMENT_CACHE_SIZE", 0):
         return _served(render())
-    key = (name, current_app.config["SQLALCHEMY_DATABASE_URI"], stamps.values, variant)
+    # Times in a part are written in the reader's zone: readers of two zones share no part.
+    zone = viewer_zone().key
+    key = (name, current_app.config["SQLALCHEMY_DATABASE_URI"], stamps.values, variant, zone)
     store = _store()
     kept = store.find(key)
     if kept is not None and viewer_id not in kept.owners:

@@ -59,3 +59,10 @@ def displayed(text: str) -> tuple[str, str]:
     rendered = render_markdown(text)
     words = " ".join(html.unescape(_TAG.sub(" ", rendered)).split())
     return words, rendered
+
+
+def plain_text(text: str) -> str:
+    """Member Markdown as words, paragraph by paragraph (no `**`, no link syntax): what a
+    search indexes and quotes."""
+    paragraphs = re.split(r"\n\s*\n", text.replace("\x00", ""))
+    return "\n\n".join(words for words, _html in map(displayed, paragraphs) if words)

@@ -1,6 +1,6 @@
 """Imports every model so the metadata (and migrations) know the whole schema."""
 
-from deliberate.accounts.models import Invitation, Member, PasswordReset
+from deliberate.accounts.models import Invitation, Member, OrganizationSettings, PasswordReset
 from deliberate.audit.models import AuditEntry
 from deliberate.bodies.models import Body, BodyMembership
 from deliberate.debate.models import Comment, CommentRevision
@@ -66,6 +66,7 @@ __all__ = [
     "Member",
     "MinorityReport",
     "Nomination",
+    "OrganizationSettings",
     "PaperRevision",
     "PaperSignature",
     "Participation",

@@ -190,3 +190,15 @@ def test_the_kept_convener_panel_carries_each_conveners_own_token(app, scene, cs
     assert fragments.CSRF_PLACEHOLDER not in page
     response = client.post(url, data={"csrf_token": tokens[1]})
     assert response.status_code == 303
+
+
+def test_readers_in_two_time_zones_are_each_served_their_own_times(client, scene):
+    paris, new_york = scene["readers"][:2]
+    paris.time_zone = "Europe/Paris"
+    new_york.time_zone = "America/New_York"
+    db.session.commit()
+    first = draft_page(client, scene, paris)
+    second = draft_page(client, scene, new_york)
+    assert re.search(r"\d\d:\d\d\xa0CES?T", first)
+    assert re.search(r"\d\d:\d\d\xa0E[SD]T", second)
+    assert not re.search(r"\d\d:\d\d\xa0CES?T", second)

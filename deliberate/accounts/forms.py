@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from deliberate.accounts.models import MemberRole
 from deliberate.forms import choices, no_control_characters
+from deliberate.timezones import zone_names
 
 
 class LoginForm(FlaskForm):
@@ -64,3 +65,23 @@ class SuspendForm(FlaskForm):
     reason = StringField(
         "Reason", validators=[DataRequired(), Length(max=300), no_control_characters]
     )
+
+
+class TimeZoneForm(FlaskForm):
+    # Choices are set by the view (the organization's zone names the first); the service
+    # checks the name, so a forged one is refused beside the field.
+    time_zone = SelectField("Your time zone", validate_choice=False)
+
+    def set_zones(self, organization_zone: str) -> None:
+        self.time_zone.choices = choices(
+            [("", f"The organization's ({organization_zone})"), *((z, z) for z in zone_names())]
+        )
+
+
+class OrganizationZoneForm(FlaskForm):
+    time_zone = SelectField(
+        "The organization's time zone", validate_choice=False, choices=[], default="UTC"
+    )
+
+    def set_zones(self) -> None:
+        self.time_zone.choices = choices((z, z) for z in zone_names())

@@ -52,6 +52,8 @@ class Member(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Part of the login cookie: rotating it ends every existing session of the member.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    # The IANA zone the member reads and enters times in; "" follows the organization's.
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     # Flask-Login protocol.
     @property
@@ -124,3 +126,16 @@ class PasswordReset(Base):
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
+
+
+class OrganizationSettings(Base):
+    """The organization's settings an admin changes on its pages: one row (id 1), absent until
+    an admin first saves them (the deployment's configuration applies until then)."""
+
+    __tablename__ = "organization_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The IANA zone times are entered and shown in, for members who chose none of their own.
+    time_zone: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

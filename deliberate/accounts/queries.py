@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from deliberate.accounts.models import Invitation, Member
+from deliberate.accounts.models import Invitation, Member, MemberStatus, OrganizationSettings
 from deliberate.database import utcnow
 from deliberate.extensions import db
 from deliberate.recent import Recent
@@ -78,10 +78,30 @@ def members_by_email(emails: list[str]) -> dict[str, Member]:
 
 
 # The number of members, read at most once per interval in each process like the tendencies'
-# sizes (see deliberate.recent); a member added or deleted here is counted once committed.
-_counted = Recent("member count", Member, updates=False)
+# sizes (see deliberate.recent); a member added, suspended or reactivated here is counted once
+# committed.
+_counted = Recent("member count", Member)
 
 
 def member_count() -> int:
-    """How many members the organization has (suspended ones included)."""
-    return _counted.get("members", lambda: db.session.scalar(select(func.count(Member.id))) or 0)
+    """How many members the organization has: its active members, as the directory lists
+    them (a suspended member is not in it)."""
+    return _counted.get(
+        "members",
+        lambda: (
+            db.session.scalar(
+                select(func.count(Member.id)).where(Member.status == MemberStatus.ACTIVE)
+            )
+            or 0
+        ),
+    )
+
+
+def organization_time_zone() -> str:
+    """The zone an admin chose for the organization, "" when none was chosen yet."""
+    return (
+        db.session.scalar(
+            select(OrganizationSettings.time_zone).where(OrganizationSettings.id == 1)
+        )
+        or ""
+    )

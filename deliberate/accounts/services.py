@@ -15,6 +15,7 @@ from deliberate.accounts.models import (
     Member,
     MemberRole,
     MemberStatus,
+    OrganizationSettings,
     PasswordReset,
     new_session_token,
 )
@@ -25,6 +26,7 @@ from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
+from deliberate.timezones import clean_zone_name
 from deliberate.tokens import new_token, token_hash
 
 MAX_NAME_LENGTH = 80
@@ -303,7 +305,11 @@ def accept_invitation(
         raise ValidationError("This invitation link is not valid.")
     if invitation.accepted_at is not None:
         raise InvalidTransition("This invitation has already been used. Log in instead.")
-    if invitation.revoked_at is not None or now >= invitation.expires_at:
+    if invitation.revoked_at is not None:
+        raise InvalidTransition(
+            "This invitation was withdrawn by an admin. Ask them for a new one."
+        )
+    if now >= invitation.expires_at:
         raise InvalidTransition("This invitation has expired. Ask an admin for a new one.")
     display_name = clean_display_name(display_name)
     check_password_strength(password, min_password_length)
@@ -338,7 +344,29 @@ def accept_invitation(
         if tendency is not None:
             add_membership(tendency, member, joined_at=now)
     db.session.flush()
+    record_action(
+        member,
+        "invitation.accept",
+        invitation,
+        f"{invitation.email} accepted the invitation and joined as {member.display_name}",
+    )
     return member
+
+
+def revoke_invitation(actor: Member, invitation: Invitation) -> None:
+    """An admin withdraws an invitation nobody has used: its link is refused from now on.
+    Raises PermissionDenied (not an admin), InvalidTransition (used or already withdrawn);
+    audited."""
+    _require_admin(actor)
+    if invitation.accepted_at is not None:
+        raise InvalidTransition(f"The invitation of {invitation.email} was already accepted.")
+    if invitation.revoked_at is not None:
+        raise InvalidTransition(f"The invitation of {invitation.email} was already withdrawn.")
+    invitation.revoked_at = utcnow()
+    db.session.flush()
+    record_action(
+        actor, "invitation.revoke", invitation, f"Withdrew the invitation of {invitation.email}"
+    )
 
 
 # --- passwords -----------------------------------------------------------------------------
@@ -425,6 +453,41 @@ def rename_member(member: Member, display_name: str) -> None:
         raise PermissionDenied("Suspended members cannot change their name.")
     member.display_name = clean_display_name(display_name)
     db.session.flush()
+
+
+def set_time_zone(member: Member, name: str) -> str:
+    """A member chooses the zone they read and enter times in ("" follows the organization's).
+    Returns the name kept; raises ValidationError for a name that is no IANA zone."""
+    if not member.is_active:
+        raise PermissionDenied("Suspended members cannot change their settings.")
+    member.time_zone = clean_zone_name(name)
+    db.session.flush()
+    return member.time_zone
+
+
+def set_organization_time_zone(actor: Member, name: str) -> str:
+    """An admin sets the zone times are entered and shown in for members who chose none.
+    Raises PermissionDenied (not an admin), ValidationError (no IANA zone); audited."""
+    _require_admin(actor)
+    name = clean_zone_name(name, empty_allowed=False)
+    settings = db.session.get(OrganizationSettings, 1)
+    if settings is None:
+        settings = OrganizationSettings(id=1, time_zone=name)
+        db.session.add(settings)
+        old = ""
+    else:
+        old, settings.time_zone = settings.time_zone, name
+        settings.updated_at = utcnow()
+    db.session.flush()
+    record_action(
+        actor,
+        "organization.time_zone",
+        settings,
+        f"The organization's time zone: {old or 'not set'} → {name}",
+        old=old,
+        new=name,
+    )
+    return name
 
 
 def active_members_named(raw: str, *, most: int) -> list[Member]:

@@ -18,15 +18,18 @@ from deliberate.accounts.forms import (
     ImportForm,
     InviteForm,
     LoginForm,
+    OrganizationZoneForm,
     RoleForm,
     SetPasswordForm,
     SuspendForm,
+    TimeZoneForm,
 )
 from deliberate.accounts.models import Invitation, Member
 from deliberate.accounts.permissions import can_manage_members
 from deliberate.auth import actor, get_or_404, member_rate_key, require
 from deliberate.database import utcnow
 from deliberate.extensions import db, limiter
+from deliberate.filters import organization_zone_name
 from deliberate.forms import ActionForm, Outcome, Page, choices, perform, submit
 from deliberate.redirects import same_site_path
 from deliberate.routing import page_number, search_text
@@ -184,6 +187,23 @@ def rename() -> Page:
     )
 
 
+@bp.route("/account/time-zone", methods=["GET", "POST"])
+@login_required
+def time_zone() -> Page:
+    form = TimeZoneForm(time_zone=actor().time_zone)
+    form.set_zones(organization_zone_name())
+    return submit(
+        form,
+        lambda: services.set_time_zone(actor(), form.time_zone.data or ""),
+        success_message=lambda name: f"Times are now shown in {name or 'the organization’s zone'}.",
+        redirect_to=url_for("accounts.profile", member_id=actor().id),
+        render=lambda _shown: render_template(
+            "accounts/time_zone.html", form=form, organization_zone=organization_zone_name()
+        ),
+        error_field=form.time_zone,
+    )
+
+
 @bp.get("/members/")
 @login_required
 @limiter.limit(
@@ -249,6 +269,22 @@ def members() -> str:
         page=page,
         q=search,
         invitations=queries.open_invitations(),
+    )
+
+
+@admin_bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> Page:
+    require(can_manage_members(actor()), "Only admins change the organization's settings.")
+    form = OrganizationZoneForm(time_zone=organization_zone_name())
+    form.set_zones()
+    return submit(
+        form,
+        lambda: services.set_organization_time_zone(actor(), form.time_zone.data or ""),
+        success_message=lambda name: f"The organization's times are now shown in {name}.",
+        redirect_to=url_for("admin.settings"),
+        render=lambda _shown: render_template("accounts/settings.html", form=form),
+        error_field=form.time_zone,
     )
 
 
@@ -325,6 +361,20 @@ def _managed_member(member_id: int) -> Member:
 
 def _profile_url(member: Member) -> str:
     return url_for("accounts.profile", member_id=member.id)
+
+
+@admin_bp.post("/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(invitation_id: int) -> Page:
+    require(can_manage_members(actor()), "Only admins withdraw invitations.")
+    invitation = get_or_404(Invitation, invitation_id, "That invitation")
+    return perform(
+        lambda: services.revoke_invitation(actor(), invitation),
+        success_message=(
+            f"The invitation of {invitation.email} is withdrawn; its link no longer works."
+        ),
+        redirect_to=url_for("admin.members"),
+    )
 
 
 @admin_bp.post("/members/<int:member_id>/role")

@@ -29,11 +29,22 @@ OBJECTS = {
     "Comment": ("comment", "debate.permalink", "comment_id"),
     "DecisionRecord": ("decision record", "decisions.detail", "record_id"),
     "Invitation": ("invitation", None, None),
+    "OrganizationSettings": ("organization setting", None, None),
 }
+
+
+# Plurals that are not the word and an "s".
+PLURALS = {"body": "bodies", "tendency": "tendencies"}
 
 
 def object_words(object_type: str) -> str:
     return OBJECTS.get(object_type, (object_type, None, None))[0]
+
+
+def object_plural(object_type: str) -> str:
+    """The filter's label for a kind of object: "bodies", "tendencies", "votes"."""
+    words = object_words(object_type)
+    return PLURALS.get(words, words + "s")
 
 
 def object_link(entry: AuditEntry) -> str | None:
@@ -67,5 +78,6 @@ def index() -> str:
         kind=kind,
         who=who,
         object_words=object_words,
+        object_plural=object_plural,
         object_link=object_link,
     )

@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -36,14 +37,19 @@ from deliberate.decisions.models import (
     Verdict,
 )
 from deliberate.extensions import db
+from deliberate.filters import NBSP, format_date, format_datetime
 from deliberate.tendencies.models import Tendency
+from deliberate.timezones import UTC_NAME, plural, zone
 from deliberate.voting.models import Vote
+from deliberate.voting.rules import METHOD_LABELS
 from deliberate.voting.vocabulary import CHOICE_METHODS, CONSENSUS_POSITIONS, MAJORITY_CHOICES
 
 SCHEMA = "deliberate.decision-record-export/1"
 ARCHIVE_SCHEMA = "deliberate.archive-export/1"
 BATCH = 100
 COUNT_ORDER = (*MAJORITY_CHOICES, *CONSENSUS_POSITIONS)
+# An export is read anywhere, by anyone: its times are UTC, named.
+UTC_ZONE = zone(UTC_NAME)
 
 
 def _tally(tally: queries.Tally) -> dict[str, Any]:
@@ -361,6 +367,20 @@ def _member_markdown(text: str | None) -> str:
     return _defuse_links(_TAG_OPEN.sub("&lt;", text or "")).strip()
 
 
+def in_words(iso: str | None) -> str:
+    """A stored moment ("2026-10-30T14:17:19+00:00") or day ("2026-11-02") as a reader writes
+    it: "30 October 2026 at 14:17 UTC", "2 November 2026"; "—" for none."""
+    if not iso:
+        return "—"
+    if "T" not in iso:
+        return format_date(date.fromisoformat(iso)).replace(NBSP, " ")
+    return format_datetime(datetime.fromisoformat(iso), UTC_ZONE).replace(NBSP, " ")
+
+
+def _code_words(code: str) -> str:
+    return code.replace("_", " ")
+
+
 def _plain(text: str | None) -> str:
     """A plain string (a title, a name) that Markdown must show as it is, on one line."""
     return _PLAIN_SPECIALS.sub(r"\\\1", " ".join((text or "").split()))
@@ -430,8 +450,8 @@ def _vote_section(document: dict[str, Any], voter_names: dict[int, str]) -> list
         "## The vote",
         "",
         f"- Question: {_plain(vote['title'])} (vote {vote['id']})",
-        f"- Method: {vote['method']}, {ballot}, {place}",
-        f"- Opened {vote['opened_at'] or '—'}, closed {vote['closed_at'] or '—'}",
+        f"- Method: {METHOD_LABELS.get(vote['method'], vote['method'])}, {ballot}, {place}",
+        f"- Opened {in_words(vote['opened_at'])}, closed {in_words(vote['closed_at'])}",
     ]
     participation = document["participation"]
     if participation:
@@ -451,7 +471,8 @@ def _vote_section(document: dict[str, Any], voter_names: dict[int, str]) -> list
             counted = group.get("count") or {}
             shown = counted.get("first_preferences", counted)
             parts = ", ".join(f"{_plain(str(k))} {v}" for k, v in shown.items())
-            lines.append(f"- {_plain(group['tendency'])} ({group['voters']} voters): {parts}")
+            voters = plural(group["voters"], "voter")
+            lines.append(f"- {_plain(group['tendency'])} ({voters}): {parts}")
     roll_call = result.get("roll_call") or []
     if roll_call:
         lines += ["", "Roll call:", ""]
@@ -482,9 +503,9 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
     lines = [
         f"# {_plain(d['title'])}",
         "",
-        f"Decision record {d['id']} · {_plain(d['kind'].replace('_', ' '))} · {d['state']}. "
-        f"Decided {d['decided_at']}"
-        + (f"; sealed {d['sealed_at']}" if d["sealed_at"] else "; not sealed yet")
+        f"Decision record {d['id']} · {_plain(_code_words(d['kind']))} · "
+        f"{_code_words(d['state'])}. Decided {in_words(d['decided_at'])}"
+        + (f"; sealed {in_words(d['sealed_at'])}" if d["sealed_at"] else "; not sealed yet")
         + (f" by {_plain(d['sealed_by'])}" if d["sealed_by"] else "")
         + ".",
         "",
@@ -493,8 +514,8 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
     if d["valid_from"] or d["evaluation_date"]:
         lines += [
             "",
-            f"Valid from {d['valid_from'] or '—'} to {d['valid_until'] or '—'}; "
-            f"evaluation due {d['evaluation_date'] or '—'}.",
+            f"Valid from {in_words(d['valid_from'])} to {in_words(d['valid_until'])}; "
+            f"evaluation due {in_words(d['evaluation_date'])}.",
         ]
     lines += [
         "",
@@ -561,7 +582,7 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
         lines += [
             "## Evaluation",
             "",
-            f"Verdict: **{verdict}** (sealed {evaluation['sealed_at']}).",
+            f"Verdict: **{verdict}** (sealed {in_words(evaluation['sealed_at'])}).",
             "",
             _member_markdown(evaluation["assessment"]),
             "",
@@ -584,7 +605,7 @@ def _markdown_of(document: dict[str, Any], voter_names: dict[int, str]) -> str:
         lines += ["| position | kind | hash | previous hash |", "|---:|---|---|---|"]
         for link in d["chain"]:
             lines.append(
-                f"| {link['position']} | {link['kind']} | `{link['hash']}` "
+                f"| {link['position']} | {_code_words(link['kind'])} | `{link['hash']}` "
                 f"| `{link['previous_hash']}` |"
             )
         lines.append("")

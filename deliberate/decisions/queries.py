@@ -241,9 +241,30 @@ def minority_reports(record: DecisionRecord) -> list[Report]:
     ]
 
 
+def decision_subjects(record: DecisionRecord) -> list[tuple[str, int]]:
+    """What the decision is about, as papers name their subjects: the record itself, its vote,
+    what the vote decided (an amendment, a draft) and the draft it belongs to."""
+    subjects = [("decision", record.id), ("vote", record.vote_id)]
+    if record.subject_type is not None and record.subject_id is not None:
+        subjects.append((record.subject_type, record.subject_id))
+    if record.draft_id is not None:
+        subjects.append(("draft", record.draft_id))
+    return list(dict.fromkeys(subjects))
+
+
+def is_on_decision(record: DecisionRecord, paper: PositionPaper) -> bool:
+    return (paper.subject_type, paper.subject_id) in decision_subjects(record)
+
+
 def attachable_papers(record: DecisionRecord, tendency_id: int) -> list[PositionPaper]:
-    """The tendency's published papers not yet attached to the record."""
+    """The tendency's published papers on this decision's subjects not yet attached to it."""
     attached = select(MinorityReport.paper_id).where(MinorityReport.record_id == record.id)
+    on_subjects = or_(
+        *(
+            and_(PositionPaper.subject_type == kind, PositionPaper.subject_id == subject_id)
+            for kind, subject_id in decision_subjects(record)
+        )
+    )
     return list(
         db.session.scalars(
             select(PositionPaper)
@@ -251,6 +272,7 @@ def attachable_papers(record: DecisionRecord, tendency_id: int) -> list[Position
                 PositionPaper.tendency_id == tendency_id,
                 PositionPaper.state == "published",
                 PositionPaper.id.not_in(attached),
+                on_subjects,
             )
             .order_by(PositionPaper.id.desc())
             .limit(50)

@@ -23,6 +23,7 @@ from deliberate.decisions.models import (
     MinorityReport,
 )
 from deliberate.extensions import db
+from deliberate.markup import plain_text
 from deliberate.papers.models import PaperRevision, PositionPaper
 
 MAX_WORDS = 12
@@ -41,6 +42,8 @@ def words_of(query: str | None) -> list[str]:
 
 
 def _put(record_id: int, source: str, key: int, title: str, body: str | None) -> None:
+    """Keep a text of the record searchable: its words, not its Markdown, so a snippet quotes
+    what a reader sees."""
     row = db.session.scalar(
         select(ArchiveText).where(
             ArchiveText.record_id == record_id,
@@ -56,7 +59,7 @@ def _put(record_id: int, source: str, key: int, title: str, body: str | None) ->
         row = ArchiveText(record_id=record_id, source=source, source_key=key)
         db.session.add(row)
     row.title = title[:300]
-    row.body = body
+    row.body = plain_text(body)
 
 
 def index_record(record: DecisionRecord) -> None:
@@ -145,8 +148,12 @@ def hits(words: list[str]) -> Subquery:
     return _sqlite_hits(words)
 
 
+# Emphasis and code marks a text indexed before the index kept words alone may still hold.
+_MARKS = re.compile(r"\*\*+|__+|`+")
+
+
 def _highlighted(raw: str) -> Markup:
-    escaped = str(escape(raw.replace("\n", " ")))
+    escaped = str(escape(_MARKS.sub("", raw).replace("\n", " ")))
     return Markup(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S704
 
 

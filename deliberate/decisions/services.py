@@ -33,7 +33,7 @@ from deliberate.decisions.models import (
     Verdict,
 )
 from deliberate.decisions.permissions import can_evaluate, can_record_commitment
-from deliberate.decisions.queries import evaluation_of
+from deliberate.decisions.queries import evaluation_of, is_on_decision
 from deliberate.drafts.models import Draft, DraftKind
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -335,6 +335,11 @@ def attach_minority_report(
         raise InvalidTransition("This decision has been evaluated; its record is complete.")
     if paper.state != PaperState.PUBLISHED:
         raise ValidationError("Only a published position paper can be a minority report.")
+    if not is_on_decision(record, paper):
+        raise ValidationError(
+            "A minority report is a paper on this decision: on its record, its vote, or what "
+            "the vote decided."
+        )
     report = MinorityReport(
         record_id=record.id,
         tendency_id=paper.tendency_id,

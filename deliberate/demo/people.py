@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from deliberate.accounts.models import MemberRole
-from deliberate.accounts.services import create_member, suspend_member
+from deliberate.accounts.services import (
+    create_member,
+    set_organization_time_zone,
+    set_time_zone,
+    suspend_member,
+)
 from deliberate.demo.world import DemoWorld, Storyline
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (published demo credentials)
@@ -12,6 +17,10 @@ DEMO_DOMAIN = "demo.deliberate.example"
 ADMIN = "Ana Ribeiro"
 CONVENER = "Kwame Mensah"
 MODERATOR = "Lucía Fernández"
+
+# The organization meets in Paris time; one member, working abroad, reads times in her own.
+ORGANIZATION_TIME_ZONE = "Europe/Paris"
+ABROAD = ("Aoife Byrne", "America/New_York")
 
 # (name, role, tendency or None, coordinator?)
 PEOPLE: list[tuple[str, MemberRole, str | None, bool]] = [
@@ -66,7 +75,7 @@ def joining_days() -> dict[str, float]:
 
 def people_storylines(world: DemoWorld) -> list[Storyline]:
     """The members joining, one after the other, and a suspension last week."""
-    return [_joining(world), _suspension(world)]
+    return [_joining(world), _time_zones(world), _suspension(world)]
 
 
 def _joining(world: DemoWorld) -> Storyline:
@@ -74,6 +83,14 @@ def _joining(world: DemoWorld) -> Storyline:
     for name, days in joining_days().items():
         yield world.clock.ago(days)
         world.members[name] = create_member(demo_email(name), name, DEMO_PASSWORD, role=roles[name])
+
+
+def _time_zones(world: DemoWorld) -> Storyline:
+    yield world.clock.ago(55)
+    set_organization_time_zone(world.members[ADMIN], ORGANIZATION_TIME_ZONE)
+    yield world.clock.ago(20)
+    name, zone = ABROAD
+    set_time_zone(world.members[name], zone)
 
 
 def _suspension(world: DemoWorld) -> Storyline:

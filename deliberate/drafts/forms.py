@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,7 +21,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from deliberate.drafts.models import Amendment, AmendmentKind, DraftKind
 from deliberate.drafts.services import MAX_BODY, MAX_NOTE, MAX_RATIONALE, MAX_REASON, MAX_TITLE
-from deliberate.forms import choices, no_control_characters
+from deliberate.forms import ZonedDateTimeField, choices, no_control_characters
 
 KIND_CHOICES = choices((k.value, k.label.capitalize()) for k in DraftKind)
 AMENDMENT_KIND_CHOICES = choices(
@@ -80,15 +79,14 @@ class ReviseForm(FlaskForm):
 
 
 class WindowForm(FlaskForm):
-    deadline = DateTimeLocalField(
-        "Deadline (UTC)",
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[InputRequired()],
-    )
+    deadline = ZonedDateTimeField("Deadline ({zone} time)", validators=[InputRequired()])
 
     def deadline_utc(self) -> datetime:
-        """The deadline entered, in UTC (the field says so)."""
-        return self.deadline.data.replace(tzinfo=UTC)
+        """The deadline entered in the member's zone, as an aware-UTC moment."""
+        deadline = self.deadline.data
+        if deadline is None:  # the field requires input: validation stopped before this
+            raise ValueError("no deadline was entered")
+        return deadline
 
 
 class ReasonForm(FlaskForm):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from deliberate.auth import actor
 from deliberate.main import pages
@@ -16,6 +17,12 @@ def index() -> str:
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     return render_template("main/index.html", **pages.index_context(actor()))
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Where a browser asks for the icon by default: the page's icon, an SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/help")

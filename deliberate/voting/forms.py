@@ -7,14 +7,13 @@ depend on the vote (one rank field per option).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -24,7 +23,7 @@ from wtforms import ValidationError as FormValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from deliberate.errors import ValidationError
-from deliberate.forms import ActionForm, choices, no_control_characters
+from deliberate.forms import ActionForm, ZonedDateTimeField, choices, no_control_characters
 from deliberate.voting.rules import (
     BLOCK_RULE_LABELS,
     IRV_THRESHOLD_LABELS,
@@ -48,7 +47,6 @@ from deliberate.voting.vocabulary import (
     VoteMethod,
 )
 
-TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MAX_OPTION_LINES = 20_000
 #: The quota field's third choice: the Droop quota counted with RCTab's fractional threshold
 #: (stored as `Quota.DROOP` with `RankedThreshold.FRACTIONAL`).
@@ -146,16 +144,13 @@ class VoteForm(FlaskForm):
         "Candidates stand by nomination (elections): members nominate themselves or others "
         "before it opens, and the ballot lists the accepted candidates; type no names above"
     )
-    nominations_close_at = DateTimeLocalField(
-        "Nominations close at (UTC; empty: when a convener opens the election)",
-        format=TIME_FORMATS,
+    nominations_close_at = ZonedDateTimeField(
+        "Nominations close at ({zone} time; empty: when a convener opens the election)",
         validators=[Optional()],
     )
-    opens_at = DateTimeLocalField(
-        "Open at (UTC; empty: open now)", format=TIME_FORMATS, validators=[Optional()]
-    )
-    closes_at = DateTimeLocalField(
-        "Close at (UTC; empty: a convener closes it)", format=TIME_FORMATS, validators=[Optional()]
+    opens_at = ZonedDateTimeField("Open at ({zone} time; empty: open now)", validators=[Optional()])
+    closes_at = ZonedDateTimeField(
+        "Close at ({zone} time; empty: a convener closes it)", validators=[Optional()]
     )
 
     def set_bodies(self, bodies: Sequence[tuple[int, str, int]]) -> None:
@@ -258,14 +253,12 @@ class VoteForm(FlaskForm):
         return int(self.body_id.data) if self.body_id.data else None
 
     def times(self) -> tuple[datetime | None, datetime | None]:
-        def aware(value: datetime | None) -> datetime | None:
-            return value.replace(tzinfo=UTC) if value is not None else None
-
-        return aware(self.opens_at.data), aware(self.closes_at.data)
+        """The opening and closing moments entered (aware UTC), None when left empty."""
+        return self.opens_at.data, self.closes_at.data
 
     def nominations_close(self) -> datetime | None:
-        value = self.nominations_close_at.data
-        return value.replace(tzinfo=UTC) if value is not None else None
+        """The moment nominations close (aware UTC), None when left empty."""
+        return self.nominations_close_at.data
 
 
 def _count(label: str, *, least: int = 0) -> IntegerField:
@@ -288,7 +281,7 @@ def _count(label: str, *, least: int = 0) -> IntegerField:
 class MeetingForm(VoteForm):
     """A vote taken at a meeting: its settings, when it was held, and what was counted."""
 
-    held_at = DateTimeLocalField("Held at (UTC)", format=TIME_FORMATS, validators=[InputRequired()])
+    held_at = ZonedDateTimeField("Held at ({zone} time)", validators=[InputRequired()])
     present = _count("Members entitled to vote at the meeting", least=1)
     yes = _count("For")
     no = _count("Against")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from deliberate.accounts.models import Member
-from deliberate.forms import choices, no_control_characters
-from deliberate.voting.forms import TIME_FORMATS
+from deliberate.forms import ZonedDateTimeField, choices, no_control_characters
 from deliberate.voting.services.nominations import MAX_STATEMENT, MAX_STATEMENT_INPUT
 
 
@@ -52,12 +51,11 @@ class StatementForm(FlaskForm):
 class OpenNominationsForm(FlaskForm):
     """The nomination period a convener announces for an election that has not opened."""
 
-    close_at = DateTimeLocalField(
-        "Nominations close at (UTC; empty: when a convener opens the election)",
-        format=TIME_FORMATS,
+    close_at = ZonedDateTimeField(
+        "Nominations close at ({zone} time; empty: when a convener opens the election)",
         validators=[Optional()],
     )
 
     def close_time(self) -> datetime | None:
-        value = self.close_at.data
-        return value.replace(tzinfo=UTC) if value is not None else None
+        """The moment nominations close (aware UTC), None when left empty."""
+        return self.close_at.data

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
 
 from flask import current_app, render_template, url_for
@@ -154,7 +153,7 @@ def record_meeting_vote(
             filename=getattr(upload, "filename", "") or "",
         ),
         present=form.present.data or 0,
-        held_at=held_at.replace(tzinfo=UTC) if held_at else utcnow(),
+        held_at=held_at or utcnow(),
     )
 
 

@@ -200,3 +200,70 @@ def test_member_changes_own_password(client, login_as, session):
     )
     assert ok.status_code == 303
     assert client.get("/account/password").status_code == 200  # this session survives
+
+
+def test_an_acceptance_is_in_the_audit_log(client, admin, session):
+    invitation, token = invite(admin)
+    assert accept(client, token).status_code == 303
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "invitation.accept")
+    ).one()
+    member = session.scalar(select(Member).where(Member.email == "new@example.org"))
+    assert entry.actor_id == member.id
+    assert entry.object_id == invitation.id
+    assert entry.summary == "new@example.org accepted the invitation and joined as Nia Newcomer"
+
+
+def test_an_admin_withdraws_an_unused_invitation_and_its_link_is_refused(
+    client, login_as, admin, session, csrf_enabled
+):
+    invitation, token = invite(admin)
+    login_as(admin)
+    listing = client.get("/admin/members").get_data(as_text=True)
+    assert "Withdraw the invitation of new@example.org" in listing
+    # Without the form's token the request is refused and nothing changes.
+    assert client.post(f"/admin/invitations/{invitation.id}/revoke").status_code == 400
+    session.refresh(invitation)
+    assert invitation.revoked_at is None
+    csrf = listing.split('name="csrf_token" value="')[1].split('"')[0]
+    done = client.post(f"/admin/invitations/{invitation.id}/revoke", data={"csrf_token": csrf})
+    assert done.status_code == 303
+    session.refresh(invitation)
+    assert invitation.revoked_at is not None
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "invitation.revoke")
+    ).one()
+    assert (entry.actor_id, entry.summary) == (
+        admin.id,
+        "Withdrew the invitation of new@example.org",
+    )
+    listed = client.get("/admin/members").get_data(as_text=True)
+    assert "is withdrawn; its link no longer works" in listed
+    assert "Withdraw the invitation of new@example.org" not in listed
+    again = client.post(f"/admin/invitations/{invitation.id}/revoke", data={"csrf_token": csrf})
+    assert again.status_code == 409
+    client.post("/logout", data={"csrf_token": csrf})
+    page = client.get(f"/invitations/{token}").get_data(as_text=True)
+    assert "Invitation withdrawn" in page
+    assert 'name="password"' not in page
+    refused = client.post(
+        f"/invitations/{token}",
+        data={"display_name": "X", "password": "a long enough password", "confirm": "x"},
+    )
+    assert refused.status_code == 400
+    assert count(session, Member) == 1
+
+
+def test_a_member_cannot_withdraw_an_invitation_nor_an_admin_a_used_one(
+    client, login_as, admin, session
+):
+    invitation, token = invite(admin)
+    login_as(make_member())
+    assert client.post(f"/admin/invitations/{invitation.id}/revoke").status_code == 403
+    session.refresh(invitation)
+    assert invitation.revoked_at is None
+    assert accept(client, token).status_code == 303
+    login_as(admin)
+    used = client.post(f"/admin/invitations/{invitation.id}/revoke")
+    assert used.status_code == 409
+    assert "already accepted" in used.get_data(as_text=True)

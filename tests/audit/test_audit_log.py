@@ -11,7 +11,8 @@ from sqlalchemy import select
 from deliberate.accounts.models import MemberRole
 from deliberate.accounts.services import change_role, invite_member
 from deliberate.audit.models import AuditEntry
-from tests.factories import make_member
+from deliberate.audit.services import record_action
+from tests.factories import make_member, make_tendency
 
 
 def test_import_is_audited_with_its_counts(client, login_as, session):
@@ -70,3 +71,29 @@ def test_the_log_links_each_object_and_filters_by_kind_and_person(client, login_
     by_other = client.get(f"/admin/audit/?actor={other.id}").get_data(as_text=True)
     assert "invitation.create" not in by_other
     assert "Show every entry" in by_other
+
+
+def test_the_filter_names_each_kind_in_the_plural(client, login_as, session):
+    admin = make_member("Ada Admin", role=MemberRole.ADMIN)
+    member = make_member("Mo Member")
+    tendency = make_tendency("Caucus")
+    for obj in (member, tendency):
+        record_action(admin, "test.kind", obj, "an entry")
+    session.add(
+        AuditEntry(
+            actor_id=admin.id,
+            action="body.create",
+            object_type="Body",
+            object_id=1,
+            summary="Created the body Delegates",
+            details={},
+        )
+    )
+    session.flush()
+    login_as(admin)
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert ">bodies</option>" in page
+    assert ">tendencies</option>" in page
+    assert ">members</option>" in page
+    assert "bodys" not in page
+    assert "tendencys" not in page

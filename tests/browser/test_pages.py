@@ -63,6 +63,8 @@ ADMIN_PAGES = {
     "audit": "/admin/audit/",
     "bodies": "/admin/bodies/",
     "profile": "/members/{admin}",
+    "organization settings": "/admin/settings",
+    "time zone": "/account/time-zone",
 }
 # A member reads every page; the other roles, the pages that change with their role.
 ROLE_PAGES = {

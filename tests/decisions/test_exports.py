@@ -4,6 +4,7 @@ and never anything that links a secret ballot to its voter."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -227,3 +228,14 @@ def test_the_archive_holds_every_sealed_record_and_no_draft(convener, voters):
     chapters = list(exports.archive_markdown(names=False))
     assert len(chapters) == 2
     assert all(chapter.startswith("# ") for chapter in chapters)
+
+
+def test_the_markdown_writes_times_methods_and_kinds_in_words(evaluated):
+    markdown = exports.record_markdown(evaluated, names=False)
+    assert re.search(r"Decided \d{1,2} \w+ \d{4} at \d\d:\d\d UTC; sealed \d{1,2} \w+", markdown)
+    assert "- Method: Majority (yes / no / abstain), secret ballot" in markdown or (
+        "- Method: Majority (yes / no / abstain), roll-call ballot" in markdown
+    )
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", markdown)
+    assert "minority_report" not in markdown
+    assert "| commitment |" in markdown or "| record |" in markdown

@@ -284,3 +284,54 @@ def test_the_evaluation_page_reads_the_evaluation_once(client, login_as, convene
     statements = page_queries(client, f"/decisions/{record.id}/evaluation")
     reads = [s for s in statements if s.startswith("SELECT evaluations.")]
     assert len(reads) == 1, "\n\n".join(reads)
+
+
+def test_the_minority_report_list_offers_only_papers_on_this_decision(
+    client, login_as, convener, voters, tendency
+):
+    record = sealed_record(convener, voters)
+    other = write(convener, decided_record(convener, voters, title="Buy a printer?"))
+    coordinator = make_member("Cora Coordinator", tendency=tendency, coordinator=True)
+    on_record = make_paper(
+        coordinator,
+        tendency,
+        resolve("decision", record.id),
+        "On this record",
+        "Rain.",
+        publish=True,
+    )
+    on_vote = make_paper(
+        coordinator, tendency, resolve("vote", record.vote_id), "On its vote", "Wind.", publish=True
+    )
+    elsewhere = make_paper(
+        coordinator, tendency, resolve("decision", other.id), "On the printer", "Ink.", publish=True
+    )
+    login_as(coordinator)
+    page = client.get(f"/decisions/{record.id}").text
+    listed = page[page.index("Attach a minority report") :]
+    assert "On this record" in listed
+    assert "On its vote" in listed
+    assert "On the printer" not in listed
+    refused = client.post(f"/decisions/{record.id}/minority-reports", data={"paper": elsewhere.id})
+    assert refused.status_code == 400
+    assert "a paper on this decision" in refused.text
+    assert db.session.scalar(select(func.count()).select_from(MinorityReport)) == 0
+    for paper in (on_record, on_vote):
+        done = client.post(f"/decisions/{record.id}/minority-reports", data={"paper": paper.id})
+        assert done.status_code == 303
+
+
+def test_a_search_snippet_quotes_words_not_markdown(client, login_as, convener, voters):
+    record = sealed_record(convener, voters)
+    services.record_commitment(
+        voters[1],
+        record,
+        commits=True,
+        disagreement="The neighbourhoods are **badly unprepared**; see [the survey](https://example.org/s).",
+    )
+    login_as(voters[0])
+    found = client.get("/decisions/?q=unprepared").text
+    assert "<mark>unprepared</mark>" in found
+    assert "**" not in found
+    assert "the survey" in found
+    assert "](https" not in found

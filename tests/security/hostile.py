@@ -41,3 +41,26 @@ hostile_file = st.one_of(
         lambda rows: "\n".join(",".join(row) for row in rows).encode("utf-8")
     ),
 )
+# Dates and times as a datetime-local field sends them, and not: the hours the clocks skip or
+# repeat in Europe/Paris and America/New_York (the convener of the world reads Paris time),
+# impossible days, the ends of the calendar.
+hostile_moment = st.one_of(
+    hostile_text,
+    st.sampled_from(
+        [
+            "2027-03-28T02:30",
+            "2027-10-31T02:30",
+            "2027-03-14T02:30",
+            "2027-11-07T01:30",
+            "2027-02-30T10:00",
+            "2027-13-01T10:00",
+            "9999-12-31T23:59",
+            "0001-01-01T00:00",
+            "2027-06-01T25:00",
+            "2027-06-01 10:00",
+            "2027-06-01T10:00Z",
+            "2027-06-01T10:00+02:00",
+        ]
+    ),
+    st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M")),
+)

@@ -20,6 +20,7 @@ from tests.security.hostile import (
     hostile_email,
     hostile_file,
     hostile_int,
+    hostile_moment,
     hostile_text,
 )
 from tests.security.snapshot import DatabaseWatch, database_snapshot
@@ -48,6 +49,7 @@ def field_strategy(kind: str, entry: dict[str, Any], world_ids: list[str]) -> st
         "password": hostile_text,
         "email": hostile_email,
         "int": hostile_int,
+        "moment": hostile_moment,
         "choice": st.one_of(st.sampled_from(entry.get("choices") or [""]), hostile_text),
         "multi": st.lists(st.one_of(st.sampled_from(world_ids), hostile_int), max_size=4),
         "file": hostile_file.map(lambda content: (io.BytesIO(content), "hostile.csv")),

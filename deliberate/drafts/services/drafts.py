@@ -3,7 +3,7 @@ withdraw."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from sqlalchemy import delete
@@ -259,8 +259,11 @@ def withdraw_draft(actor: Member, draft: Draft, reason: str) -> None:
     record_action(actor, "draft.withdraw", draft, "Withdrew the draft", reason=reason)
 
 
-def window_closed_message(draft: Draft, now: datetime | None = None) -> str | None:
-    """None while members may propose amendments; otherwise why not."""
+def window_closed_message(
+    draft: Draft, now: datetime | None = None, written: Callable[[datetime], str] = format_utc
+) -> str | None:
+    """None while members may propose amendments; otherwise why not (times `written` as the
+    reader reads them: a page passes its reader's zone; UTC otherwise)."""
     now = now or utcnow()
     if draft.is_final:
         return f"This draft is {draft.state_label}; it takes no more amendments."
@@ -269,7 +272,7 @@ def window_closed_message(draft: Draft, now: datetime | None = None) -> str | No
         if deadline is not None and now < deadline:
             return None
         if deadline is not None:
-            return f"The amendment window closed on {format_utc(deadline)}."
+            return f"The amendment window closed on {written(deadline)}."
     if draft.amendments_closed_at is not None:
-        return f"The amendment window closed on {format_utc(draft.amendments_closed_at)}."
+        return f"The amendment window closed on {written(draft.amendments_closed_at)}."
     return "The amendment window for this draft has not opened yet."
