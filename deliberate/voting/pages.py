@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
 from flask import current_app, render_template, url_for
+from markupsafe import Markup
 
+from deliberate import fragments, subjects
 from deliberate.accounts.models import Member
 from deliberate.bodies.queries import body_choices
 from deliberate.database import utcnow
+from deliberate.debate.models import thread_stamp
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from deliberate.fragments import PEOPLE
+from deliberate.papers.models import PAPERS_STAMP
 from deliberate.routing import id_from
-from deliberate.subjects import resolve
+from deliberate.subjects import SubjectType
 from deliberate.voting import chart, hooks, queries, rules, services
 from deliberate.voting.forms import MeetingForm, PaperBallotsForm, VoteForm, ballot_from_form
 from deliberate.voting.models import Vote
@@ -35,6 +40,7 @@ from deliberate.voting.vocabulary import (
     TieBreak,
     VoteMethod,
 )
+from deliberate.voting.watches import stamp_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
 STV_VARIANT_NAMES: dict[str, str] = {
@@ -243,40 +249,46 @@ def explain(vote: Vote) -> Explained:
     return Explained(method=rules.METHOD_LABELS[vote.method], lines=lines)
 
 
+def vote_stamps(vote_id: int) -> fragments.Tokens:
+    """The stamps of a vote page's kept parts (its result, its thread, what the tendencies
+    say), read before the vote's rows: what is kept is never older (fragments.py)."""
+    return fragments.tokens(
+        stamp_of(vote_id), thread_stamp(SubjectType.VOTE.value, vote_id), PEOPLE, PAPERS_STAMP
+    )
+
+
 def vote_page(
     vote: Vote,
     member: Member,
     *,
     ballot_error: str | None = None,
     ballot_input: Mapping[str, str] | None = None,
+    stamps: fragments.Tokens | None = None,
 ) -> dict[str, Any]:
     """Everything the vote page shows; after a refused ballot, the refusal and what the
-    member sent, for the ballot form to show again."""
+    member sent, for the ballot form to show again. `stamps` from `vote_stamps`, read before
+    `vote`; without, the result is rendered for this request alone."""
     purpose = hooks.purpose(vote.purpose)
     result = vote.result
-    roll_call_names = (
-        queries.member_names([row["member_id"] for row in result.get("roll_call", [])])
-        if result
-        else {}
-    )
+    standing, voted_count = queries.standing_and_count(vote, member)
+    second_round = bool(result) and result["count"].get("outcome") == "second_round_needed"
     return {
         "vote": vote,
         "purpose": purpose,
         "subject_link": _subject_link(vote),
         "explained": explain(vote),
-        "standing": queries.standing(vote, member),
-        "voted_count": queries.participation_count(vote),
+        "standing": standing,
+        "voted_count": voted_count,
         "now": utcnow(),
         "running": can_run_votes(member),
         "result": result,
-        "chart": chart_for(vote, result) if result else None,
-        "roll_call_names": roll_call_names,
+        "results_part": results_part(vote, result, stamps) if result else None,
         "positions": rules.POSITION_LABELS,
         "import_form": PaperBallotsForm(),
         "ballot_error": ballot_error,
         "ballot_input": ballot_input or {},
         "member_key": member_key(member),
-        "next_round": queries.next_round(vote),
+        "next_round": queries.next_round(vote) if second_round else None,
         "related": [
             (label, url_for(endpoint, **values))
             for label, endpoint, values in hooks.vote_links(vote)
@@ -284,6 +296,42 @@ def vote_page(
         if vote.is_closed
         else [],
     }
+
+
+def results_part(
+    vote: Vote,
+    result: dict[str, Any],
+    stamps: fragments.Tokens | None,
+    *,
+    variant: Hashable = None,
+) -> Markup:
+    """A closed vote's stored result as every reader sees it (`votes/_results.html`, with its
+    chart): rendered once and kept until the vote or a name it shows changes. `result` is
+    what this reader may see of it (`variant` says which: the public archive's leaves out
+    the roll call). Nothing in it is the reader's: where they stand, their receipt and
+    whether they voted stay out of it."""
+
+    def render() -> fragments.Part:
+        names = queries.member_names([row["member_id"] for row in result.get("roll_call", [])])
+        shown = fragments.rendered(
+            "votes/_results.html",
+            vote=vote,
+            result=result,
+            chart=chart_for(vote, result),
+            roll_call_names=names,
+            positions=rules.POSITION_LABELS,
+        )
+        return fragments.Part((shown,))
+
+    keys = (stamp_of(vote.id), PEOPLE)
+    kept = fragments.part(
+        "vote result",
+        stamps.only(*keys) if stamps else fragments.Tokens(()),
+        (vote.id, variant),
+        render,
+        live=stamps is None,
+    )
+    return kept.pieces[0]
 
 
 def member_key(member: Member) -> str:
@@ -299,11 +347,10 @@ def _subject_link(vote: Vote) -> tuple[str, str] | None:
     if vote.subject_type is None or vote.subject_id is None:
         return None
     try:
-        subject = resolve(vote.subject_type, vote.subject_id)
+        label, title, (endpoint, values) = subjects.link(vote.subject_type, vote.subject_id)
     except NotFound:
         return None
-    endpoint, values = subject.endpoint
-    return f"the {subject.label} “{subject.title}”", url_for(endpoint, **values)
+    return f"the {label} “{title}”", url_for(endpoint, **values)
 
 
 def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:
