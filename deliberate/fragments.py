@@ -33,7 +33,7 @@ import re
 import secrets
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
@@ -207,6 +207,35 @@ def part(
     if viewer_id not in made.owners:
         store.keep(key, _checked(name, made))
     return _served(made)
+
+
+V = TypeVar("V")
+
+
+def _values() -> Immutables[tuple[Any, ...]]:
+    extension = current_app.extensions.get("fragments.values")
+    if extension is None:
+        extension = current_app.extensions["fragments.values"] = Immutables[tuple[Any, ...]](
+            max(current_app.config.get("FRAGMENT_CACHE_SIZE", 0), 1)
+        )
+    return extension
+
+
+def kept(name: str, stamps: Tokens, variant: Hashable, load: Callable[[], V]) -> V:
+    """What `load()` reads, kept under `stamps` as a part is: the same rules hold (the tokens
+    were read before, every row it reads is watched, what else it depends on is in
+    `variant`). The value must never change once made (tuples, frozen dataclasses; never a
+    row of the session, which belongs to one request)."""
+    if not current_app.config.get("FRAGMENT_CACHE_SIZE", 0):
+        return load()
+    key = (name, current_app.config["SQLALCHEMY_DATABASE_URI"], stamps.values, variant)
+    store = _values()
+    found = store.find(key)
+    if found is not None:
+        return found[0]
+    value = load()
+    store.keep(key, (value,))
+    return value
 
 
 def _served(made: Part) -> Part:

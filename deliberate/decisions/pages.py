@@ -45,8 +45,7 @@ from deliberate.papers.models import PAPERS_STAMP, PositionPaper
 from deliberate.papers.panels import positions_context
 from deliberate.routing import id_from, search_text, whole_number
 from deliberate.subjects import SubjectType, subject_of
-from deliberate.tendencies.models import TendencyMembership
-from deliberate.tendencies.queries import tendency_names
+from deliberate.tendencies.queries import MembershipView, tendency_names
 from deliberate.voting.models import Vote
 from deliberate.voting.pages import chart_for
 from deliberate.voting.queries import member_names
@@ -276,7 +275,7 @@ def _member_context(
     member: Member,
     evaluation: Any,
     posted: CommitmentForm | None,
-    membership: TendencyMembership | None,
+    membership: MembershipView | None,
 ) -> dict[str, Any]:
     mine = commitment_of(record, member)
     coordinates = membership is not None and membership.is_coordinator

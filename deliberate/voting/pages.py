@@ -271,7 +271,7 @@ def vote_page(
     purpose = hooks.purpose(vote.purpose)
     result = vote.result
     standing, voted_count = queries.standing_and_count(vote, member)
-    second_round = bool(result) and result["count"].get("outcome") == "second_round_needed"
+    second_round = result is not None and result["count"].get("outcome") == "second_round_needed"
     return {
         "vote": vote,
         "purpose": purpose,

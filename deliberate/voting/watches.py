@@ -20,8 +20,13 @@ def stamp_of(vote_id: int) -> str:
     return f"vote:{vote_id}"
 
 
+# Every list of votes kept between requests (the votes on a draft or an amendment): votes
+# are made, opened, closed or cancelled rarely, and a ballot changes no vote's row.
+VOTES_STAMP = "votes"
+
+
 def _vote_itself(row: Vote, _connection: Connection) -> list[str]:
-    return [stamp_of(row.id)]
+    return [stamp_of(row.id), VOTES_STAMP]
 
 
 def _option(row: VoteOption, _connection: Connection) -> list[str]:
