@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -193,9 +193,14 @@ def record_page(
     member = viewer()
     names = names_shown()
     today = utcnow().date()
-    evaluation = queries.evaluation_of(record)
     thread = thread_stamp(SubjectType.DECISION.value, record.id)
     keys = [key for key, _token in stamps.values if key != thread] if stamps else []
+    facts = (
+        fragments.kept("record facts", stamps.only(*keys), record.id, lambda: _facts(record))
+        if stamps
+        else _facts(record)
+    )
+    evaluation = facts.evaluation
     body = fragments.part(
         "decision record",
         stamps.only(*keys) if stamps else Tokens(()),
@@ -211,7 +216,7 @@ def record_page(
         "record_body": body.pieces[0],
         "evaluation": evaluation,
         # Who wrote each revision is named to members (and where the organization names them).
-        "revisions": [(r, author if names else "") for r, author in queries.revisions(record)],
+        "revisions": [(r, author if names else "") for r, author in facts.revisions],
         "names": names,
         "today": today,
         "member": member,
@@ -224,6 +229,46 @@ def record_page(
             record, member, evaluation, commitment_form, positions["viewer_membership"]
         )
     return context
+
+
+@dataclass(frozen=True)
+class EvaluationShown:
+    """Whether a record's evaluation is open or sealed, as the record page says it."""
+
+    id: int
+    is_sealed: bool
+
+
+@dataclass(frozen=True)
+class RevisionShown:
+    number: int
+    written_at: datetime
+    outcome_markdown: str
+    unity_markdown: str
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the record page reads of the record besides its body, the same for every reader:
+    its evaluation and the revisions of its statements with their authors (kept between
+    requests under the record's stamps)."""
+
+    evaluation: EvaluationShown | None
+    revisions: tuple[tuple[RevisionShown, str], ...]
+
+
+def _facts(record: DecisionRecord) -> RecordFacts:
+    evaluation = queries.evaluation_of(record)
+    return RecordFacts(
+        EvaluationShown(evaluation.id, evaluation.is_sealed) if evaluation else None,
+        tuple(
+            (
+                RevisionShown(r.number, r.written_at, r.outcome_markdown, r.unity_markdown),
+                author,
+            )
+            for r, author in queries.revisions(record)
+        ),
+    )
 
 
 def record_context(record: DecisionRecord) -> dict[str, Any]:

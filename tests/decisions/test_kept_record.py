@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from deliberate.accounts.models import MemberRole
 from deliberate.accounts.services import rename_member
+from deliberate.database import utcnow
 from deliberate.decisions import services
 from deliberate.decisions.models import DecisionRecord
 from deliberate.extensions import db
@@ -75,12 +76,24 @@ def test_a_second_reader_is_served_the_body_the_first_one_rendered(
 
 
 @pytest.mark.parametrize(
-    "change", ["entry", "revised entry", "rename", "report", "vote", "seal", "statements", "bulk"]
+    "change",
+    [
+        "entry",
+        "revised entry",
+        "rename",
+        "report",
+        "vote",
+        "seal",
+        "statements",
+        "revisions",
+        "evaluation",
+        "bulk",
+    ],
 )
 def test_every_change_to_a_kept_record_shows_on_the_next_read(
     client, login_as, convener, voters, tendency, change
 ):
-    drafting = change in ("seal", "statements", "bulk")
+    drafting = change in ("seal", "statements", "revisions", "bulk")
     if drafting:
         record = decided_record(convener, voters)
         services.revise_statements(
@@ -126,6 +139,17 @@ def test_every_change_to_a_kept_record_shows_on_the_next_read(
             seen_revision=record.revision,
         )
         expected = "<em>Second</em> outcome."  # rendered in the record, not its revisions
+    elif change == "revisions":  # the list of revisions beside the body
+        services.revise_statements(
+            convener,
+            record,
+            services.Statements(outcome="Second outcome.", unity="Second unity."),
+            seen_revision=record.revision,
+        )
+        expected = "revisions (2)</summary>"
+    elif change == "evaluation":  # what members may still do, beside the body
+        services.open_evaluation(convener, record, today=utcnow().date())
+        expected = "The evaluation has opened: entries can no longer be changed."
     else:  # a bulk statement naming no stamp draws every stamp afresh
         db.session.execute(
             update(DecisionRecord)
