@@ -254,6 +254,18 @@ def report(
         )
 
 
+def only(world: World, words: str) -> World:
+    """The world with only the pages whose names hold one of the comma-separated `words`."""
+    wanted = [w.strip() for w in words.split(",") if w.strip()]
+    if wanted:
+        world.pages = {
+            name: path
+            for name, path in world.pages.items()
+            if name == LOGIN_PAGE or any(w in name for w in wanted)
+        }
+    return world
+
+
 def spread(ratios: dict[str, list[float]]) -> None:
     """The ratios to the login page over the rounds: median, lowest and highest."""
     print(f"\nRatios to the login page over {len(next(iter(ratios.values())))} rounds")
@@ -284,6 +296,11 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated words: read only the pages whose names hold one (and the login page)",
+    )
     parser.add_argument(
         "--slices",
         type=int,
@@ -321,7 +338,7 @@ def main() -> None:
                 app = production_app(uri, secret)
                 with app.app_context():
                     db.create_all()
-                    world = demo_world()
+                    world = only(demo_world(), options.only)
                     settle()
                     db.session.remove()
                     db.engine.dispose()

@@ -284,7 +284,6 @@ def vote_page(
         "result": result,
         "results_part": results_part(vote, result, stamps) if result else None,
         "positions": rules.POSITION_LABELS,
-        "import_form": PaperBallotsForm(),
         "ballot_error": ballot_error,
         "ballot_input": ballot_input or {},
         "member_key": member_key(member),
