@@ -270,7 +270,11 @@ def vote_page(
     `vote`; without, the result is rendered for this request alone."""
     purpose = hooks.purpose(vote.purpose)
     result = vote.result
-    standing, voted_count = queries.standing_and_count(vote, member)
+    # Where the reader stands and the turnout matter while the vote is open (the ballot);
+    # afterwards the result says who took part.
+    standing, voted_count = (
+        queries.standing_and_count(vote, member) if vote.is_open else (None, None)
+    )
     second_round = result is not None and result["count"].get("outcome") == "second_round_needed"
     return {
         "vote": vote,
@@ -289,12 +293,27 @@ def vote_page(
         "member_key": member_key(member),
         "next_round": queries.next_round(vote) if second_round else None,
         "related": [
-            (label, url_for(endpoint, **values))
-            for label, endpoint, values in hooks.vote_links(vote)
+            (label, url_for(endpoint, **values)) for label, endpoint, values in _links(vote, stamps)
         ]
         if vote.is_closed
         else [],
     }
+
+
+def _links(vote: Vote, stamps: fragments.Tokens | None) -> list[tuple[str, str, dict[str, Any]]]:
+    """The pages other domains have about a closed vote (its decision record), kept under the
+    vote's stamp: what they link to is made in the transaction that closes the vote."""
+
+    def load() -> tuple[tuple[str, str, tuple[tuple[str, Any], ...]], ...]:
+        found = hooks.vote_links(vote)
+        return tuple((label, endpoint, tuple(values.items())) for label, endpoint, values in found)
+
+    kept = (
+        load()
+        if stamps is None
+        else fragments.kept("vote links", stamps.only(stamp_of(vote.id)), vote.id, load)
+    )
+    return [(label, endpoint, dict(values)) for label, endpoint, values in kept]
 
 
 def results_part(
