@@ -34,7 +34,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from bench.common import bench_app, percentile
-from bench.world import LARGE_CEILING, LOGIN_PAGE, MAX_KIB, TARGETS, demo_world, large_world
+from bench.world import LOGIN_PAGE, MAX_KIB, demo_world, large_world, target_of
 from deliberate.extensions import db
 
 
@@ -121,7 +121,7 @@ def main() -> None:
     for name in world.pages:
         median = statistics.median(cpu[name])
         ratio = median / baseline
-        target = TARGETS.get(name, LARGE_CEILING if options.large else None)
+        target = target_of(name, options.large)
         verdict = ""
         if target is not None:
             verdict = f"<= {target:g}: {'met' if ratio <= target else 'NOT met'}"

@@ -12,12 +12,14 @@ so that the members' administration is among them).
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import selectinload
 
 from bench.bench_drafts import busy_draft
 from bench.common import PASSWORD, organization
@@ -25,6 +27,7 @@ from deliberate.accounts.models import Member, MemberRole, MemberStatus
 from deliberate.accounts.passwords import hash_password
 from deliberate.database import utcnow
 from deliberate.debate.bulk import insert_thread, plan_thread
+from deliberate.decisions.models import Commitment, DecisionRecord, Evaluation, MinorityReport
 from deliberate.demo import load_demo
 from deliberate.demo.comments import comment_texts
 from deliberate.demo.people import ADMIN, demo_email
@@ -35,6 +38,7 @@ from deliberate.papers import services as papers
 from deliberate.papers.models import PaperSignature
 from deliberate.subjects import resolve
 from deliberate.tendencies.models import MembershipRole, Tendency, TendencyMembership
+from deliberate.voting.models import Participation, RollEntry, Vote, VoteState
 
 SEED = 2026
 LOGIN_PAGE = "login page"
@@ -49,8 +53,26 @@ TARGETS = {
     "thread page": 4.0,
     "thread page (2,000 comments)": 4.0,
 }
+# Issue 22's, for the demo organization: the pages a convention reads while it votes, and
+# the draft and amendment pages, within 3x of the login page (a decision record within 4x).
+DEMO_TARGETS = {
+    **TARGETS,
+    "ballot page (open vote, on its roll)": 3.0,
+    "largest results page": 3.0,
+    "largest decision record": 4.0,
+    "archive": 3.0,
+    "demo draft page": 3.0,
+    "amendment page": 3.0,
+}
 LARGE_CEILING = 10.0
 MAX_KIB = 200
+
+
+def target_of(page: str, large: bool) -> float | None:
+    """The highest ratio to the login page's CPU that `page` may reach."""
+    if large:
+        return TARGETS.get(page, LARGE_CEILING)
+    return DEMO_TARGETS.get(page)
 
 
 @dataclass
@@ -66,8 +88,12 @@ class World:
     admin_id: int = 0
     admin_token: str = ""
     admin_pages: frozenset[str] = frozenset()
+    # Pages read by someone else than the delegate: (member id, session token) by page name.
+    other_readers: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def reader_of(self, page: str) -> tuple[int, str]:
+        if page in self.other_readers:
+            return self.other_readers[page]
         if page in self.admin_pages:
             return self.admin_id, self.admin_token
         return self.reader_id, self.reader_token
@@ -98,6 +124,51 @@ def a_delegate(tendency: Tendency) -> Member:
     return delegate
 
 
+def an_open_vote_and_a_voter() -> tuple[Vote, Member]:
+    """The open vote with the most options, and a member on its roll who has not voted: the
+    ballot page as most of the roll reads it while the vote is open."""
+    vote = max(
+        db.session.scalars(
+            select(Vote).options(selectinload(Vote.options)).where(Vote.state == VoteState.OPEN)
+        ),
+        key=lambda v: (len(v.options), v.id),
+    )
+    voted = select(Participation.member_id).where(Participation.vote_id == vote.id)
+    member_id = db.session.scalars(
+        select(RollEntry.member_id)
+        .where(RollEntry.vote_id == vote.id, RollEntry.member_id.not_in(voted))
+        .order_by(RollEntry.member_id)
+        .limit(1)
+    ).one()
+    return vote, db.session.get_one(Member, member_id)
+
+
+def largest_results() -> Vote:
+    """The closed vote whose stored result is the largest (the most rounds and options)."""
+    closed = db.session.scalars(select(Vote).where(Vote.state == VoteState.CLOSED)).all()
+    return max(closed, key=lambda v: (len(json.dumps(v.result, default=str)), v.id))
+
+
+def largest_record() -> DecisionRecord:
+    """The decision record with the most rows to show: commitments, their entries, minority
+    reports and evaluations, then the longest statements."""
+    records = db.session.scalars(select(DecisionRecord)).all()
+
+    def rows(record: DecisionRecord) -> tuple[int, int, int]:
+        counted = sum(
+            db.session.scalar(select(func.count()).select_from(model).where(column == record.id))
+            or 0
+            for model, column in (
+                (Commitment, Commitment.record_id),
+                (MinorityReport, MinorityReport.record_id),
+                (Evaluation, Evaluation.record_id),
+            )
+        )
+        return counted, len(record.outcome_html) + len(record.unity_html), record.id
+
+    return max(records, key=rows)
+
+
 def demo_world() -> World:
     demo = load_demo()
     db.session.commit()
@@ -109,11 +180,17 @@ def demo_world() -> World:
     tendency = db.session.scalars(select(Tendency).order_by(Tendency.id).limit(1)).one()
     paper = next(p for p in demo.papers.values() if p.published_at is not None)
     delegate = a_delegate(tendency)
+    vote, voter = an_open_vote_and_a_voter()
+    results, record = largest_results(), largest_record()
     return World(
         pages={
             LOGIN_PAGE: "/login",
             "home": "/",
             "draft list": "/drafts/",
+            "ballot page (open vote, on its roll)": f"/votes/{vote.id}",
+            "largest results page": f"/votes/{results.id}",
+            "largest decision record": f"/decisions/{record.id}",
+            "archive": "/decisions/",
             "demo draft page": f"/drafts/{draft.id}",
             "demo draft page, read by an admin": f"/drafts/{draft.id}",
             "amendment page": f"/drafts/{draft.id}/amendments/{amendment.number}",
@@ -129,6 +206,9 @@ def demo_world() -> World:
         admin_id=admin.id,
         admin_token=admin.session_token,
         admin_pages=ADMIN_PAGES,
+        other_readers={
+            "ballot page (open vote, on its roll)": (voter.id, voter.session_token),
+        },
     )
 
 

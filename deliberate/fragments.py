@@ -11,7 +11,8 @@ the same tokens, or renders it and keeps it.
 Correctness rests on three rules:
 - Every model whose rows a part shows is watched (`watch`), with the stamps a row touches:
   each domain declares its own in its `watches.py` (the models know nothing of this cache).
-  A bulk UPDATE, DELETE or INSERT of a watched model touches every stamp (EVERYTHING).
+  A bulk UPDATE, DELETE or INSERT of a watched model touches every stamp (EVERYTHING), unless
+  it names the stamps of the rows it changes (`execution_options(stamps=[...])`).
 - Tokens are read before the data a part is rendered from: a part kept under a token was
   rendered from data at least as new as the token (never older), so it is never stale.
 - What a part shows beyond the stamped rows (the viewer's role, the time, a subject's state
@@ -32,7 +33,7 @@ import re
 import secrets
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
@@ -74,6 +75,7 @@ def _keys_of(row: object, connection: Connection) -> Iterable[str]:
 
 
 PENDING = "fragments.touched"
+STAMPS_OPTION = "stamps"  # the stamps a bulk statement on a watched model touches
 
 
 @event.listens_for(Session, "after_flush")
@@ -90,12 +92,15 @@ def _collect(session: Session, _context: object) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk(state: ORMExecuteState) -> None:
-    """A bulk statement on a watched model touches rows nobody listed: it touches everything."""
+    """A bulk statement on a watched model touches rows nobody listed: it touches everything,
+    unless it names the stamps it touches (`execution_options(stamps=[...])`), as a statement
+    changing one known row can."""
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     mapper = state.bind_mapper
     if mapper is not None and any(m in _watched for m in mapper.class_.__mro__):
-        state.session.info.setdefault(PENDING, set()).add(EVERYTHING)
+        named = state.execution_options.get(STAMPS_OPTION)
+        state.session.info.setdefault(PENDING, set()).update(named or (EVERYTHING,))
 
 
 @event.listens_for(Session, "before_commit")
@@ -140,6 +145,13 @@ class Tokens:
         if missing:
             raise ValueError(f"the page did not read the stamps {sorted(missing)}")
         return self
+
+    def only(self, *keys: str) -> Tokens:
+        """The tokens of `keys` (and of EVERYTHING) alone: a part kept under them is not
+        rendered again when another part of the page changes."""
+        self.covering(*keys)
+        wanted = {*keys, EVERYTHING}
+        return Tokens(tuple((k, v) for k, v in self.values if k in wanted))
 
 
 def tokens(*keys: str) -> Tokens:
@@ -198,6 +210,35 @@ def part(
     if viewer_id not in made.owners:
         store.keep(key, _checked(name, made))
     return _served(made)
+
+
+V = TypeVar("V")
+
+
+def _values() -> Immutables[tuple[Any, ...]]:
+    extension = current_app.extensions.get("fragments.values")
+    if extension is None:
+        extension = current_app.extensions["fragments.values"] = Immutables[tuple[Any, ...]](
+            max(current_app.config.get("FRAGMENT_CACHE_SIZE", 0), 1)
+        )
+    return extension
+
+
+def kept(name: str, stamps: Tokens, variant: Hashable, load: Callable[[], V]) -> V:
+    """What `load()` reads, kept under `stamps` as a part is: the same rules hold (the tokens
+    were read before, every row it reads is watched, what else it depends on is in
+    `variant`). The value must never change once made (tuples, frozen dataclasses; never a
+    row of the session, which belongs to one request)."""
+    if not current_app.config.get("FRAGMENT_CACHE_SIZE", 0):
+        return load()
+    key = (name, current_app.config["SQLALCHEMY_DATABASE_URI"], stamps.values, variant)
+    store = _values()
+    found = store.find(key)
+    if found is not None:
+        return found[0]
+    value = load()
+    store.keep(key, (value,))
+    return value
 
 
 def _served(made: Part) -> Part:

@@ -120,6 +120,8 @@ class SubjectKind:
     - `related(obj)`: subjects whose papers are shown with this one's.
     - `load_titles(ids)`: titles of several subjects at once (for lists); by default each
       subject is loaded on its own.
+    - `load_link(id)`: its (title, endpoint) without loading the whole object (a page that
+      only links to it), or None when it does not exist; by default it is loaded.
     - `stamps(obj)`: besides its comments, the stamps (deliberate/fragments.py) whose
       changes alter how its thread and papers show (a draft's new version moves anchors);
       `state(obj)`: what of the loaded object (read before the stamps) they depend on.
@@ -136,6 +138,7 @@ class SubjectKind:
     accepts_papers: bool = False
     related: Callable[[Any], list[RelatedSubject]] = _no_related
     load_titles: Callable[[list[int]], dict[int, str]] | None = None
+    load_link: Callable[[int], tuple[str, tuple[str, dict[str, Any]]] | None] | None = None
     stamps: Callable[[Any], list[str]] = _no_stamps
     state: Callable[[Any], Hashable] = _no_state
 
@@ -231,6 +234,19 @@ def resolve(subject_type: str, subject_id: int) -> Subject:
     if obj is None:
         raise NotFound(f"That {kind.label} does not exist.")
     return Subject(kind, subject_id, obj)
+
+
+def link(subject_type: str, subject_id: int) -> tuple[str, str, tuple[str, dict[str, Any]]]:
+    """A subject's (label, title, endpoint), for a page that links to it; NotFound when the
+    type is unknown or the object does not exist."""
+    kind = kind_for(subject_type)
+    if kind.load_link is None:
+        subject = resolve(subject_type, subject_id)
+        return kind.label, subject.title, subject.endpoint
+    found = kind.load_link(subject_id)
+    if found is None:
+        raise NotFound(f"That {kind.label} does not exist.")
+    return kind.label, *found
 
 
 def subject_of(subject_type: SubjectType, obj: Any) -> Subject:

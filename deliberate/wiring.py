@@ -24,6 +24,8 @@ decisions; the models know no page cache):
   drafts/watches.py             fragments.watch                 the committing transaction
   debate/watches.py             fragments.watch
   papers/watches.py             fragments.watch
+  voting/watches.py             fragments.watch
+  decisions/watches.py          fragments.watch
 
 In the transaction (hooks, watches) a listener's failure undoes the whole change. After the
 commit (deliberate/events.py) only the subscribers of an event run: today `recent.Recent`
@@ -41,10 +43,12 @@ def connect() -> None:
     import deliberate.debate.watches
     import deliberate.decisions.on_vote_closed
     import deliberate.decisions.subjects
+    import deliberate.decisions.watches
     import deliberate.drafts.subjects
     import deliberate.drafts.voting
     import deliberate.drafts.watches
     import deliberate.papers.subjects
     import deliberate.papers.watches
     import deliberate.tendencies.watches
-    import deliberate.voting.subjects  # noqa: F401
+    import deliberate.voting.subjects
+    import deliberate.voting.watches  # noqa: F401

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from deliberate import fragments
 from deliberate.accounts.models import Member
 from deliberate.database import utcnow
+from deliberate.debate.models import thread_stamp
 from deliberate.debate.panels import debate_context
 from deliberate.decisions import queries
 from deliberate.decisions.chart import commitments_chart
@@ -36,18 +38,22 @@ from deliberate.decisions.permissions import (
     can_write_record,
 )
 from deliberate.decisions.services import commitment_of, dissents_of
+from deliberate.decisions.watches import stamp_of
+from deliberate.drafts.models import stamp_of as draft_stamp
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db, login_manager
 from deliberate.forms import ActionForm
-from deliberate.papers.models import PositionPaper
+from deliberate.fragments import PEOPLE, Tokens
+from deliberate.papers.models import PAPERS_STAMP, PositionPaper
 from deliberate.papers.panels import positions_context
 from deliberate.routing import id_from, search_text, whole_number
 from deliberate.subjects import SubjectType, subject_of
-from deliberate.tendencies.queries import current_membership, tendency_names
+from deliberate.tendencies.queries import MembershipView, tendency_names
 from deliberate.voting.models import Vote
 from deliberate.voting.pages import chart_for
 from deliberate.voting.queries import member_names
 from deliberate.voting.rules import POSITION_LABELS
+from deliberate.voting.watches import stamp_of as vote_stamp
 
 OUTCOMES = ("adopted", "rejected")
 
@@ -157,23 +163,120 @@ def _result_shown(vote: Vote) -> dict[str, Any] | None:
     return result
 
 
+def record_stamps(record_id: int) -> fragments.Tokens | None:
+    """The stamps of a record page's kept parts (its body, its thread, what the tendencies
+    say), read before the record's rows: what is kept is never older (fragments.py). None
+    when there is no such record. (The record's vote and adopted draft never change.)"""
+    found = queries.record_sources(record_id)
+    if found is None:
+        return None
+    vote_id, draft_id = found
+    return fragments.tokens(
+        stamp_of(record_id),
+        vote_stamp(vote_id),
+        *([draft_stamp(draft_id)] if draft_id is not None else []),
+        thread_stamp(SubjectType.DECISION.value, record_id),
+        PEOPLE,
+        PAPERS_STAMP,
+    )
+
+
 def record_page(
-    record: DecisionRecord, forms: Mapping[str, FlaskForm] | None = None
+    record: DecisionRecord,
+    forms: Mapping[str, FlaskForm] | None = None,
+    *,
+    stamps: fragments.Tokens | None = None,
 ) -> dict[str, Any]:
-    """The record page: the record, and for a member its debate and what the tendencies say.
+    """The record page: the record's body (a part kept for every reader alike until the
+    record, its vote, its adopted text or a name it shows changes; `stamps` from
+    `record_stamps`, read before `record`; without, rendered for this request alone), and
+    for a member their entry, its form, its debate and what the tendencies say.
     `forms`: a form as posted (`commitment_form`, `report_form`, `seal_form`), when it was
     refused, shown again with the member's input and the message beside the field."""
-    context = record_context(record, forms=forms)
-    if viewer() is not None:
+    member = viewer()
+    names = names_shown()
+    today = utcnow().date()
+    thread = thread_stamp(SubjectType.DECISION.value, record.id)
+    keys = [key for key, _token in stamps.values if key != thread] if stamps else []
+    facts = (
+        fragments.kept("record facts", stamps.only(*keys), record.id, lambda: _facts(record))
+        if stamps
+        else _facts(record)
+    )
+    evaluation = facts.evaluation
+    body = fragments.part(
+        "decision record",
+        stamps.only(*keys) if stamps else Tokens(()),
+        # What the body shows besides its rows: the public are told less than members.
+        (record.id, names, member is not None, today, None if names else public_minimum()),
+        lambda: fragments.Part(
+            (fragments.rendered("decisions/_record_body.html", **record_context(record)),)
+        ),
+        live=stamps is None,
+    )
+    context: dict[str, Any] = {
+        "record": record,
+        "record_body": body.pieces[0],
+        "evaluation": evaluation,
+        # Who wrote each revision is named to members (and where the organization names them).
+        "revisions": [(r, author if names else "") for r, author in facts.revisions],
+        "names": names,
+        "today": today,
+        "member": member,
+    }
+    if member is not None:
         subject = subject_of(SubjectType.DECISION, record)
-        context |= debate_context(subject) | positions_context(subject)
+        positions = positions_context(subject, stamps=stamps)
+        context |= debate_context(subject, stamps=stamps) | positions
+        context |= _member_context(
+            record, member, evaluation, forms or {}, positions["viewer_membership"]
+        )
     return context
 
 
-def record_context(
-    record: DecisionRecord, *, forms: Mapping[str, FlaskForm] | None = None
-) -> dict[str, Any]:
-    """Everything the record page shows (the print page shows the same without the forms)."""
+@dataclass(frozen=True)
+class EvaluationShown:
+    """Whether a record's evaluation is open or sealed, as the record page says it."""
+
+    id: int
+    is_sealed: bool
+
+
+@dataclass(frozen=True)
+class RevisionShown:
+    number: int
+    written_at: datetime
+    outcome_markdown: str
+    unity_markdown: str
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the record page reads of the record besides its body, the same for every reader:
+    its evaluation and the revisions of its statements with their authors (kept between
+    requests under the record's stamps)."""
+
+    evaluation: EvaluationShown | None
+    revisions: tuple[tuple[RevisionShown, str], ...]
+
+
+def _facts(record: DecisionRecord) -> RecordFacts:
+    evaluation = queries.evaluation_of(record)
+    return RecordFacts(
+        EvaluationShown(evaluation.id, evaluation.is_sealed) if evaluation else None,
+        tuple(
+            (
+                RevisionShown(r.number, r.written_at, r.outcome_markdown, r.unity_markdown),
+                author,
+            )
+            for r, author in queries.revisions(record)
+        ),
+    )
+
+
+def record_context(record: DecisionRecord) -> dict[str, Any]:
+    """Everything the record's body shows (`decisions/_record_body.html`), the same for every
+    reader of the page and of its print version (members are told more than the public)."""
     member = viewer()
     vote = db.session.get_one(Vote, record.vote_id)
     result = _result_shown(vote)
@@ -184,7 +287,7 @@ def record_context(
     evaluation = queries.evaluation_of(record)
     dissents, more_dissents = queries.disagreements(record)
     dissents = [replace(d, tendency="") if d.tendency in summary.hidden else d for d in dissents]
-    context: dict[str, Any] = {
+    return {
         "record": record,
         "vote": vote,
         "result": result,
@@ -203,15 +306,10 @@ def record_context(
         "assessments": queries.assessments(evaluation) if evaluation else {},
         "seal": queries.seal_link(record),
         "links": queries.links(record),
-        # Who wrote each revision is named to members (and where the organization names them).
-        "revisions": [(r, author if names else "") for r, author in queries.revisions(record)],
         "names": names,
         "today": utcnow().date(),
         "member": member,
     }
-    if member is not None:
-        context |= _member_context(record, member, evaluation, forms or {})
-    return context
 
 
 def _roll_call_names(result: dict[str, Any] | None) -> dict[int, str]:
@@ -225,9 +323,9 @@ def _member_context(
     member: Member,
     evaluation: Any,
     posted: Mapping[str, FlaskForm],
+    membership: MembershipView | None,
 ) -> dict[str, Any]:
     mine = commitment_of(record, member)
-    membership = current_membership(member)
     coordinates = membership is not None and membership.is_coordinator
     report_form = posted.get("report_form") or MinorityReportForm(formdata=None)
     if coordinates and membership is not None and record.is_sealed:

@@ -38,6 +38,17 @@ def get_record(record_id: int) -> DecisionRecord | None:
     return db.session.get(DecisionRecord, record_id)
 
 
+def record_sources(record_id: int) -> tuple[int, int | None] | None:
+    """The vote a record comes from and the draft whose version it adopted (neither ever
+    changes), or None when there is no such record."""
+    row = db.session.execute(
+        select(DecisionRecord.vote_id, DraftVersion.draft_id)
+        .outerjoin(DraftVersion, DraftVersion.id == DecisionRecord.version_id)
+        .where(DecisionRecord.id == record_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 # --- the record page --------------------------------------------------------------------------
 
 

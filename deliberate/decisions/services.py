@@ -34,6 +34,7 @@ from deliberate.decisions.models import (
 )
 from deliberate.decisions.permissions import can_evaluate, can_record_commitment
 from deliberate.decisions.queries import evaluation_of, is_on_decision
+from deliberate.decisions.watches import stamp_of
 from deliberate.drafts.models import Draft, DraftKind
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -164,7 +165,8 @@ def revise_statements(
             valid_until=statements.valid_until,
             evaluation_date=statements.evaluation_date,
         )
-        .execution_options(synchronize_session=False)
+        # One row, named: not every kept part of the site (fragments.py).
+        .execution_options(synchronize_session=False, stamps=[stamp_of(record.id)])
     )
     db.session.refresh(record)
     if rows_matched(changed) != 1:
@@ -209,7 +211,8 @@ def seal_record(actor: Member, record: DecisionRecord, *, now: datetime | None =
         update(DecisionRecord)
         .where(DecisionRecord.id == record.id, DecisionRecord.state == RecordState.DRAFTING)
         .values(state=RecordState.SEALED, sealed_at=now, sealed_by_id=actor.id)
-        .execution_options(synchronize_session=False)
+        # One row, named: not every kept part of the site (fragments.py).
+        .execution_options(synchronize_session=False, stamps=[stamp_of(record.id)])
     )
     db.session.refresh(record)
     if rows_matched(sealed) != 1:
@@ -308,7 +311,8 @@ def _store_current(actor: Member, record: DecisionRecord, values: dict[str, Any]
             Commitment.revision == current.revision,
         )
         .values(revision=Commitment.revision + 1, **values)
-        .execution_options(synchronize_session=False)
+        # One row, named: not every kept part of the site (fragments.py).
+        .execution_options(synchronize_session=False, stamps=[stamp_of(record.id)])
     )
     if rows_matched(changed) != 1:
         raise InvalidTransition("Your entry changed meanwhile from another page; reload to see it.")
@@ -522,7 +526,8 @@ def seal_evaluation(actor: Member, evaluation: Evaluation, *, now: datetime | No
         update(Evaluation)
         .where(Evaluation.id == evaluation.id, Evaluation.sealed_at.is_(None))
         .values(sealed_at=now, sealed_by_id=actor.id)
-        .execution_options(synchronize_session=False)
+        # One row, named: not every kept part of the site (fragments.py).
+        .execution_options(synchronize_session=False, stamps=[stamp_of(evaluation.record_id)])
     )
     db.session.refresh(evaluation)
     if rows_matched(sealed) != 1:

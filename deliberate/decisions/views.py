@@ -80,8 +80,9 @@ def index() -> Page | WerkzeugResponse:
 @bp.get("/<int:record_id>")
 @archive_reader
 def detail(record_id: int) -> Page | WerkzeugResponse:
+    stamps = pages.record_stamps(record_id)  # before the record: kept parts are never older
     record = pages.readable_record(record_id)
-    return render_template("decisions/detail.html", **pages.record_page(record))
+    return render_template("decisions/detail.html", **pages.record_page(record, stamps=stamps))
 
 
 @bp.get("/<int:record_id>/print")

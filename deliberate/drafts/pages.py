@@ -9,6 +9,7 @@ imports Flask only for rendering, never for state: every change goes through
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -48,6 +49,7 @@ from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
 from deliberate.tendencies.permissions import is_coordinator
 from deliberate.voting.panels import votes_context
+from deliberate.voting.watches import VOTES_STAMP
 
 
 def members_by_email(raw: str) -> list[Member]:
@@ -82,13 +84,17 @@ def draft_context(
     alone). Raises NotFound for a draft that does not exist."""
     # The stamps first, then the rows: what is kept was read after its tokens (fragments.py).
     stamps = fragments.tokens(
-        stamp_of(draft_id), thread_stamp(SubjectType.DRAFT.value, draft_id), PEOPLE, PAPERS_STAMP
+        stamp_of(draft_id),
+        thread_stamp(SubjectType.DRAFT.value, draft_id),
+        PEOPLE,
+        PAPERS_STAMP,
+        VOTES_STAMP,
     )
     draft = load_draft(draft_id)  # with its current version, which the comment form numbers
     if draft is None:
         raise NotFound("That draft does not exist.")
     subject = subject_of(SubjectType.DRAFT, draft)
-    conveners = queries.named_conveners(draft)
+    conveners = kept_conveners(draft, stamps)
     convening = can_convene(actor, draft, {m.id for m in conveners})
     window_closed = services.window_closed_message(draft, written=format_datetime)
     config = current_app.config
@@ -155,13 +161,31 @@ def draft_context(
         "convening": convening,
         **debate,
         **positions_context(subject, stamps=stamps),
-        **votes_context(subject),
+        **votes_context(subject, stamps=stamps),
     }
+
+
+@dataclass(frozen=True)
+class NamedConvener:
+    """A member named to convene a draft, as its pages show them (kept between requests)."""
+
+    id: int
+    display_name: str
+
+
+def kept_conveners(draft: Draft, stamps: fragments.Tokens) -> tuple[NamedConvener, ...]:
+    """The draft's named conveners, read once per change of the draft or of a name."""
+    return fragments.kept(
+        "draft conveners",
+        stamps.only(stamp_of(draft.id), PEOPLE),
+        draft.id,
+        lambda: tuple(NamedConvener(m.id, m.display_name) for m in queries.named_conveners(draft)),
+    )
 
 
 def amendment_stamps(draft_id: int) -> fragments.Tokens:
     """The stamps of an amendment page's parts, read before its rows (fragments.py)."""
-    return fragments.tokens(stamp_of(draft_id), PEOPLE, PAPERS_STAMP)
+    return fragments.tokens(stamp_of(draft_id), PEOPLE, PAPERS_STAMP, VOTES_STAMP)
 
 
 def amendment_context(
@@ -208,7 +232,7 @@ def amendment_context(
         "parts": fragments.part("amendment", stamps, variant, render, live=bool(forms)),
         "seconds": support.seconds,
         "already_seconded": support.viewer_seconded,
-        "convening": can_convene(actor, draft),
+        "convening": can_convene(actor, draft, {m.id for m in kept_conveners(draft, stamps)}),
         "can_edit": can_edit,
         "can_withdraw": can_withdraw_amendment(actor, found),
         "can_second": can_second_amendment(actor, found, support.viewer_seconded),
@@ -220,7 +244,7 @@ def amendment_context(
         **(forms or {}),
         **debate_context(subject),
         **positions_context(subject, stamps=stamps),
-        **votes_context(subject),
+        **votes_context(subject, stamps=stamps),
     }
 
 

@@ -83,6 +83,11 @@ def _draft_titles(ids: list[int]) -> dict[int, str]:
     return dict(rows.tuples().all())
 
 
+def _draft_link(draft_id: int) -> tuple[str, tuple[str, dict[str, Any]]] | None:
+    title = db.session.scalar(select(Draft.title).where(Draft.id == draft_id))
+    return None if title is None else (title, ("drafts.detail", {"draft_id": draft_id}))
+
+
 def load_amendment(amendment_id: int) -> Amendment | None:
     return db.session.scalar(
         select(Amendment).options(joinedload(Amendment.draft)).where(Amendment.id == amendment_id)
@@ -103,6 +108,19 @@ def _amendment_closed(amendment: Amendment) -> str | None:
 
 def _amendment_endpoint(amendment: Amendment) -> tuple[str, dict[str, Any]]:
     return "drafts.amendment", {"draft_id": amendment.draft_id, "number": amendment.number}
+
+
+def _amendment_link(amendment_id: int) -> tuple[str, tuple[str, dict[str, Any]]] | None:
+    row = db.session.execute(
+        select(Amendment.draft_id, Amendment.number, Amendment.title, Draft.title)
+        .join(Draft, Draft.id == Amendment.draft_id)
+        .where(Amendment.id == amendment_id)
+    ).first()
+    if row is None:
+        return None
+    draft_id, number, title, draft = row
+    endpoint = ("drafts.amendment", {"draft_id": draft_id, "number": number})
+    return f"A{number} {title} (to “{draft}”)", endpoint
 
 
 def _amendment_titles(ids: list[int]) -> dict[int, str]:
@@ -126,6 +144,7 @@ register_subject(
         accepts_papers=True,
         related=_draft_amendments,
         load_titles=_draft_titles,
+        load_link=_draft_link,
         stamps=lambda draft: [stamp_of(draft.id)],
         state=lambda draft: (draft.current_version_number, draft.state),
     )
@@ -141,6 +160,7 @@ register_subject(
         closed_reason=_amendment_closed,
         accepts_papers=True,
         load_titles=_amendment_titles,
+        load_link=_amendment_link,
         stamps=lambda amendment: [stamp_of(amendment.draft_id)],
         state=lambda amendment: (amendment.state, amendment.version_id),
     )

@@ -10,7 +10,7 @@ from deliberate.fragments import PEOPLE
 from deliberate.papers import queries
 from deliberate.papers.models import PAPERS_STAMP
 from deliberate.subjects import Subject
-from deliberate.tendencies.queries import current_membership, tendency_sizes
+from deliberate.tendencies.queries import kept_membership, tendency_sizes
 
 
 def positions_context(
@@ -24,7 +24,7 @@ def positions_context(
     keys = (PAPERS_STAMP, PEOPLE, *subject.stamps)
     stamps = stamps.covering(*keys) if stamps else fragments.tokens(*keys)
     viewer = actor()
-    membership = current_membership(viewer)
+    membership = kept_membership(viewer, stamps)
     variant = (
         subject.state,
         membership.tendency_id if membership else None,

@@ -8,8 +8,10 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import joinedload
 
+from deliberate import fragments
 from deliberate.accounts.models import Member
 from deliberate.extensions import db
+from deliberate.fragments import PEOPLE
 from deliberate.recent import Recent
 from deliberate.search import name_holds
 from deliberate.tendencies.models import (
@@ -35,6 +37,36 @@ def current_membership(member: Member) -> TendencyMembership | None:
         .options(joinedload(TendencyMembership.tendency))
         .where(TendencyMembership.member_id == member.id, TendencyMembership.left_at.is_(None))
     )
+
+
+class TendencyName(NamedTuple):
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class MembershipView:
+    """A member's current membership as pages show it, apart from any session: kept between
+    requests under the people's stamp, which every change of a membership or a tendency's
+    name touches (tendencies/watches.py)."""
+
+    tendency_id: int
+    is_coordinator: bool
+    tendency: TendencyName
+
+
+def kept_membership(member: Member, stamps: fragments.Tokens) -> MembershipView | None:
+    """The member's current membership, read once per change of the people's stamp (the
+    page read `stamps` before)."""
+
+    def load() -> MembershipView | None:
+        found = current_membership(member)
+        if found is None:
+            return None
+        tendency = TendencyName(found.tendency.id, found.tendency.name)
+        return MembershipView(found.tendency_id, found.is_coordinator, tendency)
+
+    return fragments.kept("membership", stamps.only(PEOPLE), member.id, load)
 
 
 def membership_in(member: Member, tendency: Tendency) -> TendencyMembership | None:

@@ -160,7 +160,9 @@ _vote_links: list[VoteLink] = []
 
 
 def on_vote_page(link: VoteLink) -> None:
-    """Let a domain name a page of its own about a vote (decisions: the record it produced)."""
+    """Let a domain name a page of its own about a vote (decisions: the record it produced).
+    The vote page keeps the links of a closed vote until the vote's row changes: a link must
+    name what the vote's closing transaction made."""
     if link not in _vote_links:
         _vote_links.append(link)
 

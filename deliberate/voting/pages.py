@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, render_template, url_for
+from markupsafe import Markup
 
+from deliberate import fragments, subjects
 from deliberate.accounts.models import Member
 from deliberate.bodies.queries import body_choices
 from deliberate.database import utcnow
+from deliberate.debate.models import thread_stamp
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.filters import format_datetime
+from deliberate.fragments import PEOPLE
+from deliberate.papers.models import PAPERS_STAMP
 from deliberate.routing import id_from
-from deliberate.subjects import resolve
+from deliberate.subjects import SubjectType
 from deliberate.voting import chart, hooks, publish, queries, results, rules, services
 from deliberate.voting.forms import (
     CloseForm,
@@ -42,6 +47,7 @@ from deliberate.voting.vocabulary import (
     TieBreak,
     VoteMethod,
 )
+from deliberate.voting.watches import stamp_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
 STV_VARIANT_NAMES: dict[str, str] = {
@@ -286,6 +292,14 @@ def explain(vote: Vote) -> Explained:
     return Explained(method=rules.METHOD_LABELS[vote.method], lines=lines)
 
 
+def vote_stamps(vote_id: int) -> fragments.Tokens:
+    """The stamps of a vote page's kept parts (its result, its thread, what the tendencies
+    say), read before the vote's rows: what is kept is never older (fragments.py)."""
+    return fragments.tokens(
+        stamp_of(vote_id), thread_stamp(SubjectType.VOTE.value, vote_id), PEOPLE, PAPERS_STAMP
+    )
+
+
 def vote_page(
     vote: Vote,
     member: Member,
@@ -293,17 +307,20 @@ def vote_page(
     refused: DomainError | None = None,
     ballot_input: Mapping[str, str] | None = None,
     close_form: CloseForm | None = None,
+    stamps: fragments.Tokens | None = None,
 ) -> dict[str, Any]:
     """Everything the vote page shows; after a refused ballot, the refusal (shown beside the
     field it names) and what the member sent, for the ballot form to show again; after a
-    refused early close, why."""
+    refused early close, why. `stamps` from `vote_stamps`, read before `vote`; without, the
+    result is rendered for this request alone."""
     purpose = hooks.purpose(vote.purpose)
     result = vote.result
-    roll_call_names = (
-        queries.member_names([row["member_id"] for row in result.get("roll_call", [])])
-        if result
-        else {}
+    # Where the reader stands and the turnout matter while the vote is open (the ballot);
+    # afterwards the result says who took part.
+    standing, voted_count = (
+        queries.standing_and_count(vote, member) if vote.is_open else (None, None)
     )
+    second_round = result is not None and result["count"].get("outcome") == "second_round_needed"
     return {
         "vote": vote,
         "purpose": purpose,
@@ -311,16 +328,14 @@ def vote_page(
         "option_texts": option_texts(vote) if vote.is_open else {},
         "subject_link": _subject_link(vote),
         "explained": explain(vote),
-        "standing": queries.standing(vote, member),
-        "voted_count": queries.participation_count(vote),
+        "standing": standing,
+        "voted_count": voted_count,
         "now": utcnow(),
         "running": can_run_votes(member),
         "result": result,
-        "chart": chart_for(vote, result) if result else None,
-        "roll_call_names": roll_call_names,
+        "results_part": results_part(vote, result, stamps) if result else None,
         "positions": rules.POSITION_LABELS,
         "candidates": queries.candidates(vote),
-        "import_form": PaperBallotsForm(),
         "ballot_error": refused.message if refused else None,
         "ballot_field": refused.field if refused else None,
         "close_form": close_form or CloseForm(),
@@ -332,10 +347,9 @@ def vote_page(
         else None,
         "ballot_input": ballot_input or {},
         "member_key": member_key(member),
-        "next_round": queries.next_round(vote),
+        "next_round": queries.next_round(vote) if second_round else None,
         "related": [
-            (label, url_for(endpoint, **values))
-            for label, endpoint, values in hooks.vote_links(vote)
+            (label, url_for(endpoint, **values)) for label, endpoint, values in _links(vote, stamps)
         ]
         if vote.is_closed
         else [],
@@ -485,6 +499,58 @@ def not_voted_page(vote: Vote, page: int) -> str:
     )
 
 
+def _links(vote: Vote, stamps: fragments.Tokens | None) -> list[tuple[str, str, dict[str, Any]]]:
+    """The pages other domains have about a closed vote (its decision record), kept under the
+    vote's stamp: what they link to is made in the transaction that closes the vote."""
+
+    def load() -> tuple[tuple[str, str, tuple[tuple[str, Any], ...]], ...]:
+        found = hooks.vote_links(vote)
+        return tuple((label, endpoint, tuple(values.items())) for label, endpoint, values in found)
+
+    kept = (
+        load()
+        if stamps is None
+        else fragments.kept("vote links", stamps.only(stamp_of(vote.id)), vote.id, load)
+    )
+    return [(label, endpoint, dict(values)) for label, endpoint, values in kept]
+
+
+def results_part(
+    vote: Vote,
+    result: dict[str, Any],
+    stamps: fragments.Tokens | None,
+    *,
+    variant: Hashable = None,
+) -> Markup:
+    """A closed vote's stored result as every reader sees it (`votes/_results.html`, with its
+    chart): rendered once and kept until the vote or a name it shows changes. `result` is
+    what this reader may see of it (`variant` says which: the public archive's leaves out
+    the roll call). Nothing in it is the reader's: where they stand, their receipt and
+    whether they voted stay out of it."""
+
+    def render() -> fragments.Part:
+        names = queries.member_names([row["member_id"] for row in result.get("roll_call", [])])
+        shown = fragments.rendered(
+            "votes/_results.html",
+            vote=vote,
+            result=result,
+            chart=chart_for(vote, result),
+            roll_call_names=names,
+            positions=rules.POSITION_LABELS,
+        )
+        return fragments.Part((shown,))
+
+    keys = (stamp_of(vote.id), PEOPLE)
+    kept = fragments.part(
+        "vote result",
+        stamps.only(*keys) if stamps else fragments.Tokens(()),
+        (vote.id, variant),
+        render,
+        live=stamps is None,
+    )
+    return kept.pieces[0]
+
+
 def member_key(member: Member) -> str:
     """An opaque value per member, stable across sessions, for this browser's keys of kept
     receipts: one member's receipts are never offered to another on a shared browser."""
@@ -498,11 +564,10 @@ def _subject_link(vote: Vote) -> tuple[str, str] | None:
     if vote.subject_type is None or vote.subject_id is None:
         return None
     try:
-        subject = resolve(vote.subject_type, vote.subject_id)
+        label, title, (endpoint, values) = subjects.link(vote.subject_type, vote.subject_id)
     except NotFound:
         return None
-    endpoint, values = subject.endpoint
-    return f"the {subject.label} “{subject.title}”", url_for(endpoint, **values)
+    return f"the {label} “{title}”", url_for(endpoint, **values)
 
 
 def chart_for(vote: Vote, result: dict[str, Any]) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
 from deliberate.extensions import db
@@ -26,9 +26,10 @@ PAGE_SIZE = 25
 
 
 def vote_with_options(vote_id: int) -> Vote | None:
+    """The vote with its options, who made it and its body, in one query."""
     return db.session.scalar(
         select(Vote)
-        .options(selectinload(Vote.options), joinedload(Vote.created_by), joinedload(Vote.body))
+        .options(joinedload(Vote.options), joinedload(Vote.created_by), joinedload(Vote.body))
         .where(Vote.id == vote_id)
     )
 
@@ -87,12 +88,31 @@ class Standing:
 
 
 def standing(vote: Vote, member: Member) -> Standing:
-    on_roll = db.session.get(RollEntry, (vote.id, member.id)) is not None
-    took_part = db.session.get(Participation, (vote.id, member.id))
-    return Standing(
-        on_roll=on_roll,
-        voted=took_part is not None,
-        on_paper=took_part is not None and took_part.on_paper,
+    return standing_and_count(vote, member)[0]
+
+
+def standing_and_count(vote: Vote, member: Member) -> tuple[Standing, int]:
+    """Where the member stands in the vote, and how many have voted, in one query."""
+    on_roll = (
+        select(RollEntry.member_id)
+        .where(RollEntry.vote_id == vote.id, RollEntry.member_id == member.id)
+        .exists()
+    )
+    on_paper = (
+        select(Participation.on_paper)
+        .where(Participation.vote_id == vote.id, Participation.member_id == member.id)
+        .scalar_subquery()
+    )
+    voted = (
+        select(func.count())
+        .select_from(Participation)
+        .where(Participation.vote_id == vote.id)
+        .scalar_subquery()
+    )
+    roll, paper, count = db.session.execute(select(on_roll, on_paper, voted)).one()
+    took_part = paper is not None
+    return Standing(on_roll=bool(roll), voted=took_part, on_paper=took_part and bool(paper)), int(
+        count or 0
     )
 
 

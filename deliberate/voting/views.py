@@ -13,6 +13,7 @@ from deliberate.debate.panels import debate_context
 from deliberate.errors import DomainError, NotFound
 from deliberate.extensions import db, limiter
 from deliberate.forms import ActionForm, Page, ensure_valid, perform, submit
+from deliberate.fragments import Tokens
 from deliberate.papers.panels import positions_context
 from deliberate.routing import page_number
 from deliberate.subjects import SubjectType, subject_of
@@ -114,11 +115,15 @@ def record() -> Page:
 @bp.get("/<int:vote_id>")
 @login_required
 def detail(vote_id: int) -> str:
-    return _detail(_vote(vote_id))
+    stamps = pages.vote_stamps(vote_id)  # before the vote: kept parts are never older
+    return _detail(_vote(vote_id), stamps=stamps)
 
 
 def _detail(
-    vote: Vote, refused: DomainError | None = None, close_form: CloseForm | None = None
+    vote: Vote,
+    refused: DomainError | None = None,
+    close_form: CloseForm | None = None,
+    stamps: Tokens | None = None,
 ) -> str:
     """The vote page; after a refused ballot or early close, with the refusal beside the form
     it came from."""
@@ -131,10 +136,11 @@ def _detail(
             refused=refused,
             ballot_input=request.form if refused else None,
             close_form=close_form,
+            stamps=stamps,
         ),
         action_form=ActionForm(),
-        **debate_context(subject),
-        **positions_context(subject),
+        **debate_context(subject, stamps=stamps),
+        **positions_context(subject, stamps=stamps),
     )
 
 
