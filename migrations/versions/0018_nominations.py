@@ -2,7 +2,7 @@
 its candidate
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-06 10:00:00
 
 Existing votes keep the options their conveners typed: none is by nomination.
@@ -14,7 +14,7 @@ from alembic import op
 import deliberate.database
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 organization's)
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-06 09:30:00
 
 Existing members keep the organization's zone; the organization keeps the deployment's
@@ -15,7 +15,7 @@ from alembic import op
 from deliberate.database import UTCDateTime
 
 revision = "0019"
-down_revision = "0016"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
