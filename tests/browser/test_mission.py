@@ -136,7 +136,7 @@ def draft_and_open_window(mission: Mission) -> None:
     convener.get_by_label(re.compile("^Text")).fill(TEXT)
     submit(convener, "Create version 1")
     mission.draft_url = convener.url.split("#")[0].replace(mission.people.server.url, "")
-    convener.get_by_label("Deadline (UTC)").fill("2030-01-01T12:00")
+    convener.get_by_label(re.compile(r"^Deadline \(.* time\)$")).fill("2030-01-01T12:00")
     submit(convener, "Open amendments")
     assert "Amendments are open until" in convener.locator("main").inner_text()
 
