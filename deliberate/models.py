@@ -26,6 +26,7 @@ from deliberate.drafts.models import (
     DraftParagraph,
     DraftVersion,
 )
+from deliberate.notifications.models import Delivery, NotificationSetting, OutboxEvent
 from deliberate.papers.models import PaperRevision, PaperSignature, PositionPaper
 from deliberate.stamps import Stamp
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
@@ -54,6 +55,7 @@ __all__ = [
     "CommitmentEntry",
     "CompetitionGroup",
     "DecisionRecord",
+    "Delivery",
     "DissentAssessment",
     "Draft",
     "DraftConvener",
@@ -64,6 +66,8 @@ __all__ = [
     "JoinRequest",
     "Member",
     "MinorityReport",
+    "NotificationSetting",
+    "OutboxEvent",
     "PaperRevision",
     "PaperSignature",
     "Participation",
