@@ -55,13 +55,12 @@ def notifications_page(member: Member, page: int, size: int) -> tuple[list[Shown
 
 def settings_of(member: Member) -> dict[str, Mode]:
     """Every category's mode for `member` (the default where they chose none)."""
-    chosen = dict(
-        db.session.execute(
-            select(NotificationSetting.category, NotificationSetting.mode).where(
-                NotificationSetting.member_id == member.id
-            )
-        ).tuples()
-    )
+    rows = db.session.execute(
+        select(NotificationSetting.category, NotificationSetting.mode).where(
+            NotificationSetting.member_id == member.id
+        )
+    ).all()
+    chosen = {category: mode for category, mode in rows}
     return {name: Mode(chosen.get(name, c.default)) for name, c in CATEGORIES.items()}
 
 

@@ -100,7 +100,7 @@ def daily_digests(now: datetime | None = None, *, batch: int = 500) -> int:
         members = list(
             db.session.scalars(
                 select(Member.id)
-                .join(Member, Member.id == Delivery.member_id)
+                .join(Delivery, Delivery.member_id == Member.id)
                 .where(
                     Delivery.channel == Channel.MAIL,
                     Delivery.state == DeliveryState.DIGEST,

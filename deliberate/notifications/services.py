@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from deliberate.accounts.models import Member
 from deliberate.database import utcnow
-from deliberate.errors import ValidationError
+from deliberate.errors import NotFound, ValidationError
 from deliberate.extensions import db
 from deliberate.notifications.categories import CATEGORIES, DIGEST
 from deliberate.notifications.models import Channel, Delivery, Mode, NotificationSetting
@@ -17,7 +17,15 @@ from deliberate.notifications.queries import settings_of
 
 def mark_read(actor: Member, delivery_id: int | None = None) -> int:
     """Mark one of the actor's notifications read (or all, with None); returns how many.
-    Another member's notification is not found (ValidationError)."""
+    Raises NotFound for a notification that is not the actor's."""
+    if delivery_id is not None:
+        owner = db.session.scalar(
+            select(Delivery.member_id).where(
+                Delivery.id == delivery_id, Delivery.channel == Channel.APP
+            )
+        )
+        if owner is None or owner != actor.id:
+            raise NotFound("There is no such notification of yours.")
     condition = [
         Delivery.member_id == actor.id,
         Delivery.channel == Channel.APP,
