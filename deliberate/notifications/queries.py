@@ -60,7 +60,7 @@ def settings_of(member: Member) -> dict[str, Mode]:
             NotificationSetting.member_id == member.id
         )
     ).all()
-    chosen = {category: mode for category, mode in rows}
+    chosen = dict(rows)
     return {name: Mode(chosen.get(name, c.default)) for name, c in CATEGORIES.items()}
 
 

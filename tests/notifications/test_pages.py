@@ -31,7 +31,8 @@ def test_the_notifications_page_lists_newest_first_and_marks_read(client, login_
     page = client.get("/notifications/").text
     assert "2 unread" in page
     assert page.index("Second question?") < page.index("First question?")
-    assert f"/votes/{second.id}" in page and f"/votes/{first.id}" in page
+    assert f"/votes/{second.id}" in page
+    assert f"/votes/{first.id}" in page
     assert client.post("/notifications/read").status_code == 303
     assert "Nothing unread" in client.get("/notifications/").text
 
