@@ -59,8 +59,8 @@ def settings_of(member: Member) -> dict[str, Mode]:
         select(NotificationSetting.category, NotificationSetting.mode).where(
             NotificationSetting.member_id == member.id
         )
-    ).all()
-    chosen = dict(rows)
+    ).tuples()
+    chosen: dict[str, str] = dict(rows.all())
     return {name: Mode(chosen.get(name, c.default)) for name, c in CATEGORIES.items()}
 
 
