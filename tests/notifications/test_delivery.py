@@ -27,13 +27,15 @@ def convener(session):
     return make_member("Vote Convener", role=MemberRole.CONVENER)
 
 
-def open_vote(convener, title="Adopt the spring plan?", secret=False):
+def open_vote(
+    convener, title="Adopt the spring plan?", secret=False, closes_in=timedelta(hours=12)
+):
     vote = services.create_vote(
         convener,
         title=title,
         settings=Settings(method="majority", threshold="simple", secret=secret),
         opens_at=None,
-        closes_at=utcnow() + timedelta(hours=12),
+        closes_at=utcnow() + closes_in,
     )
     if vote.state != "open":
         services.open_vote(convener, vote)
