@@ -88,7 +88,7 @@ def run_worker(app: Flask, smtp: SmtpServer, **extra: str) -> subprocess.Popen[b
         "MAIL_PORT": str(smtp.port),
         **extra,
     }
-    return subprocess.Popen(  # noqa: S603 (this interpreter, our own command)
+    return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "deliberate", "worker", "--once"],
         env=env,
         stdout=subprocess.PIPE,
