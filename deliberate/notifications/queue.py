@@ -56,8 +56,9 @@ def make_queue(app: Flask) -> Huey:
     @huey.periodic_task(crontab(minute="0", hour=str(app.config["DIGEST_HOUR"])), name="digests")
     def digests() -> None:
         with app.app_context():
+            worker.expand_all()  # what happened up to now goes in today's digest
             schedule.daily_digests()
-            deliver()
+        deliver()
 
     app.extensions["huey"] = huey
     app.extensions["huey.deliver"] = deliver

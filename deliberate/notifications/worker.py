@@ -308,12 +308,16 @@ def _release(token: str, ids: Sequence[int]) -> None:
     db.session.commit()
 
 
+def expand_all(now: datetime | None = None) -> None:
+    """Expand every event waiting in the outbox, a batch of members per commit."""
+    while expand_batch(current_app.config["NOTIFY_BATCH"], now) is not None:
+        pass
+
+
 def deliver_all(*, now: datetime | None = None, max_batches: int = 1_000_000) -> SendReport:
     """Expand every waiting event, then send every due mail; what one pass of the worker
     does. Raises MailServerUnavailable as send_batch does."""
-    config = current_app.config
-    while expand_batch(config["NOTIFY_BATCH"], now) is not None:
-        pass
+    expand_all(now)
     total = SendReport()
     for _ in range(max_batches):
         report = send_batch(now=now)
