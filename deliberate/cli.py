@@ -41,6 +41,9 @@ def demo_command() -> None:
         load_demo()
         db.session.commit()
         click.echo("Loaded the demo organization.")
+        from deliberate.demo.mail import deliver_demo_mail
+
+        deliver_demo_mail()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     shows = demo_walkthrough()
     for role, email in demo_logins().items():

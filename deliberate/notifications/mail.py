@@ -186,7 +186,7 @@ def _letter(
             return None, ""
         link = url_for("accounts.accept_invitation", token=event.secret, _external=True)
         letter = Letter(
-            f"You are invited to join {organization} on Deliberate",
+            f"You are invited to join {organization}",
             greeting,
             [
                 f"You are invited to join {organization}, where its members debate and decide "

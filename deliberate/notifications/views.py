@@ -95,12 +95,16 @@ def unsubscribe(token: str) -> Page:
 @login_required
 def letterbox() -> str:
     require(can_manage_members(actor()), "Only admins read the mail sent.")
+    page = page_number(request.args)
     folder = mail.letterbox_dir()
-    files = sorted(folder.glob("*.eml"), reverse=True)[:40] if folder.is_dir() else []
-    letters = [_read(path.read_bytes()) for path in files]
+    files = sorted(folder.glob("*.eml"), reverse=True) if folder.is_dir() else []
+    shown = files[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return render_template(
         "notifications/letterbox.html",
-        letters=letters,
+        letters=[_read(path.read_bytes()) for path in shown],
+        page=page,
+        has_more=page * PAGE_SIZE < len(files),
+        total=len(files),
         failed=queries.failed_mail(),
         server=current_app.config.get("MAIL_SERVER"),
     )
