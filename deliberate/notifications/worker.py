@@ -208,6 +208,9 @@ def send_batch(batch: int | None = None, now: datetime | None = None) -> SendRep
     report = SendReport(claimed=len(ids))
     if not ids:
         return report
+    letters = _compose_batch(token)
+    # No transaction stays open while the server answers (on SQLite it would hold the lock).
+    db.session.rollback()
     connection = mail.connection()
     try:
         connection.open()
@@ -215,46 +218,54 @@ def send_batch(batch: int | None = None, now: datetime | None = None) -> SendRep
         _release(token, ids)
         raise MailServerUnavailable(str(error)) from error
     try:
-        for position, delivery_id in enumerate(ids):
+        for position, (delivery_id, event_id, secret, is_digest, message) in enumerate(letters):
+            if message is None:  # suspended since, or the link was revoked or used
+                _mark(token, delivery_id, event_id, DeliveryState.SKIPPED, secret, is_digest)
+                report.skipped += 1
+                continue
             try:
-                _send_one(connection, token, delivery_id, report)
+                connection.send_messages([message])
+            except REFUSALS as error:
+                _refused(delivery_id, error)
+                report.refused += 1
+                continue
             except CONNECTION_ERRORS as error:
-                _release(token, ids[position:])
+                _release(token, [row[0] for row in letters[position:]])
                 raise MailServerUnavailable(str(error)) from error
+            _mark(token, delivery_id, event_id, DeliveryState.SENT, secret, is_digest)
+            report.sent += 1
     finally:
         with contextlib.suppress(*CONNECTION_ERRORS):
             connection.close()
     return report
 
 
-def _send_one(connection: Any, token: str, delivery_id: int, report: SendReport) -> None:
-    delivery = db.session.get_one(Delivery, delivery_id)
-    if delivery.claim != token:  # the lease lapsed and another worker took it
-        db.session.rollback()
-        return
-    event = db.session.get_one(OutboxEvent, delivery.event_id)
-    member = db.session.get(Member, delivery.member_id) if delivery.member_id else None
-    message = None
-    if member is None or member.status == MemberStatus.ACTIVE:
-        message = mail.compose(delivery, event, member)
-    event_id, is_digest = event.id, event.kind == "digest"
-    # No transaction stays open while the server answers (on SQLite it would hold the lock).
-    db.session.rollback()
-    if message is None:  # suspended since, or the link was revoked or used: nothing to send
-        _mark(token, delivery_id, event_id, DeliveryState.SKIPPED, is_digest)
-        report.skipped += 1
-        return
-    try:
-        connection.send_messages([message])
-    except REFUSALS as error:
-        _refused(delivery_id, error)
-        report.refused += 1
-        return
-    _mark(token, delivery_id, event_id, DeliveryState.SENT, is_digest)
-    report.sent += 1
+Letter = tuple[int, int, bool, bool, Any]
 
 
-def _mark(token: str, delivery_id: int, event_id: int, state: DeliveryState, digest: bool) -> None:
+def _compose_batch(token: str) -> list[Letter]:
+    """The claimed deliveries with their messages (None: nothing to send), read at once."""
+    rows = db.session.execute(
+        select(Delivery, OutboxEvent, Member)
+        .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)
+        .outerjoin(Member, Member.id == Delivery.member_id)
+        .where(Delivery.claim == token)
+        .order_by(Delivery.id)
+    ).all()
+    letters: list[Letter] = []
+    for delivery, event, member in rows:
+        message = None
+        if member is None or member.status == MemberStatus.ACTIVE:
+            message = mail.compose(delivery, event, member)
+        letters.append(
+            (delivery.id, event.id, event.secret is not None, event.kind == "digest", message)
+        )
+    return letters
+
+
+def _mark(
+    token: str, delivery_id: int, event_id: int, state: DeliveryState, secret: bool, digest: bool
+) -> None:
     """Commit one delivery's fate; the link's token leaves the database with its mail."""
     now = utcnow()
     db.session.execute(
@@ -263,12 +274,13 @@ def _mark(token: str, delivery_id: int, event_id: int, state: DeliveryState, dig
         .values(state=state, sent_at=now if state == DeliveryState.SENT else None, claim=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.id == event_id, OutboxEvent.secret.is_not(None))
-        .values(secret=None)
-        .execution_options(synchronize_session=False)
-    )
+    if secret:
+        db.session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id == event_id)
+            .values(secret=None)
+            .execution_options(synchronize_session=False)
+        )
     if digest and state == DeliveryState.SKIPPED:
         # A digest that could not go (its items gone): its items wait for the next one.
         db.session.execute(
