@@ -134,6 +134,11 @@ def worker_command(workers: int, once: bool) -> None:
             f"sent {report.sent}, refused {report.refused}, skipped {report.skipped} messages"
         )
         return
+    import logging
+
+    # What is sent, and the queue's own news, on the console (with no MAIL_SERVER, each
+    # message's address and subject: the letter box's log).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     huey = current_app.extensions["huey"]
     current_app.extensions["huey.deliver"]()  # whatever waited while no worker ran
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)

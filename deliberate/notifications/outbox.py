@@ -38,7 +38,8 @@ def add(
                 db.session.add(row)
         except IntegrityError:
             return None
-    events.record(OutboxWritten())
+    if not events.pending(OutboxWritten):  # one wake-up per transaction is enough
+        events.record(OutboxWritten())
     return row
 
 
