@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -117,6 +118,7 @@ def run_workers(
         "MAIL_BATCH": "200",
     }
     sink.count = 0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     running = [
         subprocess.Popen(
@@ -130,6 +132,9 @@ def run_workers(
         process.wait()
     if sink.count != expected:
         raise SystemExit(f"the sink accepted {sink.count} messages, not {expected}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
+    print(f"  the workers' CPU: {cpu * 1000 / expected:.2f} ms a message")
     return sink.last - started, (expected - 1) / max(sink.last - sink.first, 1e-9)
 
 
@@ -219,7 +224,12 @@ def main() -> None:
                     reset(last, options.mail)
                     if options.mail < roll:
                         # Expand once, then keep the first --mail members' mail only.
+                        expanding = time.perf_counter()
                         worker.expand_all()
+                        print(
+                            f"expanding the opening into its deliveries for {roll:,} members: "
+                            f"{time.perf_counter() - expanding:.1f} s"
+                        )
                         first = select(Delivery.member_id).where(Delivery.channel == "mail")
                         cutoff = db.session.scalar(
                             first.order_by(Delivery.member_id).offset(options.mail).limit(1)
@@ -239,6 +249,11 @@ def main() -> None:
                         f"workers started; {rate:.0f} messages/s from the first to the last"
                     )
                 print(f"two workers / one: {results[2] / results[1]:.2f}x (target >= 1.6)")
+                if options.mail < roll:
+                    print(
+                        f"the last of {roll:,} messages, at two workers' rate: about "
+                        f"{roll / results[2]:.0f} s after the expansion"
+                    )
             finally:
                 controller.stop()
             db.session.remove()
