@@ -219,6 +219,10 @@ def send_batch(batch: int | None = None, now: datetime | None = None) -> SendRep
         raise MailServerUnavailable(str(error)) from error
     try:
         for position, (delivery_id, event_id, secret, is_digest, message) in enumerate(letters):
+            if isinstance(message, Exception):
+                _refused(delivery_id, message)
+                report.refused += 1
+                continue
             if message is None:  # suspended since, or the link was revoked or used
                 _mark(token, delivery_id, event_id, DeliveryState.SKIPPED, secret, is_digest)
                 report.skipped += 1
@@ -254,9 +258,13 @@ def _compose_batch(token: str) -> list[Letter]:
     ).all()
     letters: list[Letter] = []
     for delivery, event, member in rows:
-        message = None
+        message: Any = None
         if member is None or member.status == MemberStatus.ACTIVE:
-            message = mail.compose(delivery, event, member)
+            try:
+                message = mail.compose(delivery, event, member)
+            except Exception as error:  # a message that cannot be written: tried, then failed
+                log.exception("could not compose delivery %s", delivery.id)
+                message = error
         letters.append(
             (delivery.id, event.id, event.secret is not None, event.kind == "digest", message)
         )

@@ -185,3 +185,30 @@ def test_without_a_mail_server_the_letter_box_holds_the_mail_for_admins(
     assert "Vote open: Letter box question?" in page
     login_as(make_member("Not Admin"))
     assert client.get("/admin/mail/").status_code == 403
+
+
+def test_a_message_that_cannot_be_written_is_given_up_not_retried_forever(
+    app, convener, smtp, monkeypatch
+):
+    from deliberate.notifications import mail as mail_module
+
+    member = make_member("Unlucky")
+    monkeypatch.setitem(app.config, "MAIL_RETRY_SECONDS", 0)
+    original = mail_module.compose
+
+    def compose(delivery, event, whom):
+        if whom is not None and whom.id == member.id:
+            raise ValueError("Header values may not contain linefeed or carriage return")
+        return original(delivery, event, whom)
+
+    monkeypatch.setattr(mail_module, "compose", compose)
+    open_vote(convener)
+    db.session.commit()
+    for _ in range(app.config["MAIL_MAX_ATTEMPTS"] + 1):
+        worker.deliver_all()
+    row = db.session.scalar(
+        select(Delivery).where(Delivery.member_id == member.id, Delivery.channel == "mail")
+    )
+    assert row is not None
+    assert row.state == DeliveryState.FAILED
+    assert len(smtp.sink.to(convener.email)) == 1
