@@ -175,3 +175,22 @@ def test_closing_soon_reminders_and_closes_are_sent_once_by_the_schedule(convene
     [digest] = [m for m in smtp.sink.to(member.email) if "digest" in str(m["Subject"])]
     assert f"“{vote.title}” has closed" in text_of(digest)
     assert schedule.daily_digests() == 0  # nothing left to gather
+
+
+def test_an_evaluation_coming_due_is_told_to_the_conveners_once(convener, smtp):
+    from tests.decisions.factories import sealed_record
+
+    voters = [make_member(f"Voter {n}") for n in range(3)]
+    record = sealed_record(convener, voters, evaluation_date=utcnow().date() + timedelta(days=3))
+    db.session.commit()
+    worker.deliver_all()  # the vote's own news
+    smtp.sink.messages.clear()
+    assert schedule.evaluations_coming_due() == 1
+    assert schedule.evaluations_coming_due() == 0  # once
+    worker.expand_all()
+    schedule.daily_digests()  # evaluations come in the digest by default
+    worker.deliver_all()
+    [digest] = smtp.sink.to(convener.email)
+    assert f"“{record.title}” is due for evaluation" in text_of(digest)
+    assert all("evaluation" not in text_of(m) for m in smtp.sink.to(voters[0].email))
+    assert f"/decisions/{record.id}" in text_of(digest)
