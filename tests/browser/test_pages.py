@@ -56,12 +56,15 @@ PAGES = {
     "record": "/decisions/{record}",
     "evaluation": "/decisions/{evaluated}/evaluation",
     "record print": "/decisions/{record}/print",
+    "notifications": "/notifications/",
+    "mail settings": "/notifications/settings",
 }
 ADMIN_PAGES = {
     "admin members": "/admin/members",
     "audit": "/admin/audit/",
     "bodies": "/admin/bodies/",
     "profile": "/members/{admin}",
+    "mail": "/admin/mail/",
 }
 # A member reads every page; the other roles, the pages that change with their role.
 ROLE_PAGES = {
