@@ -30,11 +30,14 @@ browser-tools:
 	npm install --no-save --no-audit --no-fund --prefix .browser-tools $(AXE_CORE)
 
 PORT ?= 5000
+# The worker (mail, notifications, the schedule) runs beside the web server and stops with it.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT); the worker sends mail to the letter box (/admin/mail/)"
+	SITE_URL=http://127.0.0.1:$(PORT) $(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	SITE_URL=http://127.0.0.1:$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

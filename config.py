@@ -119,6 +119,37 @@ class BaseConfig:
     ARCHIVE_PUBLIC = False
     ARCHIVE_PUBLIC_NAMES = False
 
+    # Where members reach the site: the links in mail are made from it.
+    SITE_URL = "http://127.0.0.1:5000"
+    # Mail (Flask-Mailman). With no MAIL_SERVER, messages go to the letter box: the admins'
+    # mail page (MAIL_LETTERBOX, by default the instance folder's mail/) and the log.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "deliberate@localhost"
+    MAIL_TIMEOUT = 30
+    MAIL_LETTERBOX: str | None = None
+    # The task queue: empty for a SQLite file in the instance folder (no other service),
+    # redis://... in production, "memory" in the tests.
+    TASK_QUEUE_URL = ""
+    # Members an event is expanded to per transaction; mails a worker claims at a time, and
+    # for how long before another worker may take what it did not send.
+    NOTIFY_BATCH = 2000
+    MAIL_BATCH = 50
+    MAIL_CLAIM_SECONDS = 300
+    # A mail the server refuses is tried again after 1, 2, 4... minutes, then given up on.
+    MAIL_MAX_ATTEMPTS = 5
+    MAIL_RETRY_SECONDS = 60
+    # Reminders: a vote closing within this; an evaluation due within this. Digests at this
+    # hour (UTC). Unsubscribe links work this long.
+    VOTE_REMINDER_BEFORE = timedelta(hours=24)
+    EVALUATION_NOTICE = timedelta(days=7)
+    DIGEST_HOUR = 7
+    UNSUBSCRIBE_VALID_FOR = timedelta(days=180)
+
 
 class DevelopmentConfig(BaseConfig):
     DEBUG = False
@@ -130,6 +161,7 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     TENDENCY_SIZES_SECONDS = 0
+    TASK_QUEUE_URL = "memory"
 
 
 class ProductionConfig(BaseConfig):
@@ -169,6 +201,23 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     for name in ("ORGANIZATION_NAME", "ORGANIZATION_TIME_ZONE"):
         if environ.get(name):
             settings[name] = environ[name].strip()
+    for name in (
+        "SITE_URL",
+        "MAIL_SERVER",
+        "MAIL_USERNAME",
+        "MAIL_PASSWORD",
+        "MAIL_DEFAULT_SENDER",
+        "MAIL_LETTERBOX",
+        "TASK_QUEUE_URL",
+    ):
+        if environ.get(name):
+            settings[name] = environ[name]
+    for name in ("MAIL_PORT", "MAIL_CLAIM_SECONDS", "MAIL_BATCH", "MAIL_MAX_ATTEMPTS"):
+        if environ.get(name):
+            settings[name] = int(environ[name])
+    for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if environ.get(flag):
+            settings[flag] = environ[flag].strip().lower() in ("1", "true", "yes", "on")
     for flag in ("ARCHIVE_PUBLIC", "ARCHIVE_PUBLIC_NAMES"):
         if environ.get(flag):
             settings[flag] = environ[flag].strip().lower() in ("1", "true", "yes", "on")

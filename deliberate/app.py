@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from deliberate import wiring
 from deliberate.database import configure_sqlite, write_intent
-from deliberate.extensions import csrf, db, limiter, login_manager, migrate
+from deliberate.extensions import csrf, db, limiter, login_manager, mailman, migrate
 from deliberate.routing import IdConverter
 from deliberate.timezones import is_zone_name
 
@@ -62,6 +62,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_extensions(app)
     wiring.connect()
+    from deliberate.notifications.queue import make_queue
+
+    make_queue(app)
     _register_blueprints(app)
     _register_hooks(app)
     from deliberate.cli import register_commands
@@ -94,6 +97,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
+    mailman.init_app(app)
     passwords.configure(
         app.config["ARGON2_TIME_COST"],
         app.config["ARGON2_MEMORY_COST"],
@@ -115,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.decisions.views import bp as decisions_bp
     from deliberate.drafts.views import bp as drafts_bp
     from deliberate.main.views import bp as main_bp
+    from deliberate.notifications.views import bp as notifications_bp
     from deliberate.papers.views import bp as papers_bp
     from deliberate.tendencies.views import bp as tendencies_bp
     from deliberate.voting.nomination_views import bp as nominations_bp
@@ -129,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(votes_bp)
     app.register_blueprint(nominations_bp)
     app.register_blueprint(decisions_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Flask commands: demo, create-admin, tally, close-due, export-archive, verify-archive."""
+"""Flask commands: demo, create-admin, tally, close-due, worker, export-archive, verify-archive."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(tally_command)
     app.cli.add_command(close_due_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(export_archive_command)
     app.cli.add_command(verify_archive_command)
 
@@ -41,6 +42,9 @@ def demo_command() -> None:
         load_demo()
         db.session.commit()
         click.echo("Loaded the demo organization.")
+        from deliberate.demo.mail import deliver_demo_mail
+
+        deliver_demo_mail()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     shows = demo_walkthrough()
     for role, email in demo_logins().items():
@@ -103,6 +107,43 @@ def close_due_command() -> None:
     for vote in sorted(closed, key=lambda v: v.id):
         summary = vote.result["outcome"]["summary"] if vote.result else vote.outcome
         click.echo(f"closed vote {vote.id} “{vote.title}”: {summary}")
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Threads taking tasks.")
+@click.option(
+    "--once", is_flag=True, help="Do what is due now (schedule, deliveries, mail) and exit."
+)
+def worker_command(workers: int, once: bool) -> None:
+    """Run the worker: send notifications and mail, and keep the schedule (votes opened and
+    closed on time, closing-soon reminders, evaluations coming due, daily digests).
+
+    Whatever queue TASK_QUEUE_URL names (a SQLite file by default, Redis in production); run
+    as many as you like, on as many hosts: each delivery is sent once.
+    """
+    from flask import current_app
+
+    from deliberate.notifications import schedule, worker
+
+    if once:
+        schedule.every_minute()
+        try:
+            report = worker.deliver_all()
+        except worker.MailServerUnavailable as error:
+            raise click.ClickException(f"the mail server is unavailable: {error}") from None
+        click.echo(
+            f"sent {report.sent}, refused {report.refused}, skipped {report.skipped} messages"
+        )
+        return
+    import logging
+
+    # What is sent, and the queue's own news, on the console (with no MAIL_SERVER, each
+    # message's address and subject: the letter box's log).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    huey = current_app.extensions["huey"]
+    current_app.extensions["huey.deliver"]()  # whatever waited while no worker ran
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer.run()
 
 
 @contextmanager

@@ -31,9 +31,10 @@ beside the change it reports, so that both are saved or neither is:
     on_every_open(lambda actor, vote: outbox.add(VoteOpened(vote.id, ...)))  # in the transaction
 
 and a worker sends the rows that committed, marking each sent (at least once; the row's id lets
-the receiver drop a repeat). The same event types serve both: `dataclasses.asdict(event)` with
-its type's name is the outbox row's payload. The page cache's stamps work this way already
-(deliberate/fragments.py draws them in the committing transaction, never after it).
+the receiver drop a repeat): deliberate/notifications/ is that outbox and its worker. The same
+event types serve both: `dataclasses.asdict(event)` with its type's name is the outbox row's
+payload. The page cache's stamps work this way already (deliberate/fragments.py draws them in
+the committing transaction, never after it).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from deliberate.drafts.models import (
     DraftParagraph,
     DraftVersion,
 )
+from deliberate.notifications.models import Delivery, NotificationSetting, OutboxEvent
 from deliberate.papers.models import PaperRevision, PaperSignature, PositionPaper
 from deliberate.stamps import Stamp
 from deliberate.tendencies.models import JoinRequest, Tendency, TendencyMembership
@@ -55,6 +56,7 @@ __all__ = [
     "CommitmentEntry",
     "CompetitionGroup",
     "DecisionRecord",
+    "Delivery",
     "DissentAssessment",
     "Draft",
     "DraftConvener",
@@ -66,7 +68,9 @@ __all__ = [
     "Member",
     "MinorityReport",
     "Nomination",
+    "NotificationSetting",
     "OrganizationSettings",
+    "OutboxEvent",
     "PaperRevision",
     "PaperSignature",
     "Participation",

@@ -26,12 +26,16 @@ decisions; the models know no page cache):
   papers/watches.py             fragments.watch
   voting/watches.py             fragments.watch
   decisions/watches.py          fragments.watch
+  notifications/hooks.py        voting.hooks.on_every_open      an outbox row, in the transaction,
+                                voting.hooks.on_every_close     for each vote opened or closed and
+                                accounts.hooks.on_invitation    each invitation or reset link
+                                accounts.hooks.on_password_reset
 
 In the transaction (hooks, watches) a listener's failure undoes the whole change. After the
 commit (deliberate/events.py) only the subscribers of an event run: today `recent.Recent`
 (accounts/queries.py, tendencies/queries.py: kept counts forgotten), subscribed to its own
-`recent.Changed`; `voting.events.VoteOpened` and `VoteClosed` are recorded for the subscribers
-the notifications will add.
+`recent.Changed`, and notifications/queue.py, which wakes the worker after a commit that wrote
+to the outbox (`notifications.outbox.OutboxWritten`).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ def connect() -> None:
     import deliberate.drafts.subjects
     import deliberate.drafts.voting
     import deliberate.drafts.watches
+    import deliberate.notifications.hooks
     import deliberate.papers.subjects
     import deliberate.papers.watches
     import deliberate.tendencies.watches

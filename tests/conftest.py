@@ -86,6 +86,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
                 "SQLALCHEMY_DATABASE_URI": uri,
                 "WTF_CSRF_ENABLED": False,
                 "SERVER_NAME": "deliberate.test",
+                # Mail sent with no server set (the demo command's) stays out of instance/.
+                "MAIL_LETTERBOX": str(tmp_path_factory.mktemp("mail")),
             }
         )
         app.test_client_class = CommittingClient

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberate import cleaning
+from deliberate.accounts import hooks
 from deliberate.accounts.models import (
     Invitation,
     Member,
@@ -217,6 +218,7 @@ def invite_member(
     db.session.flush()
     if audit:
         record_action(actor, "invitation.create", invitation, f"Invited {email}")
+    hooks.invited(invitation, token)
     return invitation, token
 
 
@@ -395,6 +397,7 @@ def issue_password_reset(
     db.session.add(reset)
     db.session.flush()
     record_action(actor, "member.password_reset", member, f"Reset link for {member.display_name}")
+    hooks.reset_issued(reset, token)
     return reset, token
 
 

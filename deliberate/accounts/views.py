@@ -324,7 +324,7 @@ def invite() -> Page:
             valid_for=current_app.config["INVITATION_VALID_FOR"],
         ),
         success_message=lambda sent: (
-            f"Invitation created for {sent[0].email}. Send them the link below."
+            f"Invitation sent by email to {sent[0].email}. The link below works too."
         ),
         redirect_to=None,
         render=_invite_page(form),

@@ -18,6 +18,7 @@ from deliberate.demo.bodies import body_storylines
 from deliberate.demo.debate import debate_storylines
 from deliberate.demo.decisions import decision_storylines
 from deliberate.demo.drafts import draft_storylines
+from deliberate.demo.mail import quiet_history
 from deliberate.demo.papers import paper_storylines
 from deliberate.demo.people import ADMIN, CONVENER, DEMO_PASSWORD, demo_email, people_storylines
 from deliberate.demo.rules import rules_storylines
@@ -92,4 +93,5 @@ def load_demo(now: datetime | None = None) -> DemoWorld:
             *decision_storylines(world),
         ]
     )
+    quiet_history(world)
     return world

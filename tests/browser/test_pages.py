@@ -57,6 +57,8 @@ PAGES = {
     "record": "/decisions/{record}",
     "evaluation": "/decisions/{evaluated}/evaluation",
     "record print": "/decisions/{record}/print",
+    "notifications": "/notifications/",
+    "mail settings": "/notifications/settings",
 }
 ADMIN_PAGES = {
     "admin members": "/admin/members",
@@ -65,6 +67,7 @@ ADMIN_PAGES = {
     "profile": "/members/{admin}",
     "organization settings": "/admin/settings",
     "time zone": "/account/time-zone",
+    "mail": "/admin/mail/",
 }
 # A member reads every page; the other roles, the pages that change with their role.
 ROLE_PAGES = {

@@ -32,6 +32,7 @@ from tests.debate.world import build_debate
 from tests.decisions.world import DECISION_STATES, build_decisions
 from tests.drafts.world import DRAFT_STATES, build_drafts
 from tests.factories import make_member, make_tendency
+from tests.notifications.world import build_notifications
 from tests.voting.world import VOTE_STATES, build_votes
 
 ROLES = (
@@ -88,6 +89,7 @@ BUILDERS: list[Callable[[World], None]] = [
     build_votes,
     build_bodies,
     build_decisions,
+    build_notifications,
 ]
 STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES, **VOTE_STATES, **DECISION_STATES}
 

@@ -1,0 +1,265 @@
+"""Notifications at scale, on PostgreSQL: the convener's request that opens a vote for 90,000
+members against the login page, and the worker's throughput to a local SMTP sink.
+
+1. The request that opens a vote for every member: the application's CPU time per request
+   (this process's time while the test client answers; the database's own work, taking the
+   roll, is the PostgreSQL server's) and its ratio to the login page's, measured in the same
+   run. The request writes one outbox row whatever the roll: target at most 2x.
+2. The worker, `flask --app deliberate worker --once` in separate processes (one, then two),
+   expanding the vote's opening into its deliveries and sending every mail to an SMTP sink on
+   127.0.0.1 (aiosmtpd, in this process): messages per second, and the time from the workers'
+   start until the last message is accepted (target: two workers at least 1.6x one).
+
+Run: python bench/bench_notify.py [--database postgresql://user@host/db] [--members 90000]
+     [--mail 90000] [--requests 20]
+The database server comes from --database, else DELIBERATE_TEST_DB, else the local default;
+the benchmark makes its own database there and drops it afterwards. --mail sends only to the
+first N members of the roll (the others' deliveries are dropped), for a shorter run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import delete, func, select, update
+
+from bench.bench_voting import DEFAULT_SERVER, throwaway_database
+from bench.common import organization
+from bench.world import add_members
+from deliberate import create_app
+from deliberate.accounts.models import Member
+from deliberate.accounts.passwords import hash_password
+from deliberate.database import utcnow
+from deliberate.extensions import db
+from deliberate.notifications import hooks as notification_hooks
+from deliberate.notifications import worker
+from deliberate.notifications.models import Delivery, OutboxEvent
+from deliberate.voting import hooks, services
+from deliberate.voting.rules import Settings
+
+
+class Sink:
+    """Accepts every message and notes when the last one came."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first = 0.0
+        self.last = 0.0
+
+    async def handle_DATA(self, _server: Any, _session: Any, _envelope: Any) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        self.count += 1
+        self.last = time.perf_counter()
+        if self.count == 1:
+            self.first = self.last
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def cpu_per_request(client: Any, method: str, url: str) -> float:
+    started = time.process_time()
+    response = client.open(url, method=method)
+    spent = time.process_time() - started
+    if response.status_code not in (200, 303):
+        raise SystemExit(f"{method} {url} answered {response.status_code}")
+    return spent
+
+
+def open_votes(
+    client: Any, convener_id: str, rounds: int, title: str
+) -> tuple[list[float], list[float]]:
+    """Open `rounds` scheduled votes through the convener's request: CPU and wall times."""
+    cpu: list[float] = []
+    walls: list[float] = []
+    member_id = int(convener_id.split(":")[0])
+    for n in range(rounds):
+        vote = services.create_vote(
+            db.session.get_one(Member, member_id),
+            title=f"{title} {n}?",
+            settings=Settings(method="majority", threshold="simple"),
+            opens_at=utcnow() + timedelta(days=30),
+        )
+        db.session.commit()
+        wall = time.perf_counter()
+        cpu.append(cpu_per_request(client, "POST", f"/votes/{vote.id}/open"))
+        walls.append(time.perf_counter() - wall)
+    return cpu, walls
+
+
+def run_workers(
+    uri: str, port: int, processes: int, sink: Sink, expected: int
+) -> tuple[float, float]:
+    """Run the worker processes to the end: the seconds from their start to the last message
+    accepted, and the messages per second from the first accepted to the last."""
+    env = {
+        **os.environ,
+        "DELIBERATE_ENV": "testing",
+        "DATABASE_URL": uri,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(port),
+        "MAIL_BATCH": "200",
+    }
+    sink.count = 0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "deliberate", "worker", "--once"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(processes)
+    ]
+    for process in running:
+        process.wait()
+    if sink.count != expected:
+        raise SystemExit(f"the sink accepted {sink.count} messages, not {expected}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
+    print(f"  the workers' CPU: {cpu * 1000 / expected:.2f} ms a message")
+    return sink.last - started, (expected - 1) / max(sink.last - sink.first, 1e-9)
+
+
+def reset(event_id: int, keep: int) -> int:
+    """The vote's opening as the request left it: not expanded, no delivery; only the first
+    `keep` members of the roll stay on it. Returns the roll's size."""
+    db.session.execute(delete(Delivery))
+    db.session.execute(
+        update(OutboxEvent).where(OutboxEvent.id == event_id).values(expanded_at=None, cursor=0)
+    )
+    db.session.commit()
+    return keep
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database", default=os.environ.get("DELIBERATE_TEST_DB") or DEFAULT_SERVER
+    )
+    parser.add_argument("--members", type=int, default=90_000)
+    parser.add_argument("--mail", type=int, default=90_000)
+    parser.add_argument("--requests", type=int, default=20)
+    options = parser.parse_args()
+    with throwaway_database(options.database) as uri:
+        app = create_app(
+            {
+                "ENV_NAME": "testing",
+                "SQLALCHEMY_DATABASE_URI": uri,
+                "WTF_CSRF_ENABLED": False,
+                "TASK_QUEUE_URL": "memory",
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            convener, _founders, tendencies = organization()
+            add_members(options.members, tendencies, hash_password("bench-password"))
+            db.session.commit()
+            convener_id = convener.get_id()
+            roll = db.session.scalar(select(func.count()).select_from(Member))
+            print(f"{roll:,} members on PostgreSQL")
+            client = app.test_client()
+            with client.session_transaction() as flask_session:
+                flask_session["_user_id"] = convener_id
+                flask_session["_fresh"] = True
+            for _ in range(3):  # warm up
+                cpu_per_request(client, "GET", "/login")
+            login = [cpu_per_request(client, "GET", "/login") for _ in range(options.requests)]
+            rounds = max(3, options.requests // 4)
+            # The same request with the outbox's listener taken away, for its share.
+            hooks._opened_listeners.remove(notification_hooks._vote_opened)
+            bare, bare_walls = open_votes(client, convener_id, rounds, "Bare")
+            hooks.on_every_open(notification_hooks._vote_opened)
+            opening, walls = open_votes(client, convener_id, rounds, "Question")
+            login_ms = statistics.median(login) * 1000
+            open_ms = statistics.median(opening) * 1000
+            bare_ms = statistics.median(bare) * 1000
+            print("| request | app CPU ms (median) | ratio to login | wall ms (median) |")
+            print("|---|---|---|---|")
+            print(f"| GET /login | {login_ms:.1f} | 1.0 | |")
+            print(
+                f"| POST /votes/<id>/open, roll of {roll:,}, no outbox | {bare_ms:.1f} | "
+                f"{bare_ms / login_ms:.2f} | {statistics.median(bare_walls) * 1000:.0f} |"
+            )
+            print(
+                f"| POST /votes/<id>/open, roll of {roll:,} | {open_ms:.1f} | "
+                f"{open_ms / login_ms:.2f} | {statistics.median(walls) * 1000:.0f} |"
+            )
+            print(f"opening with the outbox / without: {open_ms / bare_ms:.2f}x")
+            events = db.session.scalar(select(func.count()).select_from(OutboxEvent))
+            print(f"outbox rows written by {len(opening)} openings: {events}")
+
+            # The worker: the last opening's event alone, for the first --mail members.
+            last = db.session.scalar(select(func.max(OutboxEvent.id)))
+            if last is None:
+                raise SystemExit("no outbox row was written")
+            db.session.execute(
+                update(OutboxEvent).where(OutboxEvent.id != last).values(expanded_at=utcnow())
+            )
+            db.session.commit()
+            sink = Sink()
+            port = free_port()
+            controller = Controller(sink, hostname="127.0.0.1", port=port)
+            controller.start()
+            try:
+                results = {}
+                for processes in (1, 2):
+                    reset(last, options.mail)
+                    if options.mail < roll:
+                        # Expand once, then keep the first --mail members' mail only.
+                        expanding = time.perf_counter()
+                        worker.expand_all()
+                        print(
+                            f"expanding the opening into its deliveries for {roll:,} members: "
+                            f"{time.perf_counter() - expanding:.1f} s"
+                        )
+                        first = select(Delivery.member_id).where(Delivery.channel == "mail")
+                        cutoff = db.session.scalar(
+                            first.order_by(Delivery.member_id).offset(options.mail).limit(1)
+                        )
+                        if cutoff is not None:
+                            db.session.execute(delete(Delivery).where(Delivery.member_id >= cutoff))
+                        db.session.commit()
+                    expected = db.session.scalar(
+                        select(func.count()).where(Delivery.channel == "mail")
+                    ) or min(options.mail, roll)
+                    db.session.commit()
+                    until, rate = run_workers(uri, port, processes, sink, expected)
+                    results[processes] = rate
+                    print(
+                        f"{processes} worker process{'es' if processes > 1 else ''}: "
+                        f"{expected:,} messages, the last accepted {until:.1f} s after the "
+                        f"workers started; {rate:.0f} messages/s from the first to the last"
+                    )
+                print(f"two workers / one: {results[2] / results[1]:.2f}x (target >= 1.6)")
+                if options.mail < roll:
+                    print(
+                        f"the last of {roll:,} messages, at two workers' rate: about "
+                        f"{roll / results[2]:.0f} s after the expansion"
+                    )
+            finally:
+                controller.stop()
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    main()

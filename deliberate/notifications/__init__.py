@@ -1,0 +1,1 @@
+"""Notifications: the outbox, the worker that turns its events into deliveries, mail."""

@@ -1,0 +1,79 @@
+"""The task queue under the worker: Huey.
+
+Huey is small and well kept, runs on Redis in production (several workers on several hosts
+share one queue), on a SQLite file with no other service for `make run`, and in memory for the
+tests; it retries tasks with backoff and runs periodic tasks on a crontab. TASK_QUEUE_URL
+chooses: empty for the SQLite file in the instance folder, `redis://…`, or `memory`.
+
+The queue only wakes the worker and keeps the schedule: what is sent, and that it is sent
+once, is in the database (deliberate/notifications/worker.py), so a task run twice or lost
+changes nothing; the minute's periodic task picks up whatever a lost wake-up left waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+from deliberate import events
+from deliberate.notifications import schedule, worker
+from deliberate.notifications.outbox import OutboxWritten
+
+log = logging.getLogger("deliberate.notifications")
+
+
+def make_queue(app: Flask) -> Huey:
+    """The application's queue and its tasks, kept in `app.extensions["huey"]`."""
+    url = app.config.get("TASK_QUEUE_URL") or ""
+    huey: Huey
+    if url == "memory":
+        huey = MemoryHuey("deliberate")
+    elif url.startswith(("redis://", "rediss://", "unix://")):
+        huey = RedisHuey("deliberate", url=url)
+    else:
+        path = url.removeprefix("sqlite:///") or str(Path(app.instance_path) / "tasks.db")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey("deliberate", filename=path)
+
+    @huey.task(retries=10, retry_delay=5, retry_backoff=2, name="deliver")
+    def deliver() -> None:
+        with app.app_context():
+            worker.deliver_all()  # MailServerUnavailable: Huey retries later, and later
+
+    @huey.periodic_task(crontab(minute="*"), name="every_minute")
+    def every_minute() -> None:
+        with app.app_context():
+            schedule.every_minute()
+            try:
+                worker.deliver_all()
+            except worker.MailServerUnavailable as error:
+                log.warning("the mail server is unavailable (%s); next minute again", error)
+
+    @huey.periodic_task(crontab(minute="0", hour=str(app.config["DIGEST_HOUR"])), name="digests")
+    def digests() -> None:
+        with app.app_context():
+            worker.expand_all()  # what happened up to now goes in today's digest
+            schedule.daily_digests()
+        deliver()
+
+    app.extensions["huey"] = huey
+    app.extensions["huey.deliver"] = deliver
+    return huey
+
+
+def wake(_event: OutboxWritten) -> None:
+    """After a commit that wrote to the outbox: ask a worker to deliver now."""
+    deliver: Any = current_app.extensions.get("huey.deliver")
+    if deliver is None:
+        return
+    try:
+        deliver()
+    except Exception:  # the queue is down: the minute's task will find the rows anyway
+        log.exception("could not wake the worker")
+
+
+events.subscribe(OutboxWritten, wake)
