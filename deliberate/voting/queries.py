@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from deliberate.accounts.models import Member
@@ -210,3 +211,25 @@ def published_page(
         for receipt, content, weight in rows[:RECEIPTS_PAGE_SIZE]
     ]
     return shown, len(rows) > RECEIPTS_PAGE_SIZE
+
+
+def waiting_ballots(member: Member, now: datetime) -> Select[Any]:
+    """Open votes on whose roll the member is and where they have not voted (online or on
+    paper), still before their close: (vote id, title, closes at), the soonest close first.
+    Whether a member voted is told to that member alone: only their own rows are read."""
+    # Correlated to each open vote, each a look-up of the (vote, member) primary key: the
+    # rolls of all votes together may hold millions of rows.
+    on_roll = exists().where(RollEntry.vote_id == Vote.id, RollEntry.member_id == member.id)
+    voted = exists().where(
+        Participation.vote_id == Vote.id, Participation.member_id == member.id
+    )
+    return (
+        select(Vote.id, Vote.title, Vote.closes_at)
+        .where(
+            Vote.state == VoteState.OPEN,
+            or_(Vote.closes_at.is_(None), Vote.closes_at > now),
+            on_roll,
+            ~voted,
+        )
+        .order_by(Vote.closes_at.is_(None), Vote.closes_at, Vote.id)
+    )
