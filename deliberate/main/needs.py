@@ -189,9 +189,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "seconding",
         "Amendments of your tendency awaiting seconders",
-        lambda member, _now: drafts.seconding_requests(
-            member, tendencies.own_tendency_ids(member)
-        ),
+        lambda member, _now: drafts.seconding_requests(member, tendencies.own_tendency_ids(member)),
         _amendment("drafts.amendment", "to “{draft}”"),
     ),
     Kind(

@@ -220,9 +220,7 @@ def waiting_ballots(member: Member, now: datetime) -> Select[Any]:
     # Correlated to each open vote, each a look-up of the (vote, member) primary key: the
     # rolls of all votes together may hold millions of rows.
     on_roll = exists().where(RollEntry.vote_id == Vote.id, RollEntry.member_id == member.id)
-    voted = exists().where(
-        Participation.vote_id == Vote.id, Participation.member_id == member.id
-    )
+    voted = exists().where(Participation.vote_id == Vote.id, Participation.member_id == member.id)
     return (
         select(Vote.id, Vote.title, Vote.closes_at)
         .where(

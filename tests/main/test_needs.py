@@ -121,9 +121,7 @@ def test_a_sealed_record_waits_for_each_member_until_their_entry(client, login_a
     assert record.title in needs_of(client)
 
 
-def test_an_open_evaluation_waits_until_the_member_speaks_in_its_debate(
-    client, login_as, people
-):
+def test_an_open_evaluation_waits_until_the_member_speaks_in_its_debate(client, login_as, people):
     today = utcnow().date()
     record = sealed_record(
         people["convener"], [people["rosa"]], evaluation_date=today - timedelta(days=1)
@@ -256,7 +254,7 @@ def test_the_count_is_the_sum_of_the_list_and_more_are_linked(client, login_as, 
     tendencies.request_to_join(people["zainab"], people["tendency"])
     login_as(people["rosa"])
     needs = needs_of(client)
-    assert needs.count("/votes/") >= 1 and "2 more" in needs
+    assert '<a href="/votes/">2 more</a>' in needs
     assert nav_count(client) == 8
 
 
