@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from deliberate.auth import actor
@@ -12,6 +12,8 @@ from deliberate.database import utcnow
 from deliberate.main import needs, pages
 
 bp = Blueprint("main", __name__)
+# Where a request keeps the count it has read (the request's own, never another's).
+NEEDS_COUNT = "deliberate.needs_count"
 
 
 @bp.get("/")
@@ -20,7 +22,7 @@ def index() -> str:
         return render_template("main/welcome.html")
     context = pages.index_context(actor())
     # The list has just counted every kind: the navigation shows its sum, not a second query.
-    g.needs_count = sum(section.total for section in context["needs"])
+    request.environ[NEEDS_COUNT] = sum(section.total for section in context["needs"])
     return render_template("main/index.html", **context)
 
 
@@ -33,13 +35,13 @@ def help_page() -> str:
 def needs_count() -> int:
     """How many things wait for the member reading the page (read once per request, and only
     when the page shows it: the navigation of a logged-in member)."""
-    if "needs_count" not in g:
-        g.needs_count = (
+    if NEEDS_COUNT not in request.environ:
+        request.environ[NEEDS_COUNT] = (
             needs.count(actor(), utcnow())
             if current_user.is_authenticated and current_user.is_active
             else 0
         )
-    return int(g.needs_count)
+    return int(request.environ[NEEDS_COUNT])
 
 
 @bp.app_context_processor
