@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_
 from sqlalchemy.orm import aliased, joinedload
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId
 from deliberate.debate.models import Comment, CommentRevision, path_ids, subtree_upper_bound
 from deliberate.debate.permissions import can_moderate
 from deliberate.errors import ValidationError
@@ -540,7 +541,7 @@ def revisions(comment: Comment) -> list[CommentRevision]:
 # --- what waits for a member ("needs you", deliberate/main/needs.py) ---------------------------
 
 
-def has_spoken(member: Member, subject_type: str) -> Callable[[Any], ColumnElement[bool]]:
+def has_spoken(member_id: MemberId, subject_type: str) -> Callable[[Any], ColumnElement[bool]]:
     """`spoken(subject id column)`: whether the member has posted in that subject's thread,
     for another domain's query (an evaluation the member has not yet debated)."""
 
@@ -550,7 +551,7 @@ def has_spoken(member: Member, subject_type: str) -> Callable[[Any], ColumnEleme
             .where(
                 Comment.subject_type == subject_type,
                 Comment.subject_id == subject_id,
-                Comment.author_id == member.id,
+                Comment.author_id == member_id,
             )
             .exists()
         )
@@ -558,7 +559,7 @@ def has_spoken(member: Member, subject_type: str) -> Callable[[Any], ColumnEleme
     return spoken
 
 
-def replies_waiting(member: Member) -> Select[Any]:
+def replies_waiting(member_id: MemberId) -> Select[Any]:
     """Replies to the member's comments posted since the member last posted in that thread:
     (reply id, replier's name, the reply's Markdown, subject type, posted at), newest first.
 
@@ -572,7 +573,7 @@ def replies_waiting(member: Member) -> Select[Any]:
     answered = (
         select(later.id)
         .where(
-            later.author_id == member.id,
+            later.author_id == member_id,
             later.subject_type == Comment.subject_type,
             later.subject_id == Comment.subject_id,
             later.created_at > Comment.created_at,
@@ -590,9 +591,9 @@ def replies_waiting(member: Member) -> Select[Any]:
         .join(mine, mine.id == Comment.parent_id)
         .join(Member, Member.id == Comment.author_id)
         .where(
-            mine.author_id == member.id,
+            mine.author_id == member_id,
             mine.deleted_at.is_(None),
-            Comment.author_id != member.id,
+            Comment.author_id != member_id,
             Comment.deleted_at.is_(None),
             Comment.hidden_at.is_(None),
             ~answered,

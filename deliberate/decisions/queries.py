@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId
 from deliberate.decisions import search
 from deliberate.decisions.models import (
     ArchiveLink,
@@ -436,11 +437,11 @@ def archive(filters: ArchiveFilters, *, page: int = 1) -> tuple[list[ArchiveRow]
 # --- the home page ----------------------------------------------------------------------------
 
 
-def _awaiting(member: Member) -> ColumnElement[bool]:
+def _awaiting(member_id: MemberId) -> ColumnElement[bool]:
     """A sealed record the member has made no entry on, while entries are open (no
     evaluation yet); each test a look-up of a primary key or a unique index."""
     mine = exists().where(
-        Commitment.record_id == DecisionRecord.id, Commitment.member_id == member.id
+        Commitment.record_id == DecisionRecord.id, Commitment.member_id == member_id
     )
     evaluated = exists().where(Evaluation.record_id == DecisionRecord.id)
     return and_(DecisionRecord.state == RecordState.SEALED, ~mine, ~evaluated)
@@ -452,7 +453,7 @@ def awaiting_commitment(member: Member, *, limit: int = 5) -> tuple[list[Decisio
     # One query: the page of records, each row with the count of all of them.
     rows = db.session.execute(
         select(DecisionRecord, func.count().over())
-        .where(_awaiting(member))
+        .where(_awaiting(member.id))
         .order_by(DecisionRecord.sealed_at.desc())
         .limit(limit)
     ).all()
@@ -497,12 +498,12 @@ def record_kinds() -> list[str]:
 # --- what waits for a member ("needs you", deliberate/main/needs.py) ---------------------------
 
 
-def records_awaiting(member: Member) -> Select[Any]:
+def records_awaiting(member_id: MemberId) -> Select[Any]:
     """The records of `awaiting_commitment` as rows for a list or a count: (record id,
     title, sealed at), newest first."""
     return (
         select(DecisionRecord.id, DecisionRecord.title, DecisionRecord.sealed_at)
-        .where(_awaiting(member))
+        .where(_awaiting(member_id))
         .order_by(DecisionRecord.sealed_at.desc(), DecisionRecord.id.desc())
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId
 from deliberate.drafts import rendered, rules, text
 from deliberate.drafts.models import (
     Amendment,
@@ -615,14 +616,14 @@ def draft_layout(page: DraftPage) -> DraftLayout:
 _LISTED = (Amendment.id, Amendment.draft_id, Amendment.number, Amendment.title, Draft.title)
 
 
-def amendments_to_update(member: Member) -> Select[Any]:
+def amendments_to_update(member_id: MemberId) -> Select[Any]:
     """The member's amendments flagged for update by a new version, while the draft still
     lets its proposer update them: the oldest flag first."""
     return (
         select(*_LISTED)
         .join(Draft, Draft.id == Amendment.draft_id)
         .where(
-            Amendment.proposer_id == member.id,
+            Amendment.proposer_id == member_id,
             Amendment.state == AmendmentState.NEEDS_UPDATE,
             Draft.state.in_(rules.SECONDING_DRAFT_STATES),
         )
@@ -630,12 +631,12 @@ def amendments_to_update(member: Member) -> Select[Any]:
     )
 
 
-def seconding_requests(member: Member, tendency_ids: Select[tuple[int]]) -> Select[Any]:
+def seconding_requests(member_id: MemberId, tendency_ids: Select[tuple[int]]) -> Select[Any]:
     """Amendments awaiting seconders that members of the member's tendency (`tendency_ids`,
     their current one) propose, or that ask it for sponsorship, which the member has neither
     proposed nor seconded: the oldest first."""
     seconded = exists().where(
-        AmendmentSecond.amendment_id == Amendment.id, AmendmentSecond.member_id == member.id
+        AmendmentSecond.amendment_id == Amendment.id, AmendmentSecond.member_id == member_id
     )
     comrade = (
         select(TendencyMembership.id)
@@ -652,7 +653,7 @@ def seconding_requests(member: Member, tendency_ids: Select[tuple[int]]) -> Sele
         .where(
             Amendment.state == AmendmentState.PROPOSED,
             Draft.state.in_(rules.SECONDING_DRAFT_STATES),
-            Amendment.proposer_id != member.id,
+            Amendment.proposer_id != member_id,
             or_(comrade, Amendment.sponsor_tendency_id.in_(tendency_ids)),
             ~seconded,
         )

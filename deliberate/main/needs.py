@@ -5,8 +5,10 @@ Each kind of item is a select that a domain offers (votes the member has not cas
 awaiting their commitment, ...). The home page reads each kind in one query (its first rows
 and, through a window count, how many there are), so the list costs one query per kind
 whatever the size of the organization; the navigation's count sums every kind's count in a
-single statement. Nothing here writes: an item disappears because what it asks for was done
-(the ballot cast, the commitment recorded, the reply answered), never because a page was read.
+single statement. The statements are built once per process, with bind parameters for the
+member and the moment: every page runs the count, and building it anew cost more CPU than
+running it. Nothing here writes: an item disappears because what it asks for was done (the
+ballot cast, the commitment recorded, the reply answered), never because a page was read.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from functools import reduce
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Integer, Row, Select, bindparam, func, select
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId, Moment, UTCDateTime
 from deliberate.debate import queries as debate
 from deliberate.decisions import queries as decisions
 from deliberate.drafts import queries as drafts
@@ -64,12 +67,13 @@ class Section:
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of item: the rows waiting for a member (a select of a domain's queries), how a
-    row reads, and where the whole list is when more wait than are shown."""
+    """A kind of item: the rows waiting for a member (a select of a domain's queries, given
+    the member's id, the moment and whether the member is an admin), how a row reads, and
+    where the whole list is when more wait than are shown."""
 
     key: str
     heading: str
-    rows: Callable[[Member, datetime], Select[Any]]
+    rows: Callable[[MemberId, Moment, bool], Select[Any]]
     item: Callable[[Row[Any], datetime], Item]
     more_url: Callable[[Sequence[Row[Any]]], str | None] = lambda _rows: None
 
@@ -161,21 +165,21 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "votes",
         "Votes waiting for your ballot",
-        lambda member, now: voting.waiting_ballots(member, now),
+        lambda member, now, _admin: voting.waiting_ballots(member, now),
         _vote,
         lambda _rows: url_for("votes.index"),
     ),
     Kind(
         "records",
         "Decisions awaiting your commitment",
-        lambda member, _now: decisions.records_awaiting(member),
+        lambda member, _now, _admin: decisions.records_awaiting(member),
         _record,
         lambda _rows: url_for("decisions.index"),
     ),
     Kind(
         "evaluations",
         "Evaluations open for debate",
-        lambda member, _now: decisions.evaluations_in_debate(
+        lambda member, _now, _admin: decisions.evaluations_in_debate(
             debate.has_spoken(member, SubjectType.EVALUATION.value)
         ),
         _evaluation,
@@ -184,40 +188,76 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "updates",
         "Your amendments to update",
-        lambda member, _now: drafts.amendments_to_update(member),
+        lambda member, _now, _admin: drafts.amendments_to_update(member),
         _amendment("drafts.edit_amendment", "a new version of “{draft}” changed its paragraphs"),
     ),
     Kind(
         "seconding",
         "Amendments of your tendency awaiting seconders",
-        lambda member, _now: drafts.seconding_requests(member, tendencies.own_tendency_ids(member)),
+        lambda member, _now, _admin: drafts.seconding_requests(
+            member, tendencies.own_tendency_ids(member)
+        ),
         _amendment("drafts.amendment", "to “{draft}”"),
     ),
     Kind(
         "sponsorship",
         "Amendments asking your tendency to sponsor them",
-        lambda member, _now: drafts.sponsorship_requests(
-            tendencies.coordinated_tendency_ids(member)
+        lambda member, _now, admin: drafts.sponsorship_requests(
+            tendencies.coordinated_tendency_ids(member, admin=admin)
         ),
         _amendment("drafts.amendment", "to “{draft}”"),
     ),
     Kind(
         "join_requests",
         "Requests to join your tendency",
-        lambda member, _now: tendencies.join_requests_waiting(member),
+        lambda member, _now, admin: tendencies.join_requests_waiting(member, admin=admin),
         _join_request,
         _join_requests_page,
     ),
     Kind(
         "replies",
         "Replies to your comments",
-        lambda member, _now: debate.replies_waiting(member),
+        lambda member, _now, _admin: debate.replies_waiting(member),
         _reply,
     ),
 )
 
 
 # --- reading them -----------------------------------------------------------------------------
+
+MEMBER = "needs_member"
+NOW = "needs_now"
+
+
+@dataclass(frozen=True)
+class Statements:
+    """Each kind's list (its first SHOWN rows, each with the count of all) and the sum of
+    every kind's count, for a member and a moment given as bind parameters."""
+
+    lists: tuple[Select[Any], ...]
+    count: Select[Any]
+
+
+_built: dict[bool, Statements] = {}
+
+
+def statements(admin: bool) -> Statements:
+    """The statements for a member who is an admin or not (an admin's own tendency's requests
+    wait for them as for its coordinators), built on first use."""
+    found = _built.get(admin)
+    if found is None:
+        member = bindparam(MEMBER, type_=Integer)
+        now = bindparam(NOW, type_=UTCDateTime())
+        rows = [kind.rows(member, now, admin) for kind in KINDS]
+        counts = [
+            select(func.count()).select_from(r.order_by(None).subquery()).scalar_subquery()
+            for r in rows
+        ]
+        found = _built[admin] = Statements(
+            tuple(r.add_columns(func.count().over()).limit(SHOWN) for r in rows),
+            select(reduce(operator.add, counts).label(COUNT_LABEL)),
+        )
+    return found
 
 
 def sections(member: Member, now: datetime) -> list[Section]:
@@ -226,10 +266,9 @@ def sections(member: Member, now: datetime) -> list[Section]:
     if not member.is_active:
         return []
     found = []
-    for kind in KINDS:
-        rows = db.session.execute(
-            kind.rows(member, now).add_columns(func.count().over()).limit(SHOWN)
-        ).all()
+    values = {MEMBER: member.id, NOW: now}
+    for kind, statement in zip(KINDS, statements(member.is_admin).lists, strict=True):
+        rows = db.session.execute(statement, values).all()
         if not rows:
             continue
         total = int(rows[0][-1])
@@ -249,11 +288,5 @@ def count(member: Member, now: datetime) -> int:
     """How many things wait for the member, every kind together, in one query."""
     if not member.is_active:
         return 0
-    counts = [
-        select(func.count())
-        .select_from(kind.rows(member, now).order_by(None).subquery())
-        .scalar_subquery()
-        for kind in KINDS
-    ]
-    total = reduce(operator.add, counts).label(COUNT_LABEL)
-    return int(db.session.scalar(select(total)) or 0)
+    statement = statements(member.is_admin).count
+    return int(db.session.scalar(statement, {MEMBER: member.id, NOW: now}) or 0)

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId
 from deliberate.extensions import db
 from deliberate.recent import Recent
 from deliberate.search import name_holds
@@ -231,23 +232,23 @@ def tendency_names() -> list[tuple[int, str]]:
 # --- what waits for a member ("needs you", deliberate/main/needs.py) ---------------------------
 
 
-def own_tendency_ids(member: Member) -> Select[tuple[int]]:
+def own_tendency_ids(member_id: MemberId) -> Select[tuple[int]]:
     """The member's current tendency (none, or one row), as a subquery for other domains."""
     return select(TendencyMembership.tendency_id).where(
-        TendencyMembership.member_id == member.id, TendencyMembership.left_at.is_(None)
+        TendencyMembership.member_id == member_id, TendencyMembership.left_at.is_(None)
     )
 
 
-def coordinated_tendency_ids(member: Member) -> Select[tuple[int]]:
+def coordinated_tendency_ids(member_id: MemberId, *, admin: bool) -> Select[tuple[int]]:
     """The tendency the member coordinates (an admin: the one they belong to), as a subquery:
     whose join requests and sponsorship requests wait for them."""
-    rows = own_tendency_ids(member)
-    if member.is_admin:
+    rows = own_tendency_ids(member_id)
+    if admin:
         return rows
     return rows.where(TendencyMembership.role == MembershipRole.COORDINATOR)
 
 
-def join_requests_waiting(member: Member) -> Select[Any]:
+def join_requests_waiting(member_id: MemberId, *, admin: bool) -> Select[Any]:
     """Requests to join a tendency the member coordinates that wait for a decision: (request
     id, tendency id, tendency name, requester's name, asked at), oldest first."""
     return (
@@ -262,7 +263,7 @@ def join_requests_waiting(member: Member) -> Select[Any]:
         .join(Member, Member.id == JoinRequest.member_id)
         .where(
             JoinRequest.state == JoinRequestState.PENDING,
-            JoinRequest.tendency_id.in_(coordinated_tendency_ids(member)),
+            JoinRequest.tendency_id.in_(coordinated_tendency_ids(member_id, admin=admin)),
         )
         .order_by(JoinRequest.created_at, JoinRequest.id)
     )

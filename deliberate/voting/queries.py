@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId, Moment
 from deliberate.extensions import db
 from deliberate.voting.models import (
     Ballot,
@@ -213,14 +213,14 @@ def published_page(
     return shown, len(rows) > RECEIPTS_PAGE_SIZE
 
 
-def waiting_ballots(member: Member, now: datetime) -> Select[Any]:
+def waiting_ballots(member_id: MemberId, now: Moment) -> Select[Any]:
     """Open votes on whose roll the member is and where they have not voted (online or on
     paper), still before their close: (vote id, title, closes at), the soonest close first.
     Whether a member voted is told to that member alone: only their own rows are read."""
     # Correlated to each open vote, each a look-up of the (vote, member) primary key: the
     # rolls of all votes together may hold millions of rows.
-    on_roll = exists().where(RollEntry.vote_id == Vote.id, RollEntry.member_id == member.id)
-    voted = exists().where(Participation.vote_id == Vote.id, Participation.member_id == member.id)
+    on_roll = exists().where(RollEntry.vote_id == Vote.id, RollEntry.member_id == member_id)
+    voted = exists().where(Participation.vote_id == Vote.id, Participation.member_id == member_id)
     return (
         select(Vote.id, Vote.title, Vote.closes_at)
         .where(

@@ -318,3 +318,21 @@ def test_the_list_and_the_count_cost_the_same_queries_at_any_size(client, login_
     # One query a kind on the home page; one in all for the navigation elsewhere.
     assert sum("count(*) OVER ()" in q for q in large_home) >= 8
     assert sum("count(*) OVER ()" in q for q in large_page) == 0
+
+
+def test_an_operator_may_leave_the_count_out_of_the_navigation(app, client, login_as, people):
+    from deliberate.main.needs import COUNT_LABEL
+
+    voting.create_vote(people["convener"], title="Question", settings=MAJORITY)
+    login_as(people["mei"])
+    with_count = page_queries(client, "/drafts/")
+    assert any(COUNT_LABEL in q for q in with_count)
+    app.config["NEEDS_IN_NAVIGATION"] = False
+    try:
+        without = page_queries(client, "/drafts/")
+        page = client.get("/drafts/").get_data(as_text=True)
+    finally:
+        app.config["NEEDS_IN_NAVIGATION"] = True
+    assert len(without) == len(with_count) - 1
+    assert "needs-link" not in page
+    assert "Question" in needs_of(client)
