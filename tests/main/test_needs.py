@@ -336,3 +336,21 @@ def test_an_operator_may_leave_the_count_out_of_the_navigation(app, client, logi
     assert len(without) == len(with_count) - 1
     assert "needs-link" not in page
     assert "Question" in needs_of(client)
+
+
+def test_a_server_error_page_does_not_ask_the_database_for_the_count(
+    client, login_as, people, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from deliberate.main import pages
+
+    def fails(_member):
+        raise OperationalError("SELECT 1", {}, Exception("the server went away"))
+
+    monkeypatch.setattr(pages, "index_context", fails)
+    login_as(people["mei"])
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "needs-link" not in response.get_data(as_text=True)
+    assert "needs-link" in client.get("/drafts/").get_data(as_text=True)
