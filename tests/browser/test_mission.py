@@ -361,7 +361,7 @@ def test_mission_to_the_sealed_record_commitments_and_the_archive(mission: Missi
 
     mei = p["mei"]
     mei.goto(record_url)
-    assert "Decisions awaiting your commitment" in mei.locator("main").inner_text()
+    assert "You have not recorded your commitment yet" in mei.locator("main").inner_text()
     submit(mei, "Record my entry")
     assert "Your entry is recorded" in flash(mei)
     sam = p["sam"]
