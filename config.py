@@ -102,6 +102,10 @@ class BaseConfig:
     # they show changes (deliberate/fragments.py); 0 renders every part on every request.
     FRAGMENT_CACHE_SIZE = 2000
 
+    # Every page's navigation counts what waits for the member (one query a page); an
+    # operator may turn it off, and the home page still lists it all.
+    NEEDS_IN_NAVIGATION = True
+
     # Characters per numbered line of a draft; fixed into each version when it is made.
     DRAFT_LINE_WIDTH = 80
     # A long draft's page shows its text this many paragraphs at a time, and at most
@@ -218,7 +222,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
         if environ.get(flag):
             settings[flag] = environ[flag].strip().lower() in ("1", "true", "yes", "on")
-    for flag in ("ARCHIVE_PUBLIC", "ARCHIVE_PUBLIC_NAMES"):
+    for flag in ("ARCHIVE_PUBLIC", "ARCHIVE_PUBLIC_NAMES", "NEEDS_IN_NAVIGATION"):
         if environ.get(flag):
             settings[flag] = environ[flag].strip().lower() in ("1", "true", "yes", "on")
     return settings

@@ -7,11 +7,16 @@ import contextvars
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeAlias, TypeVar, cast
 
-from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Result, event
+from sqlalchemy import BindParameter, CursorResult, DateTime, Engine, MetaData, Result, event
 from sqlalchemy.orm import DeclarativeBase, Mapper
 from sqlalchemy.types import TypeDecorator
+
+# What a read-side query compares with: a value, or a bind parameter standing for it, so that
+# a statement built once runs for every member (deliberate/main/needs.py).
+MemberId: TypeAlias = int | BindParameter[int]
+Moment: TypeAlias = datetime | BindParameter[datetime]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -16,9 +16,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId
 from deliberate.debate.models import Comment, CommentRevision, path_ids, subtree_upper_bound
 from deliberate.debate.permissions import can_moderate
 from deliberate.errors import ValidationError
@@ -534,4 +535,68 @@ def revisions(comment: Comment) -> list[CommentRevision]:
             .where(CommentRevision.comment_id == comment.id)
             .order_by(CommentRevision.number.desc())
         )
+    )
+
+
+# --- what waits for a member ("needs you", deliberate/main/needs.py) ---------------------------
+
+
+def has_spoken(member_id: MemberId, subject_type: str) -> Callable[[Any], ColumnElement[bool]]:
+    """`spoken(subject id column)`: whether the member has posted in that subject's thread,
+    for another domain's query (an evaluation the member has not yet debated)."""
+
+    def spoken(subject_id: Any) -> ColumnElement[bool]:
+        return (
+            select(Comment.id)
+            .where(
+                Comment.subject_type == subject_type,
+                Comment.subject_id == subject_id,
+                Comment.author_id == member_id,
+            )
+            .exists()
+        )
+
+    return spoken
+
+
+def replies_waiting(member_id: MemberId) -> Select[Any]:
+    """Replies to the member's comments posted since the member last posted in that thread:
+    (reply id, replier's name, the reply's Markdown, subject type, posted at), newest first.
+
+    Answering anywhere in the thread answers them: nothing is written when a page is read.
+    Hidden and deleted replies are left out, as are replies to a comment the member deleted;
+    every thread that holds comments is readable by every active member (a position paper
+    opens its debate only once published, and stays public afterwards).
+    """
+    mine = aliased(Comment)
+    later = aliased(Comment)
+    answered = (
+        select(later.id)
+        .where(
+            later.author_id == member_id,
+            later.subject_type == Comment.subject_type,
+            later.subject_id == Comment.subject_id,
+            later.created_at > Comment.created_at,
+        )
+        .exists()
+    )
+    return (
+        select(
+            Comment.id,
+            Member.display_name,
+            Comment.body_markdown,
+            Comment.subject_type,
+            Comment.created_at,
+        )
+        .join(mine, mine.id == Comment.parent_id)
+        .join(Member, Member.id == Comment.author_id)
+        .where(
+            mine.author_id == member_id,
+            mine.deleted_at.is_(None),
+            Comment.author_id != member_id,
+            Comment.deleted_at.is_(None),
+            Comment.hidden_at.is_(None),
+            ~answered,
+        )
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
     )

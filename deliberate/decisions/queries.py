@@ -3,13 +3,15 @@ and what the home page tells members and conveners."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
 
 from deliberate.accounts.models import Member, MemberStatus
+from deliberate.database import MemberId
 from deliberate.decisions import search
 from deliberate.decisions.models import (
     ArchiveLink,
@@ -480,20 +482,23 @@ def archive(filters: ArchiveFilters, *, page: int = 1) -> tuple[list[ArchiveRow]
 # --- the home page ----------------------------------------------------------------------------
 
 
+def _awaiting(member_id: MemberId) -> ColumnElement[bool]:
+    """A sealed record the member has made no entry on, while entries are open (no
+    evaluation yet); each test a look-up of a primary key or a unique index."""
+    mine = exists().where(
+        Commitment.record_id == DecisionRecord.id, Commitment.member_id == member_id
+    )
+    evaluated = exists().where(Evaluation.record_id == DecisionRecord.id)
+    return and_(DecisionRecord.state == RecordState.SEALED, ~mine, ~evaluated)
+
+
 def awaiting_commitment(member: Member, *, limit: int = 5) -> tuple[list[DecisionRecord], int]:
     """Sealed records the member has made no entry on, while entries are open (no evaluation
     yet), newest first, and how many there are."""
-    mine = select(Commitment.record_id).where(Commitment.member_id == member.id)
-    evaluated = select(Evaluation.record_id)
-    condition = and_(
-        DecisionRecord.state == RecordState.SEALED,
-        DecisionRecord.id.not_in(mine),
-        DecisionRecord.id.not_in(evaluated),
-    )
     # One query: the page of records, each row with the count of all of them.
     rows = db.session.execute(
         select(DecisionRecord, func.count().over())
-        .where(condition)
+        .where(_awaiting(member.id))
         .order_by(DecisionRecord.sealed_at.desc())
         .limit(limit)
     ).all()
@@ -532,4 +537,28 @@ def drafting_records(*, limit: int = 10) -> list[DecisionRecord]:
 def record_kinds() -> list[str]:
     return list(
         db.session.scalars(select(DecisionRecord.kind).distinct().order_by(DecisionRecord.kind))
+    )
+
+
+# --- what waits for a member ("needs you", deliberate/main/needs.py) ---------------------------
+
+
+def records_awaiting(member_id: MemberId) -> Select[Any]:
+    """The records of `awaiting_commitment` as rows for a list or a count: (record id,
+    title, sealed at), newest first."""
+    return (
+        select(DecisionRecord.id, DecisionRecord.title, DecisionRecord.sealed_at)
+        .where(_awaiting(member_id))
+        .order_by(DecisionRecord.sealed_at.desc(), DecisionRecord.id.desc())
+    )
+
+
+def evaluations_in_debate(spoken: Callable[[Any], ColumnElement[bool]]) -> Select[Any]:
+    """Evaluations open for debate (opened, not sealed) where `spoken(evaluation id column)`
+    is false: (record id, title, opened at), the oldest first."""
+    return (
+        select(DecisionRecord.id, DecisionRecord.title, Evaluation.opened_at)
+        .join(Evaluation, Evaluation.record_id == DecisionRecord.id)
+        .where(Evaluation.sealed_at.is_(None), ~spoken(Evaluation.id))
+        .order_by(Evaluation.opened_at, Evaluation.id)
     )

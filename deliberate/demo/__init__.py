@@ -65,9 +65,13 @@ def demo_walkthrough() -> dict[str, str]:
         ),
         "tendency coordinator": (
             "the Caucus's minority report on the Northgate by-election, beside her own "
-            "registered disagreement"
+            "registered disagreement; home: a request to join the Caucus and replies to her "
+            "comments"
         ),
-        "member": "home: her commitment on the Northgate by-election is not recorded yet",
+        "member": (
+            "home, under Needs you: her commitment on the Northgate by-election is not recorded "
+            "yet, and an amendment of her tendency awaits seconders"
+        ),
         "member without tendency": (
             "her entry on the Northgate by-election, revised to add a registered disagreement"
         ),

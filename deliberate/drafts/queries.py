@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId
 from deliberate.drafts import rendered, rules, text
 from deliberate.drafts.models import (
     Amendment,
@@ -28,7 +30,7 @@ from deliberate.drafts.models import (
 from deliberate.errors import NotFound
 from deliberate.extensions import db
 from deliberate.search import name_holds
-from deliberate.tendencies.models import Tendency
+from deliberate.tendencies.models import Tendency, TendencyMembership
 
 DRAFTS_PER_PAGE = 50
 
@@ -605,4 +607,71 @@ def draft_layout(page: DraftPage) -> DraftLayout:
         mergeable=[a for a in current_open if a.state in rules.MERGEABLE_AMENDMENT_STATES],
         groupable=[a for a in page.amendments if a.state in rules.LIVE_AMENDMENT_STATES],
         sponsorship=sponsorship,
+    )
+
+
+# --- what waits for a member ("needs you", deliberate/main/needs.py) ---------------------------
+
+# (amendment id, draft id, number, title, draft title): what a list of amendments shows.
+_LISTED = (Amendment.id, Amendment.draft_id, Amendment.number, Amendment.title, Draft.title)
+
+
+def amendments_to_update(member_id: MemberId) -> Select[Any]:
+    """The member's amendments flagged for update by a new version, while the draft still
+    lets its proposer update them: the oldest flag first."""
+    return (
+        select(*_LISTED)
+        .join(Draft, Draft.id == Amendment.draft_id)
+        .where(
+            Amendment.proposer_id == member_id,
+            Amendment.state == AmendmentState.NEEDS_UPDATE,
+            Draft.state.in_(rules.SECONDING_DRAFT_STATES),
+        )
+        .order_by(Amendment.updated_at, Amendment.id)
+    )
+
+
+def seconding_requests(member_id: MemberId, tendency_ids: Select[tuple[int]]) -> Select[Any]:
+    """Amendments awaiting seconders that members of the member's tendency (`tendency_ids`,
+    their current one) propose, or that ask it for sponsorship, which the member has neither
+    proposed nor seconded: the oldest first."""
+    seconded = exists().where(
+        AmendmentSecond.amendment_id == Amendment.id, AmendmentSecond.member_id == member_id
+    )
+    comrade = (
+        select(TendencyMembership.id)
+        .where(
+            TendencyMembership.member_id == Amendment.proposer_id,
+            TendencyMembership.left_at.is_(None),
+            TendencyMembership.tendency_id.in_(tendency_ids),
+        )
+        .exists()
+    )
+    return (
+        select(*_LISTED)
+        .join(Draft, Draft.id == Amendment.draft_id)
+        .where(
+            Amendment.state == AmendmentState.PROPOSED,
+            Draft.state.in_(rules.SECONDING_DRAFT_STATES),
+            Amendment.proposer_id != member_id,
+            or_(comrade, Amendment.sponsor_tendency_id.in_(tendency_ids)),
+            ~seconded,
+        )
+        .order_by(Amendment.created_at, Amendment.id)
+    )
+
+
+def sponsorship_requests(tendency_ids: Select[tuple[int]]) -> Select[Any]:
+    """Amendments asking a tendency of `tendency_ids` (the one the member coordinates) to
+    sponsor them, not yet confirmed or declined, while sponsorship may change: oldest first."""
+    return (
+        select(*_LISTED)
+        .join(Draft, Draft.id == Amendment.draft_id)
+        .where(
+            Amendment.sponsor_tendency_id.in_(tendency_ids),
+            Amendment.sponsor_confirmed_at.is_(None),
+            Amendment.state.in_(rules.SPONSORABLE_AMENDMENT_STATES),
+            Draft.state.not_in(rules.FINAL_DRAFT_STATES),
+        )
+        .order_by(Amendment.updated_at, Amendment.id)
     )

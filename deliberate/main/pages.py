@@ -8,13 +8,14 @@ from typing import Any
 from deliberate import fragments
 from deliberate.accounts.models import Member
 from deliberate.accounts.services import count_members
+from deliberate.database import utcnow
 from deliberate.decisions.panels import home_context
 from deliberate.drafts.models import DRAFTS_STAMP
 from deliberate.drafts.queries import drafts_index
 from deliberate.fragments import PEOPLE
+from deliberate.main import needs
 from deliberate.tendencies.queries import (
     current_membership,
-    pending_request_count,
     tendency_coordinators,
     tendency_sizes,
     tendency_summaries,
@@ -24,15 +25,12 @@ HOME_DRAFTS = 5
 
 
 def index_context(member: Member) -> dict[str, Any]:
-    """What the home page shows a member: the latest drafts and the tendencies (a part the page
-    cache keeps), the member count, the member's tendency and, to its coordinators, how many
-    ask to join it, and the decisions panel."""
+    """What the home page shows a member: what waits for them (deliberate/main/needs.py), the
+    latest drafts and the tendencies (a part the page cache keeps), the member count, the
+    member's tendency, and the decisions panel."""
     # The stamps first, then the rows: what is kept was read after its tokens (fragments.py).
     stamps = fragments.tokens(DRAFTS_STAMP, PEOPLE)
     mine = current_membership(member)
-    coordinating = (
-        mine is not None and member.is_active and (member.is_admin or mine.is_coordinator)
-    )
     sizes, coordinators = tendency_sizes(), tendency_coordinators()  # kept a few seconds
 
     def render() -> fragments.Part:
@@ -54,6 +52,6 @@ def index_context(member: Member) -> dict[str, Any]:
         "parts": fragments.part("home", stamps, variant, render),
         "member_count": count_members(),
         "mine": mine,
-        "waiting": pending_request_count(mine.tendency) if coordinating and mine is not None else 0,
+        "needs": needs.sections(member, utcnow()),
         **home_context(member),
     }

@@ -1,22 +1,30 @@
-"""The home page: what is under deliberation, and where the member stands."""
+"""The home page: what is under deliberation, what waits for the member, and where they stand."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from deliberate.auth import actor
-from deliberate.main import pages
+from deliberate.database import utcnow
+from deliberate.main import needs, pages
 
 bp = Blueprint("main", __name__)
+# Where a request keeps the count it has read (the request's own, never another's).
+NEEDS_COUNT = "deliberate.needs_count"
 
 
 @bp.get("/")
 def index() -> str:
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    return render_template("main/index.html", **pages.index_context(actor()))
+    context = pages.index_context(actor())
+    # The list has just counted every kind: the navigation shows its sum, not a second query.
+    request.environ[NEEDS_COUNT] = sum(section.total for section in context["needs"])
+    return render_template("main/index.html", **context)
 
 
 @bp.get("/favicon.ico")
@@ -29,3 +37,20 @@ def favicon() -> Response:
 def help_page() -> str:
     """How this works, in plain words: open to anyone, as the organization's rules are."""
     return render_template("main/help.html")
+
+
+def needs_count() -> int:
+    """How many things wait for the member reading the page (read once per request, and only
+    when the page shows it: the navigation of a logged-in member)."""
+    if NEEDS_COUNT not in request.environ:
+        request.environ[NEEDS_COUNT] = (
+            needs.count(actor(), utcnow())
+            if current_user.is_authenticated and current_user.is_active
+            else 0
+        )
+    return int(request.environ[NEEDS_COUNT])
+
+
+@bp.app_context_processor
+def _navigation() -> dict[str, Any]:
+    return {"needs_count": needs_count}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from deliberate import fragments
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId
 from deliberate.extensions import db
 from deliberate.fragments import PEOPLE
 from deliberate.recent import Recent
@@ -258,3 +259,43 @@ def tendency_names() -> list[tuple[int, str]]:
     """(id, name) of every tendency, by name, for a choice of tendency."""
     rows = db.session.execute(select(Tendency.id, Tendency.name).order_by(Tendency.name)).all()
     return [(tendency_id, name) for tendency_id, name in rows]
+
+
+# --- what waits for a member ("needs you", deliberate/main/needs.py) ---------------------------
+
+
+def own_tendency_ids(member_id: MemberId) -> Select[tuple[int]]:
+    """The member's current tendency (none, or one row), as a subquery for other domains."""
+    return select(TendencyMembership.tendency_id).where(
+        TendencyMembership.member_id == member_id, TendencyMembership.left_at.is_(None)
+    )
+
+
+def coordinated_tendency_ids(member_id: MemberId, *, admin: bool) -> Select[tuple[int]]:
+    """The tendency the member coordinates (an admin: the one they belong to), as a subquery:
+    whose join requests and sponsorship requests wait for them."""
+    rows = own_tendency_ids(member_id)
+    if admin:
+        return rows
+    return rows.where(TendencyMembership.role == MembershipRole.COORDINATOR)
+
+
+def join_requests_waiting(member_id: MemberId, *, admin: bool) -> Select[Any]:
+    """Requests to join a tendency the member coordinates that wait for a decision: (request
+    id, tendency id, tendency name, requester's name, asked at), oldest first."""
+    return (
+        select(
+            JoinRequest.id,
+            Tendency.id,
+            Tendency.name,
+            Member.display_name,
+            JoinRequest.created_at,
+        )
+        .join(Tendency, Tendency.id == JoinRequest.tendency_id)
+        .join(Member, Member.id == JoinRequest.member_id)
+        .where(
+            JoinRequest.state == JoinRequestState.PENDING,
+            JoinRequest.tendency_id.in_(coordinated_tendency_ids(member_id, admin=admin)),
+        )
+        .order_by(JoinRequest.created_at, JoinRequest.id)
+    )

@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
+from deliberate.database import MemberId, Moment
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
 from deliberate.voting.models import (
@@ -334,3 +335,23 @@ def published_page(
         for receipt, content, weight in rows[:RECEIPTS_PAGE_SIZE]
     ]
     return shown, len(rows) > RECEIPTS_PAGE_SIZE
+
+
+def waiting_ballots(member_id: MemberId, now: Moment) -> Select[Any]:
+    """Open votes on whose roll the member is and where they have not voted (online or on
+    paper), still before their close: (vote id, title, closes at), the soonest close first.
+    Whether a member voted is told to that member alone: only their own rows are read."""
+    # Correlated to each open vote, each a look-up of the (vote, member) primary key: the
+    # rolls of all votes together may hold millions of rows.
+    on_roll = exists().where(RollEntry.vote_id == Vote.id, RollEntry.member_id == member_id)
+    voted = exists().where(Participation.vote_id == Vote.id, Participation.member_id == member_id)
+    return (
+        select(Vote.id, Vote.title, Vote.closes_at)
+        .where(
+            Vote.state == VoteState.OPEN,
+            or_(Vote.closes_at.is_(None), Vote.closes_at > now),
+            on_roll,
+            ~voted,
+        )
+        .order_by(Vote.closes_at.is_(None), Vote.closes_at, Vote.id)
+    )

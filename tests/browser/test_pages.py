@@ -199,3 +199,35 @@ def test_a_paragraph_costs_few_tab_stops_and_names_its_links(
     for number, names in enumerate(stops, start=1):
         assert len(names) <= 2, (number, names)
         assert all(f"¶{number}" in name for name in names), (number, names)
+
+
+def test_needs_you_on_a_phone_leads_to_the_task_and_forgets_it_once_done(
+    people: People,
+) -> None:
+    """At 375 px the member's home page lists what waits for her and the navigation counts
+    it, with no serious axe violation and nothing too wide; the commitment's link leads to
+    the record's entry form, and once her entry is recorded the item and one of the count
+    are gone. (Last in this module: it changes the demo's data.)"""
+    script = axe_script()
+    page = people.login(demo_logins()["member"], DEMO_PASSWORD, viewport=(375, 740))
+    page.goto("/")
+    needs = page.locator("#needs")
+    assert "Decisions awaiting your commitment" in needs.inner_text()
+    before = int(page.locator(".needs-link .badge").inner_text())
+    assert before >= 2
+    assert overflow(page) <= 0
+    assert axe_violations(page, script) == []
+    needs.get_by_role("link", name="Northgate", exact=False).first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#your-entry")
+    entry = page.locator("#your-entry")
+    entry.get_by_label("I commit to act on this decision", exact=False).check()
+    entry.get_by_role("button", name="Record my entry").click()
+    page.wait_for_load_state()
+    page.goto("/")
+    assert "Decisions awaiting your commitment" not in page.locator("#needs").inner_text()
+    assert int(page.locator(".needs-link .badge").inner_text()) == before - 1
+    page.goto("/drafts/")
+    assert int(page.locator(".needs-link .badge").inner_text()) == before - 1
+    assert axe_violations(page, script) == []
+    people.watch.assert_clean()

@@ -72,7 +72,7 @@ def test_members_commit_and_disagree_and_the_page_counts_them_by_tendency(
     record = sealed_record(convener, voters)
     login_as(voters[1])
     home = client.get("/")
-    assert "You have not recorded your commitment yet" in home.text
+    assert "Decisions awaiting your commitment" in home.text
     response = client.post(
         f"/decisions/{record.id}/commitment",
         data={"commits": "y", "disagreement": "Spring is **too early**."},
@@ -85,7 +85,7 @@ def test_members_commit_and_disagree_and_the_page_counts_them_by_tendency(
     assert "does not commit" in page.text
     assert "Harbour tendency" in page.text
     assert "<svg" in page.text
-    assert "You have not recorded your commitment yet" not in client.get("/").text
+    assert "Decisions awaiting your commitment" not in client.get("/").text
     assert db.session.scalar(select(func.count()).select_from(Commitment)) == 2
 
 

@@ -29,9 +29,9 @@ def test_coordinators_see_waiting_join_requests(client, login_as, session):
     coordinator = make_member(tendency=tendency, coordinator=True)
     request_to_join(make_member(), tendency)
     login_as(coordinator)
-    assert "1 request to join Harbour Caucus" in client.get("/").get_data(as_text=True)
+    assert "asks to join Harbour Caucus" in client.get("/").get_data(as_text=True)
     login_as(make_member(tendency=tendency))
-    assert "request to join" not in client.get("/").get_data(as_text=True)
+    assert "asks to join" not in client.get("/").get_data(as_text=True)
 
 
 def test_the_member_count_agrees_with_the_directory(client, login_as, session):
