@@ -105,6 +105,11 @@ def _bulk(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _draw(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint's release fires this event too: the stamps wait for the real commit, so
+        # that a transaction takes their row locks last, after any other lock it takes
+        # (the chain's, say), and two transactions cannot hold them in opposite orders.
+        return
     session.flush()  # the commit's own flush comes after this event: its stamps count too
     touched = session.info.pop(PENDING, None)
     if touched:
