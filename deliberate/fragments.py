@@ -41,7 +41,7 @@ from markupsafe import Markup
 from sqlalchemy import Connection, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from deliberate.filters import viewer_zone
 from deliberate.lru import Immutables
@@ -111,14 +111,33 @@ def _draw(session: Session) -> None:
         # (the chain's, say), and two transactions cannot hold them in opposite orders.
         return
     session.flush()  # the commit's own flush comes after this event: its stamps count too
+    session.info.pop(SAVEPOINTS, None)
     touched = session.info.pop(PENDING, None)
     if touched:
         draw(session.connection(), sorted(touched))
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
+SAVEPOINTS = "fragments.savepoints"  # what was pending when each open savepoint began
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _remember(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        pending = set(session.info.get(PENDING, ()))
+        session.info.setdefault(SAVEPOINTS, {})[transaction] = pending
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _undo(session: Session, previous: SessionTransaction) -> None:
+    """A rollback undoes what its flushes touched: a savepoint's, what was touched since it
+    began (what the transaction touched before stays pending); the transaction's, all."""
+    before = session.info.get(SAVEPOINTS, {}).pop(previous, None)
+    if previous.nested:
+        if before is not None:
+            session.info[PENDING] = before
+        return
     session.info.pop(PENDING, None)
+    session.info.pop(SAVEPOINTS, None)
 
 
 def draw(connection: Connection, keys: list[str]) -> None:

@@ -206,3 +206,26 @@ def test_readers_in_two_time_zones_are_each_served_their_own_times(client, scene
     assert re.search(r"\d\d:\d\d\xa0CES?T", first)
     assert re.search(r"\d\d:\d\d\xa0E[SD]T", second)
     assert not re.search(r"\d\d:\d\d\xa0CES?T", second)
+
+
+def test_a_rolled_back_savepoint_undoes_only_what_it_touched(session):
+    from deliberate.fragments import PENDING, SAVEPOINTS
+    from tests.factories import make_tendency
+
+    session.flush()
+    session.info[PENDING] = {"touched before"}
+    session.info.pop(SAVEPOINTS, None)
+
+    def refused() -> None:
+        with session.begin_nested():
+            make_tendency("Undone")
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        refused()
+    assert session.info.get(PENDING) == {"touched before"}
+    with session.begin_nested():
+        make_tendency("Kept")
+    # Released, not committed: the stamp waits for the commit, whose locks come last.
+    assert session.info.get(PENDING) == {"touched before", PEOPLE}
+    session.info.pop(PENDING)

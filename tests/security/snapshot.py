@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Dialect
 
 from deliberate.extensions import db
+from deliberate.fragments import PENDING, draw
 
 
 def database_snapshot() -> dict[str, str]:
@@ -20,6 +21,11 @@ def database_snapshot() -> dict[str, str]:
     surely as an INSERT or a DELETE.
     """
     db.session.flush()
+    # The stamps the setup touched are drawn at the next commit, the request's: draw them now,
+    # as a commit would, so that they are not taken for the request's own change.
+    touched = db.session.info.pop(PENDING, None)
+    if touched:
+        draw(db.session.connection(), sorted(touched))
     return _contents(db.session.connection())
 
 
