@@ -163,6 +163,23 @@ def _width(value: Fraction, scale: Fraction) -> float:
     return float(BAR_SPAN * value / scale) if value > 0 else 0.0
 
 
+def _bar(
+    css: str, x: float, y: float, width: float, height: float, colour: str, faded: bool
+) -> dict[str, object]:
+    """A bar's attributes, in either layout; a faded one is drawn half-seen."""
+    bar: dict[str, object] = {
+        "class": css,
+        "x": x,
+        "y": float(y),
+        "width": width,
+        "height": height,
+        "fill": colour,
+    }
+    if faded:
+        bar["fill-opacity"] = FADED
+    return bar
+
+
 def _row(
     y: float,
     label: str,
@@ -176,16 +193,7 @@ def _row(
     faded: bool = False,
 ) -> list[str]:
     width = _width(value, scale)
-    bar: dict[str, object] = {
-        "class": bar_class,
-        "x": BAR_LEFT,
-        "y": float(y),
-        "width": width,
-        "height": BAR_HEIGHT,
-        "fill": colour,
-    }
-    if faded:
-        bar["fill-opacity"] = FADED
+    bar = _bar(bar_class, BAR_LEFT, y, width, BAR_HEIGHT, colour, faded)
     text_y = float(y + BAR_HEIGHT - 3)
     return [
         _open("g", {"class": group_class}),
@@ -216,16 +224,7 @@ def _narrow_row(
     """A row of the narrow layout: the name on its own line, the bar and its figure below."""
     width = _narrow_width(value, scale)
     bar_y = y + NARROW_LINE + 2
-    bar: dict[str, object] = {
-        "class": bar_class,
-        "x": 0,
-        "y": float(bar_y),
-        "width": width,
-        "height": NARROW_BAR_HEIGHT,
-        "fill": colour,
-    }
-    if faded:
-        bar["fill-opacity"] = FADED
+    bar = _bar(bar_class, 0, bar_y, width, NARROW_BAR_HEIGHT, colour, faded)
     return [
         _open("g", {"class": group_class}),
         _tag("title", {}, tooltip),
