@@ -27,6 +27,7 @@ from deliberate.fragments import PEOPLE
 from deliberate.papers.models import PAPERS_STAMP
 from deliberate.routing import id_from
 from deliberate.subjects import SubjectType
+from deliberate.timezones import plural
 from deliberate.voting import chart, hooks, publish, queries, results, rules, services
 from deliberate.voting.forms import (
     CloseForm,
@@ -69,7 +70,7 @@ METHOD_WORDS: dict[str, str] = {
 def method_words(vote: Vote) -> str:
     """The vote's method in words ("Ranked choice, 3 seats"), never its code ("stv")."""
     if vote.method == VoteMethod.STV:
-        return f"Ranked choice, {vote.seats} seats"
+        return f"Ranked choice, {plural(vote.seats, 'seat')}"
     return METHOD_WORDS.get(vote.method, vote.method)
 
 
@@ -225,7 +226,7 @@ def explain(vote: Vote) -> Explained:
             quota = "fractional Droop quota (votes ÷ (seats + 1) to 4 decimal places, plus 0.0001)"
         else:
             quota += " quota"
-        lines.append(f"{vote.seats} seats; {variant}, {quota}.")
+        lines.append(f"{plural(vote.seats, 'seat')}; {variant}, {quota}.")
         if vote.one_winner_per_round:
             lines.append(
                 "One candidate is elected per round: when several reach the quota, the one with "
@@ -668,7 +669,8 @@ def act(actor: Member, vote: Vote, verb: str, *, confirmed_early: bool = False) 
         raise PermissionDenied("Only conveners run votes.")
     elif verb == "open":
         services.open_vote(actor, vote)
-        message = f"The vote is open: {vote.roll_size} members are on its roll."
+        on_roll = plural(vote.roll_size or 0, "member is", "members are")
+        message = f"The vote is open: {on_roll} on its roll."
     elif verb == "close" and early(vote) and not confirmed_early:
         raise EarlyClose(
             f"This vote is scheduled to close {format_datetime(vote.closes_at or utcnow())}, and "

@@ -103,7 +103,7 @@ def test_a_ranked_ballot_is_reviewed_then_cast_with_a_receipt(client, login_as, 
     login_as(member)
     page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
     assert 'name="rank_1"' in page
-    assert re.search(r"<span data-voted>0</span> of \d+ members on the roll have voted", page)
+    assert re.search(r"Voted so far: <span data-voted>0</span> of \d+ members? on the roll", page)
     review = client.post(f"/votes/{vote.id}/cast", data={"rank_2": "1", "rank_3": "2"})
     text = review.get_data(as_text=True)
     assert review.status_code == 200
