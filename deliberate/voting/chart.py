@@ -239,21 +239,26 @@ def _narrow_row(
     ]
 
 
+def _dashed(x: float, top: float, bottom: float, css: str) -> str:
+    """A threshold's dashed line from `top` to `bottom`, in either layout."""
+    return _tag(
+        "line",
+        {
+            "class": css,
+            "x1": x,
+            "x2": x,
+            "y1": float(top),
+            "y2": float(bottom),
+            "stroke": "currentColor",
+            "stroke-dasharray": "4 3",
+        },
+    )
+
+
 def _narrow_line(x: float, top: float, bottom: float, label: str, css: str) -> list[str]:
     """The threshold's dashed line across a group of narrow rows, its words under them."""
     return [
-        _tag(
-            "line",
-            {
-                "class": css,
-                "x1": x,
-                "x2": x,
-                "y1": float(top),
-                "y2": float(bottom),
-                "stroke": "currentColor",
-                "stroke-dasharray": "4 3",
-            },
-        ),
+        _dashed(x, top, bottom, css),
         _tag(
             "text",
             {"class": f"{css}-label", "x": 0, "y": float(bottom + NARROW_LINE - 2)},
@@ -266,18 +271,7 @@ def _line(
     x: float, top: float, bottom: float, label: str, css: str, *, label_below: bool = False
 ) -> list[str]:
     return [
-        _tag(
-            "line",
-            {
-                "class": css,
-                "x1": x,
-                "x2": x,
-                "y1": float(top),
-                "y2": float(bottom),
-                "stroke": "currentColor",
-                "stroke-dasharray": "4 3",
-            },
-        ),
+        _dashed(x, top, bottom, css),
         _tag(
             "text",
             {
