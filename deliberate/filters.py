@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from deliberate.timezones import format_duration, plural, zone, zone_abbreviation
+from deliberate.timezones import format_duration, format_moment, plural, read_in, zone
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -65,8 +65,8 @@ def format_date(value: date | datetime, where: ZoneInfo | None = None) -> str:
 def format_datetime(value: datetime, where: ZoneInfo | None = None) -> str:
     """A moment in the viewer's zone, named: "4 December 2026 at 19:00 CET" (no-break spaces
     but before "at")."""
-    local = _in_zone(value, where)
-    return f"{format_date(local, where)} at{NBSP}{local:%H:%M}{NBSP}{zone_abbreviation(local)}"
+    day, time = format_moment(value, where or viewer_zone()).rsplit(" at ", 1)
+    return f"{day.replace(' ', NBSP)} at{NBSP}{time.replace(' ', NBSP)}"
 
 
 def format_input(value: datetime | None, where: ZoneInfo | None = None) -> str:
@@ -91,7 +91,8 @@ def noun(count: int, singular: str, many: str | None = None) -> str:
 
 def register_filters(app: Flask) -> None:
     """Offer the filters to every template: `|date`, `|datetime`, `|duration`, `|counted`,
-    `|noun`."""
+    `|noun`; and write the moments in services' messages in the viewer's zone."""
+    read_in(viewer_zone)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_span, "duration")

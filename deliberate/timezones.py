@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -63,6 +66,40 @@ def zone_abbreviation(moment: datetime) -> str:
     if not abbreviation or abbreviation[0] in "+-":
         return f"UTC{abbreviation}" if abbreviation else UTC_NAME
     return abbreviation
+
+
+def _utc_reader() -> ZoneInfo:
+    return ZoneInfo(UTC_NAME)
+
+
+# Whose zone a moment in a message is written in: the app registers its reader's (the member's
+# own, else the organization's) at start; UTC where no reader is known.
+_reader_zone: list[Callable[[], ZoneInfo]] = [_utc_reader]
+# A known reader who is not the viewer: a mail's recipient.
+_addressee_zone: ContextVar[ZoneInfo | None] = ContextVar("addressee_zone", default=None)
+
+
+def read_in(source: Callable[[], ZoneInfo]) -> None:
+    """Register where the reader's zone comes from (create_app: the viewer's zone)."""
+    _reader_zone[0] = source
+
+
+@contextmanager
+def written_for(where: ZoneInfo) -> Iterator[None]:
+    """Within it, messages name moments in `where` (a mail, in its recipient's zone)."""
+    token = _addressee_zone.set(where)
+    try:
+        yield
+    finally:
+        _addressee_zone.reset(token)
+
+
+def format_moment(moment: datetime, where: ZoneInfo | None = None) -> str:
+    """A moment as a message names it, in the reader's zone: "4 December 2026 at 19:00 CET"."""
+    if moment.tzinfo is None:  # stored times are UTC
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(where or _addressee_zone.get() or _reader_zone[0]())
+    return f"{local.day} {local:%B %Y} at {local:%H:%M} {zone_abbreviation(local)}"
 
 
 def _wall(moment: datetime) -> str:

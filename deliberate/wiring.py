@@ -26,6 +26,9 @@ decisions; the models know no page cache):
   papers/watches.py             fragments.watch
   voting/watches.py             fragments.watch
   decisions/watches.py          fragments.watch
+  filters.py (register_filters) timezones.read_in               services' messages name moments in
+                                                                the viewer's zone (a mail: its
+                                                                recipient's, timezones.written_for)
   notifications/hooks.py        voting.hooks.on_every_open      an outbox row, in the transaction,
                                 voting.hooks.on_every_close     for each vote opened or closed and
                                 accounts.hooks.on_invitation    each invitation or reset link

@@ -147,6 +147,10 @@ def test_a_deadline_is_entered_in_the_member_zone(client, login_as, session):
     assert "does not exist in Europe/Paris" in spaced(gap.get_data(as_text=True))
     session.refresh(draft)
     assert draft.amendment_deadline_at is None
+    past = client.post(f"/drafts/{draft.id}/window/open", data={"deadline": "2020-07-01T09:30"})
+    assert past.status_code == 400
+    assert "1 July 2020 at 09:30 CEST has passed" in spaced(past.get_data(as_text=True))
+    assert 'value="2020-07-01T09:30"' in past.get_data(as_text=True)
     response = client.post(
         f"/drafts/{draft.id}/window/open", data={"deadline": f"{year}-12-14T18:00"}
     )
@@ -157,7 +161,15 @@ def test_a_deadline_is_entered_in_the_member_zone(client, login_as, session):
     assert f"14 December {year} at 18:00 CET" in page
     assert client.post(f"/drafts/{draft.id}/window/close").status_code == 303
     page = spaced(client.get(f"/drafts/{draft.id}").get_data(as_text=True))
-    assert re.search(r"The amendment window closed on \d+ \w+ \d{4} at \d\d:\d\d CES?T", page)
+    closed = r"The amendment window closed on \d+ \w+ \d{4} at \d\d:\d\d CES?T"
+    assert re.search(closed, page)
+    # A proposal sent after the close is refused by the service, in the member's zone too.
+    refused = client.post(
+        f"/drafts/{draft.id}/amendments/new",
+        data={"version": "1", "rationale": "Late", "paragraph-0": "Changed."},
+    )
+    assert refused.status_code == 400
+    assert re.search(closed, spaced(refused.get_data(as_text=True)))
 
 
 def test_an_admin_sets_the_organization_zone_and_the_log_says_so(client, login_as, session):

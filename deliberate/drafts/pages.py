@@ -40,7 +40,6 @@ from deliberate.drafts.permissions import (
 from deliberate.drafts.rules import MERGEABLE_AMENDMENT_STATES
 from deliberate.drafts.subjects import load_draft
 from deliberate.errors import NotFound, ValidationError
-from deliberate.filters import format_datetime
 from deliberate.fragments import PEOPLE
 from deliberate.markup import displayed
 from deliberate.papers.models import PAPERS_STAMP
@@ -96,7 +95,7 @@ def draft_context(
     subject = subject_of(SubjectType.DRAFT, draft)
     conveners = kept_conveners(draft, stamps)
     convening = can_convene(actor, draft, {m.id for m in conveners})
-    window_closed = services.window_closed_message(draft, written=format_datetime)
+    window_closed = services.window_closed_message(draft)
     config = current_app.config
     window = queries.TextWindow.of(
         draft.current_version.paragraph_count,

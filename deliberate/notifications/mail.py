@@ -22,9 +22,11 @@ from sqlalchemy import select
 from deliberate.accounts.models import Invitation, Member, PasswordReset
 from deliberate.database import utcnow
 from deliberate.extensions import db, mailman
+from deliberate.filters import organization_zone_name
 from deliberate.notifications.categories import CATEGORIES, DIGEST
 from deliberate.notifications.models import Delivery, OutboxEvent
 from deliberate.notifications.outbox import payload_of
+from deliberate.timezones import format_moment, written_for, zone
 
 log = logging.getLogger("deliberate.mail")
 
@@ -138,7 +140,9 @@ def compose(delivery: Delivery, event: OutboxEvent, member: Member | None) -> Em
     or used link, a vote gone)."""
     config = current_app.config
     with current_app.test_request_context("/", base_url=config["SITE_URL"]):
-        letter, to = _letter(delivery, event, member)
+        own_zone = member.time_zone if member is not None else ""
+        with written_for(zone(own_zone or organization_zone_name())):
+            letter, to = _letter(delivery, event, member)
         if letter is None or not to:
             return None
         unsubscribe = None
@@ -224,7 +228,7 @@ def _when(moment: datetime | str | None) -> str:
         return "no set time"
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment.strftime("%d %B %Y, %H:%M UTC")
+    return format_moment(moment)
 
 
 def _about(kind: str, payload: dict[str, Any], greeting: str) -> Letter | None:
@@ -243,7 +247,7 @@ def describe(kind: str, payload: dict[str, Any]) -> tuple[str, str, str, str]:
         url = url_for("votes.detail", vote_id=payload["vote_id"], _external=True)
         if kind == "vote_opened":
             closes = payload.get("closes_at")
-            until = f" It closes {_when(closes)}." if closes else ""
+            until = f" It closes on {_when(closes)}." if closes else ""
             return (
                 f"Vote open: {title}",
                 f"The vote “{title}” is open and you are on its roll.{until}",
@@ -253,7 +257,7 @@ def describe(kind: str, payload: dict[str, Any]) -> tuple[str, str, str, str]:
         if kind == "vote_closing":
             return (
                 f"Closing soon: {title}",
-                f"The vote “{title}” closes {_when(payload.get('closes_at'))}. Whoever has not "
+                f"The vote “{title}” closes on {_when(payload.get('closes_at'))}. Whoever has not "
                 "voted yet may still do so until then.",
                 "Go to the vote",
                 url,

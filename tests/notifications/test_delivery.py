@@ -3,7 +3,7 @@ with the right headers and parts; what rolled back sends nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -70,6 +70,21 @@ def test_a_vote_opening_writes_one_outbox_row_and_mails_its_roll_once(app, conve
         select(func.count()).select_from(Delivery).where(Delivery.channel == Channel.APP)
     )
     assert in_app == len(roll)
+
+
+def test_each_mail_names_the_closing_time_in_its_recipients_zone(convener, smtp):
+    tokyo = make_member("In Tokyo")
+    tokyo.time_zone = "Asia/Tokyo"
+    default = make_member("In The Organization Zone")
+    open_vote(convener, closes_in=datetime(2031, 1, 15, 18, 30, tzinfo=UTC) - utcnow())
+    db.session.commit()
+
+    worker.deliver_all()
+
+    text = " ".join(text_of(smtp.sink.to(tokyo.email)[0]).split())
+    assert "It closes on 16 January 2031 at 03:30 JST." in text
+    text = " ".join(text_of(smtp.sink.to(default.email)[0]).split())
+    assert "It closes on 15 January 2031 at 18:30 UTC." in text
 
 
 def test_a_rolled_back_change_writes_and_sends_nothing(convener, smtp):

@@ -3,7 +3,7 @@ withdraw."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import delete
@@ -35,6 +35,7 @@ from deliberate.drafts.services.versions import (
 )
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
+from deliberate.timezones import format_moment
 
 
 def _check_period(
@@ -217,7 +218,7 @@ def open_amendment_window(
         raise ValidationError("Give the deadline in UTC.")
     if deadline <= now:
         raise ValidationError(
-            f"The deadline must be in the future; {format_utc(deadline)} has passed."
+            f"The deadline must be in the future; {format_moment(deadline)} has passed."
         )
     draft = _lock_draft(draft)
     _require_not_final(draft)
@@ -259,11 +260,9 @@ def withdraw_draft(actor: Member, draft: Draft, reason: str) -> None:
     record_action(actor, "draft.withdraw", draft, "Withdrew the draft", reason=reason)
 
 
-def window_closed_message(
-    draft: Draft, now: datetime | None = None, written: Callable[[datetime], str] = format_utc
-) -> str | None:
-    """None while members may propose amendments; otherwise why not (times `written` as the
-    reader reads them: a page passes its reader's zone; UTC otherwise)."""
+def window_closed_message(draft: Draft, now: datetime | None = None) -> str | None:
+    """None while members may propose amendments; otherwise why not (times in the reader's
+    zone)."""
     now = now or utcnow()
     if draft.is_final:
         return f"This draft is {draft.state_label}; it takes no more amendments."
@@ -272,7 +271,7 @@ def window_closed_message(
         if deadline is not None and now < deadline:
             return None
         if deadline is not None:
-            return f"The amendment window closed on {written(deadline)}."
+            return f"The amendment window closed on {format_moment(deadline)}."
     if draft.amendments_closed_at is not None:
-        return f"The amendment window closed on {written(draft.amendments_closed_at)}."
+        return f"The amendment window closed on {format_moment(draft.amendments_closed_at)}."
     return "The amendment window for this draft has not opened yet."

@@ -16,7 +16,6 @@ from deliberate.drafts.permissions import can_edit_amendment
 from deliberate.drafts.rules import AMENDMENT_STATE_LABELS, AMENDMENT_STATE_ORDER
 from deliberate.drafts.views.common import _amendment, _amendment_page, _amendment_url, _draft, bp
 from deliberate.errors import ValidationError
-from deliberate.filters import format_datetime
 from deliberate.forms import Outcome, Page, perform, submit
 from deliberate.routing import page_number, search_text
 
@@ -66,7 +65,7 @@ def propose(draft_id: int) -> Page:
             "drafts/propose.html",
             form,
             draft,
-            window_closed=services.window_closed_message(draft, written=format_datetime),
+            window_closed=services.window_closed_message(draft),
         ),
     )
 
