@@ -13,6 +13,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.layout import assert_tables_boxed
 from tests.security.conftest import client_as, world_case
 from tests.security.snapshot import DatabaseWatch
 from tests.security.world import ROLES, STATES
@@ -108,5 +109,7 @@ def check_row(
     for cookie in response.headers.getlist("Set-Cookie"):
         assert "HttpOnly" in cookie
         assert "SameSite=Lax" in cookie
+    if response.status_code == 200 and response.mimetype == "text/html":
+        assert_tables_boxed(response.get_data(as_text=True))
     if row["method"] == "GET" or expected in UNCHANGING_STATUSES:
         assert watch.unchanged(), f"a refused request or a GET changed {watch.changed_tables}"
