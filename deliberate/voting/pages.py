@@ -536,6 +536,7 @@ def results_part(
             vote=vote,
             result=result,
             chart=chart_for(vote, result),
+            standing=standing_order(result.get("count") or {}),
             roll_call_names=names,
             positions=rules.POSITION_LABELS,
         )
@@ -550,6 +551,25 @@ def results_part(
         live=stamps is None,
     )
     return kept.pieces[0]
+
+
+def standing_order(count: dict[str, Any]) -> list[str]:
+    """A count's options round by round in the order a reader looks for them: the elected in
+    the order they were elected, then those still standing by their last count, then the
+    eliminated, the last one out first."""
+    rounds = count.get("rounds") or []
+    elected: list[str] = []
+    eliminated: list[str] = []
+    for each in rounds:
+        votes = each.get("votes") or each.get("tally") or {}
+        newly = sorted(each.get("elected") or [], key=lambda name: -(votes.get(name) or 0))
+        elected += [name for name in newly if name not in elected]
+        eliminated += [name for name in each.get("eliminated") or [] if name not in eliminated]
+    last = (rounds[-1].get("votes") or rounds[-1].get("tally") or {}) if rounds else {}
+    placed = {*elected, *eliminated}
+    standing = [name for name in count.get("candidates") or [] if name not in placed]
+    standing.sort(key=lambda name: -(last.get(name) or 0))
+    return [*elected, *standing, *reversed(eliminated)]
 
 
 def member_key(member: Member) -> str:

@@ -164,7 +164,13 @@ def test_closing_shows_rounds_chart_and_the_published_ballots(client, login_as, 
     page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
     assert "Round by round" in page
     assert "<svg" in page
-    assert "Winner: <strong>Ana</strong>" in page
+    assert "“Ana” wins." in page
+    assert "Valid ballots: 5." in page
+    # The rounds read from the winner down: the winner, the runner-up, the first one out.
+    table = page[page.index('<table class="list rounds">') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    assert rows == ["Ana", "Chloé", "Ben", "Exhausted"]
     blt = client.get(f"/votes/{vote.id}/ballots.blt")
     assert blt.status_code == 200
     assert blt.get_data(as_text=True).startswith("3 1\n")
