@@ -67,6 +67,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     make_queue(app)
     _register_blueprints(app)
     _register_hooks(app)
+    if app.config["METRICS_ENABLED"]:
+        from deliberate.metrics import views as metrics
+
+        metrics.init_app(app)
     from deliberate.cli import register_commands
     from deliberate.filters import register_filters
     from deliberate.http_errors import register_error_handlers
