@@ -76,6 +76,9 @@ class BaseConfig:
     # address. Any other address gets 404. Empty: nobody reads them.
     METRICS_ENABLED = True
     METRICS_ALLOWED_ADDRESSES: ClassVar[tuple[str, ...]] = ("127.0.0.1", "::1")
+    # Log lines: "text" (Flask's default) or "json" (one JSON object a line, each with the
+    # request id of the request or the worker's job it belongs to: deliberate/logs.py).
+    LOG_FORMAT = "text"
 
     INVITATION_VALID_FOR = timedelta(days=14)
     PASSWORD_RESET_VALID_FOR = timedelta(hours=24)
@@ -175,6 +178,7 @@ class TestingConfig(BaseConfig):
 
 
 class ProductionConfig(BaseConfig):
+    LOG_FORMAT = "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -211,6 +215,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     if environ.get("METRICS_ALLOWED_ADDRESSES") is not None:
         listed = environ["METRICS_ALLOWED_ADDRESSES"].replace(",", " ").split()
         settings["METRICS_ALLOWED_ADDRESSES"] = tuple(listed)
+    if environ.get("LOG_FORMAT"):
+        settings["LOG_FORMAT"] = environ["LOG_FORMAT"].strip().lower()
     for name in ("ORGANIZATION_NAME", "ORGANIZATION_TIME_ZONE"):
         if environ.get(name):
             settings[name] = environ[name].strip()

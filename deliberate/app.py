@@ -56,6 +56,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             f"{app.config['ORGANIZATION_TIME_ZONE']!r}."
         )
 
+    from deliberate import logs
+
+    logs.init_app(app)  # first: every later line, and every request's, in the chosen format
+
     if app.config.get("TRUSTED_PROXIES"):
         hops = int(app.config["TRUSTED_PROXIES"])
         # The ignore: Flask types wsgi_app as its own method; wrapping it is Werkzeug's way.

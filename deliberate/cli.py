@@ -135,11 +135,13 @@ def worker_command(workers: int, once: bool) -> None:
             f"sent {report.sent}, refused {report.refused}, skipped {report.skipped} messages"
         )
         return
-    import logging
+    from deliberate import logs
 
     # What is sent, and the queue's own news, on the console (with no MAIL_SERVER, each
-    # message's address and subject: the letter box's log).
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # message's address and subject: the letter box's log), each line with the id of the
+    # request that queued its task. In JSON, create_app has already set that up.
+    if current_app.config["LOG_FORMAT"] != "json":
+        logs.install(logs.text_handler())
     huey = current_app.extensions["huey"]
     current_app.extensions["huey.deliver"]()  # whatever waited while no worker ran
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)

@@ -3,6 +3,8 @@ where the worker did the work, and only for the listed addresses (404 for any ot
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
@@ -71,16 +73,18 @@ def test_an_unknown_method_is_one_label_not_the_word_sent(client):
     assert "other" in methods
 
 
-def test_every_label_is_from_a_bounded_set(app, client):
+def test_every_label_is_from_a_bounded_set(client):
     client.get("/help")
     client.get("/x" * 40)
     scraped = scrape(client)
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} | {"unmatched"}
+    # The counters are the process's: other tests' apps may have added endpoints of their own,
+    # but each is a Python name, never a path.
+    endpoint_name = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
     for _name, labels in scraped:
         for label, label_value in labels:
             assert label in {"endpoint", "method", "status", "state", "le"}
             if label == "endpoint":
-                assert label_value in endpoints
+                assert endpoint_name.fullmatch(label_value)
             if label == "status":
                 assert len(label_value) == 3
                 assert label_value.isdigit()
