@@ -11,12 +11,14 @@ multiprocess mode. The metrics themselves are in `instruments.py`, the page in `
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+_made: list[str] = []  # the folder on_starting made, if it made one
 
 
 def multiprocess_directory() -> str | None:
@@ -45,6 +47,7 @@ def on_starting(server: Any = None) -> None:
     if folder is None:
         folder = tempfile.mkdtemp(prefix="deliberate-metrics-")
         os.environ[MULTIPROC_VARIABLE] = folder
+        _made.append(folder)
     else:
         path = Path(folder)
         if path.is_dir():
@@ -58,6 +61,13 @@ def on_starting(server: Any = None) -> None:
             "the environment gunicorn starts with (not with gunicorn's raw_env), or do not "
             "preload the app."
         )
+
+
+def on_exit(server: Any = None) -> None:
+    """gunicorn's `on_exit` hook: remove the folder `on_starting` made (one named in the
+    environment is the operator's, and stays)."""
+    while _made:
+        shutil.rmtree(_made.pop(), ignore_errors=True)
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -82,7 +82,7 @@ def test_every_worker_s_counts_reach_every_scrape(tmp_path: Path):
     port = free_port()
     (tmp_path / "gunicorn.conf.py").write_text(
         "from pathlib import Path\n"
-        "from deliberate.metrics import child_exit, on_starting  # noqa: F401\n"
+        "from deliberate.metrics import child_exit, on_exit, on_starting  # noqa: F401\n"
         f"bind = '127.0.0.1:{port}'\nworkers = 2\n"
         "def post_worker_init(worker):\n"
         f"    Path({str(tmp_path)!r}, f'booted_{{worker.pid}}').touch()\n"

@@ -258,3 +258,31 @@ def test_address_matching():
     assert is_allowed("fd12::1", networks)
     assert not is_allowed(None, networks)
     assert not is_allowed("fe80::1%eth0", networks)
+
+
+# --- several processes ---------------------------------------------------------------------
+
+
+def test_a_worker_that_imported_prometheus_client_before_the_folder_was_named_refuses_to_start(
+    monkeypatch, tmp_path
+):
+    # This process imported prometheus_client without PROMETHEUS_MULTIPROC_DIR: naming the
+    # folder now would leave its counts its own, so the app says so rather than serve them.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    with pytest.raises(RuntimeError, match="set after prometheus_client was imported"):
+        metrics_app()
+
+
+def test_gunicorn_s_starting_hook_empties_the_folder_and_refuses_a_preloaded_app(
+    monkeypatch, tmp_path
+):
+    from deliberate.metrics import on_exit, on_starting
+
+    (tmp_path / "counter_123.db").write_bytes(b"an earlier run")
+    (tmp_path / "notes.txt").write_text("the operator's")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    with pytest.raises(RuntimeError, match="do not preload the app"):
+        on_starting()
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+    on_exit()
+    assert (tmp_path / "notes.txt").exists()  # a folder the operator named stays
