@@ -24,6 +24,7 @@ import argparse
 import io
 import logging
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -46,7 +47,17 @@ def main() -> None:
     options = arguments()
     if options.multiprocess and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Chosen by prometheus_client when first imported: set before anything imports it.
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="bench-metrics-")
+        folder = tempfile.mkdtemp(prefix="bench-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        try:
+            measure(options)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    measure(options)
+
+
+def measure(options: argparse.Namespace) -> None:
     from flask import Flask
     from sqlalchemy import text
 
