@@ -71,6 +71,15 @@ class BaseConfig:
     # 0 (the default) believes none: the address is the connection's.
     TRUSTED_PROXIES = 0
 
+    # Prometheus metrics at /metrics (deliberate/metrics/): measured on every request when on;
+    # readable only from these addresses or networks (CIDR), as ProxyFix resolved the client's
+    # address. Any other address gets 404. Empty: nobody reads them.
+    METRICS_ENABLED = True
+    METRICS_ALLOWED_ADDRESSES: ClassVar[tuple[str, ...]] = ("127.0.0.1", "::1")
+    # Log lines: "text" (Flask's default) or "json" (one JSON object a line, each with the
+    # request id of the request or the worker's job it belongs to: deliberate/logs.py).
+    LOG_FORMAT = "text"
+
     INVITATION_VALID_FOR = timedelta(days=14)
     PASSWORD_RESET_VALID_FOR = timedelta(hours=24)
     MIN_PASSWORD_LENGTH = 10
@@ -169,6 +178,7 @@ class TestingConfig(BaseConfig):
 
 
 class ProductionConfig(BaseConfig):
+    LOG_FORMAT = "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -202,6 +212,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
             settings[name] = environ[name]
     if environ.get("TRUSTED_PROXIES"):
         settings["TRUSTED_PROXIES"] = int(environ["TRUSTED_PROXIES"])
+    if environ.get("METRICS_ALLOWED_ADDRESSES") is not None:
+        listed = environ["METRICS_ALLOWED_ADDRESSES"].replace(",", " ").split()
+        settings["METRICS_ALLOWED_ADDRESSES"] = tuple(listed)
+    if environ.get("LOG_FORMAT"):
+        settings["LOG_FORMAT"] = environ["LOG_FORMAT"].strip().lower()
     for name in ("ORGANIZATION_NAME", "ORGANIZATION_TIME_ZONE"):
         if environ.get(name):
             settings[name] = environ[name].strip()
@@ -222,7 +237,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
         if environ.get(flag):
             settings[flag] = environ[flag].strip().lower() in ("1", "true", "yes", "on")
-    for flag in ("ARCHIVE_PUBLIC", "ARCHIVE_PUBLIC_NAMES", "NEEDS_IN_NAVIGATION"):
+    flags = ("ARCHIVE_PUBLIC", "ARCHIVE_PUBLIC_NAMES", "NEEDS_IN_NAVIGATION", "METRICS_ENABLED")
+    for flag in flags:
         if environ.get(flag):
             settings[flag] = environ[flag].strip().lower() in ("1", "true", "yes", "on")
     return settings

@@ -56,6 +56,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             f"{app.config['ORGANIZATION_TIME_ZONE']!r}."
         )
 
+    from deliberate import logs
+
+    logs.init_app(app)  # first: every later line, and every request's, in the chosen format
+
     if app.config.get("TRUSTED_PROXIES"):
         hops = int(app.config["TRUSTED_PROXIES"])
         # The ignore: Flask types wsgi_app as its own method; wrapping it is Werkzeug's way.
@@ -67,6 +71,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     make_queue(app)
     _register_blueprints(app)
     _register_hooks(app)
+    if app.config["METRICS_ENABLED"]:
+        from deliberate.metrics import views as metrics
+
+        metrics.init_app(app)
     from deliberate.cli import register_commands
     from deliberate.filters import register_filters
     from deliberate.http_errors import register_error_handlers

@@ -1,4 +1,5 @@
-"""Flask commands: demo, create-admin, tally, close-due, worker, export-archive, verify-archive."""
+"""Flask commands: demo, create-admin, tally, close-due, worker, export-archive, verify-archive,
+backup, restore."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(export_archive_command)
     app.cli.add_command(verify_archive_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("demo")
@@ -135,11 +138,13 @@ def worker_command(workers: int, once: bool) -> None:
             f"sent {report.sent}, refused {report.refused}, skipped {report.skipped} messages"
         )
         return
-    import logging
+    from deliberate import logs
 
     # What is sent, and the queue's own news, on the console (with no MAIL_SERVER, each
-    # message's address and subject: the letter box's log).
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # message's address and subject: the letter box's log), each line with the id of the
+    # request that queued its task. In JSON, create_app has already set that up.
+    if current_app.config["LOG_FORMAT"] != "json":
+        logs.install(logs.text_handler())
     huey = current_app.extensions["huey"]
     current_app.extensions["huey.deliver"]()  # whatever waited while no worker ran
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
@@ -260,3 +265,69 @@ def verify_archive_command() -> None:
     click.echo(
         "The archive holds: every hash, every recount and everything shown matches what is chained."
     )
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Back up the SQLite database to PATH (a new file), consistently while the app serves.
+
+    SQLite's online backup API copies the database as of one moment; the copy keeps no free
+    pages (nothing deleted lingers in it) and is checked before it takes its name. For
+    PostgreSQL, this says how to use pg_dump instead.
+    """
+    from deliberate import backups
+
+    source = _sqlite_database()
+    try:
+        facts = backups.back_up(source, path)
+    except backups.BackupRefused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"Backed up {source} to {path} ({facts.size:,} bytes, migration {facts.revision}).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a database that holds data (it is backed up beside itself first).",
+)
+def restore_command(path: Path, force: bool) -> None:
+    """Restore the SQLite backup at PATH into the configured database.
+
+    Refuses a file that is not a backup of Deliberate (not SQLite, damaged, without this
+    app's migration or tables), and a database that already holds data unless --force. Stop
+    the app and the workers first. For PostgreSQL, this says how to use pg_restore instead.
+    """
+    from deliberate import backups
+
+    target = _sqlite_database()
+    db.engine.dispose()  # no connection of ours holds the file while it is replaced
+    try:
+        restored = backups.restore(path, target, force=force)
+    except backups.BackupRefused as refused:
+        raise click.ClickException(refused.message) from None
+    if restored.kept is not None:
+        click.echo(f"The database that was there is kept in {restored.kept}.")
+    click.echo(f"Restored {path} into {target} (migration {restored.facts.revision}).")
+    from deliberate.backups import script_directory
+
+    if restored.facts.revision != script_directory().get_current_head():
+        click.echo("It was made by an earlier version: run `flask --app deliberate db upgrade`.")
+
+
+def _sqlite_database() -> Path:
+    """The configured SQLite database's file; for PostgreSQL, a ClickException with the
+    pg_dump and pg_restore commands to use instead."""
+    from flask import current_app
+
+    from deliberate import backups
+
+    try:
+        path = backups.sqlite_file(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    except backups.BackupRefused as refused:
+        raise click.ClickException(refused.message) from None
+    if path is None:
+        raise click.ClickException(backups.POSTGRESQL_ADVICE)
+    return path

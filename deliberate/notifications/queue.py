@@ -8,6 +8,9 @@ chooses: empty for the SQLite file in the instance folder, `redis://…`, or `me
 The queue only wakes the worker and keeps the schedule: what is sent, and that it is sent
 once, is in the database (deliberate/notifications/worker.py), so a task run twice or lost
 changes nothing; the minute's periodic task picks up whatever a lost wake-up left waiting.
+
+A task queued during a request carries the request's id (deliberate/logs.py), and the
+worker's log lines for it name that id; a periodic task's run gets an id of its own.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
-from deliberate import events
+from deliberate import events, logs
 from deliberate.notifications import schedule, worker
 from deliberate.notifications.outbox import OutboxWritten
 
@@ -39,8 +42,18 @@ def make_queue(app: Flask) -> Huey:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey("deliberate", filename=path)
 
+    plain_execute = huey.execute
+
+    def execute(task: Any, timestamp: Any = None) -> Any:
+        # Every line of a task's run, Huey's own included, under the id of the request that
+        # queued it (its `request_id` argument), or a new one (a periodic task's run).
+        with logs.carrying((task.kwargs or {}).get("request_id")):
+            return plain_execute(task, timestamp)
+
+    huey.execute = execute
+
     @huey.task(retries=10, retry_delay=5, retry_backoff=2, name="deliver")
-    def deliver() -> None:
+    def deliver(request_id: str | None = None) -> None:
         with app.app_context():
             worker.deliver_all()  # MailServerUnavailable: Huey retries later, and later
 
@@ -58,7 +71,7 @@ def make_queue(app: Flask) -> Huey:
         with app.app_context():
             worker.expand_all()  # what happened up to now goes in today's digest
             schedule.daily_digests()
-        deliver()
+        deliver(request_id=logs.current_request_id())
 
     app.extensions["huey"] = huey
     app.extensions["huey.deliver"] = deliver
@@ -71,7 +84,7 @@ def wake(_event: OutboxWritten) -> None:
     if deliver is None:
         return
     try:
-        deliver()
+        deliver(request_id=logs.current_request_id())
     except Exception:  # the queue is down: the minute's task will find the rows anyway
         log.exception("could not wake the worker")
 

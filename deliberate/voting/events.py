@@ -20,6 +20,14 @@ class VoteOpened(Event):
 
 
 @dataclass(frozen=True)
+class BallotCast(Event):
+    """A ballot was accepted online (a first ballot or a replacement). Carries the vote
+    only: nothing about who cast it or what it says."""
+
+    vote_id: int
+
+
+@dataclass(frozen=True)
 class VoteClosed(Event):
     """A vote closed, was counted and its result stored (`decided`: the count reached a
     decision; False for a vote without quorum or a consensus sent to a second round)."""

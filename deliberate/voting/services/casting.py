@@ -13,11 +13,13 @@ from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from deliberate import events
 from deliberate.accounts.models import Member
 from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
 from deliberate.tendencies.models import TendencyMembership
+from deliberate.voting.events import BallotCast
 from deliberate.voting.models import Ballot, Participation, RollEntry, Vote, VoteOption
 from deliberate.voting.rules import check_ballot, encode
 from deliberate.voting.services.common import load_options, settings_of
@@ -91,13 +93,17 @@ def cast_ballot(
     Refuses (and changes nothing) when the vote is not open or past its close, the actor is
     not on the roll or suspended, the ballot is invalid, the member already voted and the vote
     forbids replacing, or a replacement's receipt code is wrong. Returns the receipt code of
-    a new secret ballot, which the server keeps only as a hash.
+    a new secret ballot, which the server keeps only as a hash. Records `BallotCast` for
+    after the commit.
     """
     checked, standing = _admissible(actor, vote, content, now=now)
     stored = encode(checked)
     if vote.secret:
-        return _cast_secret(vote, actor, stored, standing, receipt=receipt)
-    return _cast_roll_call(vote, actor, stored, standing)
+        cast = _cast_secret(vote, actor, stored, standing, receipt=receipt)
+    else:
+        cast = _cast_roll_call(vote, actor, stored, standing)
+    events.record(BallotCast(vote_id=vote.id))
+    return cast
 
 
 def review_ballot(
