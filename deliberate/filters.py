@@ -28,10 +28,21 @@ def organization_zone_name() -> str:
 
     if not has_request_context():
         return organization_time_zone() or current_app.config["ORGANIZATION_TIME_ZONE"]
-    # Kept with the request itself: an application context may outlive one request.
+    # Kept with the request itself: an application context may outlive one request. Between
+    # requests, kept under the organization's stamp, read with the page's own (fragments.py):
+    # no query while it is unchanged.
     cached = request.environ.get(ORGANIZATION_ZONE_KEY)
     if cached is None:
-        cached = organization_time_zone() or current_app.config["ORGANIZATION_TIME_ZONE"]
+        from deliberate import fragments
+        from deliberate.stamps import ORGANIZATION
+
+        chosen = fragments.kept(
+            "organization zone",
+            fragments.ambient_tokens().only(ORGANIZATION),
+            None,
+            organization_time_zone,
+        )
+        cached = chosen or current_app.config["ORGANIZATION_TIME_ZONE"]
         request.environ[ORGANIZATION_ZONE_KEY] = cached
     return str(cached)
 

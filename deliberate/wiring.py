@@ -26,6 +26,9 @@ decisions; the models know no page cache):
   papers/watches.py             fragments.watch
   voting/watches.py             fragments.watch
   decisions/watches.py          fragments.watch
+  main/watches.py               fragments.watch_all             the stamps every page reads: what
+                                fragments.watch                 waits for members (the navigation's
+                                fragments.ambient               count), the organization's zone
   notifications/hooks.py        voting.hooks.on_every_open      an outbox row, in the transaction,
                                 voting.hooks.on_every_close     for each vote opened or closed and
                                 accounts.hooks.on_invitation    each invitation or reset link
@@ -51,6 +54,7 @@ def connect() -> None:
     import deliberate.drafts.subjects
     import deliberate.drafts.voting
     import deliberate.drafts.watches
+    import deliberate.main.watches
     import deliberate.notifications.hooks
     import deliberate.papers.subjects
     import deliberate.papers.watches

@@ -17,20 +17,22 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import reduce
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import Integer, Row, Select, bindparam, func, select
 
+from deliberate import fragments
 from deliberate.accounts.models import Member
-from deliberate.database import MemberId, Moment, UTCDateTime
+from deliberate.database import MemberId, Moment, UTCDateTime, utcnow
 from deliberate.debate import queries as debate
 from deliberate.decisions import queries as decisions
 from deliberate.drafts import queries as drafts
 from deliberate.extensions import db
 from deliberate.filters import format_date
+from deliberate.stamps import NEEDS, needs_of
 from deliberate.subjects import SubjectType, kind_for
 from deliberate.tendencies import queries as tendencies
 from deliberate.timezones import format_duration
@@ -76,6 +78,9 @@ class Kind:
     rows: Callable[[MemberId, Moment, bool], Select[Any]]
     item: Callable[[Row[Any], datetime], Item]
     more_url: Callable[[Sequence[Row[Any]]], str | None] = lambda _rows: None
+    # The column of a moment after which a row no longer waits (a vote's close), if any: a
+    # count kept between requests holds until the earliest of them.
+    until: str | None = None
 
 
 # --- how each kind reads ----------------------------------------------------------------------
@@ -160,6 +165,7 @@ KINDS: tuple[Kind, ...] = (
         lambda member, now, _admin: voting.waiting_ballots(member, now),
         _vote,
         lambda _rows: url_for("votes.index"),
+        until="closes_at",
     ),
     Kind(
         "records",
@@ -224,7 +230,8 @@ NOW = "needs_now"
 @dataclass(frozen=True)
 class Statements:
     """Each kind's list (its first SHOWN rows, each with the count of all) and the sum of
-    every kind's count, for a member and a moment given as bind parameters."""
+    every kind's count with the moment it holds until (the earliest close of a vote it
+    counts, or none), for a member and a moment given as bind parameters."""
 
     lists: tuple[Select[Any], ...]
     count: Select[Any]
@@ -245,9 +252,17 @@ def statements(admin: bool) -> Statements:
             select(func.count()).select_from(r.order_by(None).subquery()).scalar_subquery()
             for r in rows
         ]
+        ends = [
+            select(func.min(getattr(r.order_by(None).subquery().c, kind.until))).scalar_subquery()
+            for kind, r in zip(KINDS, rows, strict=True)
+            if kind.until is not None
+        ]
         found = _built[admin] = Statements(
             tuple(r.add_columns(func.count().over()).limit(SHOWN) for r in rows),
-            select(reduce(operator.add, counts).label(COUNT_LABEL)),
+            select(
+                reduce(operator.add, counts).label(COUNT_LABEL),
+                func.least(*ends) if len(ends) > 1 else ends[0],
+            ),
         )
     return found
 
@@ -276,9 +291,43 @@ def sections(member: Member, now: datetime) -> list[Section]:
     return found
 
 
-def count(member: Member, now: datetime) -> int:
+@dataclass(frozen=True)
+class Count:
+    """How many things wait for a member, and until when that holds if nothing changes (the
+    earliest close of a vote counted; None: until something changes)."""
+
+    total: int
+    until: datetime | None
+
+    def holds_at(self, now: datetime) -> bool:
+        return self.until is None or now < self.until
+
+
+def count(member: Member, now: datetime) -> Count:
     """How many things wait for the member, every kind together, in one query."""
     if not member.is_active:
-        return 0
+        return Count(0, None)
     statement = statements(member.is_admin).count
-    return int(db.session.scalar(statement, {MEMBER: member.id, NOW: now}) or 0)
+    total, until = db.session.execute(statement, {MEMBER: member.id, NOW: now}).one()
+    if until is not None and until.tzinfo is None:  # stored times are UTC
+        until = until.replace(tzinfo=UTC)
+    return Count(int(total or 0), until)
+
+
+def kept_count(member: Member) -> int:
+    """The navigation's count for the member reading the page: kept between requests under
+    the stamps of what waits for members and for this member (deliberate/main/watches.py),
+    read with the page's own stamps, so an unchanged count costs no query; counted again
+    after any change that may concern them, and when a vote it counts closes. Kept for this
+    member alone (their id, with their role, is its key)."""
+    if not member.is_active:
+        return 0
+    stamps = fragments.ambient_tokens().only(NEEDS, needs_of(member.id))
+    found = fragments.kept(
+        "needs count",
+        stamps,
+        (member.id, member.is_admin),
+        lambda: count(member, utcnow()),
+        fresh=lambda kept: kept.holds_at(utcnow()),
+    )
+    return found.total
