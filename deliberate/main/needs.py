@@ -22,7 +22,7 @@ from functools import reduce
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Integer, Row, Select, bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from deliberate import fragments
 from deliberate.accounts.models import Member
@@ -76,8 +76,8 @@ class Kind:
     key: str
     heading: str
     rows: Callable[[MemberId, Moment, bool], Select[Any]]
-    item: Callable[[Row[Any], datetime], Item]
-    more_url: Callable[[Sequence[Row[Any]]], str | None] = lambda _rows: None
+    item: Callable[[Sequence[Any], datetime], Item]
+    more_url: Callable[[Sequence[Sequence[Any]]], str | None] = lambda _rows: None
     # The column of a moment after which a row no longer waits (a vote's close), if any: a
     # count kept between requests holds until the earliest of them.
     until: str | None = None
@@ -101,12 +101,12 @@ def excerpt(markdown: str, length: int = EXCERPT) -> str:
     return plain[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _vote(row: Row[Any], now: datetime) -> Item:
+def _vote(row: Sequence[Any], now: datetime) -> Item:
     vote_id, title, closes_at = row[:3]
     return Item(title, url_for("votes.detail", vote_id=vote_id), time_left(closes_at, now))
 
 
-def _record(row: Row[Any], _now: datetime) -> Item:
+def _record(row: Sequence[Any], _now: datetime) -> Item:
     record_id, title, sealed_at = row[:3]
     return Item(
         title,
@@ -115,7 +115,7 @@ def _record(row: Row[Any], _now: datetime) -> Item:
     )
 
 
-def _evaluation(row: Row[Any], _now: datetime) -> Item:
+def _evaluation(row: Sequence[Any], _now: datetime) -> Item:
     record_id, title, opened_at = row[:3]
     return Item(
         title,
@@ -124,8 +124,8 @@ def _evaluation(row: Row[Any], _now: datetime) -> Item:
     )
 
 
-def _amendment(endpoint: str, detail: str) -> Callable[[Row[Any], datetime], Item]:
-    def item(row: Row[Any], _now: datetime) -> Item:
+def _amendment(endpoint: str, detail: str) -> Callable[[Sequence[Any], datetime], Item]:
+    def item(row: Sequence[Any], _now: datetime) -> Item:
         _id, draft_id, number, title, draft_title = row[:5]
         return Item(
             f"A{number} {title}",
@@ -136,7 +136,7 @@ def _amendment(endpoint: str, detail: str) -> Callable[[Row[Any], datetime], Ite
     return item
 
 
-def _join_request(row: Row[Any], _now: datetime) -> Item:
+def _join_request(row: Sequence[Any], _now: datetime) -> Item:
     _id, tendency_id, tendency, name, asked_at = row[:5]
     return Item(
         f"{name} asks to join {tendency}",
@@ -145,11 +145,11 @@ def _join_request(row: Row[Any], _now: datetime) -> Item:
     )
 
 
-def _join_requests_page(rows: Sequence[Row[Any]]) -> str | None:
+def _join_requests_page(rows: Sequence[Sequence[Any]]) -> str | None:
     return url_for("tendencies.detail", tendency_id=rows[0][1]) if rows else None
 
 
-def _reply(row: Row[Any], _now: datetime) -> Item:
+def _reply(row: Sequence[Any], _now: datetime) -> Item:
     comment_id, name, markdown, subject_type, posted_at = row[:5]
     return Item(
         f"{name}: “{excerpt(markdown)}”",
@@ -267,15 +267,59 @@ def statements(admin: bool) -> Statements:
     return found
 
 
-def sections(member: Member, now: datetime) -> list[Section]:
-    """Every kind that holds something for the member, in the order of KINDS: one query a
-    kind (the first SHOWN rows, each with the count of all), none for a suspended member."""
-    if not member.is_active:
-        return []
-    found = []
+@dataclass(frozen=True)
+class Waiting:
+    """Each kind's rows for a member (its first SHOWN rows as tuples, each with the count of
+    all), in the order of KINDS, and until when they hold if nothing changes (the earliest
+    close of a vote listed; a kind with `until` lists its rows soonest first)."""
+
+    rows: tuple[tuple[tuple[Any, ...], ...], ...]
+    until: datetime | None
+
+    def holds_at(self, now: datetime) -> bool:
+        return self.until is None or now < self.until
+
+
+def waiting(member: Member, now: datetime) -> Waiting:
+    """What waits for an active member: one query a kind."""
     values = {MEMBER: member.id, NOW: now}
+    found: list[tuple[tuple[Any, ...], ...]] = []
+    ends: list[datetime] = []
     for kind, statement in zip(KINDS, statements(member.is_admin).lists, strict=True):
         rows = db.session.execute(statement, values).all()
+        if kind.until is not None:
+            ends.extend(end for row in rows if (end := row._mapping[kind.until]) is not None)
+        found.append(tuple(tuple(row) for row in rows))
+    until = min(ends, default=None)
+    if until is not None and until.tzinfo is None:  # stored times are UTC
+        until = until.replace(tzinfo=UTC)
+    return Waiting(tuple(found), until)
+
+
+def sections(
+    member: Member, now: datetime, people: fragments.Tokens | None = None
+) -> list[Section]:
+    """Every kind that holds something for the member, in the order of KINDS: one query a
+    kind (the first SHOWN rows, each with the count of all), none for a suspended member.
+    Given the tokens of PEOPLE (read before, as a page reads its stamps), the rows are kept
+    between requests as the navigation's count is (`kept_count`), and under PEOPLE too: the
+    list names members."""
+    if not member.is_active:
+        return []
+    if people is None:
+        read = waiting(member, now)
+    else:
+        around = fragments.ambient_tokens().only(NEEDS, needs_of(member.id))
+        stamps = fragments.Tokens(tuple(sorted({*people.values, *around.values})))
+        read = fragments.kept(
+            "needs list",
+            stamps,
+            (member.id, member.is_admin),
+            lambda: waiting(member, now),
+            fresh=lambda kept: kept.holds_at(utcnow()),
+        )
+    found = []
+    for kind, rows in zip(KINDS, read.rows, strict=True):
         if not rows:
             continue
         total = int(rows[0][-1])

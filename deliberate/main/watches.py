@@ -69,7 +69,7 @@ for _model in (
     JoinRequest,
 ):
     fragments.watch_all(_model, NEEDS)
-for _model in (Participation, Commitment, AmendmentSecond):
-    fragments.watch(_model, _of_member)
+for _own in (Participation, Commitment, AmendmentSecond):
+    fragments.watch(_own, _of_member)
 fragments.watch(Comment, _of_comment)
 fragments.ambient(_navigation)

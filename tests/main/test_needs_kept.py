@@ -229,3 +229,24 @@ def test_the_organizations_new_zone_shows_on_the_next_request(client, people):
     page = client.get("/votes/").get_data(as_text=True)
     assert "EST" in page
     assert "UTC" not in page.split("<main", 1)[1]
+
+
+def test_the_home_pages_list_is_kept_and_shows_every_change_on_the_next_read(client, people):
+    from deliberate.accounts.services import rename_member
+
+    mei, zainab, convener = people["mei"], people["zainab"], people["convener"]
+    subject = subject_of(SubjectType.DRAFT, make_draft(convener))
+    mine = make_comment(subject, mei, "We should start with the rents.")
+    make_comment(subject, zainab, "Rents first, agreed.", parent=mine)
+    login(client, mei)
+    assert "Zainab: “Rents first, agreed.”" in client.get("/").get_data(as_text=True)
+    again = page_queries(client, "/")
+    assert not any("count(*) OVER ()" in q for q in again)  # no kind read again
+    rename_member(zainab, "Zainab Okafor")  # the list names members
+    assert "Zainab Okafor: “Rents first" in client.get("/").get_data(as_text=True)
+    vote = voting.create_vote(convener, title="Strike in March?", settings=MAJORITY)
+    assert "Strike in March?" in client.get("/").get_data(as_text=True)
+    voting.cast_ballot(mei, vote, {"choice": "yes"})
+    page = client.get("/").get_data(as_text=True)
+    assert "Strike in March?" not in page
+    assert "Zainab Okafor: “Rents first" in page
