@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, bindparam, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -194,6 +194,9 @@ class Tokens:
         return Tokens(tuple((k, v) for k, v in self.values if k in wanted))
 
 
+# Built once: computing a new statement's cache key costs more than running the query.
+_READ = select(Stamp.key, Stamp.token).where(Stamp.key.in_(bindparam("keys", expanding=True)))
+
 AMBIENT = "fragments.ambient"  # where a request keeps the tokens of the ambient stamps
 _ambient: list[Callable[[], Iterable[str]]] = []
 
@@ -217,9 +220,7 @@ def tokens(*keys: str) -> Tokens:
     around: set[str] | None = None
     if has_request_context() and AMBIENT not in request.environ:
         around = {key for named in _ambient for key in named()} | {EVERYTHING}
-    rows = db.session.execute(
-        select(Stamp.key, Stamp.token).where(Stamp.key.in_(sorted(wanted | (around or set()))))
-    )
+    rows = db.session.execute(_READ, {"keys": sorted(wanted | (around or set()))})
     found: dict[str, int] = dict(rows.tuples().all())
     if around is not None:
         request.environ[AMBIENT] = Tokens(tuple((k, found.get(k, 0)) for k in sorted(around)))

@@ -342,7 +342,9 @@ def vote_page(
         "candidates": queries.candidates(vote),
         "ballot_error": refused.message if refused else None,
         "ballot_field": refused.field if refused else None,
-        "close_form": close_form or CloseForm(),
+        # The early close's form, for the conveners of an open vote alone.
+        "close_form": close_form
+        or (CloseForm() if vote.is_open and can_run_votes(member) else None),
         "turnout": turnout(vote) if vote.is_open and can_run_votes(member) else None,
         "turnout_minimum": current_app.config.get("SECRET_BREAKDOWN_MIN", 10),
         "closes_early": early(vote),
