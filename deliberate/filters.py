@@ -4,6 +4,7 @@ in words, written one way everywhere."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -57,7 +58,13 @@ def viewer_zone() -> ZoneInfo:
     own = ""
     if has_request_context() and current_user and current_user.is_authenticated:
         own = current_user.time_zone
-    return zone(own or organization_zone_name())
+    return _zone_named(own or organization_zone_name())
+
+
+@cache
+def _zone_named(name: str) -> ZoneInfo:
+    """`zone(name)`, looked up once per process: a page shows many times."""
+    return zone(name)
 
 
 def _in_zone(value: datetime, where: ZoneInfo | None) -> datetime:
