@@ -22,6 +22,10 @@ Correctness rests on three rules:
   reader's CSRF token replaces (a real token is never kept), a comment a mark that becomes
   its author's Edit and Delete links (debate.panels.own_links).
 
+Some stamps concern every page a member reads (what waits for them, the organization's time
+zone): they are `ambient`, read with the first tokens a request reads, so that what depends on
+them is kept too (`kept`) at no cost of its own.
+
 Tokens are random, not counters, so a part kept from a rolled-back transaction or from another
 database can never be mistaken for the current one. Parts are kept per process (a bounded LRU
 of `FRAGMENT_CACHE_SIZE` entries; 0 renders every time), so workers need no shared cache.

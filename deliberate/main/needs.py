@@ -6,9 +6,14 @@ awaiting their commitment, ...). The home page reads each kind in one query (its
 and, through a window count, how many there are), so the list costs one query per kind
 whatever the size of the organization; the navigation's count sums every kind's count in a
 single statement. The statements are built once per process, with bind parameters for the
-member and the moment: every page runs the count, and building it anew cost more CPU than
-running it. Nothing here writes: an item disappears because what it asks for was done (the
-ballot cast, the commitment recorded, the reply answered), never because a page was read.
+member and the moment: building them anew cost more CPU than running them. Both the count
+and the list are kept between requests, per member, under the stamps every change to what
+they read touches (deliberate/main/watches.py), read with the page's own stamps: a member
+reading page after page with nothing changed costs no query, and any change that may alter
+what waits for them is seen on their next request; until the earliest close of a vote they
+list, as time alone ends a vote's wait. Nothing here writes: an item disappears because what
+it asks for was done (the ballot cast, the commitment recorded, the reply answered), never
+because a page was read.
 """
 
 from __future__ import annotations
