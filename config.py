@@ -111,8 +111,9 @@ class BaseConfig:
     # they show changes (deliberate/fragments.py); 0 renders every part on every request.
     FRAGMENT_CACHE_SIZE = 2000
 
-    # Every page's navigation counts what waits for the member (one query a page); an
-    # operator may turn it off, and the home page still lists it all.
+    # Every page's navigation counts what waits for the member (counted again only after a
+    # change that may alter it: deliberate/main/watches.py); an operator may turn it off,
+    # and the home page still lists it all.
     NEEDS_IN_NAVIGATION = True
 
     # Characters per numbered line of a draft; fixed into each version when it is made.

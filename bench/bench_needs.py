@@ -186,7 +186,8 @@ def in_process(app: Flask, world: World, rounds: int) -> dict[str, object]:
             "page statements": statements(client, page_path(world, "draft list")),
         }
         with app.test_request_context():
-            found["waiting"] = needs.count(db.session.get_one(Member, world.reader_id), utcnow())
+            member = db.session.get_one(Member, world.reader_id)
+            found["waiting"] = needs.count(member, utcnow()).total
         for _ in range(rounds):
             for name in (LOGIN_PAGE, *PAGES):
                 for counted in (True, False):

@@ -58,6 +58,7 @@ TARGETS = {
 DEMO_TARGETS = {
     **TARGETS,
     "ballot page (open vote, on its roll)": 3.0,
+    "paper ballots page (open vote, a convener)": 3.0,
     "largest results page": 3.0,
     "largest decision record": 4.0,
     "archive": 3.0,
@@ -125,8 +126,9 @@ def a_delegate(tendency: Tendency) -> Member:
 
 
 def an_open_vote_and_a_voter() -> tuple[Vote, Member]:
-    """The open vote with the most options, and a member on its roll who has not voted: the
-    ballot page as most of the roll reads it while the vote is open."""
+    """The open vote with the most options, and a member on its roll who has not voted (the
+    first by id, who may be a convener and then sees the turnout too): the ballot page as
+    the roll reads it while the vote is open."""
     vote = max(
         db.session.scalars(
             select(Vote).options(selectinload(Vote.options)).where(Vote.state == VoteState.OPEN)
@@ -181,6 +183,9 @@ def demo_world() -> World:
     paper = next(p for p in demo.papers.values() if p.published_at is not None)
     delegate = a_delegate(tendency)
     vote, voter = an_open_vote_and_a_voter()
+    convener = db.session.scalars(
+        select(Member).where(Member.role == MemberRole.CONVENER).order_by(Member.id).limit(1)
+    ).one()
     results, record = largest_results(), largest_record()
     return World(
         pages={
@@ -188,6 +193,7 @@ def demo_world() -> World:
             "home": "/",
             "draft list": "/drafts/",
             "ballot page (open vote, on its roll)": f"/votes/{vote.id}",
+            "paper ballots page (open vote, a convener)": f"/votes/{vote.id}/import",
             "largest results page": f"/votes/{results.id}",
             "largest decision record": f"/decisions/{record.id}",
             "archive": "/decisions/",
@@ -208,6 +214,7 @@ def demo_world() -> World:
         admin_pages=ADMIN_PAGES,
         other_readers={
             "ballot page (open vote, on its roll)": (voter.id, voter.session_token),
+            "paper ballots page (open vote, a convener)": (convener.id, convener.session_token),
         },
     )
 

@@ -4,6 +4,7 @@ in words, written one way everywhere."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -28,10 +29,21 @@ def organization_zone_name() -> str:
 
     if not has_request_context():
         return organization_time_zone() or current_app.config["ORGANIZATION_TIME_ZONE"]
-    # Kept with the request itself: an application context may outlive one request.
+    # Kept with the request itself: an application context may outlive one request. Between
+    # requests, kept under the organization's stamp, read with the page's own (fragments.py):
+    # no query while it is unchanged.
     cached = request.environ.get(ORGANIZATION_ZONE_KEY)
     if cached is None:
-        cached = organization_time_zone() or current_app.config["ORGANIZATION_TIME_ZONE"]
+        from deliberate import fragments
+        from deliberate.stamps import ORGANIZATION
+
+        chosen = fragments.kept(
+            "organization zone",
+            fragments.ambient_tokens().only(ORGANIZATION),
+            None,
+            organization_time_zone,
+        )
+        cached = chosen or current_app.config["ORGANIZATION_TIME_ZONE"]
         request.environ[ORGANIZATION_ZONE_KEY] = cached
     return str(cached)
 
@@ -46,7 +58,13 @@ def viewer_zone() -> ZoneInfo:
     own = ""
     if has_request_context() and current_user and current_user.is_authenticated:
         own = current_user.time_zone
-    return zone(own or organization_zone_name())
+    return _zone_named(own or organization_zone_name())
+
+
+@cache
+def _zone_named(name: str) -> ZoneInfo:
+    """`zone(name)`, looked up once per process: a page shows many times."""
+    return zone(name)
 
 
 def _in_zone(value: datetime, where: ZoneInfo | None) -> datetime:

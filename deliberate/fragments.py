@@ -22,6 +22,10 @@ Correctness rests on three rules:
   reader's CSRF token replaces (a real token is never kept), a comment a mark that becomes
   its author's Edit and Delete links (debate.panels.own_links).
 
+Some stamps concern every page a member reads (what waits for them, the organization's time
+zone): they are `ambient`, read with the first tokens a request reads, so that what depends on
+them is kept too (`kept`) at no cost of its own.
+
 Tokens are random, not counters, so a part kept from a rolled-back transaction or from another
 database can never be mistaken for the current one. Parts are kept per process (a bounded LRU
 of `FRAGMENT_CACHE_SIZE` entries; 0 renders every time), so workers need no shared cache.
@@ -38,7 +42,7 @@ from typing import Any, TypeVar
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, bindparam, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -57,21 +61,30 @@ _CSRF_VALUE = re.compile(
 
 
 KeysOf = Callable[[Any, Connection], Iterable[str]]
-_watched: dict[type, KeysOf] = {}
+_watched: dict[type, list[KeysOf]] = {}
+_always: dict[type, set[str]] = {}
 
 
 def watch(model: type, keys_of: KeysOf) -> None:
     """Changes to rows of `model` touch the stamps `keys_of(row, connection)` names (the
-    connection of the flushing transaction, to look up a parent's id)."""
-    _watched[model] = keys_of
+    connection of the flushing transaction, to look up a parent's id). Several domains may
+    watch one model: a change touches what each of them names."""
+    _watched.setdefault(model, []).append(keys_of)
+
+
+def watch_all(model: type, *keys: str) -> None:
+    """Every change to rows of `model` touches `keys`, whichever rows: a bulk statement
+    touches them too, whether or not it names its own stamps."""
+    _always.setdefault(model, set()).update(keys)
 
 
 def _keys_of(row: object, connection: Connection) -> Iterable[str]:
+    keys: set[str] = set()
     for model in type(row).__mro__:
-        keys_of = _watched.get(model)
-        if keys_of is not None:
-            return keys_of(row, connection)
-    return ()
+        keys.update(_always.get(model, ()))
+        for keys_of in _watched.get(model, ()):
+            keys.update(keys_of(row, connection))
+    return keys
 
 
 PENDING = "fragments.touched"
@@ -98,9 +111,16 @@ def _bulk(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     mapper = state.bind_mapper
-    if mapper is not None and any(m in _watched for m in mapper.class_.__mro__):
-        named = state.execution_options.get(STAMPS_OPTION)
-        state.session.info.setdefault(PENDING, set()).update(named or (EVERYTHING,))
+    if mapper is None:
+        return
+    models = mapper.class_.__mro__
+    touched: set[str] = set()
+    for model in models:
+        touched.update(_always.get(model, ()))
+    if any(m in _watched for m in models):
+        touched.update(state.execution_options.get(STAMPS_OPTION) or (EVERYTHING,))
+    if touched:
+        state.session.info.setdefault(PENDING, set()).update(touched)
 
 
 @event.listens_for(Session, "before_commit")
@@ -178,14 +198,48 @@ class Tokens:
         return Tokens(tuple((k, v) for k, v in self.values if k in wanted))
 
 
+# Built once: computing a new statement's cache key costs more than running the query.
+_READ = select(Stamp.key, Stamp.token).where(Stamp.key.in_(bindparam("keys", expanding=True)))
+
+AMBIENT = "fragments.ambient"  # where a request keeps the tokens of the ambient stamps
+_ambient: list[Callable[[], Iterable[str]]] = []
+
+
+def ambient(keys: Callable[[], Iterable[str]]) -> None:
+    """Stamps a request's pages depend on beside their own (the navigation's count of what
+    waits for the reader, the organization's time zone), named by `keys()` for the current
+    request: the request's first `tokens()` reads them in the same query as the page's own,
+    and `ambient_tokens()` gives them."""
+    _ambient.append(keys)
+
+
 def tokens(*keys: str) -> Tokens:
-    """The current tokens of `keys` (and of EVERYTHING), in one query."""
+    """The current tokens of `keys` (and of EVERYTHING), in one query; with them, the first
+    time in a request, the tokens of the ambient stamps."""
+    from flask import has_request_context, request
+
     from deliberate.extensions import db
 
-    wanted = sorted({*keys, EVERYTHING})
-    rows = db.session.execute(select(Stamp.key, Stamp.token).where(Stamp.key.in_(wanted)))
+    wanted = {*keys, EVERYTHING}
+    around: set[str] | None = None
+    if has_request_context() and AMBIENT not in request.environ:
+        around = {key for named in _ambient for key in named()} | {EVERYTHING}
+    rows = db.session.execute(_READ, {"keys": sorted(wanted | (around or set()))})
     found: dict[str, int] = dict(rows.tuples().all())
-    return Tokens(tuple((k, found.get(k, 0)) for k in wanted))
+    if around is not None:
+        request.environ[AMBIENT] = Tokens(tuple((k, found.get(k, 0)) for k in sorted(around)))
+    return Tokens(tuple((k, found.get(k, 0)) for k in sorted(wanted)))
+
+
+def ambient_tokens() -> Tokens:
+    """The tokens of the ambient stamps (`ambient`) for this request: read with the page's
+    first tokens, or now, in a query of their own, if the page read none before."""
+    from flask import request
+
+    if AMBIENT not in request.environ:
+        tokens()
+    found: Tokens = request.environ[AMBIENT]
+    return found
 
 
 @dataclass(frozen=True)
@@ -248,20 +302,33 @@ def _values() -> Immutables[tuple[Any, ...]]:
     return extension
 
 
-def kept(name: str, stamps: Tokens, variant: Hashable, load: Callable[[], V]) -> V:
+def kept(
+    name: str,
+    stamps: Tokens,
+    variant: Hashable,
+    load: Callable[[], V],
+    *,
+    fresh: Callable[[V], bool] | None = None,
+) -> V:
     """What `load()` reads, kept under `stamps` as a part is: the same rules hold (the tokens
     were read before, every row it reads is watched, what else it depends on is in
     `variant`). The value must never change once made (tuples, frozen dataclasses; never a
-    row of the session, which belongs to one request)."""
+    row of the session, which belongs to one request). A value that `fresh(value)` finds
+    outdated (one that time alone changes: a vote's close passing) is loaded again. A value
+    loaded while the session holds changes not yet committed is not kept: the stamps they
+    touch are drawn only at the commit, and the changes may yet be rolled back."""
     if not current_app.config.get("FRAGMENT_CACHE_SIZE", 0):
         return load()
+    from deliberate.extensions import db
+
     key = (name, current_app.config["SQLALCHEMY_DATABASE_URI"], stamps.values, variant)
     store = _values()
     found = store.find(key)
-    if found is not None:
+    if found is not None and (fresh is None or fresh(found[0])):
         return found[0]
     value = load()
-    store.keep(key, (value,))
+    if not db.session.info.get(PENDING):
+        store.keep(key, (value,))
     return value
 
 

@@ -16,3 +16,17 @@ class Stamp(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     token: Mapped[int] = mapped_column(BigInteger)
+
+
+# Stamps of what every page of a member shows beside its own content (deliberate/main/
+# watches.py says which changes touch them): the organization's settings (its time zone),
+# and what waits for members ("needs you"): NEEDS for a change that may concern any member
+# (a vote opened, a record sealed, an amendment flagged), `needs_of` for one that concerns
+# one member alone (their ballot, their commitment, a reply to their comment).
+ORGANIZATION = "organization"
+NEEDS = "needs"
+
+
+def needs_of(member_id: int) -> str:
+    """The stamp of what waits for one member alone."""
+    return f"needs:{member_id}"

@@ -29,6 +29,9 @@ decisions; the models know no page cache):
   filters.py (register_filters) timezones.read_in               services' messages name moments in
                                                                 the viewer's zone (a mail: its
                                                                 recipient's, timezones.written_for)
+  main/watches.py               fragments.watch_all             the stamps every page reads: what
+                                fragments.watch                 waits for members (the navigation's
+                                fragments.ambient               count), the organization's zone
   notifications/hooks.py        voting.hooks.on_every_open      an outbox row, in the transaction,
                                 voting.hooks.on_every_close     for each vote opened or closed and
                                 accounts.hooks.on_invitation    each invitation or reset link
@@ -54,6 +57,7 @@ def connect() -> None:
     import deliberate.drafts.subjects
     import deliberate.drafts.voting
     import deliberate.drafts.watches
+    import deliberate.main.watches
     import deliberate.notifications.hooks
     import deliberate.papers.subjects
     import deliberate.papers.watches

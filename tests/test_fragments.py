@@ -19,7 +19,7 @@ from deliberate.drafts.models import Amendment, stamp_of
 from deliberate.extensions import db
 from deliberate.fragments import EVERYTHING, PEOPLE
 from deliberate.main.needs import COUNT_LABEL
-from deliberate.stamps import Stamp
+from deliberate.stamps import NEEDS, Stamp
 from deliberate.subjects import resolve
 from tests.conftest import login, page_queries
 from tests.debate.factories import make_comment
@@ -227,5 +227,5 @@ def test_a_rolled_back_savepoint_undoes_only_what_it_touched(session):
     with session.begin_nested():
         make_tendency("Kept")
     # Released, not committed: the stamp waits for the commit, whose locks come last.
-    assert session.info.get(PENDING) == {"touched before", PEOPLE}
+    assert session.info.get(PENDING) == {"touched before", PEOPLE, NEEDS}
     session.info.pop(PENDING)

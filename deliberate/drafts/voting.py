@@ -21,6 +21,7 @@ from sqlalchemy import select
 from deliberate.accounts.models import Member
 from deliberate.drafts import services
 from deliberate.drafts.models import (
+    DRAFTS_STAMP,
     Amendment,
     AmendmentKind,
     AmendmentState,
@@ -408,6 +409,10 @@ def _current_version_id(draft: Draft) -> int:
     ).one()
 
 
+# What a vote page shows of these purposes (their subjects' titles, their options' texts) is
+# drafts' and amendments' rows: every change to one touches the list of drafts' stamp.
+SHOWN_ON_VOTES = (DRAFTS_STAMP,)
+
 register_purpose(
     Purpose(
         "amendment",
@@ -417,6 +422,7 @@ register_purpose(
         start=_start_amendment,
         on_close=_amendment_closed,
         decides=False,
+        stamps=SHOWN_ON_VOTES,
     )
 )
 register_purpose(
@@ -429,6 +435,7 @@ register_purpose(
         on_close=_group_closed,
         decides=False,
         option_texts=amendment_texts,
+        stamps=SHOWN_ON_VOTES,
     )
 )
 register_purpose(
@@ -440,5 +447,6 @@ register_purpose(
         start=_start_adoption,
         on_close=_adoption_closed,
         option_texts=amendment_texts,
+        stamps=SHOWN_ON_VOTES,
     )
 )

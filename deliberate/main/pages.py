@@ -52,6 +52,6 @@ def index_context(member: Member) -> dict[str, Any]:
         "parts": fragments.part("home", stamps, variant, render),
         "member_count": count_members(),
         "mine": mine,
-        "needs": needs.sections(member, utcnow()),
+        "needs": needs.sections(member, utcnow(), people=stamps.only(PEOPLE)),
         **home_context(member),
     }

@@ -9,7 +9,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from deliberate.auth import actor
-from deliberate.database import utcnow
 from deliberate.main import needs, pages
 
 bp = Blueprint("main", __name__)
@@ -44,7 +43,7 @@ def needs_count() -> int:
     when the page shows it: the navigation of a logged-in member)."""
     if NEEDS_COUNT not in request.environ:
         request.environ[NEEDS_COUNT] = (
-            needs.count(actor(), utcnow())
+            needs.kept_count(actor())
             if current_user.is_authenticated and current_user.is_active
             else 0
         )

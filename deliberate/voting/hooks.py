@@ -121,6 +121,9 @@ class Purpose:
       election, a draft's adoption) rather than a step towards one (an amendment's vote).
     - `option_texts(vote, options)`: what each option proposes (`OptionText` by option
       position), shown on the ballot and the review page; None: the options are their labels.
+    - `stamps`: the stamps (deliberate/fragments.py) that every change to what the vote page
+      shows of the domain touches (its options' texts, its subject's title): the page keeps
+      them between requests under these; none: it reads them on every request.
     """
 
     name: str
@@ -132,6 +135,7 @@ class Purpose:
     on_close: Callable[[Vote, Result], Decision | None] | None = None
     decides: bool = True
     option_texts: OptionTexts | None = None
+    stamps: tuple[str, ...] = ()
 
 
 # Listeners of every vote: (actor, vote) at its opening (actor None: opened on schedule),
@@ -152,6 +156,11 @@ def register_purpose(purpose: Purpose) -> None:
 
 def purpose(name: str) -> Purpose | None:
     return _purposes.get(name)
+
+
+def purpose_stamps() -> list[str]:
+    """Every purpose's stamps: what a vote page reads before it knows the vote's purpose."""
+    return sorted({stamp for found in _purposes.values() for stamp in found.stamps})
 
 
 # What other domains show on a vote's page about it: (label, endpoint, values) or None.

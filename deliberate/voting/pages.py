@@ -297,7 +297,11 @@ def vote_stamps(vote_id: int) -> fragments.Tokens:
     """The stamps of a vote page's kept parts (its result, its thread, what the tendencies
     say), read before the vote's rows: what is kept is never older (fragments.py)."""
     return fragments.tokens(
-        stamp_of(vote_id), thread_stamp(SubjectType.VOTE.value, vote_id), PEOPLE, PAPERS_STAMP
+        stamp_of(vote_id),
+        thread_stamp(SubjectType.VOTE.value, vote_id),
+        PEOPLE,
+        PAPERS_STAMP,
+        *hooks.purpose_stamps(),
     )
 
 
@@ -326,8 +330,7 @@ def vote_page(
         "vote": vote,
         "purpose": purpose,
         "ballot_options": ballot_options(vote, member),
-        "option_texts": option_texts(vote) if vote.is_open else {},
-        "subject_link": _subject_link(vote),
+        **_of_purpose(vote, purpose, stamps),
         "explained": explain(vote),
         "standing": standing,
         "voted_count": voted_count,
@@ -339,7 +342,9 @@ def vote_page(
         "candidates": queries.candidates(vote),
         "ballot_error": refused.message if refused else None,
         "ballot_field": refused.field if refused else None,
-        "close_form": close_form or CloseForm(),
+        # The early close's form, for the conveners of an open vote alone.
+        "close_form": close_form
+        or (CloseForm() if vote.is_open and can_run_votes(member) else None),
         "turnout": turnout(vote) if vote.is_open and can_run_votes(member) else None,
         "turnout_minimum": current_app.config.get("SECRET_BREAKDOWN_MIN", 10),
         "closes_early": early(vote),
@@ -373,6 +378,30 @@ def ballot_options(vote: Vote, member: Member) -> list[tuple[int, VoteOption]]:
         return hmac.new(secret, message, hashlib.sha256).digest()
 
     return sorted(numbered, key=place)
+
+
+def _of_purpose(
+    vote: Vote, purpose: hooks.Purpose | None, stamps: fragments.Tokens | None
+) -> dict[str, Any]:
+    """What the vote page shows of the domain behind the vote's purpose: the link to its
+    subject and, while the vote is open, what each option proposes. Kept under the vote's
+    stamp and the purpose's own (`hooks.Purpose.stamps`), which its domain's every change to
+    them touches; read for this request alone when the purpose names none."""
+
+    def load() -> tuple[tuple[str, str] | None, tuple[tuple[int, hooks.OptionText], ...]]:
+        texts = option_texts(vote) if vote.is_open else {}
+        return _subject_link(vote), tuple(sorted(texts.items()))
+
+    if stamps is None or purpose is None or not purpose.stamps:
+        link, texts = load()
+    else:
+        link, texts = fragments.kept(
+            "vote purpose",
+            stamps.only(stamp_of(vote.id), *purpose.stamps),
+            (vote.id, vote.is_open),
+            load,
+        )
+    return {"subject_link": link, "option_texts": dict(texts)}
 
 
 def option_texts(vote: Vote) -> dict[int, hooks.OptionText]:

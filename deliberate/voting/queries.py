@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from deliberate.accounts.models import Member
@@ -26,20 +27,35 @@ from deliberate.voting.models import (
 PAGE_SIZE = 25
 
 
-def vote_with_options(vote_id: int) -> Vote | None:
-    """The vote with its options, who made it and its body, in one query."""
-    return db.session.scalar(
+# The statements every vote page runs are built once per process, with bind parameters:
+# computing a new statement's cache key (its eager loads above all) costs more CPU than
+# running it.
+VOTE_ID = "vote_id"
+MEMBER_ID = "member_id"
+
+
+@cache
+def _vote_with_options() -> Select[tuple[Vote]]:
+    return (
         select(Vote)
         .options(joinedload(Vote.options), joinedload(Vote.created_by), joinedload(Vote.body))
-        .where(Vote.id == vote_id)
+        .where(Vote.id == bindparam(VOTE_ID))
     )
+
+
+@cache
+def _vote_for_ballot() -> Select[tuple[Vote]]:
+    return select(Vote).options(joinedload(Vote.options)).where(Vote.id == bindparam(VOTE_ID))
+
+
+def vote_with_options(vote_id: int) -> Vote | None:
+    """The vote with its options, who made it and its body, in one query."""
+    return db.session.scalar(_vote_with_options(), {VOTE_ID: vote_id})
 
 
 def vote_for_ballot(vote_id: int) -> Vote | None:
     """The vote with its options in one query: what casting a ballot needs."""
-    return db.session.scalar(
-        select(Vote).options(joinedload(Vote.options)).where(Vote.id == vote_id)
-    )
+    return db.session.scalar(_vote_for_ballot(), {VOTE_ID: vote_id})
 
 
 def next_round(vote: Vote) -> Vote | None:
@@ -92,25 +108,33 @@ def standing(vote: Vote, member: Member) -> Standing:
     return standing_and_count(vote, member)[0]
 
 
-def standing_and_count(vote: Vote, member: Member) -> tuple[Standing, int]:
-    """Where the member stands in the vote, and how many have voted, in one query."""
+@cache
+def _standing_and_count() -> Select[tuple[bool, bool | None, int]]:
+    vote_id, member_id = bindparam(VOTE_ID, type_=Integer), bindparam(MEMBER_ID, type_=Integer)
     on_roll = (
         select(RollEntry.member_id)
-        .where(RollEntry.vote_id == vote.id, RollEntry.member_id == member.id)
+        .where(RollEntry.vote_id == vote_id, RollEntry.member_id == member_id)
         .exists()
     )
     on_paper = (
         select(Participation.on_paper)
-        .where(Participation.vote_id == vote.id, Participation.member_id == member.id)
+        .where(Participation.vote_id == vote_id, Participation.member_id == member_id)
         .scalar_subquery()
     )
     voted = (
         select(func.count())
         .select_from(Participation)
-        .where(Participation.vote_id == vote.id)
+        .where(Participation.vote_id == vote_id)
         .scalar_subquery()
     )
-    roll, paper, count = db.session.execute(select(on_roll, on_paper, voted)).one()
+    return select(on_roll, on_paper, voted)
+
+
+def standing_and_count(vote: Vote, member: Member) -> tuple[Standing, int]:
+    """Where the member stands in the vote, and how many have voted, in one query."""
+    roll, paper, count = db.session.execute(
+        _standing_and_count(), {VOTE_ID: vote.id, MEMBER_ID: member.id}
+    ).one()
     took_part = paper is not None
     return Standing(on_roll=bool(roll), voted=took_part, on_paper=took_part and bool(paper)), int(
         count or 0
@@ -149,11 +173,10 @@ def standings(votes: list[Vote], member: Member) -> dict[int, Standing]:
     }
 
 
-def turnout_by_tendency(vote: Vote) -> list[tuple[int | None, str | None, int, int]]:
-    """For an open vote: per tendency the roll took (tendency id or None, its name, how many
-    are on the roll, how many of them have voted, online or on paper), in one query."""
+@cache
+def _turnout_by_tendency() -> Select[tuple[int | None, str, int, int]]:
     voted = func.count(Participation.member_id)
-    rows = db.session.execute(
+    return (
         select(RollEntry.tendency_id, Tendency.name, func.count(RollEntry.member_id), voted)
         .select_from(RollEntry)
         .outerjoin(Tendency, Tendency.id == RollEntry.tendency_id)
@@ -162,9 +185,15 @@ def turnout_by_tendency(vote: Vote) -> list[tuple[int | None, str | None, int, i
             (Participation.vote_id == RollEntry.vote_id)
             & (Participation.member_id == RollEntry.member_id),
         )
-        .where(RollEntry.vote_id == vote.id)
+        .where(RollEntry.vote_id == bindparam(VOTE_ID, type_=Integer))
         .group_by(RollEntry.tendency_id, Tendency.name)
-    ).all()
+    )
+
+
+def turnout_by_tendency(vote: Vote) -> list[tuple[int | None, str | None, int, int]]:
+    """For an open vote: per tendency the roll took (tendency id or None, its name, how many
+    are on the roll, how many of them have voted, online or on paper), in one query."""
+    rows = db.session.execute(_turnout_by_tendency(), {VOTE_ID: vote.id}).all()
     return [(tendency_id, name, int(roll), int(took)) for tendency_id, name, roll, took in rows]
 
 

@@ -138,7 +138,6 @@ def _detail(
             close_form=close_form,
             stamps=stamps,
         ),
-        action_form=ActionForm(),
         **debate_context(subject, stamps=stamps),
         **positions_context(subject, stamps=stamps),
     )

@@ -1,9 +1,11 @@
 """What a change to a vote's rows touches in the page cache (deliberate/fragments.py): the
 vote's own stamp, which its stored result and settings shown in kept parts depend on.
 
-Ballots, participations and the roll are not watched: a kept part never shows them (the
+Ballots, participations and the roll are not watched here: a kept part never shows them (the
 count of those who voted and where the reader stands are read for each request), and a
-ballot cast touches no stamp, so casting never queues on a stamp's row.
+ballot cast touches no stamp of the vote's, so casting never queues on a row shared with
+other voters. It touches the voter's own stamp of what waits for them alone
+(deliberate/main/watches.py), which no other member's transaction locks.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.debate.models import Comment
 from deliberate.extensions import db
 from deliberate.subjects import resolve
-from tests.conftest import page_queries
+from tests.conftest import page_queries, warm_navigation
 from tests.drafts.factories import make_draft
 from tests.factories import make_member, make_tendency
 
@@ -72,6 +72,7 @@ def test_the_thread_page_runs_the_same_queries_for_20_and_2000_comments(
     if suffix == "?page=2":
         # A 20-comment thread has one page; compare the second page of two long threads.
         small = build_thread(authors, 450, seed=9)
+    warm_navigation(client, reader)
     few = page_queries(client, f"/debate/draft/{small.id}{suffix}")
     many = page_queries(client, f"/debate/draft/{large.id}{suffix}")
     assert len(few) == len(many), "\n\n".join(many)
@@ -86,7 +87,9 @@ def test_the_subtree_page_is_bounded_too(client, login_as, authors):
     top = db.session.scalar(
         select(Comment).where(Comment.subject_id == draft.id, Comment.depth == 0).limit(1)
     )
-    login_as(make_member())
+    reader = make_member()
+    login_as(reader)
+    warm_navigation(client, reader)
     for comment in (deep, top):
         statements = page_queries(client, f"/comments/{comment.id}/thread")
         assert len(statements) <= 8, "\n\n".join(statements)

@@ -242,9 +242,9 @@ def test_a_suspended_member_has_nothing_waiting(session, people):
 
     voting.create_vote(people["convener"], title="Question", settings=MAJORITY)
     mei = people["mei"]
-    assert needs.count(mei, utcnow()) == 1
+    assert needs.count(mei, utcnow()).total == 1
     mei.status = MemberStatus.SUSPENDED
-    assert needs.count(mei, utcnow()) == 0
+    assert needs.count(mei, utcnow()).total == 0
     assert needs.sections(mei, utcnow()) == []
 
 
@@ -333,7 +333,8 @@ def test_an_operator_may_leave_the_count_out_of_the_navigation(app, client, logi
         page = client.get("/drafts/").get_data(as_text=True)
     finally:
         app.config["NEEDS_IN_NAVIGATION"] = True
-    assert len(without) == len(with_count) - 1
+    assert not any(COUNT_LABEL in q for q in without)
+    assert len(without) < len(with_count)
     assert "needs-link" not in page
     assert "Question" in needs_of(client)
 

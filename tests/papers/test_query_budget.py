@@ -10,7 +10,7 @@ import pytest
 from deliberate.database import utcnow
 from deliberate.debate.bulk import insert_thread, plan_thread
 from deliberate.subjects import SubjectType, resolve, subject_of
-from tests.conftest import page_queries
+from tests.conftest import page_queries, warm_navigation
 from tests.debate.test_query_budget import TEXTS
 from tests.drafts.factories import make_draft
 from tests.factories import make_member, make_tendency
@@ -37,7 +37,9 @@ def paper_with_debate(comments: int, seed: int):
 def test_a_paper_page_runs_the_same_queries_for_5_and_500_comments(client, login_as, page):
     few = paper_with_debate(5, seed=1)
     many = paper_with_debate(500, seed=2)
-    login_as(make_member())
+    reader = make_member()
+    login_as(reader)
+    warm_navigation(client, reader)
     small = page_queries(client, page.format(id=few.id))
     large = page_queries(client, page.format(id=many.id))
     assert len(small) == len(large), "\n\n".join(large)

@@ -18,6 +18,7 @@ from deliberate.accounts.models import Member
 from deliberate.database import rows_matched, utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
+from deliberate.stamps import needs_of
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.voting.events import BallotCast
 from deliberate.voting.models import Ballot, Participation, RollEntry, Vote, VoteOption
@@ -216,6 +217,8 @@ def _participate(
         )
         .on_conflict_do_nothing()
         .returning(Participation.member_id)
+        # What waits for this member alone changes: not every kept part of the site.
+        .execution_options(stamps=[needs_of(actor.id)])
     ).first()
     if inserted is None:
         raise AlreadyVoted("Your ballot is already in; it was not recorded twice.")

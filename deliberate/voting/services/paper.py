@@ -12,6 +12,7 @@ from deliberate.accounts.models import Member, MemberStatus
 from deliberate.audit.services import record_action
 from deliberate.errors import InvalidTransition, ValidationError
 from deliberate.extensions import db
+from deliberate.stamps import NEEDS
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.voting.models import Ballot, Participation, RollEntry, Vote
 from deliberate.voting.rules import MAX_PAPER_BALLOTS, encode
@@ -221,7 +222,9 @@ def _mark_on_paper(vote: Vote, member_ids: Sequence[int]) -> None:
             .all()
         )
     db.session.execute(
-        insert(Participation),
+        # The members marked no longer wait for this vote: what waits for members changes,
+        # not every kept part of the site.
+        insert(Participation).execution_options(stamps=[NEEDS]),
         [
             {
                 "vote_id": vote.id,
