@@ -6,7 +6,8 @@ line flags (`--bind`, `--workers`...) override it, as gunicorn's own do.
     WEB_CONCURRENCY        sync workers (2 × the cores this process may use + 1)
     GUNICORN_TIMEOUT       seconds a worker may take on one request before it is replaced (30)
     GUNICORN_MAX_REQUESTS  requests after which a worker is replaced (1000; 0 never)
-    GUNICORN_ACCESS_LOG    where the access log goes ("-", standard output: systemd's journal)
+    GUNICORN_ACCESS_LOG    where the access log goes ("-", standard output: systemd's journal;
+                           empty: no access log)
 
 Settings reference: https://docs.gunicorn.org/en/stable/settings.html
 """
@@ -58,7 +59,7 @@ secure_scheme_headers: dict[str, str] = {}
 
 # One line per request, with the request id nginx set (X-Request-ID) so that a request can be
 # followed from nginx's log to gunicorn's; the address is the connection's (nginx's).
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}i)s'
 errorlog = "-"
 # gunicorn's control socket (for its `gunicornc` client) is not used: systemd's signals are

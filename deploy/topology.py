@@ -8,8 +8,8 @@ an operator fills them at install (envsubst with the list of names):
   a certificate made for 127.0.0.1 for the run: TLS as in production;
 - the two app instances run deploy/systemd/deliberate@.service, the worker
   deploy/systemd/deliberate-worker.service: what systemd would run of them, their
-  Environment=, EnvironmentFile=, WorkingDirectory= and ExecStart= lines (with %i, the
-  instance name, as the port). User=, the sandboxing lines and the restart policy are
+  Environment=, EnvironmentFile=, WorkingDirectory=, ExecStart= and KillSignal= lines (with
+  %i, the instance name, as the port). User=, the sandboxing lines and the restart policy are
   systemd's and are not imitated: processes run as the user starting the topology;
 - the database is created on the PostgreSQL server given, brought to the head revision by
   `flask db upgrade` (the deploy step; or left at a given revision), and dropped at the end;
@@ -77,11 +77,12 @@ class Service:
     command: list[str]
     working_directory: Path
     environment: dict[str, str]
+    kill_signal: signal.Signals = signal.SIGTERM
 
 
 def read_unit(text: str, instance: str = "") -> Service:
     """The command, directory and environment of a filled unit file (%i is `instance`)."""
-    section, command, directory = "", list[str](), ROOT
+    section, command, directory, kill = "", list[str](), ROOT, signal.SIGTERM
     environment = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
     for raw in text.splitlines():
         line = raw.strip()
@@ -107,9 +108,11 @@ def read_unit(text: str, instance: str = "") -> Service:
             directory = Path(value)
         elif key == "ExecStart":
             command = shlex.split(value)
+        elif key == "KillSignal":
+            kill = signal.Signals[value if value.startswith("SIG") else f"SIG{value}"]
     if not command:
         raise ValueError("the unit has no ExecStart=")
-    return Service(command, directory, environment)
+    return Service(command, directory, environment, kill)
 
 
 def read_environment_file(path: Path) -> dict[str, str]:
@@ -143,6 +146,7 @@ class Process:
     name: str
     popen: subprocess.Popen[bytes]
     log: Path
+    kill_signal: signal.Signals = signal.SIGTERM
 
     @property
     def pid(self) -> int:
@@ -151,9 +155,10 @@ class Process:
     def running(self) -> bool:
         return self.popen.poll() is None
 
-    def stop(self, sign: int = signal.SIGTERM, timeout: float = 45) -> None:
+    def stop(self, sign: int | None = None, timeout: float = 45) -> None:
+        """Stop it as systemd would (the unit's KillSignal=), or with `sign`."""
         if self.running():
-            self.popen.send_signal(sign)
+            self.popen.send_signal(self.kill_signal if sign is None else sign)
             try:
                 self.popen.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -329,7 +334,7 @@ class Topology:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # a Ctrl-C at the terminal reaches the topology only
             )
-        process = Process(name, popen, log)
+        process = Process(name, popen, log, service.kill_signal)
         self.processes[name] = process
         return process
 
@@ -340,7 +345,7 @@ class Topology:
         self.wait(process, lambda: get(port, "/healthz") == 200)
         return process
 
-    def stop_instance(self, name: str, sign: int = signal.SIGTERM) -> None:
+    def stop_instance(self, name: str, sign: int | None = None) -> None:
         self.processes[name].stop(sign)
 
     def start_nginx(self) -> Process:
@@ -354,7 +359,8 @@ class Topology:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
-        process = Process("nginx", popen, log)
+        # SIGQUIT: nginx's graceful stop (it finishes the requests in hand).
+        process = Process("nginx", popen, log, signal.SIGQUIT)
         self.processes["nginx"] = process
         self.wait(process, lambda: get(self.ports.https, "/healthz", self.tls()) == 200)
         return process
@@ -380,7 +386,7 @@ class Topology:
         for name in ("nginx", *reversed([n for n in self.processes if n != "nginx"])):
             process = self.processes.get(name)
             if process is not None:
-                process.stop(signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
+                process.stop()
         self.forget_redis_keys()
 
     def forget_redis_keys(self) -> None:
