@@ -262,9 +262,7 @@ def report(options: argparse.Namespace, results: dict[tuple[str, str], list[Meas
         f"(gunicorn.conf.py); {options.rounds} rounds; {os.cpu_count()} cores; "
         f"load average now {os.getloadavg()[0]:.1f}"
     )
-    print(
-        "| requests | served by | per s | p50 ms | p99 ms | app CPU ms/req | nginx CPU ms/req |"
-    )
+    print("| requests | served by | per s | p50 ms | p99 ms | app CPU ms/req | nginx CPU ms/req |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for (what, mode), measures in results.items():
         served = "instance a, directly (HTTP)" if mode == "direct" else "nginx (TLS) → a and b"
@@ -274,8 +272,7 @@ def report(options: argparse.Namespace, results: dict[tuple[str, str], list[Meas
         app = statistics.median(m.app_ms for m in measures)
         nginx = statistics.median(m.nginx_ms for m in measures) if mode == "nginx" else 0.0
         print(
-            f"| {what} | {served} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {app:.2f} | "
-            f"{nginx:.2f} |"
+            f"| {what} | {served} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {app:.2f} | {nginx:.2f} |"
         )
     print("\nRatios, through nginx ÷ directly, median of the rounds (min, max):")
     for what, label in (("cast", "ballots per second"), ("draft page", "draft pages per second")):

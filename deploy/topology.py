@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -365,9 +365,9 @@ class Topology:
         self.wait(process, lambda: get(self.ports.https, "/healthz", self.tls()) == 200)
         return process
 
-    def wait(self, process: Process, ready: object) -> None:
+    def wait(self, process: Process, ready: Callable[[], bool]) -> None:
         deadline = time.monotonic() + START_SECONDS
-        while not ready():  # type: ignore[operator]
+        while not ready():
             if not process.running() or time.monotonic() > deadline:
                 raise RuntimeError(f"{process.name} did not start:\n{process.tail()}")
             time.sleep(0.1)
