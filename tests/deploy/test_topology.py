@@ -33,7 +33,7 @@ from bench.bench_voting import add_members, cast_request, ranked_vote, ranking, 
 from config import database_url
 from deliberate import create_app
 from deliberate.accounts.models import Member
-from deliberate.demo import CONVENER, DEMO_PASSWORD, demo_email
+from deliberate.demo import ADMIN, CONVENER, DEMO_PASSWORD, demo_email
 from deliberate.extensions import db
 from deliberate.tendencies.models import Tendency
 from deliberate.voting import services
@@ -198,6 +198,26 @@ def test_forged_forwarded_headers_beyond_nginx_change_nothing(topology):
     )  # fmt: skip
     assert no_referer.status == 400
     assert "referrer" in no_referer.body.lower()
+
+
+# --- the worker -------------------------------------------------------------------------------
+
+
+def test_mail_asked_for_through_an_instance_is_sent_by_the_worker_on_the_shared_queue(topology):
+    address = f"newcomer.{secrets.token_hex(4)}@example.org"
+    ana = Visitor(topology)
+    assert ana.log_in(demo_email(ADMIN), DEMO_PASSWORD).status == 303
+    token = ana.token("/admin/invitations/new", on="b")
+    invited = ana.post(
+        "/admin/invitations/new", {"csrf_token": token, "email": address, "tendency_id": "0"},
+        on="b",
+    )  # fmt: skip
+    assert invited.status == 200
+    letters = topology.workdir / "mail"
+    deadline = time.monotonic() + 90  # woken at once through Redis; the minute's run at worst
+    while not any(address in letter.read_text() for letter in letters.glob("*.eml")):
+        assert time.monotonic() < deadline, topology.processes["worker"].tail()
+        time.sleep(0.2)
 
 
 # --- kept page parts ----------------------------------------------------------------------------
