@@ -64,8 +64,9 @@ audit: install-test
 # `-rfEs`: failures, errors, and why each skip was skipped (the browser tests skip where
 # Chromium is missing).
 PYTEST_RUN := $(BIN)/pytest -m "" -rfEs -n auto --dist loadfile
-# The topology's tests (tests/deploy/test_topology.py, PostgreSQL only) run once: on the PostgreSQL pass when
-# there is one (TEST_DATABASE_URL), else in the first pass, where they skip without PostgreSQL.
+# The topology's tests (tests/deploy/test_topology.py, PostgreSQL only) run once: on the
+# PostgreSQL pass when there is one (TEST_DATABASE_URL), else in the first pass, where they
+# skip without PostgreSQL.
 test: install-test lint audit
 	$(PYTEST_RUN) $(if $(TEST_DATABASE_URL),-m "not topology")
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

@@ -479,4 +479,4 @@ def test_the_shipped_files_are_what_the_topology_runs(topology):
     site = (topology.workdir / "nginx" / "sites" / "deliberate.conf").read_text()
     shipped = (ROOT / "deploy" / "nginx" / "deliberate.conf").read_text()
     assert topology_module.fill(shipped, topology.site_values()) == site
-    assert Path(topology.processes["a"].popen.args[0]) == ROOT / ".venv" / "bin" / "gunicorn"  # type: ignore[index]
+    assert Path(topology.processes["a"].popen.args[0]) == ROOT / ".venv" / "bin" / "gunicorn"
