@@ -47,6 +47,8 @@ class BaseConfig:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
+    # Where rate-limit counters are kept. "memory://" keeps them in each process, which is
+    # right for one process only: production refuses it (ProductionConfig).
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Login limits. Per account, failed attempts only, and strictly: a guesser gets 5 tries a
@@ -149,6 +151,9 @@ class BaseConfig:
     # The task queue: empty for a SQLite file in the instance folder (no other service),
     # redis://... in production, "memory" in the tests.
     TASK_QUEUE_URL = ""
+    # The queue's name, which prefixes its keys in Redis: two deployments (or a deployment and
+    # its rehearsal) may share one Redis if their names differ.
+    TASK_QUEUE_NAME = "deliberate"
     # Members an event is expanded to per transaction; mails a worker claims at a time, and
     # for how long before another worker may take what it did not send.
     NOTIFY_BATCH = 2000
@@ -183,6 +188,11 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # Production runs several processes (gunicorn's workers, several instances): rate-limit
+    # counters must be shared between them, or a guesser gets 5 tries per process instead of
+    # 5. The local Redis unless RATELIMIT_STORAGE_URI names another; create_app refuses to
+    # start if it does not answer, or if it is "memory://".
+    RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
 
 
 CONFIGS: Mapping[str, type[BaseConfig]] = {
@@ -229,6 +239,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "MAIL_DEFAULT_SENDER",
         "MAIL_LETTERBOX",
         "TASK_QUEUE_URL",
+        "TASK_QUEUE_NAME",
     ):
         if environ.get(name):
             settings[name] = environ[name]

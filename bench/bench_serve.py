@@ -69,6 +69,7 @@ from bench.bench_voting import (
 )
 from bench.common import PASSWORD, concurrently, percentile
 from bench.world import LOGIN_PAGE, MAX_KIB, World, demo_world, large_world, target_of
+from config import ProductionConfig
 from deliberate.extensions import db
 
 CSRF = re.compile(
@@ -407,11 +408,10 @@ def main() -> None:
                     answers, _ = load.submit(storm, server.port, guesses, 1).result()
                     statuses = [status for status, _ms in answers]
                     first_refusal = next((i for i, s in enumerate(statuses) if s == 429), None)
-                    counters = (
-                        f"counters shared in {options.ratelimit_storage}"
-                        if options.ratelimit_storage
-                        else "each gunicorn worker counting alone, without a shared "
-                        f"RATELIMIT_STORAGE_URI: at most {options.login_workers} × 5 a minute"
+                    # Production refuses per-process counters: they are in Redis, the
+                    # local one unless --ratelimit-storage names another.
+                    counters = "counters shared in " + (
+                        options.ratelimit_storage or ProductionConfig.RATELIMIT_STORAGE_URI
                     )
                     print(
                         f"Guessing one account's password: answers {statuses}; refused from "

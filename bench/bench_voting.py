@@ -238,10 +238,16 @@ def gunicorn(uri: str, secret_key: str, workers: int, log: Path) -> Iterator[Ser
     """gunicorn serving the app (production settings) on a free local port."""
     port = free_port()
     environ = {
+        # Rate-limit counters of this run's own in the shared store (production's, Redis).
+        "RATELIMIT_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
         **os.environ,
         "DELIBERATE_ENV": "production",
         "SECRET_KEY": secret_key,
         "DATABASE_URL": uri,
+        # gunicorn.conf.py's settings, but no access log (as measured before it existed) and
+        # no worker replaced mid-run (its CPU would be lost from the count).
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_MAX_REQUESTS": "0",
     }
     command = [
         str(Path(sys.executable).parent / "gunicorn"),

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -65,6 +66,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         # The ignore: Flask types wsgi_app as its own method; wrapping it is Werkzeug's way.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_extensions(app)
+    if env_name == "production":
+        _require_shared_rate_limits(app)
     wiring.connect()
     from deliberate.notifications.queue import make_queue
 
@@ -118,6 +121,33 @@ def _init_extensions(app: Flask) -> None:
     import deliberate.models  # noqa: F401 (register every model with the metadata)
 
 
+def _require_shared_rate_limits(app: Flask) -> None:
+    """Production runs several processes: refuse per-process rate-limit counters, and a
+    shared store that does not answer, with a message that says what to do."""
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    if not uri or uri.startswith("memory://"):
+        raise RuntimeError(
+            "Production needs rate-limit counters shared by every process (each gunicorn "
+            "worker and each instance): with RATELIMIT_STORAGE_URI=memory:// a guesser gets "
+            "5 tries per process instead of 5. Set RATELIMIT_STORAGE_URI=redis://host:6379/0, "
+            "or leave it unset for the local Redis (redis://127.0.0.1:6379/0)."
+        )
+    if not limiter.storage.check():
+        raise RuntimeError(
+            f"Production keeps rate-limit counters in Redis, and {_without_password(uri)} does "
+            "not answer. Start Redis there, or set RATELIMIT_STORAGE_URI to one that answers "
+            "(unset, it is the local Redis, redis://127.0.0.1:6379/0)."
+        )
+
+
+def _without_password(uri: str) -> str:
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
 def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts.views import admin_bp as accounts_admin_bp
     from deliberate.accounts.views import bp as accounts_bp
@@ -126,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.debate.views import bp as debate_bp
     from deliberate.decisions.views import bp as decisions_bp
     from deliberate.drafts.views import bp as drafts_bp
+    from deliberate.health import bp as health_bp
     from deliberate.main.views import bp as main_bp
     from deliberate.notifications.views import bp as notifications_bp
     from deliberate.papers.views import bp as papers_bp
@@ -143,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations_bp)
     app.register_blueprint(decisions_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(health_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -24,6 +24,9 @@ from deliberate.extensions import db, limiter
 from tests.factories import MakeSubject, stand_in_subjects
 
 POSTGRES_URL = os.environ.get("DELIBERATE_TEST_DB")
+# The Redis of the tests of production settings, which need one (each under a key prefix of its
+# own, so runs may share it); CI sets REQUIRE_SERVICES so that a missing one fails, not skips.
+TEST_REDIS = os.environ.get("DELIBERATE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 class CommittingClient(FlaskClient):
@@ -97,6 +100,37 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """TEST_REDIS, once it answers."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    client = Redis.from_url(TEST_REDIS, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except RedisError as error:
+        message = f"no Redis answers at {TEST_REDIS} (DELIBERATE_TEST_REDIS): {error}"
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        client.close()
+    return TEST_REDIS
+
+
+@contextmanager
+def limiter_kept() -> Iterator[None]:
+    """Making another app re-initializes the one limiter (its store, its key prefix): the
+    session's app gets its own back afterwards, and never a production app's Redis."""
+    saved = dict(limiter.__dict__)
+    try:
+        yield
+    finally:
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved)
 
 
 @contextmanager

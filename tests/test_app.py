@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 
-from config import CONTENT_SECURITY_POLICY
+from config import CONTENT_SECURITY_POLICY, ProductionConfig, from_environment
 from deliberate import create_app
 from deliberate.extensions import db
+from tests.conftest import limiter_kept
 from tests.factories import PASSWORD, make_member
 
 
@@ -70,25 +72,64 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
         create_app({"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+def test_production_refuses_rate_limit_counters_kept_per_process(monkeypatch):
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    with limiter_kept(), pytest.raises(RuntimeError, match="shared by every process"):
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": "x" * 40,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "RATELIMIT_STORAGE_URI": "memory://",
+            }
+        )
+
+
+def test_production_refuses_to_start_when_the_shared_store_does_not_answer(monkeypatch):
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    with limiter_kept(), pytest.raises(RuntimeError) as refused:
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": "x" * 40,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "RATELIMIT_STORAGE_URI": "redis://:hunter2-secret@127.0.0.1:1/0",
+            }
+        )
+    message = str(refused.value)
+    assert "redis://:***@127.0.0.1:1/0 does not answer" in message
+    assert "hunter2" not in message
+
+
+def test_production_keeps_rate_limit_counters_in_the_local_redis_unless_told_otherwise():
+    assert ProductionConfig.RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/0"
+    elsewhere = from_environment({"RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/2"})
+    assert elsewhere["RATELIMIT_STORAGE_URI"] == "redis://cache.internal:6379/2"
+
+
 @pytest.fixture
-def production_app() -> Iterator[Flask]:
-    """A production app on a database of its own in memory (hashing as cheap as in tests)."""
-    app = create_app(
-        {
-            "ENV_NAME": "production",
-            "SECRET_KEY": "x" * 40,
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "WTF_CSRF_ENABLED": False,
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 8,
-            "ARGON2_PARALLELISM": 1,
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def production_app(redis_url: str) -> Iterator[Flask]:
+    """A production app on a database of its own in memory (hashing as cheap as in tests),
+    its rate-limit counters in the tests' Redis under a prefix of its own."""
+    with limiter_kept():
+        app = create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": "x" * 40,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "WTF_CSRF_ENABLED": False,
+                "ARGON2_TIME_COST": 1,
+                "ARGON2_MEMORY_COST": 8,
+                "ARGON2_PARALLELISM": 1,
+                "RATELIMIT_STORAGE_URI": redis_url,
+                "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(4)}",
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_production_login_cookies_go_over_https_only_and_never_to_scripts(production_app):

@@ -32,15 +32,16 @@ log = logging.getLogger("deliberate.notifications")
 def make_queue(app: Flask) -> Huey:
     """The application's queue and its tasks, kept in `app.extensions["huey"]`."""
     url = app.config.get("TASK_QUEUE_URL") or ""
+    name = app.config.get("TASK_QUEUE_NAME") or "deliberate"
     huey: Huey
     if url == "memory":
-        huey = MemoryHuey("deliberate")
+        huey = MemoryHuey(name)
     elif url.startswith(("redis://", "rediss://", "unix://")):
-        huey = RedisHuey("deliberate", url=url)
+        huey = RedisHuey(name, url=url)
     else:
         path = url.removeprefix("sqlite:///") or str(Path(app.instance_path) / "tasks.db")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        huey = SqliteHuey("deliberate", filename=path)
+        huey = SqliteHuey(name, filename=path)
 
     plain_execute = huey.execute
 

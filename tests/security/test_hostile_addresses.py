@@ -44,6 +44,10 @@ QUERY_NAMES = (
     "page", "q", "order", "tendency", "paragraph", "subject", "purpose", "state", "text", "group",
 )  # fmt: skip
 ROLES = ("admin", "member")
+# The readiness probe answers 503 on the tests' database, made from the models rather than by
+# migrations (never at the head revision), as the authorization matrix says: its meaning, not
+# a break.
+NOT_READY_BY_DESIGN = frozenset({"/readyz"})
 PARAMETER = re.compile(r"<(?:([^>(:]*)[^>]*:)?(\w+)>")
 
 
@@ -98,6 +102,8 @@ def _sweep(app: Flask, built: BuiltWorld, role: str, requests: list[tuple[str, s
         with DatabaseWatch(built.connection) as watch:
             for method, url, refused in requests:
                 status = _request(client, method, url).status_code
+                if status == 503 and url.split("?")[0] in NOT_READY_BY_DESIGN:
+                    continue
                 if status >= 500 or (refused and not 300 <= status < 500):
                     failures.append(f"{method} {url[:120]} -> {status}")
             assert watch.unchanged(), f"hostile addresses changed {watch.changed_tables}"

@@ -51,7 +51,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def production_server(tmp_path: Path) -> Iterator[int]:
+def production_server(tmp_path: Path, redis_url: str) -> Iterator[int]:
     """The app served the way the README's production section says: by gunicorn."""
     port = _free_port()
     env = {
@@ -59,6 +59,8 @@ def production_server(tmp_path: Path) -> Iterator[int]:
         "DELIBERATE_ENV": "production",
         "SECRET_KEY": "a key for this test only",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_KEY_PREFIX": f"test-{os.getpid()}-{port}",
     }
     server = subprocess.Popen(  # noqa: S603 (a fixed command line)
         [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{port}", "deliberate:create_app()"],

@@ -1,0 +1,1 @@
+"""The deployment's files (nginx, systemd) and the topology that runs them (topology.py)."""
