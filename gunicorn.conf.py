@@ -68,3 +68,8 @@ control_socket_disable = True
 loglevel = "info"
 # Responses name no version (see test_server_header).
 proc_name = "deliberate"
+
+# Prometheus metrics counted across the workers (deliberate/metrics, README "Metrics"): the
+# master's hooks. With PROMETHEUS_MULTIPROC_DIR unset, each instance makes a private folder
+# of its own and removes it when it stops.
+from deliberate.metrics import child_exit, on_exit, on_starting  # noqa: E402, F401
