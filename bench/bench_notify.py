@@ -3,8 +3,11 @@ members against the login page, and the worker's throughput to a local SMTP sink
 
 1. The request that opens a vote for every member: the application's CPU time per request
    (this process's time while the test client answers; the database's own work, taking the
-   roll, is the PostgreSQL server's) and its ratio to the login page's, measured in the same
-   run. The request writes one outbox row whatever the roll: target at most 2x.
+   roll, is the PostgreSQL server's). Its baseline, read in alternation with it in the same
+   run, is the same request opening a vote for a body of 30 members: the request writes one
+   outbox row and takes the roll in one statement whatever its size, so a roll of 90,000 must
+   cost the convener's request at most 2x a roll of 30 (target). The ratio to the login page
+   is printed beside it, and the wall time, which holds the database's work.
 2. The worker, `flask --app deliberate worker --once` in separate processes (one, then two),
    expanding the vote's opening into its deliveries and sending every mail to an SMTP sink on
    127.0.0.1 (aiosmtpd, in this process): messages per second, and the time from the workers'
@@ -41,8 +44,11 @@ from bench.bench_voting import DEFAULT_SERVER, throwaway_database
 from bench.common import organization
 from bench.world import add_members
 from deliberate import create_app
-from deliberate.accounts.models import Member
+from deliberate.accounts.models import Member, MemberRole
 from deliberate.accounts.passwords import hash_password
+from deliberate.accounts.services import create_member
+from deliberate.bodies.services import add_member as add_body_member
+from deliberate.bodies.services import create_body
 from deliberate.database import utcnow
 from deliberate.extensions import db
 from deliberate.notifications import hooks as notification_hooks
@@ -50,6 +56,8 @@ from deliberate.notifications import worker
 from deliberate.notifications.models import Delivery, OutboxEvent
 from deliberate.voting import hooks, services
 from deliberate.voting.rules import Settings
+
+SMALL_ROLL = 30
 
 
 class Sink:
@@ -84,9 +92,10 @@ def cpu_per_request(client: Any, method: str, url: str) -> float:
 
 
 def open_votes(
-    client: Any, convener_id: str, rounds: int, title: str
+    client: Any, convener_id: str, rounds: int, title: str, body_id: int | None = None
 ) -> tuple[list[float], list[float]]:
-    """Open `rounds` scheduled votes through the convener's request: CPU and wall times."""
+    """Open `rounds` scheduled votes through the convener's request, for every member or the
+    body's: CPU and wall times."""
     cpu: list[float] = []
     walls: list[float] = []
     member_id = int(convener_id.split(":")[0])
@@ -96,6 +105,7 @@ def open_votes(
             title=f"{title} {n}?",
             settings=Settings(method="majority", threshold="simple"),
             opens_at=utcnow() + timedelta(days=30),
+            body_id=body_id,
         )
         db.session.commit()
         wall = time.perf_counter()
@@ -169,9 +179,16 @@ def main() -> None:
         )
         with app.app_context():
             db.create_all()
-            convener, _founders, tendencies = organization()
+            convener, founders, tendencies = organization()
             add_members(options.members, tendencies, hash_password("bench-password"))
+            admin = create_member(
+                "admin@bench.example", "Admin", "bench-password", role=MemberRole.ADMIN
+            )
+            committee = create_body(admin, "Bench committee")
+            for member in founders[:SMALL_ROLL]:
+                add_body_member(admin, committee, member)
             db.session.commit()
+            committee_id = committee.id
             convener_id = convener.get_id()
             roll = db.session.scalar(select(func.count()).select_from(Member))
             print(f"{roll:,} members on PostgreSQL")
@@ -187,13 +204,30 @@ def main() -> None:
             hooks._opened_listeners.remove(notification_hooks._vote_opened)
             bare, bare_walls = open_votes(client, convener_id, rounds, "Bare")
             hooks.on_every_open(notification_hooks._vote_opened)
-            opening, walls = open_votes(client, convener_id, rounds, "Question")
+            # A body of 30 and the whole roll, a vote of each in turn
+            opening: list[float] = []
+            walls: list[float] = []
+            small: list[float] = []
+            small_walls: list[float] = []
+            # (the whole roll's last, whose mail the workers send below).
+            for n in range(rounds):
+                cpu, wall = open_votes(client, convener_id, 1, f"Committee {n}", committee_id)
+                small += cpu
+                small_walls += wall
+                cpu, wall = open_votes(client, convener_id, 1, f"Question {n}")
+                opening += cpu
+                walls += wall
             login_ms = statistics.median(login) * 1000
             open_ms = statistics.median(opening) * 1000
             bare_ms = statistics.median(bare) * 1000
+            small_ms = statistics.median(small) * 1000
             print("| request | app CPU ms (median) | ratio to login | wall ms (median) |")
             print("|---|---|---|---|")
             print(f"| GET /login | {login_ms:.1f} | 1.0 | |")
+            print(
+                f"| POST /votes/<id>/open, roll of {SMALL_ROLL} | {small_ms:.1f} | "
+                f"{small_ms / login_ms:.2f} | {statistics.median(small_walls) * 1000:.0f} |"
+            )
             print(
                 f"| POST /votes/<id>/open, roll of {roll:,}, no outbox | {bare_ms:.1f} | "
                 f"{bare_ms / login_ms:.2f} | {statistics.median(bare_walls) * 1000:.0f} |"
@@ -201,6 +235,11 @@ def main() -> None:
             print(
                 f"| POST /votes/<id>/open, roll of {roll:,} | {open_ms:.1f} | "
                 f"{open_ms / login_ms:.2f} | {statistics.median(walls) * 1000:.0f} |"
+            )
+            ratios = sorted(big / little for big, little in zip(opening, small, strict=True))
+            print(
+                f"opening for {roll:,} / for {SMALL_ROLL}: {open_ms / small_ms:.2f}x "
+                f"(pairs from {ratios[0]:.2f} to {ratios[-1]:.2f}; target <= 2)"
             )
             print(f"opening with the outbox / without: {open_ms / bare_ms:.2f}x")
             events = db.session.scalar(select(func.count()).select_from(OutboxEvent))

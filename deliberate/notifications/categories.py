@@ -17,7 +17,8 @@ class Category:
 
 
 # What a member sets in their settings, in the order shown. Votes opening and closing within
-# a day are worth a mail at once; the rest waits for the digest.
+# a day, and nominations (they close before the election opens), are worth a mail at once;
+# the rest waits for the digest.
 CATEGORIES: dict[str, Category] = {
     category.name: category
     for category in (
@@ -27,6 +28,12 @@ CATEGORIES: dict[str, Category] = {
         ),
         Category("vote_closed", "A vote you were on the roll of has closed", Mode.DIGEST),
         Category("evaluation_due", "A decision's evaluation is coming due", Mode.DIGEST),
+        Category("nominated", "A member nominates you as a candidate", Mode.IMMEDIATELY),
+        Category(
+            "nomination_answered",
+            "A member you nominated accepts or declines",
+            Mode.IMMEDIATELY,
+        ),
     )
 }
 

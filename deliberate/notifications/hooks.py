@@ -1,5 +1,6 @@
-"""Where notifications hook in: votes opening and closing, invitations and password resets,
-each writing one outbox row in the transaction of the change (deliberate/wiring.py)."""
+"""Where notifications hook in: votes opening and closing, nominations, invitations and
+password resets, each writing one outbox row in the transaction of the change
+(deliberate/wiring.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import Any
 
 from deliberate.accounts import hooks as account_hooks
 from deliberate.accounts.models import Invitation, Member, PasswordReset
+from deliberate.extensions import db
 from deliberate.notifications import outbox
 from deliberate.voting import hooks as voting_hooks
 from deliberate.voting.hooks import Purpose
-from deliberate.voting.models import Vote
+from deliberate.voting.models import Nomination, Vote
 from deliberate.voting.results import Result
+from deliberate.voting.vocabulary import NominationState
 
 
 def _vote_opened(_actor: Member | None, vote: Vote) -> None:
@@ -37,6 +40,22 @@ def _vote_closed(vote: Vote, _purpose: Purpose, result: Result) -> None:
     )
 
 
+def _nomination(nomination: Nomination, actor: Member) -> None:
+    """The nominee is told she was nominated; the one who nominated her, of her answer."""
+    vote = db.session.get_one(Vote, nomination.vote_id)
+    pending = nomination.state == NominationState.PENDING
+    outbox.add(
+        "nominated" if pending else "nomination_answered",
+        {
+            "vote_id": vote.id,
+            "title": vote.title,
+            "member_id": nomination.nominee_id if pending else nomination.nominated_by_id,
+            "by": actor.display_name,
+            "accepted": nomination.state == NominationState.ACCEPTED,
+        },
+    )
+
+
 def _invited(invitation: Invitation, token: str) -> None:
     outbox.add(
         "invitation",
@@ -55,5 +74,6 @@ def _reset_issued(reset: PasswordReset, token: str) -> None:
 
 voting_hooks.on_every_open(_vote_opened)
 voting_hooks.on_every_close(_vote_closed)
+voting_hooks.on_nomination(_nomination)
 account_hooks.on_invitation(_invited)
 account_hooks.on_password_reset(_reset_issued)

@@ -268,6 +268,24 @@ def describe(kind: str, payload: dict[str, Any]) -> tuple[str, str, str, str]:
             "See the result",
             url,
         )
+    if kind in ("nominated", "nomination_answered"):
+        url = url_for("nominations.index", vote_id=payload["vote_id"], _external=True)
+        by = str(payload.get("by", ""))
+        if kind == "nominated":
+            return (
+                f"Nominated: {title}",
+                f"{by} nominated you as a candidate in the election “{title}”. Accept, with a "
+                "statement if you wish, or decline, before nominations close.",
+                "Answer the nomination",
+                url,
+            )
+        answer = "accepted" if payload.get("accepted") else "declined"
+        return (
+            f"Nomination {answer}: {title}",
+            f"{by} {answer} your nomination as a candidate in the election “{title}”.",
+            "See the candidates",
+            url,
+        )
     if kind == "evaluation_due":
         url = url_for("decisions.detail", record_id=payload["record_id"], _external=True)
         return (

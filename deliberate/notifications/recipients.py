@@ -2,7 +2,9 @@
 
 A member is told only of what they may see: a vote's events go to its roll alone (the roll
 is whom the vote concerns; every active member may read a vote, deliberate/voting/
-permissions.py), an evaluation coming due to the conveners who hold it (can_evaluate)."""
+permissions.py), an evaluation coming due to the conveners who hold it (can_evaluate), a
+nomination to the nominee, her answer to the member who nominated her (both on the
+election's roll)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,6 @@ def recipients(kind: str, payload: dict[str, Any]) -> Select[tuple[int]] | None:
         return active.where(Member.id.in_(on_roll))
     if kind == "evaluation_due":
         return active.where(Member.role.in_((MemberRole.CONVENER, MemberRole.ADMIN)))
-    if kind in ("password_reset", "digest"):
+    if kind in ("password_reset", "digest", "nominated", "nomination_answered"):
         return active.where(Member.id == int(payload["member_id"]))
     return None

@@ -28,7 +28,7 @@ from deliberate.voting.rules import Settings
 from deliberate.voting.vocabulary import METHODS, VoteMethod
 
 if TYPE_CHECKING:
-    from deliberate.voting.models import Vote, VoteOption
+    from deliberate.voting.models import Nomination, Vote, VoteOption
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,13 @@ Opened = Callable[[Member | None, "Vote"], object]
 Closed = Callable[["Vote", Purpose, Result], object]
 Decided = Callable[["Vote", Purpose, Decision], object]
 
+# (nomination, actor) when a member nominates another, and when the nominee accepts or
+# declines a nomination by another.
+Nominated = Callable[["Nomination", Member], object]
+
 _purposes: dict[str, Purpose] = {}
 _opened_listeners: list[Opened] = []
+_nomination_listeners: list[Nominated] = []
 _closed_listeners: list[Closed] = []
 _decision_listeners: list[Decided] = []
 
@@ -200,6 +205,19 @@ def on_decision(listener: Decided) -> None:
     listeners of every close, in the same transaction (decisions makes the vote's record)."""
     if listener not in _decision_listeners:
         _decision_listeners.append(listener)
+
+
+def on_nomination(listener: Nominated) -> None:
+    """Call `listener(nomination, actor)` when a member is nominated by another, and when she
+    accepts or declines that nomination, in the same transaction (notifications: the nominee
+    is told, then the one who nominated her)."""
+    if listener not in _nomination_listeners:
+        _nomination_listeners.append(listener)
+
+
+def nomination_changed(nomination: Nomination, actor: Member) -> None:
+    for listener in _nomination_listeners:
+        listener(nomination, actor)
 
 
 def vote_opened(actor: Member | None, vote: Vote) -> None:

@@ -18,6 +18,7 @@ from deliberate.cleaning import clean_markdown
 from deliberate.database import utcnow
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
+from deliberate.voting import hooks
 from deliberate.voting.events import NominationAnswered, NominationMade
 from deliberate.voting.models import Nomination, Vote, VoteOption
 from deliberate.voting.rules import MAX_OPTION_LABEL
@@ -202,6 +203,8 @@ def nominate(
             standing=nomination.is_standing,
         )
     )
+    if not self_nomination:
+        hooks.nomination_changed(nomination, actor)
     return nomination
 
 
@@ -343,6 +346,8 @@ def _answered(
             state=state.value,
         )
     )
+    if nomination.nominated_by_id != nomination.nominee_id:
+        hooks.nomination_changed(nomination, actor)
     return nomination
 
 
