@@ -38,7 +38,7 @@ from deliberate.decisions.permissions import (
     can_write_record,
 )
 from deliberate.decisions.services import commitment_of, dissents_of
-from deliberate.decisions.watches import stamp_of
+from deliberate.decisions.watches import ARCHIVE_STAMP, stamp_of
 from deliberate.drafts.models import stamp_of as draft_stamp
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db, login_manager
@@ -115,13 +115,18 @@ def _day(args: Mapping[str, str], name: str) -> date | None:
         raise ValidationError("Write dates as YYYY-MM-DD.") from error
 
 
-def filters_from(args: Mapping[str, str]) -> queries.ArchiveFilters:
-    """The archive's filters from the query string; 400 naming what is wrong."""
+def filters_from(
+    args: Mapping[str, str], kinds: list[str] | tuple[str, ...] | None = None
+) -> queries.ArchiveFilters:
+    """The archive's filters from the query string (`kinds`: the kinds of record there are,
+    when read already); 400 naming what is wrong."""
     tendency = args.get("tendency") or ""
     return queries.ArchiveFilters(
         public_minimum=None if names_shown() else public_minimum(),
         query=search_text(args)[:200],
-        kind=_choice(args, "kind", set(queries.record_kinds()), "The kind"),
+        kind=_choice(
+            args, "kind", set(queries.record_kinds() if kinds is None else kinds), "The kind"
+        ),
         tendency_id=whole_number(tendency, "The tendency", 10**9) if tendency else None,
         outcome=_choice(args, "outcome", set(OUTCOMES), "The outcome"),
         verdict=_choice(args, "verdict", {v.value for v in Verdict}, "The verdict"),
@@ -132,24 +137,54 @@ def filters_from(args: Mapping[str, str]) -> queries.ArchiveFilters:
 
 
 def archive_context(args: Mapping[str, str], page: int) -> dict[str, Any]:
-    filters = filters_from(args)
-    rows, more = queries.archive(filters, page=page)
-    head = queries.chain_head()
+    """The archive: its filters' choices and its list with the chain's head (kept between
+    requests under the archive's stamps, read first: fragments.py), and the conveners' and
+    evaluators' lists of what waits for them."""
+    stamps = fragments.tokens(ARCHIVE_STAMP, PEOPLE)
+    kinds = fragments.kept(
+        "record kinds", stamps.only(ARCHIVE_STAMP), None, lambda: tuple(queries.record_kinds())
+    )
+    filters = filters_from(args, kinds)
+    today = utcnow().date()
+    shown = {k: v for k, v in args.items() if k != "page" and v}
+
+    def render() -> fragments.Part:
+        rows, more = queries.archive(filters, page=page)
+        return fragments.Part(
+            fragments.rendered_blocks(
+                "decisions/_archive_parts.html",
+                rows=rows,
+                page=page,
+                has_more=more,
+                args=shown,
+                head=queries.chain_head(),
+                today=today,
+            )
+        )
+
     member = viewer()
     return {
-        "rows": rows,
+        # The filter by tendency and the search read members' entries and the minority
+        # reports' papers, which the archive's stamp does not cover: rendered every time.
+        "parts": fragments.part(
+            "archive",
+            stamps.only(ARCHIVE_STAMP),
+            (filters, page, today, tuple(sorted(shown.items()))),
+            render,
+            live=filters.tendency_id is not None or bool(filters.words),
+        ),
         "filters": filters,
         "page": page,
-        "has_more": more,
-        "kinds": queries.record_kinds(),
-        "tendencies": tendency_names(),
+        "kinds": kinds,
+        "tendencies": fragments.kept(
+            "tendency names", stamps.only(PEOPLE), None, lambda: tuple(tendency_names())
+        ),
         "verdicts": [(v.value, v.label) for v in Verdict],
-        "head": head,
-        "today": utcnow().date(),
-        "args": {k: v for k, v in args.items() if k != "page" and v},
+        "today": today,
+        "args": shown,
         "convening": bool(member and member.is_convener),
         "drafting": queries.drafting_records() if member and member.is_convener else [],
-        "due": queries.evaluations_due(utcnow().date()) if member and can_evaluate(member) else [],
+        "due": queries.evaluations_due(today) if member and can_evaluate(member) else [],
     }
 
 
