@@ -48,7 +48,9 @@ def _of_evaluation(row: Evaluation, _connection: Connection) -> list[str]:
 def _of_link(row: ArchiveLink, _connection: Connection) -> list[str]:
     """A link vouching for a record, or for a closed vote (shown on no record's body): both
     move the chain's head the archive shows."""
-    return [stamp_of(row.record_id), ARCHIVE_STAMP] if row.record_id is not None else [ARCHIVE_STAMP]
+    return (
+        [stamp_of(row.record_id), ARCHIVE_STAMP] if row.record_id is not None else [ARCHIVE_STAMP]
+    )
 
 
 def _of_assessment(row: DissentAssessment, connection: Connection) -> list[str]:
