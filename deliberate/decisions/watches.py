@@ -22,7 +22,6 @@ from deliberate.decisions.models import (
 )
 from deliberate.fragments import EVERYTHING, watch
 
-
 # The archive's list: the records, their evaluations' verdicts and assessments, the chain.
 # (Its filter by tendency and its search read entries and reports too: never kept.)
 ARCHIVE_STAMP = "decisions"
