@@ -31,14 +31,24 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Connection, event, select
+from sqlalchemy import (
+    Connection,
+    ScalarSelect,
+    String,
+    cast,
+    event,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -186,6 +196,35 @@ def tokens(*keys: str) -> Tokens:
     rows = db.session.execute(select(Stamp.key, Stamp.token).where(Stamp.key.in_(wanted)))
     found: dict[str, int] = dict(rows.tuples().all())
     return Tokens(tuple((k, found.get(k, 0)) for k in wanted))
+
+
+def tokens_and_ids(
+    keys: Iterable[str], looked_up: Sequence[tuple[Callable[[int], str], ScalarSelect[Any]]]
+) -> tuple[Tokens, tuple[int | None, ...]]:
+    """The current tokens of `keys` and of the stamps of rows a page knows only by another
+    name (an amendment by its draft and number): for each `(stamp_of, id_query)`, the id the
+    scalar subquery finds and the token of `stamp_of(id)`, all in one statement. Those ids
+    (None where the query finds none; their stamps are then left out)."""
+    from deliberate.extensions import db
+
+    wanted = {*keys, EVERYTHING}
+    named = [Stamp.key.in_(sorted(wanted))]
+    ids = []
+    for n, (stamp_of, id_query) in enumerate(looked_up):
+        prefix = stamp_of(0)[:-1]
+        if stamp_of(12) != f"{prefix}12":
+            raise ValueError("a looked-up stamp is a prefix and the row's id")
+        named.append(Stamp.key == literal(prefix) + cast(id_query, String))
+        ids.append(select(literal(f"#{n}"), id_query))
+    rows = db.session.execute(
+        union_all(select(Stamp.key, Stamp.token).where(or_(*named)), *ids)
+    ).tuples()
+    found: dict[str, int | None] = dict(rows.all())
+    got = tuple(found.get(f"#{n}") for n in range(len(looked_up)))
+    wanted |= {
+        stamp_of(i) for (stamp_of, _), i in zip(looked_up, got, strict=True) if i is not None
+    }
+    return Tokens(tuple((k, found.get(k) or 0) for k in sorted(wanted))), got
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from types import EllipsisType
 from typing import Any
 
 from flask import current_app
@@ -30,7 +31,7 @@ from deliberate.decisions.forms import (
     SealForm,
     dissent_field,
 )
-from deliberate.decisions.models import DecisionRecord, Verdict
+from deliberate.decisions.models import Commitment, DecisionRecord, Verdict
 from deliberate.decisions.permissions import (
     can_evaluate,
     can_read_archive,
@@ -90,10 +91,17 @@ def require_reader() -> Any:
 def readable_record(record_id: int) -> DecisionRecord:
     """The record, if the visitor may read it: records still being written are the members'
     only, and for anyone else they do not exist."""
-    record = queries.get_record(record_id)
-    if record is None or (not record.is_sealed and viewer() is None):
+    return readable_record_and_entry(record_id)[0]
+
+
+def readable_record_and_entry(record_id: int) -> tuple[DecisionRecord, Commitment | None]:
+    """The record as `readable_record` gives it, and the member's own entry on it (None for
+    the public), read together."""
+    member = viewer()
+    record, mine = queries.record_and_entry(record_id, member.id if member else None)
+    if record is None or (not record.is_sealed and member is None):
         raise NotFound("That decision record does not exist.")
-    return record
+    return record, mine
 
 
 def _choice(args: Mapping[str, str], name: str, allowed: set[str], what: str) -> str | None:
@@ -202,18 +210,17 @@ def record_stamps(record_id: int) -> fragments.Tokens | None:
     """The stamps of a record page's kept parts (its body, its thread, what the tendencies
     say), read before the record's rows: what is kept is never older (fragments.py). None
     when there is no such record. (The record's vote and adopted draft never change.)"""
-    found = queries.record_sources(record_id)
-    if found is None:
-        return None
-    vote_id, draft_id = found
-    return fragments.tokens(
-        stamp_of(record_id),
-        vote_stamp(vote_id),
-        *([draft_stamp(draft_id)] if draft_id is not None else []),
-        thread_stamp(SubjectType.DECISION.value, record_id),
-        PEOPLE,
-        PAPERS_STAMP,
+    vote, draft = queries.record_sources(record_id)
+    stamps, (vote_id, _draft_id) = fragments.tokens_and_ids(
+        [
+            stamp_of(record_id),
+            thread_stamp(SubjectType.DECISION.value, record_id),
+            PEOPLE,
+            PAPERS_STAMP,
+        ],
+        [(vote_stamp, vote), (draft_stamp, draft)],
     )
+    return None if vote_id is None else stamps
 
 
 def record_page(
@@ -221,13 +228,15 @@ def record_page(
     forms: Mapping[str, FlaskForm] | None = None,
     *,
     stamps: fragments.Tokens | None = None,
+    mine: Commitment | EllipsisType | None = ...,
 ) -> dict[str, Any]:
     """The record page: the record's body (a part kept for every reader alike until the
     record, its vote, its adopted text or a name it shows changes; `stamps` from
     `record_stamps`, read before `record`; without, rendered for this request alone), and
     for a member their entry, its form, its debate and what the tendencies say.
     `forms`: a form as posted (`commitment_form`, `report_form`, `seal_form`), when it was
-    refused, shown again with the member's input and the message beside the field."""
+    refused, shown again with the member's input and the message beside the field.
+    `mine`: the member's own entry, when read with the record (`readable_record_and_entry`)."""
     member = viewer()
     names = names_shown()
     today = utcnow().date()
@@ -264,7 +273,12 @@ def record_page(
         positions = positions_context(subject, stamps=stamps)
         context |= debate_context(subject, stamps=stamps) | positions
         context |= _member_context(
-            record, member, evaluation, forms or {}, positions["viewer_membership"]
+            record,
+            member,
+            commitment_of(record, member) if mine is ... else mine,
+            evaluation,
+            forms or {},
+            positions["viewer_membership"],
         )
     return context
 
@@ -356,11 +370,11 @@ def _roll_call_names(result: dict[str, Any] | None) -> dict[int, str]:
 def _member_context(
     record: DecisionRecord,
     member: Member,
+    mine: Commitment | None,
     evaluation: Any,
     posted: Mapping[str, FlaskForm],
     membership: MembershipView | None,
 ) -> dict[str, Any]:
-    mine = commitment_of(record, member)
     coordinates = membership is not None and membership.is_coordinator
     report_form = posted.get("report_form") or MinorityReportForm(formdata=None)
     if coordinates and membership is not None and record.is_sealed:
