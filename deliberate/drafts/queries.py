@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate.accounts.models import Member
@@ -300,6 +300,58 @@ class Support:
     cosponsors: int
     viewer_seconded: bool
     viewer_cosponsors: bool
+
+
+def amendment_for(draft_id: int, number: int, viewer: Member) -> ViewedAmendment | None:
+    """The amendment numbered `number` of the draft, with its draft, proposer, sponsor and
+    group, and whether the viewer seconds and co-sponsors it, in one query; None when there
+    is no such amendment (or no such draft)."""
+    row = db.session.execute(
+        select(
+            Amendment,
+            exists().where(
+                AmendmentSecond.amendment_id == Amendment.id,
+                AmendmentSecond.member_id == viewer.id,
+            ),
+            exists().where(
+                AmendmentCosponsor.amendment_id == Amendment.id,
+                AmendmentCosponsor.member_id == viewer.id,
+            ),
+        )
+        .join(Amendment.draft)
+        .options(
+            contains_eager(Amendment.draft),
+            joinedload(Amendment.proposer),
+            joinedload(Amendment.sponsor_tendency),
+            joinedload(Amendment.competition_group),
+        )
+        .where(Amendment.draft_id == draft_id, Amendment.number == number)
+    ).first()
+    return None if row is None else ViewedAmendment(row[0], bool(row[1]), bool(row[2]))
+
+
+@dataclass(frozen=True)
+class ViewedAmendment:
+    """An amendment as one viewer reads it: whether they second and co-sponsor it."""
+
+    amendment: Amendment
+    viewer_seconded: bool
+    viewer_cosponsors: bool
+
+
+def support_counts(amendment_id: int) -> tuple[int, int]:
+    """How many second and how many co-sponsor the amendment, in one query."""
+    counted = db.session.execute(
+        select(
+            select(func.count())
+            .where(AmendmentSecond.amendment_id == amendment_id)
+            .scalar_subquery(),
+            select(func.count())
+            .where(AmendmentCosponsor.amendment_id == amendment_id)
+            .scalar_subquery(),
+        )
+    ).one()
+    return int(counted[0]), int(counted[1])
 
 
 def support_of(amendment: Amendment, viewer: Member) -> Support:
