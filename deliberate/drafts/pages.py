@@ -211,7 +211,7 @@ def viewed_amendment(
         if db.session.get(Draft, draft_id) is None:
             raise NotFound("That draft does not exist.")
         raise NotFound(f"This draft has no amendment A{number}.")
-    found = viewed.amendment
+    found = queries.with_relations(viewed.amendment, proposer=False, group=False)
     seconds, cosponsors = fragments.kept(
         "amendment support",
         stamps.only(stamp_of(draft_id)),
@@ -243,6 +243,7 @@ def amendment_context(
     can_edit = can_edit_amendment(actor, found, support.seconds)
 
     def render() -> fragments.Part:
+        queries.with_relations(found)
         page = queries.amendment_page(draft, found, support)
         return fragments.Part(
             fragments.rendered_blocks(
@@ -261,6 +262,9 @@ def amendment_context(
 
     variant = (subject.state, is_proposer, can_edit)
     sponsor = found.sponsor_tendency
+    convening = can_convene(actor, draft, {m.id for m in kept_conveners(draft, stamps)})
+    if convening:
+        queries.with_relations(found, proposer=False)  # the conveners' panel names its group
     return {
         "draft": draft,
         "amendment": found,
@@ -268,7 +272,7 @@ def amendment_context(
         "parts": fragments.part("amendment", stamps, variant, render, live=bool(forms)),
         "seconds": support.seconds,
         "already_seconded": support.viewer_seconded,
-        "convening": can_convene(actor, draft, {m.id for m in kept_conveners(draft, stamps)}),
+        "convening": convening,
         "can_edit": can_edit,
         "can_withdraw": can_withdraw_amendment(actor, found),
         "can_second": can_second_amendment(actor, found, support.viewer_seconded),

@@ -303,9 +303,9 @@ class Support:
 
 
 def amendment_for(draft_id: int, number: int, viewer: Member) -> ViewedAmendment | None:
-    """The amendment numbered `number` of the draft, with its draft, proposer, sponsor and
-    group, and whether the viewer seconds and co-sponsors it, in one query; None when there
-    is no such amendment (or no such draft)."""
+    """The amendment numbered `number` of the draft, with its draft, and whether the viewer
+    seconds and co-sponsors it, in one query; None when there is no such amendment (or no
+    such draft). (Its proposer, sponsor and group: `with_relations`, when shown.)"""
     row = db.session.execute(
         select(
             Amendment,
@@ -319,15 +319,26 @@ def amendment_for(draft_id: int, number: int, viewer: Member) -> ViewedAmendment
             ),
         )
         .join(Amendment.draft)
-        .options(
-            contains_eager(Amendment.draft),
-            joinedload(Amendment.proposer),
-            joinedload(Amendment.sponsor_tendency),
-            joinedload(Amendment.competition_group),
-        )
+        .options(contains_eager(Amendment.draft))
         .where(Amendment.draft_id == draft_id, Amendment.number == number)
     ).first()
     return None if row is None else ViewedAmendment(row[0], bool(row[1]), bool(row[2]))
+
+
+def with_relations(
+    amendment: Amendment, *, proposer: bool = True, sponsor: bool = True, group: bool = True
+) -> Amendment:
+    """The amendment with the relations asked for loaded (each read only if the session does
+    not hold it already)."""
+    for wanted, name, model, key in (
+        (proposer, "proposer", Member, amendment.proposer_id),
+        (sponsor, "sponsor_tendency", Tendency, amendment.sponsor_tendency_id),
+        (group, "competition_group", CompetitionGroup, amendment.competition_group_id),
+    ):
+        if wanted and name not in amendment.__dict__:
+            related = db.session.get(model, key) if key is not None else None
+            set_committed_value(amendment, name, related)
+    return amendment
 
 
 @dataclass(frozen=True)
