@@ -265,6 +265,7 @@ def amendment_context(
     convening = can_convene(actor, draft, {m.id for m in kept_conveners(draft, stamps)})
     if convening:
         queries.with_relations(found, proposer=False)  # the conveners' panel names its group
+    can_withdraw = can_withdraw_amendment(actor, found)
     return {
         "draft": draft,
         "amendment": found,
@@ -274,13 +275,14 @@ def amendment_context(
         "already_seconded": support.viewer_seconded,
         "convening": convening,
         "can_edit": can_edit,
-        "can_withdraw": can_withdraw_amendment(actor, found),
+        "can_withdraw": can_withdraw,
         "can_second": can_second_amendment(actor, found, support.viewer_seconded),
         "can_unsecond": can_withdraw_second(actor, found, support.viewer_seconded),
         "coordinating_sponsor": sponsor is not None and is_coordinator(actor, sponsor),
         "cosponsoring": support.viewer_cosponsors,
-        "reason_form": ReasonForm(formdata=None),
-        "optional_reason_form": OptionalReasonForm(formdata=None),
+        # Built only for those shown them: the conveners' and the proposer's.
+        "reason_form": ReasonForm(formdata=None) if convening else None,
+        "optional_reason_form": OptionalReasonForm(formdata=None) if can_withdraw else None,
         **(forms or {}),
         **debate_context(subject, stamps=stamps),
         **positions_context(subject, stamps=stamps),
