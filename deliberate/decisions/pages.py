@@ -279,6 +279,7 @@ def record_page(
             evaluation,
             forms or {},
             positions["viewer_membership"],
+            stamps,
         )
     return context
 
@@ -374,33 +375,61 @@ def _member_context(
     evaluation: Any,
     posted: Mapping[str, FlaskForm],
     membership: MembershipView | None,
+    stamps: fragments.Tokens | None,
 ) -> dict[str, Any]:
     coordinates = membership is not None and membership.is_coordinator
-    report_form = posted.get("report_form") or MinorityReportForm(formdata=None)
+    report_form = None
     if coordinates and membership is not None and record.is_sealed:
+        report_form = posted.get("report_form") or MinorityReportForm(formdata=None)
         papers = queries.attachable_papers(record, membership.tendency_id)
         report_form.paper.choices = [(p.id, p.title) for p in papers]
-    commitment_form = posted.get("commitment_form") or CommitmentForm(
-        formdata=None,
-        data={
-            "commits": mine.commits if mine else True,
-            "disagreement": mine.disagreement_markdown if mine else "",
-        },
+    can_commit = can_record_commitment(member, record, evaluation)
+    can_write = can_write_record(member, record)
+
+    def render_entry() -> fragments.Part:
+        commitment_form = posted.get("commitment_form") or CommitmentForm(
+            formdata=None,
+            data={
+                "commits": mine.commits if mine else True,
+                "disagreement": mine.disagreement_markdown if mine else "",
+            },
+        )
+        entry = fragments.rendered(
+            "decisions/_your_entry.html",
+            record=record,
+            member=member,
+            mine=mine,
+            can_commit=can_commit,
+            commitment_form=commitment_form,
+        )
+        return fragments.Part((entry,))
+
+    # Every member without an entry is shown the same section; one with an entry, or a form
+    # refused, their own.
+    entry = (
+        fragments.part(
+            "your entry",
+            stamps.only(stamp_of(record.id)) if stamps else Tokens(()),
+            (record.id, can_commit),
+            render_entry,
+            live=stamps is None or mine is not None or "commitment_form" in posted,
+        ).pieces[0]
+        if record.is_sealed
+        else None
     )
     return {
         "mine": mine,
-        "can_commit": can_record_commitment(member, record, evaluation),
-        "can_write": can_write_record(member, record),
+        "can_commit": can_commit,
+        "can_write": can_write,
         "can_evaluate": can_evaluate(member),
         # Before opening the evaluation (which freezes entries): how many have not entered.
         "without_entry": queries.members_without_entry(record)
         if can_evaluate(member) and record.is_sealed and evaluation is None
         else None,
-        "commitment_form": commitment_form,
-        "report_form": report_form if coordinates and report_form.paper.choices else None,
+        "your_entry": entry,
+        "report_form": report_form if report_form and report_form.paper.choices else None,
         "coordinates": coordinates,
-        "seal_form": posted.get("seal_form") or SealForm(formdata=None),
-        "action_form": ActionForm(),
+        "seal_form": (posted.get("seal_form") or SealForm(formdata=None)) if can_write else None,
     }
 
 
