@@ -39,6 +39,7 @@ from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     ScalarSelect,
     String,
@@ -203,12 +204,13 @@ def tokens_and_ids(
 ) -> tuple[Tokens, tuple[int | None, ...]]:
     """The current tokens of `keys` and of the stamps of rows a page knows only by another
     name (an amendment by its draft and number): for each `(stamp_of, id_query)`, the id the
-    scalar subquery finds and the token of `stamp_of(id)`, all in one statement. Those ids
-    (None where the query finds none; their stamps are then left out)."""
+    scalar subquery finds and the token of `stamp_of(id)`, all in one statement. Returns the
+    tokens and those ids (None where a query finds none; its stamp is then left out). Raises
+    ValueError for a stamp that is not a fixed prefix and the id."""
     from deliberate.extensions import db
 
     wanted = {*keys, EVERYTHING}
-    named = [Stamp.key.in_(sorted(wanted))]
+    named: list[ColumnElement[bool]] = [Stamp.key.in_(sorted(wanted))]
     ids = []
     for n, (stamp_of, id_query) in enumerate(looked_up):
         prefix = stamp_of(0)[:-1]
