@@ -91,7 +91,7 @@ def require_reader() -> Any:
 def readable_record(record_id: int) -> DecisionRecord:
     """The record, if the visitor may read it: records still being written are the members'
     only, and for anyone else they do not exist."""
-    return readable_record_and_entry(record_id)[0]
+    return _readable(queries.get_record(record_id))
 
 
 def readable_record_and_entry(record_id: int) -> tuple[DecisionRecord, Commitment | None]:
@@ -99,9 +99,13 @@ def readable_record_and_entry(record_id: int) -> tuple[DecisionRecord, Commitmen
     the public), read together."""
     member = viewer()
     record, mine = queries.record_and_entry(record_id, member.id if member else None)
-    if record is None or (not record.is_sealed and member is None):
+    return _readable(record), mine
+
+
+def _readable(record: DecisionRecord | None) -> DecisionRecord:
+    if record is None or (not record.is_sealed and viewer() is None):
         raise NotFound("That decision record does not exist.")
-    return record, mine
+    return record
 
 
 def _choice(args: Mapping[str, str], name: str, allowed: set[str], what: str) -> str | None:
