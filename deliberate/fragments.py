@@ -35,14 +35,26 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Connection, bindparam, event, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ScalarSelect,
+    String,
+    bindparam,
+    cast,
+    event,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -240,6 +252,44 @@ def ambient_tokens() -> Tokens:
         tokens()
     found: Tokens = request.environ[AMBIENT]
     return found
+
+
+def tokens_and_ids(
+    keys: Iterable[str], looked_up: Sequence[tuple[Callable[[int], str], ScalarSelect[Any]]]
+) -> tuple[Tokens, tuple[int | None, ...]]:
+    """The current tokens of `keys` and of the stamps of rows a page knows only by another
+    name (an amendment by its draft and number): for each `(stamp_of, id_query)`, the id the
+    scalar subquery finds and the token of `stamp_of(id)`, all in one statement. Returns the
+    tokens and those ids (None where a query finds none; its stamp is then left out). Raises
+    ValueError for a stamp that is not a fixed prefix and the id. Like `tokens`, it reads the
+    ambient stamps too the first time in a request."""
+    from flask import has_request_context, request
+
+    from deliberate.extensions import db
+
+    wanted = {*keys, EVERYTHING}
+    around: set[str] = set()
+    if has_request_context() and AMBIENT not in request.environ:
+        around = {key for named in _ambient for key in named()} | {EVERYTHING}
+    named: list[ColumnElement[bool]] = [Stamp.key.in_(sorted(wanted | around))]
+    ids = []
+    for n, (stamp_of, id_query) in enumerate(looked_up):
+        prefix = stamp_of(0)[:-1]
+        if stamp_of(12) != f"{prefix}12":
+            raise ValueError("a looked-up stamp is a prefix and the row's id")
+        named.append(Stamp.key == literal(prefix) + cast(id_query, String))
+        ids.append(select(literal(f"#{n}"), id_query))
+    rows = db.session.execute(
+        union_all(select(Stamp.key, Stamp.token).where(or_(*named)), *ids)
+    ).tuples()
+    found: dict[str, int | None] = dict(rows.all())
+    if around:
+        request.environ[AMBIENT] = Tokens(tuple((k, found.get(k) or 0) for k in sorted(around)))
+    got = tuple(found.get(f"#{n}") for n in range(len(looked_up)))
+    wanted |= {
+        stamp_of(i) for (stamp_of, _), i in zip(looked_up, got, strict=True) if i is not None
+    }
+    return Tokens(tuple((k, found.get(k) or 0) for k in sorted(wanted))), got
 
 
 @dataclass(frozen=True)

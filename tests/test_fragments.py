@@ -4,6 +4,7 @@ what the first one's request rendered, and every change shows on the next read."
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from flask import g
@@ -14,6 +15,7 @@ from deliberate import fragments
 from deliberate.accounts.models import MemberRole
 from deliberate.accounts.services import rename_member
 from deliberate.debate import services as debate
+from deliberate.debate.models import thread_stamp
 from deliberate.drafts import services as drafts
 from deliberate.drafts.models import Amendment, stamp_of
 from deliberate.extensions import db
@@ -176,6 +178,32 @@ def test_a_part_holding_a_real_csrf_token_is_refused(app, session):
 def test_a_page_that_forgot_a_stamp_is_a_mistake(app, session):
     with app.test_request_context("/"), pytest.raises(ValueError, match="did not read"):
         fragments.tokens("a").covering("a", "b")
+
+
+def test_stamps_of_rows_known_by_another_name_are_read_with_the_others(session, scene):
+    """One statement reads an amendment's thread's stamp by its draft and number, with the
+    stamps named outright, and reads the same tokens as `tokens` would."""
+    amendment, draft = scene["amendment"], scene["draft"]
+    make_comment(resolve("amendment", amendment.id), scene["rosa"], "Fortnightly it is.")
+    db.session.commit()
+    thread = partial(thread_stamp, "amendment")
+
+    def number(n: int):
+        return (
+            select(Amendment.id)
+            .where(Amendment.draft_id == draft.id, Amendment.number == n)
+            .scalar_subquery()
+        )
+
+    found, ids = fragments.tokens_and_ids([stamp_of(draft.id), PEOPLE], [(thread, number(1))])
+    assert ids == (amendment.id,)
+    assert found == fragments.tokens(stamp_of(draft.id), PEOPLE, thread(amendment.id))
+    assert dict(found.values)[thread(amendment.id)] != 0  # the comment drew it
+    missing, ids = fragments.tokens_and_ids([PEOPLE], [(thread, number(99))])
+    assert ids == (None,)
+    assert missing == fragments.tokens(PEOPLE)
+    with pytest.raises(ValueError, match="prefix"):
+        fragments.tokens_and_ids([PEOPLE], [(lambda n: f"{n}:thread", number(1))])
 
 
 def test_the_kept_convener_panel_carries_each_conveners_own_token(app, scene, csrf_enabled):

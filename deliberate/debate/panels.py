@@ -15,7 +15,6 @@ from deliberate import fragments
 from deliberate.accounts.models import Member
 from deliberate.auth import actor
 from deliberate.debate import queries
-from deliberate.debate.forms import CommentForm
 from deliberate.debate.models import thread_stamp
 from deliberate.debate.permissions import can_moderate, can_read
 from deliberate.errors import NotFound
@@ -172,7 +171,7 @@ def thread_context(
         stamps=stamps.covering(*keys) if stamps else fragments.tokens(*keys),
         heading=heading,
     )
-    return {"debate_thread": panel, "debate_form": CommentForm(formdata=None)}
+    return {"debate_thread": panel}
 
 
 def subtree_context(subject: Subject, view: queries.ThreadView) -> dict[str, Any]:
@@ -185,7 +184,7 @@ def subtree_context(subject: Subject, view: queries.ThreadView) -> dict[str, Any
         focus_id=view.focus_id,
         ancestors=view.ancestors,
     )
-    return {"debate_thread": panel, "debate_form": CommentForm(formdata=None)}
+    return {"debate_thread": panel}
 
 
 def debate_context(subject: Subject, *, stamps: fragments.Tokens | None = None) -> dict[str, Any]:

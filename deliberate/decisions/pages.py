@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from types import EllipsisType
 from typing import Any
 
 from flask import current_app
@@ -30,7 +31,7 @@ from deliberate.decisions.forms import (
     SealForm,
     dissent_field,
 )
-from deliberate.decisions.models import DecisionRecord, Verdict
+from deliberate.decisions.models import Commitment, DecisionRecord, Verdict
 from deliberate.decisions.permissions import (
     can_evaluate,
     can_read_archive,
@@ -38,7 +39,7 @@ from deliberate.decisions.permissions import (
     can_write_record,
 )
 from deliberate.decisions.services import commitment_of, dissents_of
-from deliberate.decisions.watches import stamp_of
+from deliberate.decisions.watches import ARCHIVE_STAMP, stamp_of
 from deliberate.drafts.models import stamp_of as draft_stamp
 from deliberate.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from deliberate.extensions import db, login_manager
@@ -90,7 +91,18 @@ def require_reader() -> Any:
 def readable_record(record_id: int) -> DecisionRecord:
     """The record, if the visitor may read it: records still being written are the members'
     only, and for anyone else they do not exist."""
-    record = queries.get_record(record_id)
+    return _readable(queries.get_record(record_id))
+
+
+def readable_record_and_entry(record_id: int) -> tuple[DecisionRecord, Commitment | None]:
+    """The record as `readable_record` gives it, and the member's own entry on it (None for
+    the public), read together."""
+    member = viewer()
+    record, mine = queries.record_and_entry(record_id, member.id if member else None)
+    return _readable(record), mine
+
+
+def _readable(record: DecisionRecord | None) -> DecisionRecord:
     if record is None or (not record.is_sealed and viewer() is None):
         raise NotFound("That decision record does not exist.")
     return record
@@ -115,13 +127,18 @@ def _day(args: Mapping[str, str], name: str) -> date | None:
         raise ValidationError("Write dates as YYYY-MM-DD.") from error
 
 
-def filters_from(args: Mapping[str, str]) -> queries.ArchiveFilters:
-    """The archive's filters from the query string; 400 naming what is wrong."""
+def filters_from(
+    args: Mapping[str, str], kinds: list[str] | tuple[str, ...] | None = None
+) -> queries.ArchiveFilters:
+    """The archive's filters from the query string (`kinds`: the kinds of record there are,
+    when read already); 400 naming what is wrong."""
     tendency = args.get("tendency") or ""
     return queries.ArchiveFilters(
         public_minimum=None if names_shown() else public_minimum(),
         query=search_text(args)[:200],
-        kind=_choice(args, "kind", set(queries.record_kinds()), "The kind"),
+        kind=_choice(
+            args, "kind", set(queries.record_kinds() if kinds is None else kinds), "The kind"
+        ),
         tendency_id=whole_number(tendency, "The tendency", 10**9) if tendency else None,
         outcome=_choice(args, "outcome", set(OUTCOMES), "The outcome"),
         verdict=_choice(args, "verdict", {v.value for v in Verdict}, "The verdict"),
@@ -132,24 +149,54 @@ def filters_from(args: Mapping[str, str]) -> queries.ArchiveFilters:
 
 
 def archive_context(args: Mapping[str, str], page: int) -> dict[str, Any]:
-    filters = filters_from(args)
-    rows, more = queries.archive(filters, page=page)
-    head = queries.chain_head()
+    """The archive: its filters' choices and its list with the chain's head (kept between
+    requests under the archive's stamps, read first: fragments.py), and the conveners' and
+    evaluators' lists of what waits for them."""
+    stamps = fragments.tokens(ARCHIVE_STAMP, PEOPLE)
+    kinds = fragments.kept(
+        "record kinds", stamps.only(ARCHIVE_STAMP), None, lambda: tuple(queries.record_kinds())
+    )
+    filters = filters_from(args, kinds)
+    today = utcnow().date()
+    shown = {k: v for k, v in args.items() if k != "page" and v}
+
+    def render() -> fragments.Part:
+        rows, more = queries.archive(filters, page=page)
+        return fragments.Part(
+            fragments.rendered_blocks(
+                "decisions/_archive_parts.html",
+                rows=rows,
+                page=page,
+                has_more=more,
+                args=shown,
+                head=queries.chain_head(),
+                today=today,
+            )
+        )
+
     member = viewer()
     return {
-        "rows": rows,
+        # The filter by tendency and the search read members' entries and the minority
+        # reports' papers, which the archive's stamp does not cover: rendered every time.
+        "parts": fragments.part(
+            "archive",
+            stamps.only(ARCHIVE_STAMP),
+            (filters, page, today, tuple(sorted(shown.items()))),
+            render,
+            live=filters.tendency_id is not None or bool(filters.words),
+        ),
         "filters": filters,
         "page": page,
-        "has_more": more,
-        "kinds": queries.record_kinds(),
-        "tendencies": tendency_names(),
+        "kinds": kinds,
+        "tendencies": fragments.kept(
+            "tendency names", stamps.only(PEOPLE), None, lambda: tuple(tendency_names())
+        ),
         "verdicts": [(v.value, v.label) for v in Verdict],
-        "head": head,
-        "today": utcnow().date(),
-        "args": {k: v for k, v in args.items() if k != "page" and v},
+        "today": today,
+        "args": shown,
         "convening": bool(member and member.is_convener),
         "drafting": queries.drafting_records() if member and member.is_convener else [],
-        "due": queries.evaluations_due(utcnow().date()) if member and can_evaluate(member) else [],
+        "due": queries.evaluations_due(today) if member and can_evaluate(member) else [],
     }
 
 
@@ -167,18 +214,17 @@ def record_stamps(record_id: int) -> fragments.Tokens | None:
     """The stamps of a record page's kept parts (its body, its thread, what the tendencies
     say), read before the record's rows: what is kept is never older (fragments.py). None
     when there is no such record. (The record's vote and adopted draft never change.)"""
-    found = queries.record_sources(record_id)
-    if found is None:
-        return None
-    vote_id, draft_id = found
-    return fragments.tokens(
-        stamp_of(record_id),
-        vote_stamp(vote_id),
-        *([draft_stamp(draft_id)] if draft_id is not None else []),
-        thread_stamp(SubjectType.DECISION.value, record_id),
-        PEOPLE,
-        PAPERS_STAMP,
+    vote, draft = queries.record_sources(record_id)
+    stamps, (vote_id, _draft_id) = fragments.tokens_and_ids(
+        [
+            stamp_of(record_id),
+            thread_stamp(SubjectType.DECISION.value, record_id),
+            PEOPLE,
+            PAPERS_STAMP,
+        ],
+        [(vote_stamp, vote), (draft_stamp, draft)],
     )
+    return None if vote_id is None else stamps
 
 
 def record_page(
@@ -186,13 +232,15 @@ def record_page(
     forms: Mapping[str, FlaskForm] | None = None,
     *,
     stamps: fragments.Tokens | None = None,
+    mine: Commitment | EllipsisType | None = ...,
 ) -> dict[str, Any]:
     """The record page: the record's body (a part kept for every reader alike until the
     record, its vote, its adopted text or a name it shows changes; `stamps` from
     `record_stamps`, read before `record`; without, rendered for this request alone), and
     for a member their entry, its form, its debate and what the tendencies say.
     `forms`: a form as posted (`commitment_form`, `report_form`, `seal_form`), when it was
-    refused, shown again with the member's input and the message beside the field."""
+    refused, shown again with the member's input and the message beside the field.
+    `mine`: the member's own entry, when read with the record (`readable_record_and_entry`)."""
     member = viewer()
     names = names_shown()
     today = utcnow().date()
@@ -229,7 +277,13 @@ def record_page(
         positions = positions_context(subject, stamps=stamps)
         context |= debate_context(subject, stamps=stamps) | positions
         context |= _member_context(
-            record, member, evaluation, forms or {}, positions["viewer_membership"]
+            record,
+            member,
+            commitment_of(record, member) if mine is ... else mine,
+            evaluation,
+            forms or {},
+            positions["viewer_membership"],
+            stamps,
         )
     return context
 
@@ -321,37 +375,65 @@ def _roll_call_names(result: dict[str, Any] | None) -> dict[int, str]:
 def _member_context(
     record: DecisionRecord,
     member: Member,
+    mine: Commitment | None,
     evaluation: Any,
     posted: Mapping[str, FlaskForm],
     membership: MembershipView | None,
+    stamps: fragments.Tokens | None,
 ) -> dict[str, Any]:
-    mine = commitment_of(record, member)
     coordinates = membership is not None and membership.is_coordinator
-    report_form = posted.get("report_form") or MinorityReportForm(formdata=None)
+    report_form = None
     if coordinates and membership is not None and record.is_sealed:
+        report_form = posted.get("report_form") or MinorityReportForm(formdata=None)
         papers = queries.attachable_papers(record, membership.tendency_id)
         report_form.paper.choices = [(p.id, p.title) for p in papers]
-    commitment_form = posted.get("commitment_form") or CommitmentForm(
-        formdata=None,
-        data={
-            "commits": mine.commits if mine else True,
-            "disagreement": mine.disagreement_markdown if mine else "",
-        },
+    can_commit = can_record_commitment(member, record, evaluation)
+    can_write = can_write_record(member, record)
+
+    def render_entry() -> fragments.Part:
+        commitment_form = posted.get("commitment_form") or CommitmentForm(
+            formdata=None,
+            data={
+                "commits": mine.commits if mine else True,
+                "disagreement": mine.disagreement_markdown if mine else "",
+            },
+        )
+        entry = fragments.rendered(
+            "decisions/_your_entry.html",
+            record=record,
+            member=member,
+            mine=mine,
+            can_commit=can_commit,
+            commitment_form=commitment_form,
+        )
+        return fragments.Part((entry,))
+
+    # Every member without an entry is shown the same section; one with an entry, or a form
+    # refused, their own.
+    entry = (
+        fragments.part(
+            "your entry",
+            stamps.only(stamp_of(record.id)) if stamps else Tokens(()),
+            (record.id, can_commit),
+            render_entry,
+            live=stamps is None or mine is not None or "commitment_form" in posted,
+        ).pieces[0]
+        if record.is_sealed
+        else None
     )
     return {
         "mine": mine,
-        "can_commit": can_record_commitment(member, record, evaluation),
-        "can_write": can_write_record(member, record),
+        "can_commit": can_commit,
+        "can_write": can_write,
         "can_evaluate": can_evaluate(member),
         # Before opening the evaluation (which freezes entries): how many have not entered.
         "without_entry": queries.members_without_entry(record)
         if can_evaluate(member) and record.is_sealed and evaluation is None
         else None,
-        "commitment_form": commitment_form,
-        "report_form": report_form if coordinates and report_form.paper.choices else None,
+        "your_entry": entry,
+        "report_form": report_form if report_form and report_form.paper.choices else None,
         "coordinates": coordinates,
-        "seal_form": posted.get("seal_form") or SealForm(formdata=None),
-        "action_form": ActionForm(),
+        "seal_form": (posted.get("seal_form") or SealForm(formdata=None)) if can_write else None,
     }
 
 

@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from deliberate.accounts.models import Member, MemberStatus
 from deliberate.database import MemberId
@@ -40,15 +51,35 @@ def get_record(record_id: int) -> DecisionRecord | None:
     return db.session.get(DecisionRecord, record_id)
 
 
-def record_sources(record_id: int) -> tuple[int, int | None] | None:
-    """The vote a record comes from and the draft whose version it adopted (neither ever
-    changes), or None when there is no such record."""
+def record_and_entry(
+    record_id: int, member_id: int | None
+) -> tuple[DecisionRecord | None, Commitment | None]:
+    """The record and the member's current entry on it (None for either that does not
+    exist, or for no member), in one query."""
+    if member_id is None:
+        return get_record(record_id), None
     row = db.session.execute(
-        select(DecisionRecord.vote_id, DraftVersion.draft_id)
-        .outerjoin(DraftVersion, DraftVersion.id == DecisionRecord.version_id)
+        select(DecisionRecord, Commitment)
+        .outerjoin(
+            Commitment,
+            and_(Commitment.record_id == DecisionRecord.id, Commitment.member_id == member_id),
+        )
         .where(DecisionRecord.id == record_id)
     ).first()
-    return None if row is None else (row[0], row[1])
+    return (None, None) if row is None else (row[0], row[1])
+
+
+def record_sources(record_id: int) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
+    """The vote a record comes from and the draft whose version it adopted (neither ever
+    changes), as subqueries finding their ids (each finds none when there is no such
+    record)."""
+    vote = select(DecisionRecord.vote_id).where(DecisionRecord.id == record_id)
+    draft = (
+        select(DraftVersion.draft_id)
+        .join(DecisionRecord, DecisionRecord.version_id == DraftVersion.id)
+        .where(DecisionRecord.id == record_id)
+    )
+    return vote.scalar_subquery(), draft.scalar_subquery()
 
 
 # --- the record page --------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from deliberate.decisions.models import (
 )
 from deliberate.decisions.permissions import can_evaluate, can_record_commitment
 from deliberate.decisions.queries import evaluation_of, is_on_decision
-from deliberate.decisions.watches import stamp_of
+from deliberate.decisions.watches import ARCHIVE_STAMP, stamp_of
 from deliberate.drafts.models import Draft, DraftKind
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
@@ -166,7 +166,7 @@ def revise_statements(
             evaluation_date=statements.evaluation_date,
         )
         # One row, named: not every kept part of the site (fragments.py).
-        .execution_options(synchronize_session=False, stamps=[stamp_of(record.id)])
+        .execution_options(synchronize_session=False, stamps=[stamp_of(record.id), ARCHIVE_STAMP])
     )
     db.session.refresh(record)
     if rows_matched(changed) != 1:
@@ -212,7 +212,7 @@ def seal_record(actor: Member, record: DecisionRecord, *, now: datetime | None =
         .where(DecisionRecord.id == record.id, DecisionRecord.state == RecordState.DRAFTING)
         .values(state=RecordState.SEALED, sealed_at=now, sealed_by_id=actor.id)
         # One row, named: not every kept part of the site (fragments.py).
-        .execution_options(synchronize_session=False, stamps=[stamp_of(record.id)])
+        .execution_options(synchronize_session=False, stamps=[stamp_of(record.id), ARCHIVE_STAMP])
     )
     db.session.refresh(record)
     if rows_matched(sealed) != 1:
@@ -527,7 +527,9 @@ def seal_evaluation(actor: Member, evaluation: Evaluation, *, now: datetime | No
         .where(Evaluation.id == evaluation.id, Evaluation.sealed_at.is_(None))
         .values(sealed_at=now, sealed_by_id=actor.id)
         # One row, named: not every kept part of the site (fragments.py).
-        .execution_options(synchronize_session=False, stamps=[stamp_of(evaluation.record_id)])
+        .execution_options(
+            synchronize_session=False, stamps=[stamp_of(evaluation.record_id), ARCHIVE_STAMP]
+        )
     )
     db.session.refresh(evaluation)
     if rows_matched(sealed) != 1:

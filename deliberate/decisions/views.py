@@ -81,8 +81,10 @@ def index() -> Page | WerkzeugResponse:
 @archive_reader
 def detail(record_id: int) -> Page | WerkzeugResponse:
     stamps = pages.record_stamps(record_id)  # before the record: kept parts are never older
-    record = pages.readable_record(record_id)
-    return render_template("decisions/detail.html", **pages.record_page(record, stamps=stamps))
+    record, mine = pages.readable_record_and_entry(record_id)
+    return render_template(
+        "decisions/detail.html", **pages.record_page(record, stamps=stamps, mine=mine)
+    )
 
 
 @bp.get("/<int:record_id>/print")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from flask import current_app
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from deliberate import fragments
 from deliberate.accounts import queries as member_queries
@@ -40,6 +41,7 @@ from deliberate.drafts.permissions import (
 from deliberate.drafts.rules import MERGEABLE_AMENDMENT_STATES
 from deliberate.drafts.subjects import load_draft
 from deliberate.errors import NotFound, ValidationError
+from deliberate.extensions import db
 from deliberate.fragments import PEOPLE
 from deliberate.markup import displayed
 from deliberate.papers.models import PAPERS_STAMP
@@ -182,9 +184,41 @@ def kept_conveners(draft: Draft, stamps: fragments.Tokens) -> tuple[NamedConvene
     )
 
 
-def amendment_stamps(draft_id: int) -> fragments.Tokens:
-    """The stamps of an amendment page's parts, read before its rows (fragments.py)."""
-    return fragments.tokens(stamp_of(draft_id), PEOPLE, PAPERS_STAMP, VOTES_STAMP)
+def amendment_stamps(draft_id: int, number: int) -> fragments.Tokens:
+    """The stamps of an amendment page's parts (its draft's, its thread's, the names', the
+    papers' and the votes'), read before its rows (fragments.py), in one statement."""
+    amendment_id = (
+        select(Amendment.id)
+        .where(Amendment.draft_id == draft_id, Amendment.number == number)
+        .scalar_subquery()
+    )
+    stamps, _found = fragments.tokens_and_ids(
+        [stamp_of(draft_id), PEOPLE, PAPERS_STAMP, VOTES_STAMP],
+        [(partial(thread_stamp, SubjectType.AMENDMENT.value), amendment_id)],
+    )
+    return stamps
+
+
+def viewed_amendment(
+    draft_id: int, number: int, actor: Member, stamps: fragments.Tokens
+) -> tuple[Draft, Amendment, queries.Support]:
+    """The draft, its amendment numbered `number` and its support as `actor` reads them: the
+    counts kept between requests under the draft's stamp (`stamps`, read first). Raises
+    NotFound for a draft or an amendment that does not exist."""
+    viewed = queries.amendment_for(draft_id, number, actor)
+    if viewed is None:
+        if db.session.get(Draft, draft_id) is None:
+            raise NotFound("That draft does not exist.")
+        raise NotFound(f"This draft has no amendment A{number}.")
+    found = queries.with_relations(viewed.amendment, proposer=False, group=False)
+    seconds, cosponsors = fragments.kept(
+        "amendment support",
+        stamps.only(stamp_of(draft_id)),
+        found.id,
+        lambda: queries.support_counts(found.id),
+    )
+    support = queries.Support(seconds, cosponsors, viewed.viewer_seconded, viewed.viewer_cosponsors)
+    return found.draft, found, support
 
 
 def amendment_context(
@@ -193,19 +227,22 @@ def amendment_context(
     actor: Member,
     stamps: fragments.Tokens,
     *,
+    support: queries.Support | None = None,
     forms: Mapping[str, FlaskForm] | None = None,
 ) -> dict[str, Any]:
     """What an amendment page shows: its change against the text it amends, its support (a
     part the page cache keeps), what the member may do with it, and the debate, papers and
-    votes on it. `stamps` come from `amendment_stamps`, read before `draft` and `found`.
+    votes on it. `stamps` come from `amendment_stamps`, read before `draft` and `found`;
+    `support`, when read with them (`viewed_amendment`).
     `forms`: the forms as posted, after a refusal, shown again with their input and errors in
     place of fresh ones."""
     subject = subject_of(SubjectType.AMENDMENT, found)
-    support = queries.support_of(found, actor)
+    support = support or queries.support_of(found, actor)
     is_proposer = found.proposer_id == actor.id
     can_edit = can_edit_amendment(actor, found, support.seconds)
 
     def render() -> fragments.Part:
+        queries.with_relations(found)
         page = queries.amendment_page(draft, found, support)
         return fragments.Part(
             fragments.rendered_blocks(
@@ -224,6 +261,10 @@ def amendment_context(
 
     variant = (subject.state, is_proposer, can_edit)
     sponsor = found.sponsor_tendency
+    convening = can_convene(actor, draft, {m.id for m in kept_conveners(draft, stamps)})
+    if convening:
+        queries.with_relations(found, proposer=False)  # the conveners' panel names its group
+    can_withdraw = can_withdraw_amendment(actor, found)
     return {
         "draft": draft,
         "amendment": found,
@@ -231,17 +272,18 @@ def amendment_context(
         "parts": fragments.part("amendment", stamps, variant, render, live=bool(forms)),
         "seconds": support.seconds,
         "already_seconded": support.viewer_seconded,
-        "convening": can_convene(actor, draft, {m.id for m in kept_conveners(draft, stamps)}),
+        "convening": convening,
         "can_edit": can_edit,
-        "can_withdraw": can_withdraw_amendment(actor, found),
+        "can_withdraw": can_withdraw,
         "can_second": can_second_amendment(actor, found, support.viewer_seconded),
         "can_unsecond": can_withdraw_second(actor, found, support.viewer_seconded),
         "coordinating_sponsor": sponsor is not None and is_coordinator(actor, sponsor),
         "cosponsoring": support.viewer_cosponsors,
-        "reason_form": ReasonForm(formdata=None),
-        "optional_reason_form": OptionalReasonForm(formdata=None),
+        # Built only for those shown them: the conveners' and the proposer's.
+        "reason_form": ReasonForm(formdata=None) if convening else None,
+        "optional_reason_form": OptionalReasonForm(formdata=None) if can_withdraw else None,
         **(forms or {}),
-        **debate_context(subject),
+        **debate_context(subject, stamps=stamps),
         **positions_context(subject, stamps=stamps),
         **votes_context(subject, stamps=stamps),
     }

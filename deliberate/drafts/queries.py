@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate.accounts.models import Member
@@ -300,6 +300,69 @@ class Support:
     cosponsors: int
     viewer_seconded: bool
     viewer_cosponsors: bool
+
+
+def amendment_for(draft_id: int, number: int, viewer: Member) -> ViewedAmendment | None:
+    """The amendment numbered `number` of the draft, with its draft, and whether the viewer
+    seconds and co-sponsors it, in one query; None when there is no such amendment (or no
+    such draft). (Its proposer, sponsor and group: `with_relations`, when shown.)"""
+    row = db.session.execute(
+        select(
+            Amendment,
+            exists().where(
+                AmendmentSecond.amendment_id == Amendment.id,
+                AmendmentSecond.member_id == viewer.id,
+            ),
+            exists().where(
+                AmendmentCosponsor.amendment_id == Amendment.id,
+                AmendmentCosponsor.member_id == viewer.id,
+            ),
+        )
+        .join(Amendment.draft)
+        .options(contains_eager(Amendment.draft))
+        .where(Amendment.draft_id == draft_id, Amendment.number == number)
+    ).first()
+    return None if row is None else ViewedAmendment(row[0], bool(row[1]), bool(row[2]))
+
+
+def with_relations(
+    amendment: Amendment, *, proposer: bool = True, sponsor: bool = True, group: bool = True
+) -> Amendment:
+    """The amendment with the relations asked for loaded (each read only if the session does
+    not hold it already)."""
+    for wanted, name, model, key in (
+        (proposer, "proposer", Member, amendment.proposer_id),
+        (sponsor, "sponsor_tendency", Tendency, amendment.sponsor_tendency_id),
+        (group, "competition_group", CompetitionGroup, amendment.competition_group_id),
+    ):
+        if wanted and name not in amendment.__dict__:
+            related = db.session.get(model, key) if key is not None else None
+            set_committed_value(amendment, name, related)
+    return amendment
+
+
+@dataclass(frozen=True)
+class ViewedAmendment:
+    """An amendment as one viewer reads it: whether they second and co-sponsor it."""
+
+    amendment: Amendment
+    viewer_seconded: bool
+    viewer_cosponsors: bool
+
+
+def support_counts(amendment_id: int) -> tuple[int, int]:
+    """How many second and how many co-sponsor the amendment, in one query."""
+    counted = db.session.execute(
+        select(
+            select(func.count())
+            .where(AmendmentSecond.amendment_id == amendment_id)
+            .scalar_subquery(),
+            select(func.count())
+            .where(AmendmentCosponsor.amendment_id == amendment_id)
+            .scalar_subquery(),
+        )
+    ).one()
+    return int(counted[0]), int(counted[1])
 
 
 def support_of(amendment: Amendment, viewer: Member) -> Support:

@@ -4,11 +4,14 @@ member's own entry stays theirs, and the public never gets what members were sho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
+from flask import g
 from sqlalchemy import update
 
+from deliberate import fragments
 from deliberate.accounts.models import MemberRole
 from deliberate.accounts.services import rename_member
 from deliberate.database import utcnow
@@ -17,7 +20,7 @@ from deliberate.decisions.models import DecisionRecord
 from deliberate.extensions import db
 from deliberate.subjects import resolve
 from deliberate.voting.models import Vote
-from tests.conftest import page_queries
+from tests.conftest import login, page_queries
 from tests.decisions.factories import decided_record, sealed_record
 from tests.factories import make_member, make_tendency
 from tests.papers.factories import make_paper
@@ -186,3 +189,42 @@ def test_the_public_is_never_served_what_members_were_shown(
     public = record_page(client, login_as, None, record)
     assert "Too early." in public
     assert "Voter 0" not in public
+
+
+def test_the_entry_section_kept_for_members_without_one_becomes_theirs_once_they_enter(
+    client, login_as, convener, voters
+):
+    record = sealed_record(convener, voters)
+    db.session.commit()
+    record_page(client, login_as, voters[0], record)  # keeps the section of those without
+    before = record_page(client, login_as, voters[1], record)
+    assert "You have not recorded your commitment yet" in before
+    services.record_commitment(voters[1], record, commits=False, disagreement="Too early.")
+    db.session.commit()
+    after = record_page(client, login_as, voters[1], record)
+    assert "registered your disagreement <strong>without committing</strong>" in after
+    assert "You have not recorded your commitment yet" not in after
+    assert "Revise my entry" in after
+    # Another member without an entry is still told they have none, and not the other's.
+    other = record_page(client, login_as, voters[2], record)
+    assert "You have not recorded your commitment yet" in other
+    assert "registered your disagreement" not in other
+
+
+def test_the_kept_entry_form_carries_each_members_own_token(app, convener, voters, csrf_enabled):
+    record = sealed_record(convener, voters)
+    db.session.commit()
+    url = f"/decisions/{record.id}/commitment"
+    tokens = []
+    for voter in voters[:2]:
+        client = app.test_client()  # a browser of their own
+        g.pop("csrf_token", None)  # the tests' app context outlives requests; a server's not
+        login(client, voter)
+        page = client.get(f"/decisions/{record.id}").get_data(as_text=True)
+        found = re.search(rf'action="{url}".*?name="csrf_token" value="([^"]+)"', page, re.S)
+        assert found is not None
+        tokens.append(found.group(1))
+    assert tokens[0] != tokens[1]
+    assert fragments.CSRF_PLACEHOLDER not in page
+    response = client.post(url, data={"csrf_token": tokens[1], "commits": "y"})
+    assert response.status_code == 303

@@ -73,11 +73,11 @@ def propose(draft_id: int) -> Page:
 @bp.get("/<int:draft_id>/amendments/<int:number>")
 @login_required
 def amendment(draft_id: int, number: int) -> str:
-    stamps = pages.amendment_stamps(draft_id)  # before the rows they stamp
-    draft = _draft(draft_id)
-    found = _amendment(draft, number)
+    stamps = pages.amendment_stamps(draft_id, number)  # before the rows they stamp
+    draft, found, support = pages.viewed_amendment(draft_id, number, actor(), stamps)
     return render_template(
-        "drafts/amendment.html", **pages.amendment_context(draft, found, actor(), stamps)
+        "drafts/amendment.html",
+        **pages.amendment_context(draft, found, actor(), stamps, support=support),
     )
 
 

@@ -51,6 +51,10 @@ def _amendment_page(draft: Draft, amendment: Amendment, **forms: FlaskForm) -> C
     return lambda: render_template(
         "drafts/amendment.html",
         **pages.amendment_context(
-            draft, amendment, actor(), pages.amendment_stamps(draft.id), forms=forms
+            draft,
+            amendment,
+            actor(),
+            pages.amendment_stamps(draft.id, amendment.number),
+            forms=forms,
         ),
     )
