@@ -135,6 +135,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations_bp)
     app.register_blueprint(decisions_bp)
     app.register_blueprint(notifications_bp)
+    from deliberate.api.endpoints import register
+    from deliberate.api.views import bp as tokens_bp
+
+    app.register_blueprint(tokens_bp)
+    register(app)
 
 
 def _register_hooks(app: Flask) -> None:
