@@ -1,9 +1,11 @@
-"""A member's personal access tokens in their account settings: the list, a new token shown
-once, revocation."""
+"""A member's personal access tokens in their account settings (the list, a new token shown
+once, revocation), and the API's reference page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, url_for
 from flask_login import login_required
 
 from deliberate.api import services
@@ -65,3 +67,67 @@ def revoke(token_id: int) -> Page:
         success_message=f"The token “{token.name}” is revoked; it no longer works.",
         redirect_to=url_for("tokens.index"),
     )
+
+
+reference_bp = Blueprint("api_reference", __name__)
+
+
+@reference_bp.get("/api/v1/")
+def reference() -> str:
+    """The API's reference, drawn on the server from its OpenAPI document: no script, no
+    asset from elsewhere, so the strict CSP stays as it is."""
+    spec = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    return render_template("api/reference.html", spec=spec, operations=reference_operations(spec))
+
+
+def reference_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each operation of `spec` with what the page shows of it, in the document's order."""
+    shown = []
+    for path, item in spec.get("paths", {}).items():
+        shared = item.get("parameters", [])
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            parameters = [_resolved(spec, p) for p in [*shared, *operation.get("parameters", [])]]
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            shown.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "anchor": f"{method}-{path}".replace("/", "-")
+                    .replace("{", "")
+                    .replace("}", ""),
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": parameters,
+                    "body": _schema_name(body["schema"]) if body else None,
+                    "responses": {
+                        status: _schema_name(_first_schema(answer))
+                        for status, answer in operation.get("responses", {}).items()
+                        if "$ref" not in answer
+                    },
+                }
+            )
+    return shown
+
+
+def _resolved(spec: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    ref = item.get("$ref")
+    if ref is None:
+        return item
+    found: Any = spec
+    for part in ref.lstrip("#/").split("/"):
+        found = found.get(part, {})
+    return dict(found)
+
+
+def _first_schema(answer: dict[str, Any]) -> dict[str, Any]:
+    content: dict[str, dict[str, Any]] = answer.get("content", {})
+    for media in content.values():
+        return dict(media.get("schema", {}))
+    return {}
+
+
+def _schema_name(schema: dict[str, Any]) -> str | None:
+    ref = schema.get("$ref")
+    return ref.rsplit("/", 1)[-1] if ref else None
