@@ -107,7 +107,7 @@ def authenticate() -> None:
             if current_user.is_authenticated
             else frozenset()
         )
-        if request.method not in READ_ONLY_METHODS:
+        if request.method not in READ_ONLY_METHODS and current_app.config["WTF_CSRF_ENABLED"]:
             csrf.protect()
         return
     scheme, _, secret = header.strip().partition(" ")

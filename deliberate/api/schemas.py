@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from deliberate.drafts.models import AmendmentKind
+from deliberate.routing import MAX_ID
+
+# Ids as the app's id converter takes them; numbers within a draft (versions, paragraphs).
+ID = validate.Range(min=1, max=MAX_ID)
+NUMBER = validate.Range(min=0, max=MAX_ID)
 
 
 class Problem(Schema):
@@ -237,3 +244,145 @@ class VoteResult(Schema):
     result = fields.Dict(
         required=True, metadata={"description": "The stored result: counts, rounds, ties"}
     )
+
+
+# --- what members write --------------------------------------------------------------------
+
+
+class AmendmentProposal(Schema):
+    version = fields.Integer(
+        required=True,
+        validate=NUMBER,
+        metadata={"description": "The version you read (the current one)"},
+    )
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf([kind.value for kind in AmendmentKind]),
+    )
+    first = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "First ¶ (or ¶ to insert after)"},
+    )
+    last = fields.Integer(load_default=None, allow_none=True, validate=NUMBER)
+    new_text = fields.String(load_default="")
+    title = fields.String(required=True)
+    rationale = fields.String(required=True)
+
+
+class Seconded(Schema):
+    amendment = fields.Integer(required=True)
+    seconds = fields.Integer(required=True)
+    tabled = fields.Boolean(
+        required=True, metadata={"description": "Whether this second tabled it"}
+    )
+
+
+class CommentIn(Schema):
+    body = fields.String(required=True, metadata={"description": "Markdown"})
+    paragraph = fields.Integer(load_default=None, allow_none=True, validate=NUMBER)
+    parent = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=NUMBER,
+        metadata={"description": "The comment answered"},
+    )
+
+
+class Comment(Schema):
+    id = fields.Integer(required=True)
+    subject_type = fields.String(required=True)
+    subject_id = fields.Integer(required=True)
+    paragraph = fields.Integer(required=True, allow_none=True)
+    parent = fields.Integer(required=True, allow_none=True)
+    body = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class BallotIn(Schema):
+    """One of: `choice` (majority: yes, no, abstain), `position` and `reason` (consensus),
+    `ranking` (ranked votes: option labels, first choice first)."""
+
+    choice = fields.String()
+    position = fields.String()
+    reason = fields.String(load_default="")
+    ranking = fields.List(fields.String())
+    receipt = fields.String(
+        metadata={"description": "To replace your secret ballot: the receipt code it gave"}
+    )
+
+
+class Receipt(Schema):
+    vote = fields.Integer(required=True)
+    replaced = fields.Boolean(required=True)
+    receipt = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "A secret ballot's receipt code, shown this once: it proves your "
+            "ballot was counted, not what it says"
+        },
+    )
+
+
+class CommitmentIn(Schema):
+    commits = fields.Boolean(required=True)
+    disagreement = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Reasons, in Markdown"}
+    )
+
+
+class Commitment(Schema):
+    record = fields.Integer(required=True)
+    commits = fields.Boolean(required=True)
+    disagrees = fields.Boolean(required=True)
+    revision = fields.Integer(required=True)
+
+
+# --- what admins do ------------------------------------------------------------------------
+
+
+class MemberRow(Schema):
+    id = fields.Integer(required=True)
+    display_name = fields.String(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+    status = fields.String(required=True)
+    tendency = fields.Integer(required=True, allow_none=True)
+
+
+class MembersQuery(CursorQuery):
+    q = fields.String(metadata={"description": "Part of a name or an email"})
+
+
+class InvitationIn(Schema):
+    email = fields.String(required=True)
+    display_name = fields.String(load_default="")
+    tendency = fields.Integer(load_default=None, allow_none=True, validate=NUMBER)
+
+
+class Invitation(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+    link = fields.String(required=True, metadata={"description": "Shown once; also mailed"})
+
+
+class SuspensionIn(Schema):
+    reason = fields.String(required=True)
+
+
+class TendencyIn(Schema):
+    tendency = fields.Integer(
+        required=True, allow_none=True, validate=ID, metadata={"description": "null: no tendency"}
+    )
+
+
+class SeatIn(Schema):
+    member = fields.Integer(required=True, validate=ID)
+
+
+class Seat(Schema):
+    body = fields.Integer(required=True)
+    member = fields.Integer(required=True)
+    seated = fields.Boolean(required=True)

@@ -12,7 +12,14 @@ def register(app: Flask) -> ProblemApi:
     """Describe and register the API on `app`: its OpenAPI document at
     /api/v1/openapi.json, then every endpoint."""
     # Each module adds its routes to bp.
-    from deliberate.api.endpoints import decisions, drafts, me, votes  # noqa: F401
+    from deliberate.api.endpoints import (  # noqa: F401
+        debate,
+        decisions,
+        drafts,
+        me,
+        members,
+        votes,
+    )
 
     api = ProblemApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.register_converter(

@@ -19,11 +19,18 @@ from deliberate.api.http import (
     require_scope,
 )
 from deliberate.api.models import Scope
-from deliberate.decisions import exports, pages, queries
+from deliberate.auth import member_rate_key
+from deliberate.decisions import exports, pages, queries, services
 from deliberate.decisions.permissions import can_read_archive
 from deliberate.errors import NotFound, PermissionDenied
+from deliberate.extensions import db, limiter
 
 RecordPage = schemas.page_of(schemas.RecordSummary, "RecordPage")
+entry_limit = limiter.limit(
+    "20 per minute",
+    key_func=member_rate_key,
+    error_message="You are changing your entry faster than this site allows. Wait a minute.",
+)
 
 
 def _require_reader() -> None:
@@ -79,3 +86,26 @@ def record(record_id: int) -> dict[str, Any]:
     etag(*stamps.values, names)
     found = pages.readable_record(record_id)
     return exports.record_document(found, names=names)
+
+
+@bp.post("/decisions/<int:record_id>/commitment")
+@entry_limit
+@bp.arguments(schemas.CommitmentIn)
+@bp.response(200, schemas.Commitment)
+def commitment(body: dict[str, Any], record_id: int) -> dict[str, Any]:
+    """Record your commitment to act on a sealed decision, your registered disagreement
+    (reasons in Markdown), or both; a new entry replaces your current one"""
+    member = require_scope(Scope.WRITE)
+    found = queries.get_record(record_id)
+    if found is None:
+        raise NotFound("That decision record does not exist.")
+    entry = services.record_commitment(
+        member, found, commits=body["commits"], disagreement=body["disagreement"]
+    )
+    db.session.commit()
+    return {
+        "record": found.id,
+        "commits": entry.commits,
+        "disagrees": entry.disagrees,
+        "revision": entry.revision,
+    }

@@ -10,9 +10,10 @@ from deliberate.api import schemas
 from deliberate.api.http import bp, etag, next_cursor, read_cursor, require_scope
 from deliberate.api.models import Scope
 from deliberate.auth import get_or_404
-from deliberate.drafts import pages, queries
+from deliberate.drafts import pages, queries, services
 from deliberate.drafts.models import Amendment, Draft, DraftVersion, stamp_of
 from deliberate.errors import NotFound
+from deliberate.extensions import db
 from deliberate.fragments import PEOPLE
 
 AMENDMENTS_PER_PAGE = 50
@@ -162,3 +163,38 @@ def amendment(draft_id: int, number: int) -> dict[str, Any]:
         (v.number for v in queries.versions(found_draft) if v.id == found.version_id), 0
     )
     return _amendment(found, seconds, version_number)
+
+
+@bp.post("/drafts/<int:draft_id>/amendments")
+@bp.arguments(schemas.AmendmentProposal)
+@bp.response(201, schemas.Amendment)
+def propose(body: dict[str, Any], draft_id: int) -> dict[str, Any]:
+    """Propose an amendment to the current version while the window is open"""
+    member = require_scope(Scope.WRITE)
+    found = _draft(draft_id)
+    made = services.propose_amendment(
+        member,
+        found,
+        version_number=body["version"],
+        kind=body["kind"],
+        first=body["first"],
+        last=body["last"],
+        new_text=body["new_text"],
+        title=body["title"],
+        rationale=body["rationale"],
+    )
+    db.session.commit()
+    return _amendment(made, queries.second_count(made), body["version"])
+
+
+@bp.post("/drafts/<int:draft_id>/amendments/<int:number>/seconds")
+@bp.response(200, schemas.Seconded)
+def second(draft_id: int, number: int) -> dict[str, Any]:
+    """Second an amendment (not your own; once)"""
+    member = require_scope(Scope.WRITE)
+    found = queries.amendment_by_number(_draft(draft_id), number)
+    if found is None:
+        raise NotFound(f"This draft has no amendment A{number}.")
+    tabled = services.second_amendment(member, found)
+    db.session.commit()
+    return {"amendment": found.number, "seconds": queries.second_count(found), "tabled": tabled}

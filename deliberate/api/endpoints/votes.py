@@ -7,15 +7,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import current_app
+
 from deliberate.accounts.models import Member
 from deliberate.api import schemas
 from deliberate.api.http import bp, etag, next_cursor, read_cursor, require_scope
 from deliberate.api.models import Scope
-from deliberate.auth import require
+from deliberate.auth import member_rate_key, require
 from deliberate.errors import NotFound
-from deliberate.voting import pages, queries
+from deliberate.extensions import db, limiter
+from deliberate.voting import pages, queries, services
 from deliberate.voting.models import Vote
 from deliberate.voting.permissions import can_view_vote
+from deliberate.voting.vocabulary import VoteMethod
 
 VotePage = schemas.page_of(schemas.VoteSummary, "VotePage")
 
@@ -95,3 +99,35 @@ def results(vote_id: int) -> dict[str, Any]:
     found = pages.closed(load_vote(member, vote_id))
     etag("result", found.id, found.closed_at)
     return {"vote": found.id, "title": found.title, "result": json.loads(found.result_json or "{}")}
+
+
+ballot_limit = limiter.limit(
+    lambda: current_app.config.get("BALLOT_LIMIT_PER_MEMBER", "20 per minute"),
+    key_func=member_rate_key,
+    error_message="You are sending ballots faster than this site allows. Wait a minute.",
+)
+
+
+def ballot_content(vote: Vote, body: dict[str, Any]) -> dict[str, Any]:
+    """The ballot in the form the casting service checks, as the ballot form gives it."""
+    if vote.method == VoteMethod.MAJORITY:
+        return {"choice": body.get("choice")}
+    if vote.method == VoteMethod.CONSENSUS:
+        return {"position": body.get("position"), "reason": body.get("reason", "")}
+    return {"ranking": list(body.get("ranking") or [])}
+
+
+@bp.post("/votes/<int:vote_id>/ballots")
+@ballot_limit
+@bp.arguments(schemas.BallotIn)
+@bp.response(201, schemas.Receipt)
+def cast(body: dict[str, Any], vote_id: int) -> dict[str, Any]:
+    """Cast (or replace) your ballot. A secret ballot answers with its receipt code, shown
+    this once; to replace it, send that code as `receipt`"""
+    member = require_scope(Scope.VOTE)
+    found = load_vote(member, vote_id, for_ballot=True)
+    receipt = services.cast_ballot(
+        member, found, ballot_content(found, body), receipt=body.get("receipt") or None
+    )
+    db.session.commit()
+    return {"vote": vote_id, "replaced": receipt.replaced, "receipt": receipt.code}
