@@ -190,6 +190,7 @@ def next_cursor(page: int, has_more: bool) -> str | None:
 
 def etag(*parts: Any) -> None:
     """Answer 304 now if the client holds what `parts` name (If-None-Match), else send the
-    ETag with the response. `parts` must change whenever what the endpoint shows changes."""
+    ETag with the response. `parts` must change whenever what the endpoint shows changes;
+    call it once the thing shown is known to exist (If-None-Match: * matches any that does)."""
     viewer = current_user.get_id() if current_user.is_authenticated else None
     bp.set_etag([str(viewer), *(str(part) for part in parts)])

@@ -67,8 +67,9 @@ def _version_summary(version: DraftVersion) -> dict[str, Any]:
 def draft(draft_id: int) -> dict[str, Any]:
     """A draft: its state, amendment window, conveners and versions"""
     require_scope(Scope.READ)
-    etag(*fragments.tokens(stamp_of(draft_id), PEOPLE).values)  # before the rows: never older
+    stamps = fragments.tokens(stamp_of(draft_id), PEOPLE)  # before the rows: never older
     found = _draft(draft_id)
+    etag(*stamps.values)
     return {
         "id": found.id,
         "title": found.title,
@@ -153,11 +154,12 @@ def amendments(args: dict[str, Any], draft_id: int) -> dict[str, Any]:
 def amendment(draft_id: int, number: int) -> dict[str, Any]:
     """One amendment (A<number>) of a draft"""
     require_scope(Scope.READ)
-    etag(*pages.amendment_stamps(draft_id).values)
+    stamps = pages.amendment_stamps(draft_id)  # before the rows: never older
     found_draft = _draft(draft_id)
     found = queries.amendment_by_number(found_draft, number)
     if found is None:
         raise NotFound(f"This draft has no amendment A{number}.")
+    etag(*stamps.values)
     seconds = queries.second_count(found)
     version_number = next(
         (v.number for v in queries.versions(found_draft) if v.id == found.version_id), 0
