@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
 
-from tests.security.conftest import built, world_case  # noqa: F401 (the module-scoped world)
+from tests.security.conftest import world_case
 from tests.security.snapshot import DatabaseWatch
 from tests.security.world import ROLES
 
