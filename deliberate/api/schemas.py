@@ -361,10 +361,13 @@ class InvitationIn(Schema):
     tendency = fields.Integer(load_default=None, allow_none=True, validate=NUMBER)
 
 
-class Invitation(Schema):
+class OpenInvitation(Schema):
     id = fields.Integer(required=True)
     email = fields.String(required=True)
     expires_at = fields.AwareDateTime(required=True)
+
+
+class Invitation(OpenInvitation):
     link = fields.String(required=True, metadata={"description": "Shown once; also mailed"})
 
 
@@ -386,3 +389,10 @@ class Seat(Schema):
     body = fields.Integer(required=True)
     member = fields.Integer(required=True)
     seated = fields.Boolean(required=True)
+
+
+class Tendency(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    line = fields.String(required=True, metadata={"description": "Its political line"})
+    size = fields.Integer(required=True, metadata={"description": "Current members"})

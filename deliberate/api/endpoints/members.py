@@ -65,6 +65,17 @@ def members(args: dict[str, Any]) -> dict[str, Any]:
     return {"items": [_row(m, t) for m, t, _coordinates in rows], "next": next_cursor(page, more)}
 
 
+@bp.get("/members/invitations")
+@bp.response(200, schemas.OpenInvitation(many=True))
+def invitations() -> list[dict[str, Any]]:
+    """The invitations not yet accepted, withdrawn or expired (their links are not kept)"""
+    _admin()
+    return [
+        {"id": i.id, "email": i.email, "expires_at": i.expires_at}
+        for i in member_queries.open_invitations()
+    ]
+
+
 @bp.post("/members/invitations")
 @bp.arguments(schemas.InvitationIn)
 @bp.response(201, schemas.Invitation)
