@@ -17,6 +17,7 @@ from deliberate.database import utcnow
 from deliberate.errors import NotFound
 from deliberate.extensions import db
 from deliberate.forms import Outcome, Page, perform, submit
+from deliberate.markup import render_markdown
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -77,7 +78,12 @@ def reference() -> str:
     """The API's reference, drawn on the server from its OpenAPI document: no script, no
     asset from elsewhere, so the strict CSP stays as it is."""
     spec = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
-    return render_template("api/reference.html", spec=spec, operations=reference_operations(spec))
+    return render_template(
+        "api/reference.html",
+        spec=spec,
+        description=render_markdown(spec["info"].get("description", "")),
+        operations=reference_operations(spec),
+    )
 
 
 def reference_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
