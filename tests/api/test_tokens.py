@@ -43,7 +43,9 @@ def test_a_token_is_shown_once_and_only_its_hash_is_stored(client, login_as, mem
     assert secret not in again
     assert "website results" in again
     assert f"{stored.prefix}…" in again
-    assert api_get(client, "/api/v1/me", secret).get_json()["id"] == member.id
+    answer = api_get(client.application.test_client(), "/api/v1/me", secret)
+    assert answer.get_json()["id"] == member.id
+    assert "Set-Cookie" not in answer.headers  # a token request makes no session
 
 
 def test_a_scope_beyond_the_role_is_refused_beside_the_field_with_the_input_kept(
