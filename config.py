@@ -99,6 +99,14 @@ class BaseConfig:
     PREVIEW_LIMIT_PER_MEMBER = "120 per minute"
 
     CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+
+    # The API (/api/v1/): its OpenAPI description (flask-smorest) and requests per token.
+    API_TITLE = "Deliberate API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_LIMIT_PER_TOKEN = "600 per minute"  # noqa: S105 (a rate, not a secret)
     ORGANIZATION_NAME = "Deliberate"
     # The organization's time zone (an IANA name): times are entered and shown in it, unless a
     # member chooses their own in their settings. Stored times stay UTC.

@@ -175,6 +175,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(decisions_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(health_bp)
+    from deliberate.api.endpoints import register
+    from deliberate.api.views import bp as tokens_bp
+    from deliberate.api.views import reference_bp
+
+    app.register_blueprint(tokens_bp)
+    app.register_blueprint(reference_bp)
+    register(app)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Imports every model so the metadata (and migrations) know the whole schema."""
 
 from deliberate.accounts.models import Invitation, Member, OrganizationSettings, PasswordReset
+from deliberate.api.models import ApiToken
 from deliberate.audit.models import AuditEntry
 from deliberate.bodies.models import Body, BodyMembership
 from deliberate.debate.models import Comment, CommentRevision
@@ -44,6 +45,7 @@ __all__ = [
     "AmendmentCosponsor",
     "AmendmentEvent",
     "AmendmentSecond",
+    "ApiToken",
     "ArchiveLink",
     "ArchiveText",
     "AuditEntry",

@@ -23,6 +23,7 @@ from deliberate.demo.papers import paper_storylines
 from deliberate.demo.people import ADMIN, CONVENER, DEMO_PASSWORD, demo_email, people_storylines
 from deliberate.demo.rules import rules_storylines
 from deliberate.demo.tendencies import tendency_storylines
+from deliberate.demo.tokens import token_storylines
 from deliberate.demo.votes import vote_storylines
 from deliberate.demo.world import DemoClock, DemoWorld
 from deliberate.extensions import db
@@ -95,6 +96,7 @@ def load_demo(now: datetime | None = None) -> DemoWorld:
             *body_storylines(world),
             *vote_storylines(world),
             *decision_storylines(world),
+            *token_storylines(world),
         ]
     )
     quiet_history(world)

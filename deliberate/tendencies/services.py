@@ -250,6 +250,40 @@ def remove_member(actor: Member, membership: TendencyMembership) -> None:
     )
 
 
+def set_member_tendency(actor: Member, member: Member, tendency: Tendency | None) -> None:
+    """Move `member` into `tendency` (None: into no tendency), as an admin keeping the
+    membership in step with a contact database does. The current period ends ("moved by ...")
+    and a new one starts; the history keeps both.
+
+    Raises PermissionDenied unless the actor may manage both tendencies (admins may),
+    InvalidTransition when the member is suspended, already there, or the last coordinator of
+    the tendency they would leave. Audited.
+    """
+    current = current_membership(member)
+    if current is not None and not can_coordinate(actor, current.tendency):
+        raise PermissionDenied("Only admins and the tendency's coordinators move its members.")
+    if tendency is not None and not can_coordinate(actor, tendency):
+        raise PermissionDenied("Only admins and the tendency's coordinators add members to it.")
+    if not member.is_active:
+        raise InvalidTransition(f"{member.display_name} is suspended.")
+    if (current.tendency_id if current else None) == (tendency.id if tendency else None):
+        where = tendency.name if tendency else "no tendency"
+        raise InvalidTransition(f"{member.display_name} is already in {where}.")
+    left = current.tendency.name if current is not None else "no tendency"
+    if current is not None:
+        _check_not_last_coordinator(current)
+        _end(current, f"moved by {actor.display_name}")
+    if tendency is not None:
+        add_membership(tendency, member)
+    db.session.flush()
+    record_action(
+        actor,
+        "tendency.set_member",
+        member,
+        f"{member.display_name}: {left} → {tendency.name if tendency else 'no tendency'}",
+    )
+
+
 def set_membership_role(actor: Member, membership: TendencyMembership, role: str) -> None:
     """Make a member a coordinator, or a coordinator an ordinary member."""
     tendency = db.session.get_one(Tendency, membership.tendency_id)

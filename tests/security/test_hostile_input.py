@@ -34,6 +34,13 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 REFUSALS_WITHOUT_PAGE = {302, 405, 413, 429}
+json_any = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=False) | hostile_text,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 CASES = [
     pytest.param(endpoint, index, id=f"{endpoint}[{index}]")
@@ -53,6 +60,16 @@ def field_strategy(kind: str, entry: dict[str, Any], world_ids: list[str]) -> st
         "choice": st.one_of(st.sampled_from(entry.get("choices") or [""]), hostile_text),
         "multi": st.lists(st.one_of(st.sampled_from(world_ids), hostile_int), max_size=4),
         "file": hostile_file.map(lambda content: (io.BytesIO(content), "hostile.csv")),
+        # JSON values (API entries): numbers of any size, booleans, lists of labels, and
+        # anything else JSON carries where they are expected.
+        "number": st.one_of(
+            st.integers(-(2**70), 2**70), st.sampled_from([int(i) for i in world_ids]), json_any
+        ),
+        "flag": st.one_of(st.booleans(), json_any),
+        "labels": st.one_of(
+            st.lists(st.one_of(st.sampled_from(entry.get("choices") or [""]), hostile_text)),
+            json_any,
+        ),
     }[kind]
 
 
@@ -65,7 +82,9 @@ def assert_refusal_is_clean(response, before: DatabaseWatch | dict[str, str]) ->
             assert before.unchanged(), f"a refused request changed {before.changed_tables}"
         else:
             assert database_snapshot() == before, "a refused request changed data"
-    if response.status_code >= 400 and response.status_code not in REFUSALS_WITHOUT_PAGE:
+    if response.content_type == "application/problem+json":
+        assert response.get_json()["detail"], "no message for the refusal"
+    elif response.status_code >= 400 and response.status_code not in REFUSALS_WITHOUT_PAGE:
         page = response.get_data(as_text=True)
         assert 'class="error' in page or "error-message" in page, "no message for the refusal"
 
@@ -95,12 +114,19 @@ def test_hostile_form_input(app, built, endpoint, index):
     )
     with world_case(built, entry.get("state")):
         client = client_as(app, built, entry["as"])
+        # An API entry: a JSON body of hostile values, sent with the role's token.
+        token = entry.get("token") and {
+            "Authorization": f"Bearer {built.values[entry['as'] + '_secret']}"
+        }
 
         @FUZZ
         @given(data=form)
         def fuzz(data: dict[str, Any]) -> None:
             with DatabaseWatch(built.connection) as watch:
-                response = client.post(url, data=data, content_type="multipart/form-data")
+                if token:
+                    response = app.test_client().post(url, json=data, headers=token)
+                else:
+                    response = client.post(url, data=data, content_type="multipart/form-data")
                 assert_refusal_is_clean(response, watch)
 
         fuzz()

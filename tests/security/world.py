@@ -27,6 +27,7 @@ from deliberate.accounts.services import invite_member, issue_password_reset
 from deliberate.tendencies.models import TendencyMembership
 from deliberate.tendencies.queries import current_membership
 from deliberate.tendencies.services import request_to_join
+from tests.api.world import build_api
 from tests.bodies.world import build_bodies
 from tests.debate.world import build_debate
 from tests.decisions.world import DECISION_STATES, build_decisions
@@ -90,6 +91,7 @@ BUILDERS: list[Callable[[World], None]] = [
     build_bodies,
     build_decisions,
     build_notifications,
+    build_api,
 ]
 STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES, **VOTE_STATES, **DECISION_STATES}
 
