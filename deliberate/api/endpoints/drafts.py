@@ -154,7 +154,7 @@ def amendments(args: dict[str, Any], draft_id: int) -> dict[str, Any]:
 def amendment(draft_id: int, number: int) -> dict[str, Any]:
     """One amendment (A<number>) of a draft"""
     require_scope(Scope.READ)
-    stamps = pages.amendment_stamps(draft_id)  # before the rows: never older
+    stamps = pages.amendment_stamps(draft_id, number)  # before the rows: never older
     found_draft = _draft(draft_id)
     found = queries.amendment_by_number(found_draft, number)
     if found is None:
