@@ -49,6 +49,7 @@ from bench.bench_voting import (
     USER_AGENT,
     Server,
     add_members,
+    bench_convener,
     cast_request,
     cpu_seconds,
     gunicorn,
@@ -62,8 +63,7 @@ from bench.bench_voting import (
     throwaway_database,
 )
 from bench.common import concurrently
-from deliberate.accounts.models import Member, MemberRole
-from deliberate.accounts.passwords import hash_password
+from deliberate.accounts.models import Member
 from deliberate.api.models import ApiToken
 from deliberate.database import utcnow
 from deliberate.extensions import db
@@ -189,14 +189,7 @@ def main() -> None:
         app = production_app(uri, secret_key)
         with app.app_context():
             db.create_all()
-            convener = Member(
-                display_name="Convener",
-                email="convener@bench.example",
-                password_hash=hash_password(secrets.token_urlsafe(12)),
-                role=MemberRole.CONVENER,
-            )
-            db.session.add(convener)
-            db.session.flush()
+            convener = bench_convener()
             members = add_members(options.members + warmup, make_tendencies(convener))
             tokens = add_tokens([member_id for member_id, _ in members])
             votes = [

@@ -60,11 +60,9 @@ from flask import Flask, session
 from flask_login.utils import _create_identifier
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from bench.common import concurrently, percentile
-from config import database_url
 from deliberate import create_app
 from deliberate.accounts.models import Member, MemberRole, MemberStatus
 from deliberate.accounts.passwords import hash_password
@@ -74,6 +72,7 @@ from deliberate.tendencies.models import MembershipRole, Tendency, TendencyMembe
 from deliberate.voting import results, services
 from deliberate.voting.models import Ballot, BallotSource, Participation, Vote
 from deliberate.voting.rules import Settings, encode
+from deploy.topology import database
 
 SEED = 2026
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -94,21 +93,21 @@ ROOT = Path(__file__).resolve().parent.parent
 @contextmanager
 def throwaway_database(server_url: str) -> Iterator[str]:
     """A database of this run's own on the server, dropped afterwards."""
-    server = create_engine(database_url(server_url), isolation_level="AUTOCOMMIT")
-    name = f"deliberate_bench_{os.getpid()}"
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield (
-            make_url(database_url(server_url))
-            .set(database=name)
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        server.dispose()
+    with database(server_url, f"deliberate_bench_{os.getpid()}") as uri:
+        yield uri
+
+
+def bench_convener() -> Member:
+    """The convener who opens the benchmark's votes (flushed), with a password nobody knows."""
+    convener = Member(
+        display_name="Convener",
+        email="convener@bench.example",
+        password_hash=hash_password(secrets.token_urlsafe(12)),
+        role=MemberRole.CONVENER,
+    )
+    db.session.add(convener)
+    db.session.flush()
+    return convener
 
 
 def production_app(uri: str, secret_key: str) -> Flask:
@@ -534,14 +533,7 @@ def main() -> None:
         app = production_app(uri, secret_key)
         with app.app_context():
             db.create_all()
-            convener = Member(
-                display_name="Convener",
-                email="convener@bench.example",
-                password_hash=hash_password(secrets.token_urlsafe(12)),
-                role=MemberRole.CONVENER,
-            )
-            db.session.add(convener)
-            db.session.flush()
+            convener = bench_convener()
             members = add_members(options.members + warmup, make_tendencies(convener))
             rehearsal = ranked_vote(convener, "Rehearsal: who chairs the first session?")
             vote = ranked_vote(convener, "Who chairs the convention?")
