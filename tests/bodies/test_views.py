@@ -13,7 +13,7 @@ from deliberate.bodies.models import Body, BodyMembership
 from deliberate.bodies.services import add_member
 from deliberate.extensions import db
 from tests.bodies.factories import make_body
-from tests.debate.test_query_budget import page_queries
+from tests.conftest import page_queries, warm_navigation
 from tests.factories import make_member
 
 
@@ -227,6 +227,7 @@ def test_a_body_page_runs_the_same_queries_for_3_and_60_members(client, login_as
         for _ in range(size):
             add_member(admin, body, make_member())
     login_as(admin)
+    warm_navigation(client, admin)
     few = page_queries(client, f"/admin/bodies/{small.id}")
     many = page_queries(client, f"/admin/bodies/{large.id}")
     assert len(few) == len(many), "\n\n".join(many)
