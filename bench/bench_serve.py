@@ -22,9 +22,11 @@ draft <= 15, amendment page <= 5, thread page <= 4, home <= 3; with 90,000 membe
 above 10, every page under 200 KiB, home and draft pages' database CPU within 1.5x of the
 demo's; 1,500 logins within 2 minutes with 4 workers.
 
-Issue 22's, for the demo: the ballot page of an open vote (read by a member on its roll who
-has not voted), its paper ballots page (read by a convener), the largest results page, the
-archive, the demo draft and an amendment page <= 3, the largest decision record <= 4.
+Issue 22's, for the demo: the ballot page of an open vote (read by an ordinary member on its
+roll who has not voted; read by a convener too, who sees the conveners' box and the turnout
+besides, without a target), its paper ballots page (read by a convener), the largest results
+page, the archive, the demo draft and an amendment page <= 3, the largest decision record
+<= 4.
 `--rounds N` reads the demo's pages N times over and prints the spread of each ratio.
 
 Run: python bench/bench_serve.py [--database postgresql://user@host/db] [--requests 200]

@@ -125,10 +125,10 @@ def a_delegate(tendency: Tendency) -> Member:
     return delegate
 
 
-def an_open_vote_and_a_voter() -> tuple[Vote, Member]:
-    """The open vote with the most options, and a member on its roll who has not voted (the
-    first by id, who may be a convener and then sees the turnout too): the ballot page as
-    the roll reads it while the vote is open."""
+def an_open_vote_and_a_voter(role: MemberRole = MemberRole.MEMBER) -> tuple[Vote, Member]:
+    """The open vote with the most options, and a member of `role` on its roll who has not
+    voted (the first by id): the ballot page as the roll reads it while the vote is open (a
+    convener's shows the conveners' box and the turnout besides)."""
     vote = max(
         db.session.scalars(
             select(Vote).options(selectinload(Vote.options)).where(Vote.state == VoteState.OPEN)
@@ -138,7 +138,12 @@ def an_open_vote_and_a_voter() -> tuple[Vote, Member]:
     voted = select(Participation.member_id).where(Participation.vote_id == vote.id)
     member_id = db.session.scalars(
         select(RollEntry.member_id)
-        .where(RollEntry.vote_id == vote.id, RollEntry.member_id.not_in(voted))
+        .join(Member, Member.id == RollEntry.member_id)
+        .where(
+            RollEntry.vote_id == vote.id,
+            RollEntry.member_id.not_in(voted),
+            Member.role == role,
+        )
         .order_by(RollEntry.member_id)
         .limit(1)
     ).one()
@@ -183,6 +188,7 @@ def demo_world() -> World:
     paper = next(p for p in demo.papers.values() if p.published_at is not None)
     delegate = a_delegate(tendency)
     vote, voter = an_open_vote_and_a_voter()
+    _vote, convening_voter = an_open_vote_and_a_voter(MemberRole.CONVENER)
     convener = db.session.scalars(
         select(Member).where(Member.role == MemberRole.CONVENER).order_by(Member.id).limit(1)
     ).one()
@@ -193,6 +199,7 @@ def demo_world() -> World:
             "home": "/",
             "draft list": "/drafts/",
             "ballot page (open vote, on its roll)": f"/votes/{vote.id}",
+            "ballot page (open vote, a convener on its roll)": f"/votes/{vote.id}",
             "paper ballots page (open vote, a convener)": f"/votes/{vote.id}/import",
             "largest results page": f"/votes/{results.id}",
             "largest decision record": f"/decisions/{record.id}",
@@ -214,6 +221,10 @@ def demo_world() -> World:
         admin_pages=ADMIN_PAGES,
         other_readers={
             "ballot page (open vote, on its roll)": (voter.id, voter.session_token),
+            "ballot page (open vote, a convener on its roll)": (
+                convening_voter.id,
+                convening_voter.session_token,
+            ),
             "paper ballots page (open vote, a convener)": (convener.id, convener.session_token),
         },
     )
