@@ -107,26 +107,27 @@ def noun(count: int, singular: str, many: str | None = None) -> str:
     return plural(count, singular, many).split(" ", 1)[1]
 
 
-_LINKS: dict[tuple[str, str, str], str] = {}
+_FIXED_URLS: dict[tuple[str, str, str], str] = {}
 
 
-def link(endpoint: str, filename: str = "") -> str:
+def fixed_url(endpoint: str, filename: str = "") -> str:
     """`url_for(endpoint)` for an endpoint that takes no values (the navigation's), or a static
     file's (`filename`, named in a template), built once per process: the same for every
     request under one script root."""
     from flask import request, url_for
 
     key = (request.script_root, endpoint, filename)
-    found = _LINKS.get(key)
+    found = _FIXED_URLS.get(key)
     if found is None:
         found = url_for(endpoint, filename=filename) if filename else url_for(endpoint)
-        _LINKS[key] = found
+        _FIXED_URLS[key] = found
     return found
 
 
 def register_filters(app: Flask) -> None:
     """Offer the filters to every template: `|date`, `|datetime`, `|duration`, `|counted`,
-    `|noun`, and `link()`; and write the moments in services' messages in the viewer's zone."""
+    `|noun`, and `fixed_url()`; and write the moments in services' messages in the viewer's
+    zone."""
     read_in(viewer_zone)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
@@ -134,4 +135,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(counted, "counted")
     app.add_template_filter(noun, "noun")
     app.add_template_global(viewer_zone, "viewer_zone")
-    app.add_template_global(link, "link")
+    app.add_template_global(fixed_url, "fixed_url")
