@@ -30,10 +30,12 @@ def create_endpoint(
     _require_admin(actor)
     chosen = sorted({WebhookEvent(e).value for e in events if e in set(WebhookEvent)})
     if not chosen:
-        raise ValidationError("Choose at least one event to send.")
+        raise ValidationError("Choose at least one event to send.", field="events")
     description = (description or "").strip()
     if len(description) > 120:
-        raise ValidationError("The description is too long (120 characters at most).")
+        raise ValidationError(
+            "The description is too long (120 characters at most).", field="description"
+        )
     checked = check_url(url)
     if len(list(db.session.scalars(select(WebhookEndpoint.id)))) >= MAX_ENDPOINTS:
         raise ValidationError(f"There are {MAX_ENDPOINTS} endpoints already; delete one first.")
