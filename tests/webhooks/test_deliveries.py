@@ -4,6 +4,7 @@ voted or how."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -184,3 +185,17 @@ def test_a_tabled_amendment_and_a_sealed_record_are_told(receiver, convener):
     )
     assert got["record.sealed"]["record_id"] == record.id
     assert list(got) == ["amendment.tabled", "vote.opened", "vote.closed", "record.sealed"]
+
+
+def test_the_readme_s_verification_snippet_accepts_ours_and_refuses_a_forgery():
+    from tests.api.test_readme import example
+
+    scope: dict = {}
+    exec(example("verify-webhook", "python"), scope)  # noqa: S102 - the README's own code
+    from deliberate.webhooks.signing import signature
+
+    now = int(time.time())
+    body = b'{"event": "vote.opened"}'
+    assert scope["verified"]("whsec_x", signature("whsec_x", now, body), body)
+    assert not scope["verified"]("whsec_y", signature("whsec_x", now, body), body)
+    assert not scope["verified"]("whsec_x", signature("whsec_x", now - 3600, body), body)
