@@ -145,6 +145,15 @@ class BaseConfig:
 
     # Where members reach the site: the links in mail are made from it.
     SITE_URL = "http://127.0.0.1:5000"
+    # Webhooks (deliberate/webhooks): each delivery waits a few seconds at most for its
+    # receiver; a refused one is tried again after RETRY_SECONDS, doubling each time, up to
+    # MAX_ATTEMPTS. ALLOW_LOOPBACK lets http://127.0.0.1 and localhost receive them (tests and
+    # local receivers only: otherwise only public HTTPS addresses are accepted).
+    WEBHOOKS_ALLOW_LOOPBACK = False
+    WEBHOOKS_TIMEOUT_SECONDS = 5
+    WEBHOOKS_MAX_ATTEMPTS = 8
+    WEBHOOKS_RETRY_SECONDS = 30
+    WEBHOOKS_CLAIM_SECONDS = 60
     # Mail (Flask-Mailman). With no MAIL_SERVER, messages go to the letter box: the admins'
     # mail page (MAIL_LETTERBOX, by default the instance folder's mail/) and the log.
     MAIL_SERVER = ""
@@ -189,6 +198,7 @@ class TestingConfig(BaseConfig):
     ARGON2_PARALLELISM = 1
     TENDENCY_SIZES_SECONDS = 0
     TASK_QUEUE_URL = "memory"
+    WEBHOOKS_ALLOW_LOOPBACK = True
 
 
 class ProductionConfig(BaseConfig):

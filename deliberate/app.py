@@ -178,9 +178,11 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.api.endpoints import register
     from deliberate.api.views import bp as tokens_bp
     from deliberate.api.views import reference_bp
+    from deliberate.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(tokens_bp)
     app.register_blueprint(reference_bp)
+    app.register_blueprint(webhooks_bp)
     register(app)
 
 

@@ -39,6 +39,7 @@ from deliberate.voting.models import (
     Vote,
     VoteOption,
 )
+from deliberate.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Amendment",
@@ -85,4 +86,6 @@ __all__ = [
     "TendencyMembership",
     "Vote",
     "VoteOption",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

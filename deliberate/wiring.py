@@ -36,6 +36,9 @@ decisions; the models know no page cache):
                                 voting.hooks.on_every_close     for each vote opened or closed and
                                 accounts.hooks.on_invitation    each invitation or reset link
                                 accounts.hooks.on_password_reset
+  webhooks/hooks.py             voting.hooks.on_every_open      a webhook delivery per endpoint,
+                                voting.hooks.on_every_close     in the transaction, for each vote
+                                                                opened or closed
 
 In the transaction (hooks, watches) a listener's failure undoes the whole change. After the
 commit (deliberate/events.py) only the subscribers of an event run: today `recent.Recent`
@@ -63,4 +66,5 @@ def connect() -> None:
     import deliberate.papers.watches
     import deliberate.tendencies.watches
     import deliberate.voting.subjects
-    import deliberate.voting.watches  # noqa: F401
+    import deliberate.voting.watches
+    import deliberate.webhooks.hooks  # noqa: F401

@@ -396,3 +396,65 @@ class Tendency(Schema):
     name = fields.String(required=True)
     line = fields.String(required=True, metadata={"description": "Its political line"})
     size = fields.Integer(required=True, metadata={"description": "Current members"})
+
+
+# --- threads and position papers -------------------------------------------------------------
+
+
+class ThreadComment(Schema):
+    """A comment as the thread's page shows it: a hidden one keeps its place and the
+    convener's reason; its text goes only to moderators and its author; a deleted one keeps
+    its place alone."""
+
+    id = fields.Integer(required=True)
+    parent = fields.Integer(required=True, allow_none=True)
+    depth = fields.Integer(required=True)
+    paragraph = fields.Integer(required=True, allow_none=True)
+    author = fields.Nested(MemberBrief, required=True, allow_none=True)
+    tendency = fields.String(required=True, allow_none=True)
+    body_html = fields.String(
+        required=True, allow_none=True, metadata={"description": "Null when not shown"}
+    )
+    hidden = fields.Boolean(required=True)
+    hidden_reason = fields.String(required=True, allow_none=True)
+    deleted = fields.Boolean(required=True)
+    context = fields.Boolean(
+        required=True,
+        metadata={"description": "An earlier comment a reply on this page answers"},
+    )
+    reply_count = fields.Integer(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    edited_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class ThreadQuery(CursorQuery):
+    order = fields.String(validate=validate.OneOf(["oldest", "newest"]))
+    tendency = fields.Integer(validate=ID)
+    paragraph = fields.Integer(validate=NUMBER)
+
+
+class TendencyBrief(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class PaperSummary(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    state = fields.String(required=True)
+    tendency = fields.Nested(TendencyBrief, required=True)
+    subject_type = fields.String(required=True)
+    subject_id = fields.Integer(required=True)
+    revision = fields.Integer(required=True)
+    published_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class Paper(PaperSummary):
+    body_markdown = fields.String(required=True)
+    body_html = fields.String(required=True)
+    signature_count = fields.Integer(required=True)
+    superseded_by = fields.Integer(required=True, allow_none=True)
+
+
+class PaperList(Schema):
+    items = fields.List(fields.Nested(PaperSummary), required=True)

@@ -45,6 +45,8 @@ from deliberate.tendencies.permissions import is_coordinator
 from deliberate.tendencies.queries import current_membership
 from deliberate.voting.hooks import Decision, Purpose
 from deliberate.voting.models import Vote
+from deliberate.webhooks.models import WebhookEvent
+from deliberate.webhooks.outbox import emit, site_link
 
 MAX_STATEMENT = 20_000
 MAX_DISAGREEMENT = 10_000
@@ -219,6 +221,15 @@ def seal_record(actor: Member, record: DecisionRecord, *, now: datetime | None =
         return False
     ledger.append(LinkKind.RECORD, record.id, ledger.record_content(record))
     record_action(actor, "decision.seal", record, f"Sealed the record “{record.title}”")
+    emit(
+        WebhookEvent.RECORD_SEALED,
+        str(record.id),
+        {
+            "record_id": record.id,
+            "title": record.title,
+            "url": site_link(f"/decisions/{record.id}"),
+        },
+    )
     return True
 
 
@@ -539,5 +550,16 @@ def seal_evaluation(actor: Member, evaluation: Evaluation, *, now: datetime | No
     )
     record_action(
         actor, "decision.evaluation_seal", record, f"Sealed the evaluation of “{record.title}”"
+    )
+    emit(
+        WebhookEvent.EVALUATION_SEALED,
+        str(evaluation.id),
+        {
+            "record_id": record.id,
+            "evaluation_id": evaluation.id,
+            "title": record.title,
+            "verdict": evaluation.verdict,
+            "url": site_link(f"/decisions/{record.id}"),
+        },
     )
     return True

@@ -25,6 +25,8 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from deliberate import events, logs
 from deliberate.notifications import schedule, worker
 from deliberate.notifications.outbox import OutboxWritten
+from deliberate.webhooks import worker as webhooks_worker
+from deliberate.webhooks.outbox import WebhooksQueued
 
 log = logging.getLogger("deliberate.notifications")
 
@@ -58,10 +60,16 @@ def make_queue(app: Flask) -> Huey:
         with app.app_context():
             worker.deliver_all()  # MailServerUnavailable: Huey retries later, and later
 
+    @huey.task(name="send_webhooks")
+    def send_webhooks(request_id: str | None = None) -> None:
+        with app.app_context():
+            webhooks_worker.send_due()  # what fails waits its backoff: the minute's task
+
     @huey.periodic_task(crontab(minute="*"), name="every_minute")
     def every_minute() -> None:
         with app.app_context():
             schedule.every_minute()
+            webhooks_worker.send_due()  # retries whose backoff has passed
             try:
                 worker.deliver_all()
             except worker.MailServerUnavailable as error:
@@ -76,6 +84,7 @@ def make_queue(app: Flask) -> Huey:
 
     app.extensions["huey"] = huey
     app.extensions["huey.deliver"] = deliver
+    app.extensions["huey.send_webhooks"] = send_webhooks
     return huey
 
 
@@ -90,4 +99,16 @@ def wake(_event: OutboxWritten) -> None:
         log.exception("could not wake the worker")
 
 
+def wake_webhooks(_event: WebhooksQueued) -> None:
+    """After a commit that queued webhook deliveries: ask a worker to send them now."""
+    send: Any = current_app.extensions.get("huey.send_webhooks")
+    if send is None:
+        return
+    try:
+        send(request_id=logs.current_request_id())
+    except Exception:  # the queue is down: the minute's task will find the rows anyway
+        log.exception("could not wake the webhook worker")
+
+
 events.subscribe(OutboxWritten, wake)
+events.subscribe(WebhooksQueued, wake_webhooks)

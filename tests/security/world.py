@@ -35,6 +35,7 @@ from tests.drafts.world import DRAFT_STATES, build_drafts
 from tests.factories import make_member, make_tendency
 from tests.notifications.world import build_notifications
 from tests.voting.world import VOTE_STATES, build_votes
+from tests.webhooks.world import build_webhooks
 
 ROLES = (
     "anonymous",
@@ -92,6 +93,7 @@ BUILDERS: list[Callable[[World], None]] = [
     build_decisions,
     build_notifications,
     build_api,
+    build_webhooks,
 ]
 STATES: dict[str, Callable[[World], None]] = {**DRAFT_STATES, **VOTE_STATES, **DECISION_STATES}
 

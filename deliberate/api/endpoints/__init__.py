@@ -18,6 +18,7 @@ def register(app: Flask) -> ProblemApi:
         drafts,
         me,
         members,
+        papers,
         tendencies,
         votes,
     )

@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import current_app
 
+from deliberate import fragments
 from deliberate.api import schemas
-from deliberate.api.http import bp, require_scope
+from deliberate.api.http import bp, etag, next_cursor, read_cursor, require_scope
 from deliberate.api.models import Scope
-from deliberate.auth import get_or_404, member_rate_key
-from deliberate.debate import services
+from deliberate.auth import actor, get_or_404, member_rate_key
+from deliberate.debate import queries, services
 from deliberate.debate.models import Comment
-from deliberate.debate.panels import readable_subject
+from deliberate.debate.panels import readable_subject, stamps_of, thread_settings
 from deliberate.extensions import db, limiter
 
 # The pages' budget for posting (scope "posting"): the same key and scope, so a member's
@@ -57,4 +58,65 @@ def comment(body: dict[str, Any], subject_type: str, subject_id: int) -> dict[st
         "parent": posted.parent_id,
         "body": posted.body_markdown,
         "created_at": posted.created_at,
+    }
+
+
+ThreadPage = schemas.page_of(schemas.ThreadComment, "ThreadPage")
+
+
+def _flat(views: list[queries.CommentView]) -> list[queries.CommentView]:
+    """The page's tree in reading order, each comment before its replies."""
+    flat: list[queries.CommentView] = []
+    for view in views:
+        flat.append(view)
+        flat.extend(_flat(view.children))
+    return flat
+
+
+def _thread_comment(view: queries.CommentView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "parent": view.parent_id,
+        "depth": view.depth,
+        "paragraph": view.paragraph,
+        "author": None
+        if view.deleted
+        else {"id": view.author_id, "display_name": view.author_name},
+        "tendency": None if view.deleted else view.tendency_name,
+        "body_html": view.body_html if view.show_text else None,
+        "hidden": view.hidden,
+        "hidden_reason": view.hidden_reason if view.hidden and not view.deleted else None,
+        "deleted": view.deleted,
+        "context": view.context,
+        "reply_count": view.reply_count,
+        "created_at": view.created_at,
+        "edited_at": view.edited_at,
+    }
+
+
+@bp.get(f"/debate/{SUBJECTS}/<int:subject_id>/comments")
+@bp.etag
+@bp.arguments(schemas.ThreadQuery, location="query")
+@bp.response(200, ThreadPage)
+def thread(args: dict[str, Any], subject_type: str, subject_id: int) -> dict[str, Any]:
+    """A subject's thread a page at a time, as its page shows it: replies after what they
+    answer (with the earlier comments they answer, marked `context`), hidden comments in
+    their place with the reason, their text for moderators and their author alone"""
+    require_scope(Scope.READ)
+    subject = readable_subject(subject_type, subject_id)
+    stamps = fragments.tokens(*stamps_of(subject))  # before the rows: never older
+    page = read_cursor(args.get("cursor"))
+    wanted = queries.parse_filter(
+        {
+            "order": args.get("order"),
+            "tendency": str(args["tendency"]) if args.get("tendency") else None,
+            "paragraph": str(args["paragraph"]) if args.get("paragraph") else None,
+            "page": str(page),
+        }
+    )
+    etag(*stamps.values, subject.state, repr(wanted))
+    view = queries.thread_page(subject, actor(), wanted, **thread_settings())
+    return {
+        "items": [_thread_comment(v) for v in _flat(view.comments)],
+        "next": next_cursor(page, view.has_more),
     }

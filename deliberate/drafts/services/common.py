@@ -16,6 +16,8 @@ from deliberate.drafts.models import Amendment, AmendmentEvent, AmendmentState, 
 from deliberate.drafts.permissions import can_convene
 from deliberate.errors import InvalidTransition, PermissionDenied, ValidationError
 from deliberate.extensions import db
+from deliberate.webhooks.models import WebhookEvent
+from deliberate.webhooks.outbox import emit, site_link
 
 DEFAULT_LINE_WIDTH = 80
 DEFAULT_SECONDS_REQUIRED = 2
@@ -159,6 +161,17 @@ def _move(
         to_state=to_state,
         reason=reason,
     )
+    if to_state == AmendmentState.TABLED:  # once per amendment, even if tabled again
+        emit(
+            WebhookEvent.AMENDMENT_TABLED,
+            str(amendment.id),
+            {
+                "draft_id": amendment.draft_id,
+                "amendment": amendment.number,
+                "title": amendment.title,
+                "url": site_link(f"/drafts/{amendment.draft_id}/amendments/{amendment.number}"),
+            },
+        )
 
 
 def _require_active(actor: Member) -> None:

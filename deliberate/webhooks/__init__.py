@@ -1,0 +1,1 @@
+"""Signed webhooks: admins register HTTPS endpoints for events; the worker delivers them."""
