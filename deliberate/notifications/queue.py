@@ -88,26 +88,26 @@ def make_queue(app: Flask) -> Huey:
     return huey
 
 
-def wake(_event: OutboxWritten) -> None:
-    """After a commit that wrote to the outbox: ask a worker to deliver now."""
-    deliver: Any = current_app.extensions.get("huey.deliver")
-    if deliver is None:
+def _kick(task_name: str) -> None:
+    """Ask a worker to run the task now, after the commit that gave it work; a queue that is
+    down only delays it: the minute's task finds the rows anyway."""
+    task: Any = current_app.extensions.get(task_name)
+    if task is None:
         return
     try:
-        deliver(request_id=logs.current_request_id())
-    except Exception:  # the queue is down: the minute's task will find the rows anyway
-        log.exception("could not wake the worker")
+        task(request_id=logs.current_request_id())
+    except Exception:
+        log.exception("could not wake the worker (%s)", task_name)
+
+
+def wake(_event: OutboxWritten) -> None:
+    """After a commit that wrote to the outbox: ask a worker to deliver now."""
+    _kick("huey.deliver")
 
 
 def wake_webhooks(_event: WebhooksQueued) -> None:
     """After a commit that queued webhook deliveries: ask a worker to send them now."""
-    send: Any = current_app.extensions.get("huey.send_webhooks")
-    if send is None:
-        return
-    try:
-        send(request_id=logs.current_request_id())
-    except Exception:  # the queue is down: the minute's task will find the rows anyway
-        log.exception("could not wake the webhook worker")
+    _kick("huey.send_webhooks")
 
 
 events.subscribe(OutboxWritten, wake)
