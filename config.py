@@ -176,6 +176,9 @@ class BaseConfig:
     NOTIFY_BATCH = 2000
     MAIL_BATCH = 50
     MAIL_CLAIM_SECONDS = 300
+    # Other workers a worker calls in when it finds more mail than one batch; set it to the
+    # worker processes you run, less one.
+    MAIL_HELPERS = 3
     # A mail the server refuses is tried again after 1, 2, 4... minutes, then given up on.
     MAIL_MAX_ATTEMPTS = 5
     MAIL_RETRY_SECONDS = 60
@@ -261,7 +264,13 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     ):
         if environ.get(name):
             settings[name] = environ[name]
-    for name in ("MAIL_PORT", "MAIL_CLAIM_SECONDS", "MAIL_BATCH", "MAIL_MAX_ATTEMPTS"):
+    for name in (
+        "MAIL_PORT",
+        "MAIL_CLAIM_SECONDS",
+        "MAIL_BATCH",
+        "MAIL_MAX_ATTEMPTS",
+        "MAIL_HELPERS",
+    ):
         if environ.get(name):
             settings[name] = int(environ[name])
     for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):

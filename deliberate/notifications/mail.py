@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import formataddr, parseaddr
@@ -135,31 +136,36 @@ def message_id(delivery: Delivery) -> str:
     return f"<deliberate.{delivery.event_id}.{delivery.id}@{site_domain()}>"
 
 
+def composing() -> AbstractContextManager[Any]:
+    """The request context mail is written in: its links are absolute under SITE_URL. One
+    serves a whole batch of messages."""
+    return current_app.test_request_context("/", base_url=current_app.config["SITE_URL"])
+
+
 def compose(delivery: Delivery, event: OutboxEvent, member: Member | None) -> EmailMessage | None:
     """The mail of one delivery, or None when there is no longer anything to send (a revoked
-    or used link, a vote gone)."""
+    or used link, a vote gone). Called inside `composing()`."""
     config = current_app.config
-    with current_app.test_request_context("/", base_url=config["SITE_URL"]):
-        own_zone = member.time_zone if member is not None else ""
-        with written_for(zone(own_zone or organization_zone_name())):
-            letter, to = _letter(delivery, event, member)
-        if letter is None or not to:
-            return None
-        unsubscribe = None
-        if letter.category is not None and member is not None:
-            unsubscribe = url_for(
-                "notifications.unsubscribe",
-                token=unsubscribe_token(member.id, letter.category),
-                _external=True,
-            )
-        context = {
-            "letter": letter,
-            "organization_name": config["ORGANIZATION_NAME"],
-            "unsubscribe": unsubscribe,
-            "settings_url": url_for("notifications.settings", _external=True),
-        }
-        text = render_template("notifications/mail/letter.txt", **context)
-        html = render_template("notifications/mail/letter.html", **context)
+    own_zone = member.time_zone if member is not None else ""
+    with written_for(zone(own_zone or organization_zone_name())):
+        letter, to = _letter(delivery, event, member)
+    if letter is None or not to:
+        return None
+    unsubscribe = None
+    if letter.category is not None and member is not None:
+        unsubscribe = url_for(
+            "notifications.unsubscribe",
+            token=unsubscribe_token(member.id, letter.category),
+            _external=True,
+        )
+    context = {
+        "letter": letter,
+        "organization_name": config["ORGANIZATION_NAME"],
+        "unsubscribe": unsubscribe,
+        "settings_url": url_for("notifications.settings", _external=True),
+    }
+    text = render_template("notifications/mail/letter.txt", **context)
+    html = render_template("notifications/mail/letter.html", **context)
     headers = {"Message-ID": message_id(delivery), "Auto-Submitted": "auto-generated"}
     if unsubscribe is not None:
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"

@@ -56,9 +56,16 @@ def make_queue(app: Flask) -> Huey:
     huey.execute = execute
 
     @huey.task(retries=10, retry_delay=5, retry_backoff=2, name="deliver")
-    def deliver(request_id: str | None = None) -> None:
+    def deliver(request_id: str | None = None, helping: bool = False) -> None:
+        def call_helpers() -> None:
+            # More mail than one batch (a vote opened for a large roll): other workers, on
+            # this host or another, join in; a helper that finds the work done leaves.
+            for _ in range(app.config["MAIL_HELPERS"]):
+                deliver(request_id=request_id, helping=True)
+
         with app.app_context():
-            worker.deliver_all()  # MailServerUnavailable: Huey retries later, and later
+            # MailServerUnavailable: Huey retries later, and later.
+            worker.deliver_all(helpers=None if helping else call_helpers)
 
     @huey.task(name="send_webhooks")
     def send_webhooks(request_id: str | None = None) -> None:

@@ -16,13 +16,14 @@ import contextlib
 import logging
 import secrets
 import smtplib
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, func, literal, or_, select, true, update
+from sqlalchemy import and_, case, exists, func, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import Insert
 
@@ -48,6 +49,12 @@ log = logging.getLogger("deliberate.notifications")
 CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
 # The server refused this message or its address: counts against the delivery.
 REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+# A worker with nothing to send while another expands an event waits this long between looks,
+# and at most IDLE_LIMIT seconds in a row.
+IDLE_WAIT = 0.1
+IDLE_LIMIT = 30.0
 
 
 class MailServerUnavailable(Exception):
@@ -257,17 +264,18 @@ def _compose_batch(token: str) -> list[Letter]:
         .order_by(Delivery.id)
     ).all()
     letters: list[Letter] = []
-    for delivery, event, member in rows:
-        message: Any = None
-        if member is None or member.status == MemberStatus.ACTIVE:
-            try:
-                message = mail.compose(delivery, event, member)
-            except Exception as error:  # a message that cannot be written: tried, then failed
-                log.exception("could not compose delivery %s", delivery.id)
-                message = error
-        letters.append(
-            (delivery.id, event.id, event.secret is not None, event.kind == "digest", message)
-        )
+    with mail.composing():
+        for delivery, event, member in rows:
+            message: Any = None
+            if member is None or member.status == MemberStatus.ACTIVE:
+                try:
+                    message = mail.compose(delivery, event, member)
+                except Exception as error:  # a message that cannot be written: tried, failed
+                    log.exception("could not compose delivery %s", delivery.id)
+                    message = error
+            letters.append(
+                (delivery.id, event.id, event.secret is not None, event.kind == "digest", message)
+            )
     return letters
 
 
@@ -334,17 +342,53 @@ def expand_all(now: datetime | None = None) -> None:
         pass
 
 
-def deliver_all(*, now: datetime | None = None, max_batches: int = 1_000_000) -> SendReport:
-    """Expand every waiting event, then send every due mail; what one pass of the worker
-    does. Raises MailServerUnavailable as send_batch does."""
-    expand_all(now)
+def _expanding_elsewhere() -> bool:
+    """Whether an event is still being expanded: after `expand_batch` found none free, by
+    another worker, which holds its row until its batch commits."""
+    waiting = db.session.scalar(select(exists().where(OutboxEvent.expanded_at.is_(None))))
+    db.session.rollback()
+    return bool(waiting)
+
+
+def deliver_all(
+    *,
+    now: datetime | None = None,
+    max_batches: int = 1_000_000,
+    helpers: Callable[[], None] | None = None,
+) -> SendReport:
+    """What one run of the worker does: expand a batch of members, send a batch of mail, in
+    turn, until nothing is left. Raises MailServerUnavailable as send_batch does, once every
+    event is expanded (in-app notifications do not wait for the mail server).
+
+    Several workers share one large event: whichever is free expands its next batch of
+    members (the event's row is locked only while a batch is written) and each sends what has
+    been expanded. A worker with nothing to send while another is expanding waits for that
+    batch rather than leaving (up to IDLE_LIMIT seconds), and takes the expansion over if the
+    other stops. `helpers`, called once when there is more mail than one batch, asks other
+    workers to join.
+    """
+    config = current_app.config
     total = SendReport()
+    idle = 0.0
     for _ in range(max_batches):
-        report = send_batch(now=now)
+        expanded = expand_batch(config["NOTIFY_BATCH"], now)
+        try:
+            report = send_batch(now=now)
+        except MailServerUnavailable:
+            expand_all(now)
+            raise
         total.sent += report.sent
         total.refused += report.refused
         total.skipped += report.skipped
         total.claimed += report.claimed
-        if report.claimed == 0:
+        if helpers is not None and report.claimed >= config["MAIL_BATCH"]:
+            helpers()
+            helpers = None
+        if report.claimed or expanded is not None:
+            idle = 0.0
+            continue
+        if idle >= IDLE_LIMIT or not _expanding_elsewhere():
             break
+        time.sleep(IDLE_WAIT)
+        idle += IDLE_WAIT
     return total

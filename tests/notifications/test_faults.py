@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -19,7 +20,8 @@ from deliberate.accounts.models import MemberRole
 from deliberate.database import utcnow
 from deliberate.extensions import db
 from deliberate.notifications import worker
-from deliberate.notifications.models import Delivery, DeliveryState
+from deliberate.notifications.models import Delivery, DeliveryState, OutboxEvent
+from tests.conftest import POSTGRES_URL
 from tests.factories import make_member
 from tests.notifications.smtp import SmtpServer
 from tests.notifications.test_delivery import open_vote
@@ -124,3 +126,57 @@ def test_two_workers_at_once_send_each_message_once(app, committed, smtp):
     exactly_once(smtp, emails)
     states = db.session.scalars(select(Delivery.state).where(Delivery.channel == "mail"))
     assert set(states) == {DeliveryState.SENT}
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="row locks skipped: PostgreSQL only")
+def test_an_idle_worker_waits_for_another_s_expansion_and_takes_it_over_if_it_stops(
+    app, committed, smtp, monkeypatch
+):
+    monkeypatch.setitem(app.config, "NOTIFY_BATCH", 5)
+    emails = roll_of(12)
+    # Another worker is writing a batch of the vote's deliveries: it holds the event's row.
+    other = db.engine.connect()
+    expanding = other.begin()
+    other.execute(select(OutboxEvent.id).where(OutboxEvent.expanded_at.is_(None)).with_for_update())
+    reports: list[worker.SendReport] = []
+
+    def second_worker() -> None:
+        with app.app_context():
+            reports.append(worker.deliver_all())
+            db.session.remove()
+
+    thread = threading.Thread(target=second_worker)
+    thread.start()
+    try:
+        thread.join(1.5)
+        # Nothing expanded yet, so nothing to send: it waits for the batch, it does not leave.
+        assert thread.is_alive()
+        assert smtp.sink.messages == []
+    finally:
+        expanding.rollback()  # the other worker dies mid-batch, its batch undone
+        other.close()
+    thread.join(60)
+    assert not thread.is_alive()
+    # The waiting worker took the expansion over and sent every message, once.
+    assert reports[0].sent == len(emails)
+    exactly_once(smtp, emails)
+
+
+@pytest.mark.parametrize(("roll", "helpers"), [(7, 2), (1, 0)])
+def test_a_worker_with_more_mail_than_one_batch_calls_other_workers_in(
+    app, committed, smtp, monkeypatch, roll, helpers
+):
+    monkeypatch.setitem(app.config, "MAIL_BATCH", 3)
+    monkeypatch.setitem(app.config, "MAIL_HELPERS", 2)
+    huey = app.extensions["huey"]
+    huey.flush()
+    emails = roll_of(roll)  # the convener and the roll: 8 mails, then 2
+    woken = huey.dequeue()  # the wake-up the vote's opening queued after its commit
+    assert woken.name == "deliver"
+    huey.execute(woken)
+    queued = [huey.dequeue() for _ in range(huey.pending_count())]
+    assert [(task.name, task.kwargs["helping"]) for task in queued] == [("deliver", True)] * helpers
+    for task in queued:
+        huey.execute(task)  # the work is done: they leave, and call no one in
+    assert huey.pending_count() == 0
+    exactly_once(smtp, emails)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import insert, literal, select
 
 from deliberate.accounts.models import Member, MemberStatus
 from deliberate.audit.services import record_action
@@ -188,10 +188,7 @@ def open_vote(actor: Member | None, vote: Vote, *, now: datetime | None = None) 
         options = nominations.place_candidates(vote)
         check_settings(settings_of(vote, options))
     drawn = _draw_lot(load_options(vote))
-    _take_roll(vote)
-    vote.roll_size = db.session.scalar(
-        select(func.count()).select_from(RollEntry).where(RollEntry.vote_id == vote.id)
-    )
+    vote.roll_size = _take_roll(vote)
     vote.lot = json.dumps(drawn, ensure_ascii=False)
     vote.state = VoteState.OPEN
     vote.opened_at = now
@@ -201,7 +198,8 @@ def open_vote(actor: Member | None, vote: Vote, *, now: datetime | None = None) 
     return vote
 
 
-def _take_roll(vote: Vote) -> None:
+def _take_roll(vote: Vote) -> int:
+    """Write the vote's roll in one statement; returns its size (the rows it inserted)."""
     tendency = (
         select(TendencyMembership.tendency_id)
         .where(TendencyMembership.member_id == Member.id, TendencyMembership.left_at.is_(None))
@@ -218,9 +216,11 @@ def _take_roll(vote: Vote) -> None:
                 )
             )
         )
-    db.session.execute(
-        insert(RollEntry).from_select(["vote_id", "member_id", "tendency_id"], eligible)
+    taken = db.session.execute(
+        insert(RollEntry).from_select(["vote_id", "member_id", "tendency_id"], eligible),
+        execution_options={"preserve_rowcount": True},
     )
+    return int(taken.rowcount)  # type: ignore[attr-defined]
 
 
 def open_due_votes(now: datetime | None = None) -> list[Vote]:
