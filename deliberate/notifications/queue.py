@@ -16,6 +16,7 @@ worker's log lines for it name that id; a periodic task's run gets an id of its 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,17 +56,20 @@ def make_queue(app: Flask) -> Huey:
 
     huey.execute = execute
 
-    @huey.task(retries=10, retry_delay=5, retry_backoff=2, name="deliver")
-    def deliver(request_id: str | None = None, helping: bool = False) -> None:
+    def helpers_for(request_id: str | None) -> Callable[[], None]:
         def call_helpers() -> None:
             # More mail than one batch (a vote opened for a large roll): other workers, on
             # this host or another, join in; a helper that finds the work done leaves.
             for _ in range(app.config["MAIL_HELPERS"]):
                 deliver(request_id=request_id, helping=True)
 
+        return call_helpers
+
+    @huey.task(retries=10, retry_delay=5, retry_backoff=2, name="deliver")
+    def deliver(request_id: str | None = None, helping: bool = False) -> None:
         with app.app_context():
             # MailServerUnavailable: Huey retries later, and later.
-            worker.deliver_all(helpers=None if helping else call_helpers)
+            worker.deliver_all(helpers=None if helping else helpers_for(request_id))
 
     @huey.task(name="send_webhooks")
     def send_webhooks(request_id: str | None = None) -> None:
@@ -78,7 +82,7 @@ def make_queue(app: Flask) -> Huey:
             schedule.every_minute()
             webhooks_worker.send_due()  # retries whose backoff has passed
             try:
-                worker.deliver_all()
+                worker.deliver_all(helpers=helpers_for(logs.current_request_id()))
             except worker.MailServerUnavailable as error:
                 log.warning("the mail server is unavailable (%s); next minute again", error)
 

@@ -1,5 +1,6 @@
 """The worker's work, whatever queue runs it: expand outbox events into deliveries a batch
-of members at a time, and send the mail deliveries, each marked sent in its own commit.
+of members at a time, and send the mail deliveries, each marked sent in its own commit; a
+batch of each in turn, so that several workers share one large event (`deliver_all`).
 
 Exactly once is ours, not the queue's: a delivery is the unique (event, member, channel) row,
 so expanding an event twice (two workers, a retried task) inserts nothing more; a mail is
