@@ -12,10 +12,12 @@ members against the login page, and the worker's throughput to a local SMTP sink
    expanding the vote's opening into its deliveries and sending every mail to an SMTP sink on
    127.0.0.1 (aiosmtpd, in a process of its own): messages per second, and the time from the
    workers' start until the last message is accepted, the expansion included (target: two
-   workers at least 1.6x one).
+   workers at least 1.6x one). Then the production path: one `flask worker --kind process`
+   consumer on Redis with --consumer process workers, woken once as a request's commit
+   wakes it; its first task calls the others in (MAIL_HELPERS).
 
 Run: python bench/bench_notify.py [--database postgresql://user@host/db] [--members 90000]
-     [--mail N] [--requests 20] [--processes 1,2]
+     [--mail N] [--requests 20] [--processes 1,2] [--consumer 2] [--queue redis://...]
 The database server comes from --database, else DELIBERATE_TEST_DB, else the local default;
 the benchmark makes its own database there and drops it afterwards. --mail sends only to the
 first N members of the roll, for a shorter run: the opening is then expanded before the
@@ -29,10 +31,13 @@ import asyncio
 import multiprocessing
 import os
 import resource
+import secrets
+import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -42,6 +47,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiosmtpd.controller import Controller
+from huey import RedisHuey
 from sqlalchemy import delete, func, select, update
 
 from bench.bench_voting import DEFAULT_SERVER, throwaway_database
@@ -161,10 +167,13 @@ def open_votes(
 
 
 def run_workers(
-    uri: str, port: int, processes: int, sink: Sink, expected: int
+    uri: str, port: int, sink: Sink, expected: int, processes: int, queue: str | None = None
 ) -> tuple[float, float]:
-    """Run the worker processes to the end: the seconds from their start to the last message
-    accepted, and the messages per second from the first accepted to the last."""
+    """Run the workers until the sink has every message: `processes` separate
+    `flask worker --once`, or with `queue` (a Redis URL) the production path, one
+    `flask worker --kind process --workers N` consumer woken once, as a request's commit wakes
+    it, whose first task calls the others in. Returns the seconds from their start to the
+    last message accepted, and the messages per second from the first accepted to the last."""
     env = {
         **os.environ,
         "DELIBERATE_ENV": "testing",
@@ -173,27 +182,66 @@ def run_workers(
         "MAIL_PORT": str(port),
         "MAIL_BATCH": "200",
     }
+    flask = [sys.executable, "-m", "flask", "--app", "deliberate", "worker"]
+    if queue is None:
+        commands = [[*flask, "--once"]] * processes
+    else:
+        name = f"bench-notify-{secrets.token_hex(4)}"
+        env |= {"TASK_QUEUE_URL": queue, "TASK_QUEUE_NAME": name}
+        env["MAIL_HELPERS"] = str(processes - 1)
+        commands = [[*flask, "--kind", "process", "--workers", str(processes)]]
     sink.reset()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    running = [
-        subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "deliberate", "worker", "--once"],
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(processes)
-    ]
-    for number, process in enumerate(running, 1):
-        said, _ = process.communicate()
-        print(f"  worker {number}: {said.strip()}")
-    if sink.count != expected:
-        raise SystemExit(f"the sink accepted {sink.count} messages, not {expected}")
+    with tempfile.TemporaryFile("w+") as errors:
+        started = time.monotonic()
+        running = [
+            subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
+                command, env=env, stdout=subprocess.PIPE, stderr=errors, text=True
+            )
+            for command in commands
+        ]
+        if queue is not None:
+            deadline = started + 3600
+            while sink.count < expected and running[0].poll() is None:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            running[0].send_signal(signal.SIGINT)  # the consumer's graceful stop
+        for number, process in enumerate(running, 1):
+            said, _ = process.communicate()
+            if said.strip():
+                print(f"  worker {number}: {said.strip()}")
+        if queue is not None:
+            RedisHuey(name, url=queue).flush()
+        if sink.count != expected:
+            errors.seek(0)
+            print(errors.read()[-3000:])
+            raise SystemExit(f"the sink accepted {sink.count} messages, not {expected}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     print(f"  the workers' CPU: {cpu * 1000 / expected:.2f} ms a message")
     return sink.last - started, (expected - 1) / max(sink.last - sink.first, 1e-9)
+
+
+def prepare(event_id: int, mail: int, roll: int) -> int:
+    """The vote's opening as the request left it, or, with --mail, expanded and cut to the
+    first `mail` members' mail. Returns the messages to expect."""
+    reset(event_id)
+    if mail < roll:
+        expanding = time.perf_counter()
+        worker.expand_all()
+        print(
+            f"expanding the opening into its deliveries for {roll:,} members: "
+            f"{time.perf_counter() - expanding:.1f} s"
+        )
+        first = select(Delivery.member_id).where(Delivery.channel == "mail")
+        cutoff = db.session.scalar(first.order_by(Delivery.member_id).offset(mail).limit(1))
+        if cutoff is not None:
+            db.session.execute(delete(Delivery).where(Delivery.member_id >= cutoff))
+        db.session.commit()
+    expected = db.session.scalar(select(func.count()).where(Delivery.channel == "mail")) or mail
+    db.session.commit()
+    return expected
 
 
 def reset(event_id: int) -> None:
@@ -218,6 +266,13 @@ def main() -> None:
     parser.add_argument(
         "--processes", default="1,2", help="worker processes of each run, e.g. 1,2 or 2"
     )
+    parser.add_argument(
+        "--consumer",
+        type=int,
+        default=2,
+        help="then the queue's consumer with this many process workers (0: not)",
+    )
+    parser.add_argument("--queue", default="redis://127.0.0.1:6379/0", help="its Redis")
     options = parser.parse_args()
     with throwaway_database(options.database) as uri:
         app = create_app(
@@ -312,34 +367,26 @@ def main() -> None:
                 results = {}
                 runs = [int(count) for count in options.processes.split(",")]
                 for processes in runs:
-                    reset(last)
-                    if mail < roll:
-                        # Expand once, then keep the first --mail members' mail only.
-                        expanding = time.perf_counter()
-                        worker.expand_all()
-                        print(
-                            f"expanding the opening into its deliveries for {roll:,} members: "
-                            f"{time.perf_counter() - expanding:.1f} s"
-                        )
-                        first = select(Delivery.member_id).where(Delivery.channel == "mail")
-                        cutoff = db.session.scalar(
-                            first.order_by(Delivery.member_id).offset(mail).limit(1)
-                        )
-                        if cutoff is not None:
-                            db.session.execute(delete(Delivery).where(Delivery.member_id >= cutoff))
-                        db.session.commit()
-                    expected = (
-                        db.session.scalar(select(func.count()).where(Delivery.channel == "mail"))
-                        or mail
-                    )
-                    db.session.commit()
-                    until, rate = run_workers(uri, port, processes, sink, expected)
+                    expected = prepare(last, mail, roll)
+                    until, rate = run_workers(uri, port, sink, expected, processes)
                     results[processes] = rate
                     print(
                         f"{processes} worker process{'es' if processes > 1 else ''}: "
                         f"{expected:,} messages, the last accepted {until:.1f} s after the "
                         f"workers started; {rate:.0f} messages/s from the first to the last"
                     )
+                if options.consumer:
+                    expected = prepare(last, mail, roll)
+                    until, rate = run_workers(
+                        uri, port, sink, expected, options.consumer, options.queue
+                    )
+                    print(
+                        f"flask worker --kind process --workers {options.consumer} on Redis: "
+                        f"{expected:,} messages, the last accepted {until:.1f} s after its "
+                        f"start; {rate:.0f} messages/s from the first to the last"
+                    )
+                    if 1 in results:
+                        print(f"  its rate / one --once worker's: {rate / results[1]:.2f}x")
                 if 1 in results and 2 in results:
                     print(f"two workers / one: {results[2] / results[1]:.2f}x (target >= 1.6)")
                 if mail < roll and 2 in results:

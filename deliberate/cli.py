@@ -113,16 +113,24 @@ def close_due_command() -> None:
 
 
 @click.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Threads taking tasks.")
+@click.option("--workers", default=2, show_default=True, help="Threads or processes taking tasks.")
+@click.option(
+    "--kind",
+    type=click.Choice(["thread", "process"]),
+    default="thread",
+    show_default=True,
+    help="Threads share one core; processes use as many as --workers.",
+)
 @click.option(
     "--once", is_flag=True, help="Do what is due now (schedule, deliveries, mail) and exit."
 )
-def worker_command(workers: int, once: bool) -> None:
+def worker_command(workers: int, kind: str, once: bool) -> None:
     """Run the worker: send notifications and mail, and keep the schedule (votes opened and
     closed on time, closing-soon reminders, evaluations coming due, daily digests).
 
     Whatever queue TASK_QUEUE_URL names (a SQLite file by default, Redis in production); run
-    as many as you like, on as many hosts: each delivery is sent once.
+    as many as you like, on as many hosts: each delivery is sent once. Composing mail is
+    Python's work: on a host with several cores, `--kind process --workers N` uses N of them.
     """
     from flask import current_app
 
@@ -147,7 +155,10 @@ def worker_command(workers: int, once: bool) -> None:
         logs.install(logs.text_handler())
     huey = current_app.extensions["huey"]
     current_app.extensions["huey.deliver"]()  # whatever waited while no worker ran
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    if kind == "process":
+        # Each forked process opens its own database connections, none of this one's.
+        db.engine.dispose()
+    consumer = huey.create_consumer(workers=workers, worker_type=kind, periodic=True)
     consumer.run()
 
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -179,4 +180,36 @@ def test_a_worker_with_more_mail_than_one_batch_calls_other_workers_in(
     for task in queued:
         huey.execute(task)  # the work is done: they leave, and call no one in
     assert huey.pending_count() == 0
+    exactly_once(smtp, emails)
+
+
+def test_a_worker_of_two_processes_sends_each_message_once(app, committed, smtp, tmp_path):
+    """`flask worker --kind process`: the queue's consumer forks its workers, each with its
+    own database connections; the vote's mail all arrives, once."""
+    emails = roll_of(30)
+    queue = f"sqlite:///{tmp_path / 'tasks.db'}"
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "deliberate", "worker", "--kind", "process"],
+        env={
+            **os.environ,
+            "DELIBERATE_ENV": "testing",
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(smtp.port),
+            "MAIL_BATCH": "5",
+            "MAIL_HELPERS": "1",
+            "TASK_QUEUE_URL": queue,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while len(smtp.sink.messages) < len(emails) and time.monotonic() < deadline:
+            assert consumer.poll() is None, consumer.communicate()
+            time.sleep(0.1)
+    finally:
+        consumer.send_signal(signal.SIGINT)
+        _out, err = consumer.communicate(timeout=60)
+    assert "process" in err.decode()  # the consumer says which kind of workers it runs
     exactly_once(smtp, emails)
