@@ -21,7 +21,7 @@ from deliberate.accounts.models import MemberRole
 from deliberate.database import utcnow
 from deliberate.extensions import db
 from deliberate.notifications import worker
-from deliberate.notifications.models import Delivery, DeliveryState, OutboxEvent
+from deliberate.notifications.models import Channel, Delivery, DeliveryState, OutboxEvent
 from tests.conftest import POSTGRES_URL
 from tests.factories import make_member
 from tests.notifications.smtp import SmtpServer
@@ -65,6 +65,19 @@ def test_a_server_refusing_connections_then_recovering_gets_each_message_once(
     worker.deliver_all()
     worker.deliver_all()
     exactly_once(smtp, emails)
+
+
+def test_in_app_notifications_do_not_wait_for_a_mail_server_that_is_down(
+    app, session, smtp, monkeypatch
+):
+    monkeypatch.setitem(app.config, "NOTIFY_BATCH", 3)
+    emails = roll_of(9)
+    smtp.stop()
+    with pytest.raises(worker.MailServerUnavailable):
+        worker.deliver_all()
+    # The whole roll's notifications are in the app, though the first batch's mail failed.
+    in_app = select(func.count()).where(Delivery.channel == Channel.APP)
+    assert db.session.scalar(in_app) == len(emails)
 
 
 def test_a_connection_dropped_mid_batch_then_recovering_gets_each_message_once(
