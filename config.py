@@ -182,6 +182,12 @@ class BaseConfig:
     # A mail the server refuses is tried again after 1, 2, 4... minutes, then given up on.
     MAIL_MAX_ATTEMPTS = 5
     MAIL_RETRY_SECONDS = 60
+    # Where late bounces come back (each mail's envelope sender is this address tagged with
+    # its delivery, deliberate/notifications/bounces.py); empty: MAIL_DEFAULT_SENDER, and
+    # late bounces are not read. After this many of a member's messages bounced for good, no
+    # more mail goes to their address until they resume it.
+    MAIL_BOUNCE_ADDRESS = ""
+    MAIL_BOUNCE_LIMIT = 3
     # Reminders: a vote closing within this; an evaluation due within this. Digests at this
     # hour (UTC). Unsubscribe links work this long.
     VOTE_REMINDER_BEFORE = timedelta(hours=24)
@@ -258,6 +264,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "MAIL_USERNAME",
         "MAIL_PASSWORD",
         "MAIL_DEFAULT_SENDER",
+        "MAIL_BOUNCE_ADDRESS",
         "MAIL_LETTERBOX",
         "TASK_QUEUE_URL",
         "TASK_QUEUE_NAME",
@@ -270,6 +277,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "MAIL_BATCH",
         "MAIL_MAX_ATTEMPTS",
         "MAIL_HELPERS",
+        "MAIL_BOUNCE_LIMIT",
     ):
         if environ.get(name):
             settings[name] = int(environ[name])

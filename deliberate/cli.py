@@ -1,12 +1,14 @@
-"""Flask commands: demo, create-admin, tally, close-due, worker, export-archive, verify-archive,
-backup, restore."""
+"""Flask commands: demo, create-admin, tally, close-due, worker, bounce, export-archive,
+verify-archive, backup, restore."""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask import Flask
@@ -22,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(tally_command)
     app.cli.add_command(close_due_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(bounce_command)
     app.cli.add_command(export_archive_command)
     app.cli.add_command(verify_archive_command)
     app.cli.add_command(backup_command)
@@ -160,6 +163,44 @@ def worker_command(workers: int, kind: str, once: bool) -> None:
         db.engine.dispose()
     consumer = huey.create_consumer(workers=workers, worker_type=kind, periodic=True)
     consumer.run()
+
+
+# A delivery status notification carries at most the returned message's headers or body;
+# anything larger is not one.
+MAX_BOUNCE_BYTES = 5_000_000
+EX_TEMPFAIL = 75  # what a mail server's pipe reads as "try again later"
+
+
+@click.command("bounce")
+@click.argument("files", nargs=-1, type=click.File("rb"))
+@click.option(
+    "--recipient",
+    help="The address the message came to (the mail server's ${recipient}); else its headers.",
+)
+def bounce_command(files: tuple[BinaryIO, ...], recipient: str | None) -> None:
+    """Read a message that came back to MAIL_BOUNCE_ADDRESS, from standard input (a pipe in
+    the mail server's aliases) or from files. A permanent failure of one of our messages
+    marks its delivery failed and counts against the member's address; anything else is
+    ignored. Exits 0 whatever the message says (a bounce is never bounced back), 75 when the
+    database cannot be reached (the mail server tries again later)."""
+    from sqlalchemy.exc import OperationalError
+
+    from deliberate.notifications import bounces
+
+    sources = list(files) if files else [sys.stdin.buffer]
+    for source in sources:
+        raw = source.read(MAX_BOUNCE_BYTES + 1)
+        if len(raw) > MAX_BOUNCE_BYTES:
+            click.echo("too large for a bounce: ignored")
+            continue
+        try:
+            said = bounces.read(raw, recipient)
+            db.session.commit()
+        except OperationalError as error:
+            db.session.rollback()
+            click.echo(f"the database cannot be reached, try again later: {error}", err=True)
+            raise SystemExit(EX_TEMPFAIL) from None
+        click.echo(said)
 
 
 @contextmanager

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeAlias, TypeVar, cast
 
 from sqlalchemy import BindParameter, CursorResult, DateTime, Engine, MetaData, Result, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapper
+from sqlalchemy.sql.expression import Insert
 from sqlalchemy.types import TypeDecorator
 
 # What a read-side query compares with: a value, or a bind parameter standing for it, so that
@@ -72,6 +74,13 @@ def rows_matched(result: Result[Any]) -> int:
     `CursorResult`, the only kind that knows the count.
     """
     return cast(CursorResult[Any], result).rowcount
+
+
+def insert_or_skip(table: Any, dialect: str) -> Insert:
+    """An INSERT that skips rows a unique key already holds, on either database."""
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 def enum_check(column: str, values: Iterable[str]) -> str:

@@ -1,7 +1,8 @@
 """The demo's mail: what the letter box (the admins' mail page) holds once the demo is loaded.
 
 The demo's weeks of history told nobody at the time; what is news today is: the invitations
-still open, the ranked vote still open, and the last vote closed, which comes in the digest."""
+still open, the ranked vote still open, and the last vote closed, which comes in the digest.
+Pavel's mailbox has been full for days: three messages bounced, and his mail is stopped."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from sqlalchemy import select, update
 from deliberate.demo.people import ADMIN, DEMO_DOMAIN
 from deliberate.demo.world import DemoWorld
 from deliberate.extensions import db
-from deliberate.notifications.models import OutboxEvent
+from deliberate.notifications.models import MailStop, OutboxEvent
 from deliberate.notifications.outbox import payload_of
+
+BOUNCING = "Pavel Horák"
 
 
 def quiet_history(world: DemoWorld) -> None:
@@ -22,6 +25,19 @@ def quiet_history(world: DemoWorld) -> None:
     second person today. Flushes."""
     from deliberate.accounts.services import invite_member
 
+    pavel = world.members[BOUNCING]
+    stopped = world.clock.now - timedelta(days=2)
+    db.session.add(
+        MailStop(
+            member_id=pavel.id,
+            address=pavel.email,
+            bounces=3,
+            last_status="5.2.2",
+            last_diagnostic="smtp; 552 5.2.2 Mailbox full",
+            last_at=stopped,
+            stopped_at=stopped,
+        )
+    )
     with world.clock.at(world.clock.ago(0.05)) as moment:
         _quiet(moment)
         invite_member(

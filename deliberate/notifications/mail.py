@@ -24,6 +24,7 @@ from deliberate.accounts.models import Invitation, Member, PasswordReset
 from deliberate.database import utcnow
 from deliberate.extensions import db, mailman
 from deliberate.filters import organization_zone_name
+from deliberate.notifications import bounces
 from deliberate.notifications.categories import CATEGORIES, DIGEST
 from deliberate.notifications.models import Delivery, OutboxEvent
 from deliberate.notifications.outbox import payload_of
@@ -171,10 +172,12 @@ def compose(delivery: Delivery, event: OutboxEvent, member: Member | None) -> Em
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     sender = parseaddr(config["MAIL_DEFAULT_SENDER"])[1] or "deliberate@localhost"
+    headers["From"] = formataddr((config["ORGANIZATION_NAME"], sender))
     message = EmailMultiAlternatives(
         subject=f"[{config['ORGANIZATION_NAME']}] {letter.subject}",
         body=text,
-        from_email=formataddr((config["ORGANIZATION_NAME"], sender)),
+        # The envelope's sender: where a late bounce comes back, naming this delivery.
+        from_email=bounces.envelope_sender(delivery.id) or headers["From"],
         to=[to],
         headers=headers,
     )

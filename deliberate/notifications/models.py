@@ -30,8 +30,8 @@ class DeliveryState(StrEnum):
     DIGEST = "digest"  # waits for the member's daily digest
     DIGESTED = "digested"  # went out in a digest
     SENT = "sent"  # accepted by the mail server (or shown in the app)
-    SKIPPED = "skipped"  # no longer to send: suspended member, revoked invitation
-    FAILED = "failed"  # refused too many times; admins see it
+    SKIPPED = "skipped"  # no longer to send: suspended member, revoked invitation, stopped mail
+    FAILED = "failed"  # refused too many times, or bounced later; admins see it
 
 
 class Mode(StrEnum):
@@ -112,3 +112,23 @@ class NotificationSetting(Base):
     )
     category: Mapped[str] = mapped_column(String(32), primary_key=True)
     mode: Mapped[str] = mapped_column(String(12))
+
+
+class MailStop(Base):
+    """Mail to a member's address that bounced after the server accepted it (a delivery
+    status notification read by `flask bounce`). `bounces` counts the deliveries that failed
+    for good since mail last resumed (each is marked failed, so it counts once); at
+    MAIL_BOUNCE_LIMIT, `stopped_at` is set and no more mail goes to the member until they
+    resume it. `address` is the address that bounced."""
+
+    __tablename__ = "mail_stops"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(320))
+    bounces: Mapped[int] = mapped_column(Integer, default=0)
+    last_status: Mapped[str] = mapped_column(String(16), default="")
+    last_diagnostic: Mapped[str] = mapped_column(String(300), default="")
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

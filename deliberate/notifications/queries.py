@@ -1,4 +1,5 @@
-"""Reading a member's notifications and settings, and the admins' view of failed mail."""
+"""Reading a member's notifications and settings, and the admins' view of failed mail and
+of the addresses whose mail is stopped."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from deliberate.notifications.models import (
     Channel,
     Delivery,
     DeliveryState,
+    MailStop,
     Mode,
     NotificationSetting,
     OutboxEvent,
@@ -75,3 +77,15 @@ def failed_mail(limit: int = 50) -> list[tuple[Delivery, OutboxEvent, str]]:
         .limit(limit)
     ).all()
     return [(d, e, email or str(payload_of(e).get("email", ""))) for d, e, email in rows]
+
+
+def stopped_mail(limit: int = 100) -> list[tuple[MailStop, Member]]:
+    """The members whose mail is stopped, most recent first."""
+    rows = db.session.execute(
+        select(MailStop, Member)
+        .join(Member, Member.id == MailStop.member_id)
+        .where(MailStop.stopped_at.is_not(None))
+        .order_by(MailStop.stopped_at.desc(), MailStop.member_id)
+        .limit(limit)
+    ).all()
+    return [(stop, member) for stop, member in rows]

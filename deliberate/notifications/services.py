@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from sqlalchemy import select, update
 
 from deliberate.accounts.models import Member
+from deliberate.audit.services import record_action
 from deliberate.database import utcnow
 from deliberate.errors import NotFound, ValidationError
 from deliberate.extensions import db
+from deliberate.notifications import bounces
 from deliberate.notifications.categories import CATEGORIES, DIGEST
 from deliberate.notifications.models import Channel, Delivery, Mode, NotificationSetting
 from deliberate.notifications.queries import settings_of
@@ -81,3 +83,14 @@ def _set(member_id: int, category: str, mode: str) -> None:
         db.session.add(NotificationSetting(member_id=member_id, category=category, mode=mode))
     else:
         row.mode = mode
+
+
+def resume_mail(actor: Member) -> None:
+    """Send mail to the actor's address again, after it bounced too often (they say it works
+    now). Raises ValidationError when their mail is not stopped."""
+    stop = bounces.stopped(actor)
+    if stop is None:
+        raise ValidationError("Mail to your address is not stopped.")
+    db.session.delete(stop)
+    record_action(actor, "mail.resumed", actor, f"{actor.display_name} resumed their mail")
+    db.session.flush()

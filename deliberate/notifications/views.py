@@ -13,7 +13,7 @@ from deliberate.accounts.permissions import can_manage_members
 from deliberate.auth import actor, require
 from deliberate.extensions import csrf, db
 from deliberate.forms import ActionForm, Page, perform, submit
-from deliberate.notifications import mail, queries, services
+from deliberate.notifications import bounces, mail, queries, services
 from deliberate.notifications.categories import CATEGORIES
 from deliberate.notifications.forms import SettingsForm
 from deliberate.routing import page_number
@@ -69,8 +69,22 @@ def settings() -> Page:
         success_message="Your mail settings are saved.",
         redirect_to=url_for("notifications.settings"),
         render=lambda _shown: render_template(
-            "notifications/settings.html", form=form, categories=CATEGORIES
+            "notifications/settings.html",
+            form=form,
+            categories=CATEGORIES,
+            stop=bounces.stopped(actor()),
+            resume_form=ActionForm(),
         ),
+    )
+
+
+@bp.post("/notifications/settings/resume-mail")
+@login_required
+def resume_mail() -> Page:
+    return perform(
+        lambda: services.resume_mail(actor()),
+        success_message="Mail to your address is sent again.",
+        redirect_to=url_for("notifications.settings"),
     )
 
 
@@ -106,6 +120,7 @@ def letterbox() -> str:
         has_more=page * PAGE_SIZE < len(files),
         total=len(files),
         failed=queries.failed_mail(),
+        stopped=queries.stopped_mail(),
         server=current_app.config.get("MAIL_SERVER"),
     )
 

@@ -25,11 +25,10 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, literal, or_, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import Insert
 
 from deliberate.accounts.models import Member, MemberStatus
-from deliberate.database import UTCDateTime, utcnow
+from deliberate.database import UTCDateTime, insert_or_skip, utcnow
 from deliberate.extensions import db
 from deliberate.notifications import mail
 from deliberate.notifications.categories import ACCOUNT_KINDS, CATEGORIES
@@ -37,6 +36,7 @@ from deliberate.notifications.models import (
     Channel,
     Delivery,
     DeliveryState,
+    MailStop,
     Mode,
     NotificationSetting,
     OutboxEvent,
@@ -64,9 +64,7 @@ class MailServerUnavailable(Exception):
 
 def _insert(table: Any) -> Insert:
     """An INSERT that skips rows already there (the unique delivery), on either database."""
-    if db.engine.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
+    return insert_or_skip(table, db.engine.dialect.name)
 
 
 def expand_batch(batch: int, now: datetime | None = None) -> int | None:
@@ -258,17 +256,19 @@ Letter = tuple[int, int, bool, bool, Any]
 def _compose_batch(token: str) -> list[Letter]:
     """The claimed deliveries with their messages (None: nothing to send), read at once."""
     rows = db.session.execute(
-        select(Delivery, OutboxEvent, Member)
+        select(Delivery, OutboxEvent, Member, MailStop.stopped_at)
         .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)
         .outerjoin(Member, Member.id == Delivery.member_id)
+        # Mail to an address that bounced too often is stopped (bounces.py).
+        .outerjoin(MailStop, MailStop.member_id == Member.id)
         .where(Delivery.claim == token)
         .order_by(Delivery.id)
     ).all()
     letters: list[Letter] = []
     with mail.composing():
-        for delivery, event, member in rows:
+        for delivery, event, member, stopped in rows:
             message: Any = None
-            if member is None or member.status == MemberStatus.ACTIVE:
+            if member is None or (member.status == MemberStatus.ACTIVE and stopped is None):
                 try:
                     message = mail.compose(delivery, event, member)
                 except Exception as error:  # a message that cannot be written: tried, failed

@@ -29,3 +29,7 @@ def test_the_demo_mail_page_holds_invitations_a_vote_opening_and_a_digest(
     assert "Your daily digest" in pages
     assert "has closed" in pages
     assert "Vote open: Adoption of" not in pages  # the history told nobody
+    # Pavel's mailbox is full: the admins see his mail stopped, and none was sent to him.
+    assert "Pavel Horák" in pages.split("<h2>Mail stopped</h2>")[1].split("<h2>Messages")[0]
+    assert "552 5.2.2 Mailbox full" in pages
+    assert f"To {demo_email('Pavel Horák')}" not in pages

@@ -25,6 +25,7 @@ class Sink:
     """What the server accepted, and the faults it is told to show."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    senders: list[str] = field(default_factory=list)  # each message's envelope sender
     refused: set[str] = field(default_factory=set)  # addresses answered 550
     drop_at: int | None = None  # drop the connection when the n-th message's data arrives
     hold_at: int | None = None  # hold the n-th message until `release` is set, then refuse it
@@ -61,6 +62,7 @@ class Sink:
         assert isinstance(message, EmailMessage)
         with self.lock:
             self.messages.append(message)
+            self.senders.append(envelope.mail_from)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
