@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.message import Message
-from email.parser import BytesParser, HeaderParser
+from email.parser import BytesParser
 from email.utils import getaddresses
 
 from flask import current_app
@@ -93,14 +93,13 @@ def permanent_failure(message: Message) -> Failure | None:
 
 
 def _field_blocks(part: Message) -> list[Message]:
+    """The report's blocks of fields, which the parser reads as one message each."""
     payload = part.get_payload()
-    if isinstance(payload, list):
-        return [block for block in payload if isinstance(block, Message)]
-    text = part.get_payload(decode=True) or b""
-    if not isinstance(text, bytes):
-        return []
-    blocks = re.split(r"\r?\n\r?\n", text.decode("utf-8", "replace"))
-    return [HeaderParser().parsestr(block) for block in blocks if block.strip()]
+    return (
+        [block for block in payload if isinstance(block, Message)]
+        if isinstance(payload, list)
+        else []
+    )
 
 
 def read(raw: bytes, recipient: str | None = None, now: datetime | None = None) -> str:
