@@ -116,13 +116,20 @@ def close_due_command() -> None:
 
 
 @click.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Threads or processes taking tasks.")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    envvar="WORKER_CONCURRENCY",
+    help="Threads or processes taking tasks (or WORKER_CONCURRENCY in the settings).",
+)
 @click.option(
     "--kind",
     type=click.Choice(["thread", "process"]),
     default="thread",
     show_default=True,
-    help="Threads share one core; processes use as many as --workers.",
+    envvar="WORKER_KIND",
+    help="Threads share one core; processes use as many as --workers (or WORKER_KIND).",
 )
 @click.option(
     "--once", is_flag=True, help="Do what is due now (schedule, deliveries, mail) and exit."

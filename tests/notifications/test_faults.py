@@ -196,13 +196,14 @@ def test_a_worker_with_more_mail_than_one_batch_calls_other_workers_in(
     exactly_once(smtp, emails)
 
 
-def test_a_worker_of_two_processes_sends_each_message_once(app, committed, smtp, tmp_path):
-    """`flask worker --kind process`: the queue's consumer forks its workers, each with its
-    own database connections; the vote's mail all arrives, once."""
+def test_a_worker_of_three_processes_sends_each_message_once(app, committed, smtp, tmp_path):
+    """`flask worker --kind process`, here chosen in the settings as the shipped unit reads
+    them (WORKER_KIND, WORKER_CONCURRENCY): the queue's consumer forks its workers, each with
+    its own database connections; the vote's mail all arrives, once."""
     emails = roll_of(30)
     queue = f"sqlite:///{tmp_path / 'tasks.db'}"
     consumer = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "deliberate", "worker", "--kind", "process"],
+        [sys.executable, "-m", "flask", "--app", "deliberate", "worker"],
         env={
             **os.environ,
             "DELIBERATE_ENV": "testing",
@@ -212,6 +213,8 @@ def test_a_worker_of_two_processes_sends_each_message_once(app, committed, smtp,
             "MAIL_BATCH": "5",
             "MAIL_HELPERS": "1",
             "TASK_QUEUE_URL": queue,
+            "WORKER_KIND": "process",
+            "WORKER_CONCURRENCY": "3",
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -224,5 +227,5 @@ def test_a_worker_of_two_processes_sends_each_message_once(app, committed, smtp,
     finally:
         consumer.send_signal(signal.SIGINT)
         _out, err = consumer.communicate(timeout=60)
-    assert "process" in err.decode()  # the consumer says which kind of workers it runs
+    assert "started with 3 process" in err.decode()  # the workers the settings chose
     exactly_once(smtp, emails)
