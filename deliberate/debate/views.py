@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from deliberate.auth import actor, get_or_404, member_rate_key, require
-from deliberate.debate import queries, services
+from deliberate.debate import limits, queries, services
 from deliberate.debate.forms import CommentForm, HideForm
 from deliberate.debate.models import Comment
 from deliberate.debate.panels import (
@@ -37,16 +37,8 @@ from deliberate.subjects import Subject
 bp = Blueprint("debate", __name__)
 
 
-# One budget per member for comments, replies and edits together: a per-route limit would let
-# a member who hit it on one route carry on through the others.
-posting_limit = limiter.shared_limit(
-    lambda: current_app.config["COMMENT_LIMIT_PER_MEMBER"],
-    scope="posting",
-    key_func=member_rate_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 303,
-    error_message="You are posting faster than this site allows. Wait a minute and try again.",
-)
+# One budget per member for comments, replies and edits together (deliberate/debate/limits.py).
+posting_limit = limits.posting_limit(303)
 
 
 def _comment(comment_id: int) -> tuple[Comment, Subject]:

@@ -11,22 +11,15 @@ from deliberate import fragments
 from deliberate.api import schemas
 from deliberate.api.http import bp, etag, next_cursor, read_cursor, require_scope
 from deliberate.api.models import Scope
-from deliberate.auth import actor, get_or_404, member_rate_key
-from deliberate.debate import queries, services
+from deliberate.auth import actor, get_or_404
+from deliberate.debate import limits, queries, services
 from deliberate.debate.models import Comment
 from deliberate.debate.panels import readable_subject, stamps_of, thread_settings
-from deliberate.extensions import db, limiter
+from deliberate.extensions import db
 
-# The pages' budget for posting (scope "posting"): the same key and scope, so a member's
-# comments through the API and through the pages draw on one budget.
-posting_limit = limiter.shared_limit(
-    lambda: current_app.config["COMMENT_LIMIT_PER_MEMBER"],
-    scope="posting",
-    key_func=member_rate_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 201,
-    error_message="You are posting faster than this site allows. Wait a minute and try again.",
-)
+# The pages' budget for posting: a member's comments through the API and through the pages
+# draw on one budget.
+posting_limit = limits.posting_limit(201)
 
 
 SUBJECTS = "<any(draft, amendment, paper, vote, decision, evaluation):subject_type>"
